@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/bookingkit/bookingkit/internal/backend"
+)
+
+// Config is the server's whole configuration. Addresses, the database and
+// secrets come from flags or the environment; each module's settings come
+// from the JSON config file (-config), whose sections are named after the
+// modules.
+type Config struct {
+	Addr            string        // -addr, BOOKINGKIT_ADDR
+	DB              string        // -db, BOOKINGKIT_DB: SQLite path or postgres:// URL
+	ConfigFile      string        // -config, BOOKINGKIT_CONFIG
+	LogFormat       string        // -log-format, BOOKINGKIT_LOG_FORMAT: text or json
+	MaxBodyBytes    int64         // -max-body, BOOKINGKIT_MAX_BODY: default limit of a request body
+	ReadTimeout     time.Duration // time to read a whole request, body included
+	WriteTimeout    time.Duration // time to write a whole response
+	ShutdownTimeout time.Duration // how long shutdown waits for requests in flight
+
+	File FileConfig // from the config file
+}
+
+// FileConfig is the JSON config file. Unknown keys are refused, so a typo
+// does not silently fall back to a default.
+type FileConfig struct {
+	// Modules add their sections here.
+}
+
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg Config
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", env("BOOKINGKIT_ADDR", "127.0.0.1:8080"), "`address` to listen on (env BOOKINGKIT_ADDR)")
+	fs.StringVar(&cfg.DB, "db", env("BOOKINGKIT_DB", backend.DefaultDB), "database: a SQLite `file` or a postgres:// URL (env BOOKINGKIT_DB)")
+	fs.StringVar(&cfg.ConfigFile, "config", env("BOOKINGKIT_CONFIG", ""), "JSON `file` with the modules' settings (env BOOKINGKIT_CONFIG)")
+	fs.StringVar(&cfg.LogFormat, "log-format", env("BOOKINGKIT_LOG_FORMAT", "text"), "log `format`: text or json (env BOOKINGKIT_LOG_FORMAT)")
+	maxBody, err := strconv.ParseInt(env("BOOKINGKIT_MAX_BODY", "1048576"), 10, 64)
+	if err != nil {
+		return cfg, fmt.Errorf("BOOKINGKIT_MAX_BODY: %w", err)
+	}
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", maxBody, "largest request body in `bytes`, except uploads (env BOOKINGKIT_MAX_BODY)")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 2*time.Minute, "time allowed to read a request, body included")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", 2*time.Minute, "time allowed to write a response")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
+	if err := fs.Parse(args[1:]); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, fmt.Errorf("-log-format %q: want text or json", cfg.LogFormat)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		return cfg, fmt.Errorf("-max-body %d: want a positive number of bytes", cfg.MaxBodyBytes)
+	}
+	if cfg.ConfigFile != "" {
+		if cfg.File, err = loadFileConfig(cfg.ConfigFile); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, nil
+}
+
+func loadFileConfig(path string) (FileConfig, error) {
+	var fc FileConfig
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fc, fmt.Errorf("config file: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fc); err != nil {
+		return fc, fmt.Errorf("config file %s: %w", path, err)
+	}
+	return fc, nil
+}

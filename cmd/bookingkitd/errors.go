@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/bookingkit/bookingkit"
+)
+
+// errorBody is the JSON body of every error response.
+type errorBody struct {
+	Error     string `json:"error"`
+	Field     string `json:"field,omitempty"`
+	Value     string `json:"value,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// statusOf maps bookingkit's error sentinels to HTTP statuses: the one place
+// where the domain's errors meet HTTP.
+func statusOf(err error) int {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, bookingkit.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, bookingkit.ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, bookingkit.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, bookingkit.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, bookingkit.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, bookingkit.ErrTooLarge), errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, bookingkit.ErrRateLimited):
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeError answers err with its status and a JSON body. A 500 hides the
+// error's text from the client (it may hold internals) and logs it instead.
+func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	status := statusOf(err)
+	body := errorBody{Error: err.Error(), RequestID: requestID(r.Context())}
+	var ve *bookingkit.ValidationError
+	if errors.As(err, &ve) {
+		body.Field, body.Value = ve.Field, ve.Value
+	}
+	var ra *bookingkit.RetryAfterError
+	if errors.As(err, &ra) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(ra.Seconds, 1)))
+	}
+	if status == http.StatusInternalServerError {
+		if logger != nil {
+			logger.ErrorContext(r.Context(), "request failed", "request_id", body.RequestID, "error", err)
+		}
+		body.Error = "internal error"
+	}
+	writeJSON(w, status, body)
+}
+
+func errTooLarge(limit int64) error {
+	return fmt.Errorf("request body over the limit of %d bytes: %w", limit, bookingkit.ErrTooLarge)
+}
+
+// writeJSON answers v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v) //nolint:errcheck // the client has gone; nothing to do
+}
+
+// decodeJSON reads the request body as one JSON value into v, refusing
+// unknown fields and trailing data, with errors that say what is wrong.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errTooLarge(tooBig.Limit)
+		}
+		return fmt.Errorf("request body: %w", bookingkit.Invalid("body", "", "valid JSON: "+err.Error()))
+	}
+	if dec.More() {
+		return fmt.Errorf("request body: %w", bookingkit.Invalid("body", "", "a single JSON value"))
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+// Command bookingkitd is bookingkit's reference HTTP server: every module's
+// JSON API and the few pages a person works in, over one storage backend.
+//
+// Usage:
+//
+//	bookingkitd [-addr 127.0.0.1:8080] [-db bookingkit.db | -db postgres://…] [-config bookingkit.json]
+//
+// With no flags it serves on 127.0.0.1:8080 from the SQLite file
+// bookingkit.db in the working directory, creating it when missing. Every
+// flag has an environment variable (BOOKINGKIT_ADDR, BOOKINGKIT_DB,
+// BOOKINGKIT_CONFIG, …); a flag wins over its variable. SIGINT or SIGTERM
+// stops it gracefully: requests in flight finish first.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/bookingkit/bookingkit/internal/backend"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "bookingkitd:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: main only supplies the process's context,
+// arguments, environment and output streams, so tests run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.LogFormat, stderr)
+
+	stores, err := backend.Open(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("open storage %s: %w", backend.Describe(cfg.DB), err)
+	}
+	defer stores.Close()
+	logger.Info("storage ready", "backend", stores.Backend, "db", backend.Describe(cfg.DB))
+
+	svc, err := newServices(ctx, logger, cfg, stores, stdout)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           NewServer(logger, cfg, svc),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "bookingkitd listening on http://%s (storage: %s)\n", ln.Addr(), stores.Backend)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: waiting for requests in flight", "timeout", cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}

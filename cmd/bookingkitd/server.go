@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// NewServer returns the reference server's handler: every route of
+// routes.go behind request IDs, access logs, panic recovery and body limits.
+func NewServer(logger *slog.Logger, cfg Config, svc *services) http.Handler {
+	mux := http.NewServeMux()
+	addRoutes(mux, logger, cfg, svc)
+	var h http.Handler = mux
+	h = limitBodies(mux, cfg.MaxBodyBytes, bodyLimits(cfg), h)
+	h = recoverPanics(logger, h)
+	h = logRequests(logger, h)
+	h = withRequestID(h)
+	return h
+}
+
+type requestIDKey struct{}
+
+// requestID returns the request's ID, for logs and error bodies.
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// withRequestID gives every request an ID: the caller's X-Request-ID when it
+// is a short token, otherwise a new random one. It is echoed in the response.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !isToken(id) {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-ID", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+func isToken(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests writes one structured log line per request.
+func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", requestID(r.Context())),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote", r.RemoteAddr),
+		)
+	})
+}
+
+// recoverPanics turns a handler's panic into a logged 500 instead of a
+// dropped connection.
+func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.ErrorContext(r.Context(), "handler panicked", "request_id", requestID(r.Context()), "panic", v)
+				writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error", RequestID: requestID(r.Context())})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBodies caps every request body at the default limit, or at the
+// larger limit that routes.go gives the route (uploads).
+func limitBodies(mux *http.ServeMux, def int64, limits map[string]int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := def
+		if _, pattern := mux.Handler(r); pattern != "" {
+			if l, ok := limits[pattern]; ok {
+				limit = l
+			}
+		}
+		if r.ContentLength > limit {
+			writeError(w, r, nil, errTooLarge(limit))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}

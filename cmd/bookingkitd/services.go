@@ -1,0 +1,21 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"github.com/bookingkit/bookingkit/storage"
+)
+
+// services holds what the handlers work with: the storage backend and each
+// module's service, built once at start.
+type services struct {
+	stores storage.Stores
+}
+
+// newServices builds the modules' services over stores. stdout receives the
+// few things printed once for the operator (such as a generated token).
+func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, stdout io.Writer) (*services, error) {
+	return &services{stores: stores}, nil
+}

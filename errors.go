@@ -1,0 +1,67 @@
+package bookingkit
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors shared by every module. Domain packages wrap them (or
+// return a [*ValidationError], which matches [ErrInvalid]) and callers test
+// them with [errors.Is]; storage adapters translate their driver's errors
+// into them, and the reference server maps them to HTTP statuses in one place.
+var (
+	// ErrNotFound: the object does not exist, or the caller may not know
+	// that it exists (another partner's instance reads as not found).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the object already exists, was changed concurrently, or
+	// the requested state transition is not allowed from its current state.
+	ErrConflict = errors.New("conflict")
+	// ErrInvalid: the input is malformed or breaks a rule. Usually carried by
+	// a *ValidationError that names the field and the value.
+	ErrInvalid = errors.New("invalid input")
+	// ErrUnauthorized: the caller did not prove who they are (missing or
+	// wrong token, password, session or signature).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden: the caller is known but may not do this.
+	ErrForbidden = errors.New("forbidden")
+	// ErrRateLimited: too many attempts; try again later.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrTooLarge: the input exceeds a configured size limit.
+	ErrTooLarge = errors.New("too large")
+)
+
+// ValidationError reports one bad input value: which field, what was sent,
+// and what was expected. It matches [ErrInvalid] under [errors.Is].
+type ValidationError struct {
+	Field  string // the input's field name, as the caller spelled it
+	Value  string // the offending value, as sent ("" when it was missing)
+	Reason string // what is expected, e.g. "at most 30 characters"
+}
+
+// Invalid returns a *ValidationError for field and value.
+func Invalid(field, value, reason string) *ValidationError {
+	return &ValidationError{Field: field, Value: value, Reason: reason}
+}
+
+func (e *ValidationError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
+}
+
+// Is makes a *ValidationError match ErrInvalid.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// RetryAfterError is returned with [ErrRateLimited] to say when the caller
+// may try again; servers turn it into a Retry-After header.
+type RetryAfterError struct {
+	Seconds int
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("rate limited: retry after %d s", e.Seconds)
+}
+
+// Is makes a *RetryAfterError match ErrRateLimited.
+func (e *RetryAfterError) Is(target error) bool { return target == ErrRateLimited }

@@ -1,0 +1,27 @@
+package backend
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestOpenPicksBackendByDSN(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "memory:")
+	require.NoError(t, err)
+	require.Equal(t, "memory", s.Backend)
+
+	s, err = Open(ctx, filepath.Join(t.TempDir(), "x.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	require.Equal(t, "sqlite", s.Backend)
+}
+
+func TestDescribeHidesPassword(t *testing.T) {
+	require.Equal(t, "postgres://bk:***@db:5432/bk", Describe("postgres://bk:secret@db:5432/bk"))
+	require.Equal(t, "postgres://postgres@127.0.0.1/test", Describe("postgres://postgres@127.0.0.1/test"))
+	require.Equal(t, "bookingkit.db", Describe(""))
+}

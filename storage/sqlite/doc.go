@@ -1,0 +1,22 @@
+// Package sqlite stores bookingkit's data in one SQLite file, through the
+// pure-Go driver modernc.org/sqlite (no cgo). It is the reference server's
+// default backend.
+//
+// [Open] creates the file when it is missing and applies the embedded schema
+// migrations. [DB.Stores] returns the database behind the domain packages'
+// storage interfaces.
+//
+// # Concurrency
+//
+// The file runs in WAL mode: readers never wait for the writer and the
+// writer never waits for readers. Every transaction begins IMMEDIATE and
+// waits up to 10 s for the write lock, so concurrent writers queue rather
+// than fail with SQLITE_BUSY. Only one process should write to a file at a
+// time; several servers sharing data need PostgreSQL.
+//
+// # Backup
+//
+// Copy the file only while no server has it open, or use the sqlite3 shell's
+// ".backup" command (or VACUUM INTO) on a live database; a plain copy of a
+// live WAL database can miss the last commits, which live in the -wal file.
+package sqlite

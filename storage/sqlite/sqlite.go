@@ -1,0 +1,137 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/storage"
+	"github.com/bookingkit/bookingkit/storage/internal/migrate"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is an open SQLite database file with bookingkit's schema.
+type DB struct {
+	sql  *sql.DB
+	path string
+}
+
+// Open opens (creating it when missing) the SQLite file at path and applies
+// the schema migrations that it lacks.
+//
+// The connection uses WAL journaling (readers never wait for the writer),
+// enforces foreign keys, waits up to 10 s for a lock instead of failing with
+// SQLITE_BUSY, and begins every transaction IMMEDIATE: a transaction that
+// reads and then writes takes the write lock at its start, so two writers
+// queue instead of deadlocking on the upgrade.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, bookingkit.Invalid("path", path, "a SQLite file name is required")
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db := &DB{sql: sqldb, path: path}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	files, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return err
+	}
+	ms, err := migrate.Load(files)
+	if err != nil {
+		return err
+	}
+	d := migrate.Dialect{Placeholder: func(int) string { return "?" }}
+	if _, err := migrate.Apply(ctx, db.sql, d, ms); err != nil {
+		return fmt.Errorf("sqlite: %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path returns the file name the database was opened with.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersions returns the applied migration versions, in order.
+func (db *DB) SchemaVersions(ctx context.Context) ([]int, error) {
+	return migrate.Versions(ctx, db.sql)
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Stores returns the database seen through the domain interfaces.
+func (db *DB) Stores() storage.Stores {
+	return storage.Stores{
+		Backend:  "sqlite",
+		Ping:     db.Ping,
+		Close:    db.Close,
+		Settings: &SettingsStore{db: db},
+	}
+}
+
+// inTx runs fn in one transaction and commits it when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return translate(err)
+	}
+	return translate(tx.Commit())
+}
+
+// translate turns driver errors into bookingkit's sentinels, keeping the
+// original text for the logs.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", bookingkit.ErrNotFound, err)
+	}
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %w", bookingkit.ErrConflict, err)
+		case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY, sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
+			return fmt.Errorf("%w: %w", bookingkit.ErrInvalid, err)
+		}
+	}
+	return err
+}

@@ -1,0 +1,54 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bookingkit/bookingkit/storage"
+	"github.com/bookingkit/bookingkit/storage/sqlite"
+	"github.com/bookingkit/bookingkit/storage/storagetest"
+)
+
+func openTemp(t *testing.T) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "bookingkit.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Stores {
+		return openTemp(t).Stores()
+	})
+}
+
+func TestReopenAppliesNothingTwice(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bookingkit.db")
+	db, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	first, err := db.SchemaVersions(ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, first)
+	require.NoError(t, db.Stores().Settings.PutSetting(ctx, "kept", "yes"))
+	require.NoError(t, db.Close())
+
+	db, err = sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer db.Close()
+	again, err := db.SchemaVersions(ctx)
+	require.NoError(t, err)
+	require.Equal(t, first, again)
+	v, err := db.Stores().Settings.Setting(ctx, "kept")
+	require.NoError(t, err)
+	require.Equal(t, "yes", v, "data must survive a reopen")
+}
+
+func TestOpenRefusesEmptyPath(t *testing.T) {
+	_, err := sqlite.Open(context.Background(), "")
+	require.Error(t, err)
+}

@@ -1,0 +1,31 @@
+package storage
+
+import "context"
+
+// Stores is one storage backend seen through the domain packages' own
+// interfaces. The reference server and the conformance suite take a Stores;
+// each adapter builds one with its Stores method.
+type Stores struct {
+	// Backend names the technology: "memory", "sqlite" or "postgres".
+	Backend string
+	// Ping checks that the backend answers.
+	Ping func(context.Context) error
+	// Close releases the backend. Call it once, after the last use.
+	Close func() error
+
+	Settings SettingsStore
+}
+
+// SettingsStore keeps the reference server's own small values, such as the
+// hash of the import token it generates on first start.
+type SettingsStore interface {
+	// Setting returns the value stored under key, or an error matching
+	// bookingkit.ErrNotFound.
+	Setting(ctx context.Context, key string) (string, error)
+	// PutSettingIfAbsent stores value under key unless the key already has
+	// a value, and returns the value stored afterwards: of two processes
+	// racing to initialise a key, both see the winner's value.
+	PutSettingIfAbsent(ctx context.Context, key, value string) (string, error)
+	// PutSetting stores value under key, replacing any earlier value.
+	PutSetting(ctx context.Context, key, value string) error
+}
