@@ -1,0 +1,478 @@
+package standby
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+)
+
+// Service keeps standby entries in a [Store] and the flights' live queues
+// in step with it: every change is stored first and applied to the live
+// queue only once the store accepted it, so a failure leaves the live
+// queue as it was and a restart ([Service.Rebuild]) loses no place.
+//
+// Create it with [NewService] or as a struct literal with Store set. Its
+// methods are safe for concurrent use.
+type Service struct {
+	Store Store
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Shared says that other processes write the same Store (several
+	// servers on one PostgreSQL database). The live queues then serve as a
+	// cache: every read first asks the store for the flight's version and
+	// reloads the flight's queue when it changed. Leave it false when this
+	// process is the only writer; reads then never touch the store.
+	Shared bool
+
+	queues  Queues
+	flights keyedMutex   // serialises the writes of one flight: store, then queue
+	rebuild sync.RWMutex // Rebuild holds it exclusively, writes shared
+}
+
+// NewService returns a Service over store for a single-writer deployment.
+// Call [Service.Rebuild] once at start to load the queues.
+func NewService(store Store) *Service { return &Service{Store: store} }
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Add stores entries (all or none) and puts them into their flights'
+// queues. Entries are normalised first ([Entry.Normalize]); the same
+// passenger listed twice is invalid input. It fails with an error matching
+// [bookingkit.ErrConflict] when a passenger is already stored or a flight
+// is closed.
+func (s *Service) Add(ctx context.Context, entries ...Entry) error {
+	if len(entries) == 0 {
+		return bookingkit.Invalid("entries", "", "at least one entry")
+	}
+	normalized := make([]Entry, len(entries))
+	ids := make(map[EntryID]bool, len(entries))
+	var keys []FlightKey
+	for i, e := range entries {
+		ne, err := e.Normalize()
+		if err != nil {
+			return prefixField(err, fmt.Sprintf("entries[%d].", i))
+		}
+		id := ne.ID()
+		if ids[id] {
+			return bookingkit.Invalid(fmt.Sprintf("entries[%d]", i), id.String(), "the same passenger is listed twice")
+		}
+		ids[id] = true
+		normalized[i] = ne
+		keys = append(keys, id.Flight)
+	}
+
+	s.rebuild.RLock()
+	defer s.rebuild.RUnlock()
+	unlock := s.flights.lock(keys)
+	defer unlock()
+	if err := s.Store.AddEntries(ctx, normalized, s.now()); err != nil {
+		return fmt.Errorf("standby: add: %w", err)
+	}
+	if s.Shared {
+		return nil // readers reload: the flights' versions changed
+	}
+	for _, e := range normalized {
+		if _, err := s.queues.Add(e); err != nil {
+			// The store accepted a passenger the live queue already had:
+			// the two disagree. The store is right; reload the flight.
+			if err := s.reloadLocked(ctx, e.Flight.key()); err != nil {
+				return fmt.Errorf("standby: entries stored, but the live queue of %s could not be reloaded: %w", e.Flight.key(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// AddBooking adds the queue entries of a completed standby booking (see
+// [Booking.Entries]) and returns them.
+func (s *Service) AddBooking(ctx context.Context, b Booking) ([]Entry, error) {
+	entries, err := b.Entries()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Add(ctx, entries...); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// Remove takes one passenger out of a flight's queue, with status
+// [StatusCancelled] or [StatusBoarded], and returns the entry. Use
+// [Service.CloseFlight] for a flight that closes. It fails with
+// [bookingkit.ErrNotFound] for an unknown passenger and
+// [bookingkit.ErrConflict] for one no longer waiting.
+func (s *Service) Remove(ctx context.Context, id EntryID, status Status) (Entry, error) {
+	if status != StatusCancelled && status != StatusBoarded {
+		return Entry{}, bookingkit.Invalid("status", string(status), "a single passenger leaves the queue as cancelled or boarded; close the flight to remove everyone")
+	}
+	if _, err := ParseFlightKey(string(id.Flight)); err != nil {
+		return Entry{}, err
+	}
+	s.rebuild.RLock()
+	defer s.rebuild.RUnlock()
+	unlock := s.flights.lock([]FlightKey{id.Flight})
+	defer unlock()
+	e, err := s.Store.RemoveEntry(ctx, id, status, s.now())
+	if err != nil {
+		return Entry{}, fmt.Errorf("standby: remove %s: %w", id, err)
+	}
+	if !s.Shared {
+		// Not finding it is fine: the store says it is gone, so it is.
+		_, _ = s.queues.Remove(id)
+	}
+	return e, nil
+}
+
+// CancelBooking takes every waiting passenger of a booking out of every
+// queue, as cancelled, and returns their entries. Cancelling a booking
+// whose passengers have all left their queues returns none, so a retry is
+// harmless; an unknown booking is [bookingkit.ErrNotFound].
+func (s *Service) CancelBooking(ctx context.Context, bookingID string) ([]Entry, error) {
+	if err := validateBookingID(bookingID); err != nil {
+		return nil, err
+	}
+	s.rebuild.RLock()
+	defer s.rebuild.RUnlock()
+	removed, err := s.Store.CancelBooking(ctx, bookingID, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("standby: cancel booking %s: %w", bookingID, err)
+	}
+	if s.Shared {
+		return removed, nil
+	}
+	// An Add holds its flight's lock from storing to queueing, so taking
+	// the lock here means any entry the store just cancelled is already in
+	// the live queue, ready to be taken out.
+	keys := make([]FlightKey, len(removed))
+	for i, e := range removed {
+		keys[i] = e.Flight.key()
+	}
+	unlock := s.flights.lock(keys)
+	defer unlock()
+	for i, e := range removed {
+		_, _ = s.queues.Remove(EntryID{Flight: keys[i], BookingID: e.BookingID, Passenger: e.Passenger})
+	}
+	return removed, nil
+}
+
+// CloseFlight closes a flight: everyone still waiting leaves the queue as
+// [StatusClosed], the live queue is dropped, and no entry can be added to
+// the flight any more. It returns how many passengers were still waiting.
+// Closing a closed flight returns 0.
+func (s *Service) CloseFlight(ctx context.Context, flight Flight) (int, error) {
+	f, err := flight.Normalize()
+	if err != nil {
+		return 0, err
+	}
+	key := f.key()
+	s.rebuild.RLock()
+	defer s.rebuild.RUnlock()
+	unlock := s.flights.lock([]FlightKey{key})
+	defer unlock()
+	n, err := s.Store.CloseFlight(ctx, key, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("standby: close %s: %w", key, err)
+	}
+	s.queues.Close(key)
+	return n, nil
+}
+
+// Position returns a waiting passenger's 1-based place in their flight's
+// queue, or an error matching [bookingkit.ErrNotFound].
+func (s *Service) Position(ctx context.Context, id EntryID) (int, error) {
+	q, err := s.readQueue(ctx, id.Flight)
+	if err != nil {
+		return 0, err
+	}
+	if q == nil {
+		return 0, noQueue(id)
+	}
+	return q.Position(id.BookingID, id.Passenger)
+}
+
+// Placement is where one passenger of a booking stands on one flight.
+type Placement struct {
+	Entry  Entry
+	Status Status
+	// Position is the 1-based place in the queue while Status is
+	// StatusActive, 0 otherwise; QueueLength is the queue's length then.
+	Position    int
+	QueueLength int
+}
+
+// Placements returns, for every passenger of a booking on every flight,
+// their status and, while waiting, their place in the queue, ordered by
+// flight then passenger. An unknown booking is [bookingkit.ErrNotFound].
+func (s *Service) Placements(ctx context.Context, bookingID string) ([]Placement, error) {
+	if err := validateBookingID(bookingID); err != nil {
+		return nil, err
+	}
+	records, err := s.Store.BookingRecords(ctx, bookingID)
+	if err != nil {
+		return nil, fmt.Errorf("standby: booking %s: %w", bookingID, err)
+	}
+	if len(records) == 0 {
+		return nil, fmt.Errorf("standby: booking %s has no standby passengers: %w", bookingID, bookingkit.ErrNotFound)
+	}
+	out := make([]Placement, len(records))
+	for i, r := range records {
+		out[i] = Placement{Entry: r.Entry, Status: r.Status}
+		if r.Status != StatusActive {
+			continue
+		}
+		q, err := s.readQueue(ctx, r.Entry.Flight.key())
+		if err != nil {
+			return nil, err
+		}
+		if q == nil {
+			continue // cancelled or boarded between the two reads
+		}
+		out[i].Position, out[i].QueueLength = q.positionAndLen(bookingID, r.Entry.Passenger)
+	}
+	return out, nil
+}
+
+// Estimate returns the place a prospective passenger would get in the
+// queue if they booked now, without booking: the figure shown beside a
+// standby fare in search results. e needs no BookingID; a zero BookedAt
+// means now.
+func (s *Service) Estimate(ctx context.Context, e Entry) (int, error) {
+	if e.BookedAt.IsZero() {
+		e.BookedAt = s.now()
+	}
+	f, err := e.Flight.Normalize()
+	if err != nil {
+		return 0, err
+	}
+	q, err := s.readQueue(ctx, f.key())
+	if err != nil {
+		return 0, err
+	}
+	if q == nil {
+		q = newQueue(f)
+	}
+	return q.Estimate(e)
+}
+
+// View returns a page of a flight's queue for staff, anonymised (see
+// [Anonymize]): at most limit rows from the 1-based position from. Rows of
+// viewerBookingID are marked as the viewer's own.
+func (s *Service) View(ctx context.Context, flight Flight, from, limit int, viewerBookingID string) (QueueView, error) {
+	f, err := flight.Normalize()
+	if err != nil {
+		return QueueView{}, err
+	}
+	if from < 1 {
+		return QueueView{}, bookingkit.Invalid("from", fmt.Sprint(from), "positions start at 1")
+	}
+	if limit < 1 {
+		return QueueView{}, bookingkit.Invalid("limit", fmt.Sprint(limit), "at least 1")
+	}
+	key := f.key()
+	view := QueueView{Flight: key, Rows: []ViewRow{}}
+	q, err := s.readQueue(ctx, key)
+	if err != nil || q == nil {
+		return view, err
+	}
+	var entries []Entry
+	view.Total, entries = q.page(from, limit)
+	view.Rows = Anonymize(entries, from, viewerBookingID)
+	return view, nil
+}
+
+// RebuildStats says what [Service.Rebuild] loaded.
+type RebuildStats struct {
+	Flights int
+	Entries int
+}
+
+// Rebuild replaces the live queues with the active entries in the store.
+// Call it once at start, before serving. Writes wait while it runs; reads
+// see the old queues until the new ones are complete. On error the old
+// queues stay. With Shared set, queues load lazily per flight and Rebuild
+// only drops the cached ones.
+func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
+	s.rebuild.Lock()
+	defer s.rebuild.Unlock()
+	if s.Shared {
+		s.queues.replaceAll(map[FlightKey]*Queue{})
+		return RebuildStats{}, nil
+	}
+	var (
+		stats    RebuildStats
+		byFlight = make(map[FlightKey]*Queue)
+		raw      Flight  // the current flight as the store spelled it
+		flight   Flight  // and normalised
+		group    []Entry // the current flight's entries
+	)
+	flush := func() error {
+		if len(group) == 0 {
+			return nil
+		}
+		key := flight.key()
+		if byFlight[key] != nil {
+			return fmt.Errorf("standby: rebuild: the store returned the entries of %s in more than one group; EachActiveEntry must group them by flight", key)
+		}
+		q, err := buildQueue(flight, group)
+		if err != nil {
+			return fmt.Errorf("standby: rebuild: %w", err)
+		}
+		byFlight[key] = q
+		stats.Flights++
+		stats.Entries += len(group)
+		group = group[:0]
+		return nil
+	}
+	err := s.Store.EachActiveEntry(ctx, func(e Entry) error {
+		if len(group) == 0 || !sameRaw(e.Flight, raw) {
+			f, err := e.Flight.Normalize()
+			if err != nil {
+				return fmt.Errorf("standby: rebuild: stored entry %s/%d: %w", e.BookingID, e.Passenger, err)
+			}
+			if len(group) == 0 || !sameNormalized(f, flight) {
+				if err := flush(); err != nil {
+					return err
+				}
+				flight = f
+			}
+			raw = e.Flight
+		}
+		ne, err := e.normalizeOn(flight)
+		if err == nil {
+			err = validateBookingID(e.BookingID)
+		}
+		if err != nil {
+			return fmt.Errorf("standby: rebuild: stored entry %s/%d of %s: %w", e.BookingID, e.Passenger, flight.key(), err)
+		}
+		group = append(group, ne)
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return RebuildStats{}, err
+	}
+	s.queues.replaceAll(byFlight)
+	return stats, nil
+}
+
+// Flights returns the keys of the flights with a live queue in this
+// process, sorted.
+func (s *Service) Flights() []FlightKey { return s.queues.Flights() }
+
+// sameRaw compares two flights as stored, without normalising.
+func sameRaw(a, b Flight) bool {
+	return a.Carrier == b.Carrier && a.Number == b.Number && a.Date.Equal(b.Date)
+}
+
+// readQueue returns the live queue of a flight, nil when it has none. With
+// Shared it first makes sure the queue matches the store's version.
+func (s *Service) readQueue(ctx context.Context, key FlightKey) (*Queue, error) {
+	if !s.Shared {
+		return s.queues.Queue(key), nil
+	}
+	version, err := s.Store.FlightVersion(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("standby: version of %s: %w", key, err)
+	}
+	if q := s.queues.Queue(key); q != nil && q.version >= version {
+		return q, nil
+	}
+	if version == 0 {
+		return nil, nil // the store has never seen this flight
+	}
+	// One reload per flight at a time; whoever waited finds it done.
+	unlock := s.flights.lock([]FlightKey{key})
+	defer unlock()
+	if q := s.queues.Queue(key); q != nil && q.version >= version {
+		return q, nil
+	}
+	if err := s.reloadLocked(ctx, key); err != nil {
+		return nil, err
+	}
+	return s.queues.Queue(key), nil
+}
+
+// reloadLocked rebuilds one flight's queue from the store; the caller
+// holds the flight's lock.
+func (s *Service) reloadLocked(ctx context.Context, key FlightKey) error {
+	f, err := ParseFlightKey(string(key))
+	if err != nil {
+		return err
+	}
+	entries, version, err := s.Store.ActiveEntries(ctx, key)
+	if err != nil {
+		return fmt.Errorf("standby: load %s: %w", key, err)
+	}
+	for i, e := range entries {
+		ne, err := e.Normalize()
+		if err != nil {
+			return fmt.Errorf("standby: load %s: stored entry %s/%d: %w", key, e.BookingID, e.Passenger, err)
+		}
+		entries[i] = ne
+	}
+	q, err := buildQueue(f, entries)
+	if err != nil {
+		return fmt.Errorf("standby: load %s: %w", key, err)
+	}
+	q.version = version
+	s.queues.put(q)
+	return nil
+}
+
+// keyedMutex is a mutex per flight key, created on demand and dropped when
+// nobody holds or waits for it.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[FlightKey]*keyLock
+}
+
+type keyLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+// lock takes the locks of keys in sorted order (so two callers never wait
+// for each other crosswise) and returns the function that releases them.
+func (k *keyedMutex) lock(keys []FlightKey) (unlock func()) {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	held := make([]*keyLock, len(keys))
+	for i, key := range keys {
+		k.mu.Lock()
+		if k.locks == nil {
+			k.locks = make(map[FlightKey]*keyLock)
+		}
+		l := k.locks[key]
+		if l == nil {
+			l = &keyLock{}
+			k.locks[key] = l
+		}
+		l.refs++
+		k.mu.Unlock()
+		l.mu.Lock()
+		held[i] = l
+	}
+	return func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			held[i].mu.Unlock()
+			k.mu.Lock()
+			held[i].refs--
+			if held[i].refs == 0 {
+				delete(k.locks, keys[i])
+			}
+			k.mu.Unlock()
+		}
+	}
+}
