@@ -1,6 +1,10 @@
 package storage
 
-import "context"
+import (
+	"context"
+
+	"github.com/bookingkit/bookingkit/account"
+)
 
 // Stores is one storage backend seen through the domain packages' own
 // interfaces. The reference server and the conformance suite take a Stores;
@@ -14,6 +18,7 @@ type Stores struct {
 	Close func() error
 
 	Settings SettingsStore
+	Accounts account.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

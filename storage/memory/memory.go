@@ -17,12 +17,14 @@ import (
 // DB is an in-memory database. The zero value is not usable; call [New].
 type DB struct {
 	settings *SettingsStore
+	accounts *AccountStore
 }
 
 // New returns an empty in-memory database.
 func New() *DB {
 	return &DB{
 		settings: &SettingsStore{values: map[string]string{}},
+		accounts: newAccountStore(),
 	}
 }
 
@@ -33,6 +35,7 @@ func (db *DB) Stores() storage.Stores {
 		Ping:     func(context.Context) error { return nil },
 		Close:    func() error { return nil },
 		Settings: db.settings,
+		Accounts: db.accounts,
 	}
 }
 

@@ -102,6 +102,7 @@ func (db *DB) Stores() storage.Stores {
 		Ping:     db.Ping,
 		Close:    db.Close,
 		Settings: &SettingsStore{db: db},
+		Accounts: &AccountStore{db: db},
 	}
 }
 
@@ -141,4 +142,20 @@ func translate(err error) error {
 		}
 	}
 	return err
+}
+
+// oneRow checks that an UPDATE or DELETE touched exactly one row and
+// reports ErrNotFound when it touched none.
+func oneRow(res sql.Result, err error, what string) error {
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", what, translate(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("postgres: %s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("postgres: %s: %w", what, bookingkit.ErrNotFound)
+	}
+	return nil
 }

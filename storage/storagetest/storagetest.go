@@ -30,6 +30,7 @@ type Open func(t *testing.T) storage.Stores
 func Run(t *testing.T, open Open) {
 	t.Run("Ping", func(t *testing.T) { testPing(t, open) })
 	t.Run("Settings", func(t *testing.T) { testSettings(t, open) })
+	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open) })
 }
 
 func testPing(t *testing.T, open Open) {

@@ -1,0 +1,35 @@
+// Package account signs people in: accounts in a realm, one-time emailed
+// links, passwords and sessions. It is the machinery shared by the modules
+// that have users — staffid's employees and mogu's travellers — written once.
+//
+// # Flow
+//
+// A module creates an account with [Service.Create] once it has checked
+// who the person is (staffid compares the registration form with the
+// airline's list), and mails the returned one-time token as a link.
+// Opening the link shows a form ([Service.CheckLink] does not use it up:
+// mail scanners open links by themselves); posting a password to
+// [Service.SetPassword] uses the link, stores the password and signs the
+// person in. From then on [Service.Login] takes the email and password, and
+// [Service.Authenticate] turns a session token into the account.
+// [Service.RequestReset] issues a new link for a forgotten password.
+//
+// # Security
+//
+//   - Tokens (links and sessions) carry 256 random bits and are stored only
+//     as SHA-256 hashes; links expire (24 h by default) and work once.
+//   - Passwords follow NIST SP 800-63B (minimum length, no composition
+//     rules, common passwords and the email refused) and are stored as
+//     argon2id PHC strings with OWASP's parameters, upgraded at login when
+//     the parameters change.
+//   - Login failures all read the same ([ErrBadCredentials]) and take the
+//     same time; attempts are rate-limited per address and per account.
+//   - A module's [Gate] is asked at every login and request, so a person
+//     the module blocks is signed out at once and can sign in again with
+//     the same password when unblocked.
+//
+// # Storage
+//
+// The [Store] interface is implemented by every adapter under storage/
+// and checked by the conformance suite.
+package account

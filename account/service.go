@@ -1,0 +1,332 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/internal/password"
+	"github.com/bookingkit/bookingkit/internal/ratelimit"
+	"github.com/bookingkit/bookingkit/internal/secret"
+)
+
+// ErrBadCredentials is the one answer to a failed login, whatever failed:
+// unknown email, wrong password, no password set yet. It matches
+// bookingkit.ErrUnauthorized.
+var ErrBadCredentials = fmt.Errorf("email or password is wrong: %w", bookingkit.ErrUnauthorized)
+
+// ErrBadLink is the one answer to an unusable one-time link: unknown,
+// already used, or expired. It matches bookingkit.ErrUnauthorized.
+var ErrBadLink = fmt.Errorf("this link is invalid, already used or expired; ask for a new one: %w", bookingkit.ErrUnauthorized)
+
+// Gate tells whether the person behind an account may still get in. The
+// module that owns the people provides it (staffid refuses blocked
+// employees); it is asked at every login and every authenticated request, so
+// blocking a person ends their sessions at once and unblocking lets the old
+// password work again. A nil Gate lets everyone in.
+type Gate interface {
+	// Allowed returns nil, or an error (matching bookingkit.ErrForbidden)
+	// saying why the subject may not get in.
+	Allowed(ctx context.Context, subject string) error
+}
+
+// Limiter takes one attempt for a key, or refuses it with an error matching
+// bookingkit.ErrRateLimited (ideally a *bookingkit.RetryAfterError).
+type Limiter interface {
+	Allow(key string) error
+}
+
+// Config configures a [Service].
+type Config struct {
+	Realm             Realm
+	LinkTTL           time.Duration // lifetime of a one-time link; 24 h when zero
+	SessionTTL        time.Duration // lifetime of a session; 7 days when zero
+	MinPasswordLength int           // 8 when zero
+	// PerAddress and PerAccount limit login and link requests; when nil,
+	// 10 attempts at once then one a minute per address, and 5 then one a
+	// minute per account.
+	PerAddress Limiter
+	PerAccount Limiter
+	Gate       Gate
+	Now        func() time.Time // time.Now when nil
+	Rand       io.Reader        // crypto/rand when nil
+	// HashParams are argon2id's costs; the OWASP minimum when zero. Tests
+	// lower them to run fast.
+	HashParams password.Params
+}
+
+// Service signs people in: accounts, one-time links, passwords, sessions.
+// Modules build on it (staffid's employees, mogu's travellers) and send the
+// links it issues with their own mail templates.
+type Service struct {
+	store Store
+	cfg   Config
+	// dummyHash is verified against when there is no account, so a failed
+	// login takes as long whether or not the email exists.
+	dummyHash string
+}
+
+// New returns a Service over store.
+func New(store Store, cfg Config) *Service {
+	if cfg.LinkTTL == 0 {
+		cfg.LinkTTL = 24 * time.Hour
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
+	if cfg.PerAddress == nil {
+		cfg.PerAddress = ratelimit.New(time.Minute, 10)
+	}
+	if cfg.PerAccount == nil {
+		cfg.PerAccount = ratelimit.New(time.Minute, 5)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.HashParams == (password.Params{}) {
+		cfg.HashParams = password.OWASP
+	}
+	dummy, err := password.Hash("not a real password", cfg.HashParams)
+	if err != nil {
+		panic("account: cannot hash with the system's random source: " + err.Error())
+	}
+	return &Service{store: store, cfg: cfg, dummyHash: dummy}
+}
+
+// Realm returns the service's realm.
+func (s *Service) Realm() Realm { return s.cfg.Realm }
+
+// Limit takes one attempt of kind ("register", "login", "link") for the
+// client address and the account key (an email or subject); either may be
+// empty. Modules call it for their own forms, such as registration.
+func (s *Service) Limit(kind, addr, accountKey string) error {
+	if addr != "" {
+		if err := s.cfg.PerAddress.Allow(string(s.cfg.Realm) + ":" + kind + ":addr:" + addr); err != nil {
+			return fmt.Errorf("too many %s attempts from this address: %w", kind, err)
+		}
+	}
+	if accountKey != "" {
+		if err := s.cfg.PerAccount.Allow(string(s.cfg.Realm) + ":" + kind + ":acct:" + accountKey); err != nil {
+			return fmt.Errorf("too many %s attempts for this account: %w", kind, err)
+		}
+	}
+	return nil
+}
+
+// Create makes an account without a password for email and subject and
+// returns it with a one-time set-password link token to send to email.
+// It fails with ErrConflict when the realm already has the email or subject.
+func (s *Service) Create(ctx context.Context, email, subject string) (Account, string, error) {
+	email, err := NormaliseEmail(email)
+	if err != nil {
+		return Account{}, "", err
+	}
+	id, err := secret.NewToken(s.cfg.Rand)
+	if err != nil {
+		return Account{}, "", err
+	}
+	a := Account{ID: id[:22], Realm: s.cfg.Realm, Email: email, Subject: subject, CreatedAt: s.cfg.Now().UTC()}
+	if err := s.store.CreateAccount(ctx, a); err != nil {
+		return Account{}, "", fmt.Errorf("create account: %w", err)
+	}
+	token, err := s.issueLink(ctx, a.ID, PurposeSetPassword)
+	if err != nil {
+		return Account{}, "", err
+	}
+	return a, token, nil
+}
+
+// AccountBySubject returns the realm's account for subject, or ErrNotFound.
+func (s *Service) AccountBySubject(ctx context.Context, subject string) (Account, error) {
+	return s.store.AccountBySubject(ctx, s.cfg.Realm, subject)
+}
+
+// RequestReset returns a one-time reset link token for the account with
+// email, to be mailed to that address. It is rate-limited per address and
+// per email. An unknown email (or a person the gate refuses) yields
+// ErrNotFound: the caller must answer the client the same either way, so the
+// form reveals nothing about who has an account.
+func (s *Service) RequestReset(ctx context.Context, email, addr string) (Account, string, error) {
+	email, err := NormaliseEmail(email)
+	if err != nil {
+		return Account{}, "", err
+	}
+	if err := s.Limit("link", addr, email); err != nil {
+		return Account{}, "", err
+	}
+	a, err := s.store.AccountByEmail(ctx, s.cfg.Realm, email)
+	if err != nil {
+		return Account{}, "", err
+	}
+	if err := s.allowed(ctx, a); err != nil {
+		return Account{}, "", fmt.Errorf("reset: %w", bookingkit.ErrNotFound)
+	}
+	token, err := s.issueLink(ctx, a.ID, PurposeResetPassword)
+	return a, token, err
+}
+
+func (s *Service) issueLink(ctx context.Context, accountID string, p Purpose) (string, error) {
+	token, err := secret.NewToken(s.cfg.Rand)
+	if err != nil {
+		return "", err
+	}
+	now := s.cfg.Now().UTC()
+	l := Link{TokenHash: secret.Hash(token), AccountID: accountID, Purpose: p, CreatedAt: now, ExpiresAt: now.Add(s.cfg.LinkTTL)}
+	if err := s.store.CreateLink(ctx, l); err != nil {
+		return "", fmt.Errorf("store link: %w", err)
+	}
+	return token, nil
+}
+
+// CheckLink tells whether a one-time link token is usable, without using
+// it: opening the link (a GET, which mail scanners do by themselves) only
+// shows the set-password form. It returns ErrBadLink when it is not.
+func (s *Service) CheckLink(ctx context.Context, token string) (Link, Account, error) {
+	l, err := s.store.Link(ctx, secret.Hash(token))
+	if err != nil || !l.UsedAt.IsZero() || !s.cfg.Now().Before(l.ExpiresAt) {
+		return Link{}, Account{}, ErrBadLink
+	}
+	a, err := s.store.Account(ctx, l.AccountID)
+	if err != nil {
+		return Link{}, Account{}, ErrBadLink
+	}
+	if err := s.allowed(ctx, a); err != nil {
+		return Link{}, Account{}, ErrBadLink
+	}
+	return l, a, nil
+}
+
+// SetPassword uses a one-time link token to set the account's password,
+// ends the account's other sessions, and signs the person in: it returns
+// the account and a new session token. The password must satisfy the NIST
+// SP 800-63B policy; a bad password does not use up the link.
+func (s *Service) SetPassword(ctx context.Context, token, newPassword string) (Account, string, error) {
+	_, a, err := s.CheckLink(ctx, token)
+	if err != nil {
+		return Account{}, "", err
+	}
+	if err := (password.Policy{MinLength: s.cfg.MinPasswordLength}).Check(newPassword, a.Email); err != nil {
+		return Account{}, "", err
+	}
+	hash, err := password.Hash(newPassword, s.cfg.HashParams)
+	if err != nil {
+		return Account{}, "", err
+	}
+	a, err = s.store.UseLink(ctx, secret.Hash(token), s.cfg.Now().UTC(), hash)
+	if errors.Is(err, bookingkit.ErrNotFound) {
+		return Account{}, "", ErrBadLink // used by a concurrent request since CheckLink
+	}
+	if err != nil {
+		return Account{}, "", fmt.Errorf("set password: %w", err)
+	}
+	session, err := s.newSession(ctx, a.ID)
+	return a, session, err
+}
+
+// Login checks email and password and returns the account and a new
+// session token. Every failure that could tell an attacker something is
+// ErrBadCredentials; attempts are rate-limited per address and per email.
+// A hash made with older parameters is upgraded on the way.
+func (s *Service) Login(ctx context.Context, email, pw, addr string) (Account, string, error) {
+	email, err := NormaliseEmail(email)
+	if err != nil {
+		return Account{}, "", ErrBadCredentials
+	}
+	if err := s.Limit("login", addr, email); err != nil {
+		return Account{}, "", err
+	}
+	a, err := s.store.AccountByEmail(ctx, s.cfg.Realm, email)
+	if errors.Is(err, bookingkit.ErrNotFound) || (err == nil && a.PasswordHash == "") {
+		// Spend the time a real check takes, so timing does not tell
+		// whether the account exists.
+		password.Verify(pw, s.dummyHash, s.cfg.HashParams) //nolint:errcheck
+		return Account{}, "", ErrBadCredentials
+	}
+	if err != nil {
+		return Account{}, "", fmt.Errorf("login: %w", err)
+	}
+	ok, rehash, err := password.Verify(pw, a.PasswordHash, s.cfg.HashParams)
+	if err != nil {
+		return Account{}, "", fmt.Errorf("login: stored hash: %w", err)
+	}
+	if !ok {
+		return Account{}, "", ErrBadCredentials
+	}
+	if err := s.allowed(ctx, a); err != nil {
+		return Account{}, "", err
+	}
+	if rehash {
+		if h, err := password.Hash(pw, s.cfg.HashParams); err == nil {
+			if err := s.store.SetPasswordHash(ctx, a.ID, h); err == nil {
+				a.PasswordHash = h
+			}
+		}
+	}
+	session, err := s.newSession(ctx, a.ID)
+	return a, session, err
+}
+
+func (s *Service) newSession(ctx context.Context, accountID string) (string, error) {
+	token, err := secret.NewToken(s.cfg.Rand)
+	if err != nil {
+		return "", err
+	}
+	now := s.cfg.Now().UTC()
+	if err := s.store.CreateSession(ctx, Session{TokenHash: secret.Hash(token), AccountID: accountID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}); err != nil {
+		return "", fmt.Errorf("store session: %w", err)
+	}
+	return token, nil
+}
+
+// Authenticate returns the account signed in with a session token. An
+// unknown or expired session, or a person the gate now refuses (blocked by
+// an import), is ErrUnauthorized; a refused person's sessions are deleted.
+func (s *Service) Authenticate(ctx context.Context, sessionToken string) (Account, error) {
+	unauthorized := fmt.Errorf("not signed in or session expired: %w", bookingkit.ErrUnauthorized)
+	if sessionToken == "" {
+		return Account{}, unauthorized
+	}
+	sess, err := s.store.Session(ctx, secret.Hash(sessionToken))
+	if errors.Is(err, bookingkit.ErrNotFound) {
+		return Account{}, unauthorized
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if !s.cfg.Now().Before(sess.ExpiresAt) {
+		s.store.DeleteSession(ctx, sess.TokenHash) //nolint:errcheck // expired anyway
+		return Account{}, unauthorized
+	}
+	a, err := s.store.Account(ctx, sess.AccountID)
+	if err != nil {
+		return Account{}, unauthorized
+	}
+	if err := s.allowed(ctx, a); err != nil {
+		if err := s.store.DeleteSessions(ctx, a.ID); err != nil {
+			return Account{}, fmt.Errorf("authenticate: end sessions: %w", err)
+		}
+		return Account{}, unauthorized
+	}
+	return a, nil
+}
+
+// Logout ends the session; ending an unknown session is not an error.
+func (s *Service) Logout(ctx context.Context, sessionToken string) error {
+	return s.store.DeleteSession(ctx, secret.Hash(sessionToken))
+}
+
+// EndSessions ends every session of the account (for example when the
+// owning module blocks the person).
+func (s *Service) EndSessions(ctx context.Context, accountID string) error {
+	return s.store.DeleteSessions(ctx, accountID)
+}
+
+func (s *Service) allowed(ctx context.Context, a Account) error {
+	if s.cfg.Gate == nil || a.Subject == "" {
+		return nil
+	}
+	return s.cfg.Gate.Allowed(ctx, a.Subject)
+}

@@ -1,0 +1,151 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/account"
+)
+
+// t0 is the suite's reference time: UTC and whole microseconds, the
+// precision every adapter keeps.
+var t0 = time.Date(2026, 11, 23, 9, 30, 0, 123456000, time.UTC)
+
+func testAccounts(t *testing.T, open Open) {
+	ctx := context.Background()
+	staff := account.Realm("staff")
+	ann := account.Account{ID: "acc-ann", Realm: staff, Email: "ann@example.com", Subject: "person-ann", CreatedAt: t0}
+
+	t.Run("CreateAndFind", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		for _, get := range []func() (account.Account, error){
+			func() (account.Account, error) { return s.Account(ctx, "acc-ann") },
+			func() (account.Account, error) { return s.AccountByEmail(ctx, staff, "ann@example.com") },
+			func() (account.Account, error) { return s.AccountBySubject(ctx, staff, "person-ann") },
+		} {
+			got, err := get()
+			require.NoError(t, err)
+			require.Equal(t, ann, got)
+		}
+		_, err := s.Account(ctx, "nobody")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+		_, err = s.AccountByEmail(ctx, "mogu", "ann@example.com")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "realms are separate")
+		_, err = s.AccountBySubject(ctx, staff, "")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+	})
+
+	t.Run("DuplicatesConflict", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		sameEmail := ann
+		sameEmail.ID, sameEmail.Subject = "acc-2", "person-2"
+		require.ErrorIs(t, s.CreateAccount(ctx, sameEmail), bookingkit.ErrConflict)
+		sameSubject := ann
+		sameSubject.ID, sameSubject.Email = "acc-3", "other@example.com"
+		require.ErrorIs(t, s.CreateAccount(ctx, sameSubject), bookingkit.ErrConflict)
+		otherRealm := ann
+		otherRealm.ID, otherRealm.Realm = "acc-4", "mogu"
+		require.NoError(t, s.CreateAccount(ctx, otherRealm), "the same email may exist in another realm")
+		// Accounts without a subject do not collide on it.
+		for i, id := range []string{"acc-5", "acc-6"} {
+			a := account.Account{ID: id, Realm: "mogu", Email: string(rune('x'+i)) + "@example.com", CreatedAt: t0}
+			require.NoError(t, s.CreateAccount(ctx, a))
+		}
+	})
+
+	t.Run("SetPasswordHash", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		require.NoError(t, s.SetPasswordHash(ctx, ann.ID, "$argon2id$x"))
+		got, err := s.Account(ctx, ann.ID)
+		require.NoError(t, err)
+		require.Equal(t, "$argon2id$x", got.PasswordHash)
+		require.ErrorIs(t, s.SetPasswordHash(ctx, "nobody", "h"), bookingkit.ErrNotFound)
+	})
+
+	t.Run("LinksWorkOnceAndExpire", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		l := account.Link{TokenHash: "h1", AccountID: ann.ID, Purpose: account.PurposeSetPassword, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+		require.NoError(t, s.CreateLink(ctx, l))
+		require.ErrorIs(t, s.CreateLink(ctx, l), bookingkit.ErrConflict)
+		got, err := s.Link(ctx, "h1")
+		require.NoError(t, err)
+		require.Equal(t, l, got)
+
+		require.NoError(t, s.CreateSession(ctx, account.Session{TokenHash: "old-session", AccountID: ann.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+		used := t0.Add(time.Minute)
+		a, err := s.UseLink(ctx, "h1", used, "$argon2id$new")
+		require.NoError(t, err)
+		require.Equal(t, "$argon2id$new", a.PasswordHash)
+		got, err = s.Link(ctx, "h1")
+		require.NoError(t, err)
+		require.Equal(t, used, got.UsedAt)
+		_, err = s.Session(ctx, "old-session")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "a new password ends old sessions")
+
+		_, err = s.UseLink(ctx, "h1", used, "$argon2id$again")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "a used link cannot be used again")
+
+		require.NoError(t, s.CreateLink(ctx, account.Link{TokenHash: "h2", AccountID: ann.ID, Purpose: account.PurposeResetPassword, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+		_, err = s.UseLink(ctx, "h2", t0.Add(time.Hour), "$argon2id$late")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "a link is dead at its expiry time")
+		a, err = s.Account(ctx, ann.ID)
+		require.NoError(t, err)
+		require.Equal(t, "$argon2id$new", a.PasswordHash, "a refused link changes nothing")
+
+		_, err = s.UseLink(ctx, "unknown", t0, "x")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+	})
+
+	t.Run("ConcurrentUseLinkHasOneWinner", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		require.NoError(t, s.CreateLink(ctx, account.Link{TokenHash: "race", AccountID: ann.ID, Purpose: account.PurposeSetPassword, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for range 6 {
+			wg.Go(func() {
+				_, err := s.UseLink(ctx, "race", t0.Add(time.Second), "h")
+				if err == nil {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				} else if !errors.Is(err, bookingkit.ErrNotFound) {
+					t.Errorf("UseLink: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		require.Equal(t, 1, wins)
+	})
+
+	t.Run("Sessions", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		sess := account.Session{TokenHash: "s1", AccountID: ann.ID, CreatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
+		require.NoError(t, s.CreateSession(ctx, sess))
+		require.NoError(t, s.CreateSession(ctx, account.Session{TokenHash: "s2", AccountID: ann.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+		got, err := s.Session(ctx, "s1")
+		require.NoError(t, err)
+		require.Equal(t, sess, got)
+
+		require.NoError(t, s.DeleteSession(ctx, "s1"))
+		require.NoError(t, s.DeleteSession(ctx, "s1"), "deleting twice is fine")
+		_, err = s.Session(ctx, "s1")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+
+		require.NoError(t, s.DeleteSessions(ctx, ann.ID))
+		_, err = s.Session(ctx, "s2")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+	})
+}
