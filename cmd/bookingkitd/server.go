@@ -13,9 +13,10 @@ import (
 // routes.go behind request IDs, access logs, panic recovery and body limits.
 func NewServer(logger *slog.Logger, cfg Config, svc *services) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, logger, cfg, svc)
+	rs := routes(logger, cfg, svc)
+	addRoutes(mux, rs)
 	var h http.Handler = mux
-	h = limitBodies(mux, cfg.MaxBodyBytes, bodyLimits(cfg), h)
+	h = limitBodies(mux, cfg.MaxBodyBytes, bodyLimits(rs), h)
 	h = recoverPanics(logger, h)
 	h = logRequests(logger, h)
 	h = withRequestID(h)
