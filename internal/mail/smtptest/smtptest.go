@@ -134,5 +134,8 @@ func pathArg(arg string) string {
 	if i, j := strings.IndexByte(arg, '<'), strings.IndexByte(arg, '>'); i >= 0 && j > i {
 		return arg[i+1 : j]
 	}
-	return strings.Fields(arg)[0]
+	if f := strings.Fields(arg); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
