@@ -33,6 +33,9 @@ const (
 	DefaultPixelsPerModule = 8
 )
 
+// newQRCode is qrcode.New; a test swaps it to reach the panic path.
+var newQRCode = qrcode.New
+
 // qrAlphanumeric is QR's alphanumeric alphabet. Text made only of these
 // characters is encoded with 5.5 bits a character instead of 8.
 const qrAlphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -71,7 +74,7 @@ func encodeQR(content string, f Format, pixelsPerModule int) (img []byte, err er
 	}()
 	// A QRCode may be drawn only once: go-qrcode appends its terminator
 	// and padding again on every draw.
-	q, err := qrcode.New(content, QRRecovery)
+	q, err := newQRCode(content, QRRecovery)
 	if err != nil {
 		return nil, bookingkit.Invalid("content", "", "cannot be encoded as a QR code: "+err.Error())
 	}

@@ -22,9 +22,10 @@ import (
 // [bookingkit.ErrRateLimited] — ideally a [*bookingkit.RetryAfterError] —
 // to refuse it; any other error is passed on as is.
 //
-// The project's shared rate limiter implements it; a test can count.
+// The project's shared token-bucket limiter (internal/ratelimit) has this
+// method, so the reference server hands it over as is.
 type Limiter interface {
-	Allow(ctx context.Context, key string) error
+	Allow(key string) error
 }
 
 // Config is what an embedding engine tells MOGU about its URLs.
@@ -364,11 +365,11 @@ func (s *Service) Claim(ctx context.Context, acct Account, token, address string
 		return AccountTrip{}, err
 	}
 	if address != "" {
-		if err := s.limiter.Allow(ctx, "mogu.claim.address:"+address); err != nil {
+		if err := s.limiter.Allow("mogu.claim.address:"+address); err != nil {
 			return AccountTrip{}, err
 		}
 	}
-	if err := s.limiter.Allow(ctx, "mogu.claim.account:"+acct.ID); err != nil {
+	if err := s.limiter.Allow("mogu.claim.account:"+acct.ID); err != nil {
 		return AccountTrip{}, err
 	}
 	now := s.now()
