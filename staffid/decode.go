@@ -1,0 +1,338 @@
+package staffid
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/xuri/excelize/v2"
+)
+
+// Format is the encoding of an uploaded list.
+type Format string
+
+// Formats of an upload.
+const (
+	// FormatAuto tells the format from the first bytes: a zip container
+	// is a workbook, anything else JSON.
+	FormatAuto Format = ""
+	FormatJSON Format = "json"
+	FormatXLSX Format = "xlsx"
+)
+
+// Media types of the two formats.
+const (
+	ContentTypeJSON = "application/json"
+	ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	contentTypeXLS  = "application/vnd.ms-excel"
+)
+
+// FormatForContentType maps an HTTP Content-Type to a Format. An empty
+// type or application/octet-stream gives FormatAuto; a legacy Excel type
+// gives ErrLegacyXLS; anything else that is not JSON or .xlsx gives
+// ErrUnsupportedFormat.
+func FormatForContentType(contentType string) (Format, error) {
+	if strings.TrimSpace(contentType) == "" {
+		return FormatAuto, nil
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "", fmt.Errorf("%w (Content-Type %q)", ErrUnsupportedFormat, contentType)
+	}
+	switch {
+	case mt == ContentTypeJSON || mt == "text/json" || strings.HasSuffix(mt, "+json"):
+		return FormatJSON, nil
+	case mt == ContentTypeXLSX:
+		return FormatXLSX, nil
+	case mt == contentTypeXLS:
+		return "", ErrLegacyXLS
+	case mt == "application/octet-stream":
+		return FormatAuto, nil
+	}
+	return "", fmt.Errorf("%w (Content-Type %q)", ErrUnsupportedFormat, contentType)
+}
+
+var (
+	zipMagic  = []byte("PK\x03\x04")
+	ole2Magic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// listReader reads an upload into a list, validating each record as it
+// comes so that only its Person (and its compact echo) is kept.
+type listReader struct {
+	ctx       context.Context
+	limits    Limits
+	validator *recordValidator
+	list      list
+	rec       rawRecord
+}
+
+// read decodes and validates every record of r. On a failure to read the
+// list as a whole (not a record's problem) it returns the error with the
+// records read until then.
+func (lr *listReader) read(r io.Reader, format Format) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(len(ole2Magic))
+	switch {
+	case bytes.HasPrefix(head, ole2Magic):
+		return ErrLegacyXLS
+	case bytes.HasPrefix(head, zipMagic):
+		if format == FormatJSON {
+			return fmt.Errorf("%w: the body is a zip file (an Excel workbook?), not JSON; send a workbook as %s", ErrMalformed, ContentTypeXLSX)
+		}
+		return lr.readXLSX(br)
+	case format == FormatXLSX:
+		return fmt.Errorf("%w: not an Excel .xlsx workbook (an .xlsx file is a zip archive; this body is not)", ErrMalformed)
+	}
+	return lr.readJSON(br)
+}
+
+// next is called before each record: it stops on cancellation and on too
+// many records.
+func (lr *listReader) next() error {
+	n := len(lr.list.entries)
+	if n%1024 == 0 {
+		if err := lr.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if n >= lr.limits.MaxRecords {
+		return fmt.Errorf("the list holds more than %d records: %w", lr.limits.MaxRecords, bookingkit.ErrTooLarge)
+	}
+	return nil
+}
+
+func (lr *listReader) readJSON(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return fmt.Errorf("%w: the body is empty; expected a JSON array of records: [{\"LastName\": ...}, ...]", ErrMalformed)
+	}
+	if err != nil {
+		return lr.jsonError(dec, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return fmt.Errorf("%w: expected a JSON array of records: [{\"LastName\": ...}, ...], got %s", ErrMalformed, tokenKind(tok))
+	}
+	var (
+		raw    json.RawMessage
+		parser = recordParser{arena: lr.list.arena}
+	)
+	for dec.More() {
+		if err := lr.next(); err != nil {
+			return err
+		}
+		if err := dec.Decode(&raw); err != nil {
+			return lr.jsonError(dec, err)
+		}
+		from := len(parser.arena)
+		if err := parser.parse(raw, &lr.rec); err != nil {
+			return fmt.Errorf("%w: record %d: %v", ErrMalformed, len(lr.list.entries)+1, err)
+		}
+		lr.list.arena = parser.arena
+		lr.list.add(lr.validator, &lr.rec, from)
+	}
+	if _, err := dec.Token(); err != nil { // the closing ]
+		return lr.jsonError(dec, err)
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return lr.jsonError(dec, err)
+		}
+		return fmt.Errorf("%w: unexpected %s after the end of the list", ErrMalformed, tokenKind(tok))
+	}
+	return nil
+}
+
+func (lr *listReader) jsonError(dec *json.Decoder, err error) error {
+	n := len(lr.list.entries)
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF:
+		return fmt.Errorf("%w: the JSON ends too early, after %d complete records (truncated upload?)", ErrMalformed, n)
+	case errors.As(err, &syntax):
+		return fmt.Errorf("%w: malformed JSON at byte %d (after %d complete records): %v", ErrMalformed, syntax.Offset, n, err)
+	}
+	if lr.ctx.Err() != nil {
+		return lr.ctx.Err()
+	}
+	// A read error of the body itself (a size limit, a broken connection):
+	// pass it on unchanged so that the caller can tell it.
+	return err
+}
+
+func tokenKind(tok json.Token) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '{' {
+			return "an object"
+		}
+		return fmt.Sprintf("%q", string(t))
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return fmt.Sprint(t)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%v", tok)
+}
+
+// readXLSX reads the first sheet of a workbook: row 1 holds the field
+// names, each further non-empty row one record.
+func (lr *listReader) readXLSX(r io.Reader) error {
+	f, err := excelize.OpenReader(r, excelize.Options{
+		UnzipSizeLimit:    lr.limits.MaxUnzipSize,
+		UnzipXMLSizeLimit: lr.limits.MaxUnzipXMLSize,
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return fmt.Errorf("the workbook unpacks to more than %d bytes: %w", lr.limits.MaxUnzipSize, bookingkit.ErrTooLarge)
+		}
+		if errors.Is(err, excelize.ErrWorkbookFileFormat) {
+			return ErrLegacyXLS
+		}
+		if ctxErr := lr.ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return fmt.Errorf("%w: not a readable .xlsx workbook (%v)", ErrMalformed, err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return fmt.Errorf("%w: the workbook has no sheet", ErrMalformed)
+	}
+	date1904 := false
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		date1904 = *props.Date1904
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return fmt.Errorf("%w: cannot read sheet %q (%v)", ErrMalformed, sheets[0], err)
+	}
+	defer rows.Close()
+
+	raw := excelize.Options{RawCellValue: true}
+	var (
+		header  []string
+		columns []int // field index per column, -1 for unknown
+		rowNum  int
+	)
+	for rows.Next() {
+		rowNum++
+		cells, err := rows.Columns(raw)
+		if err != nil {
+			return fmt.Errorf("%w: sheet %q row %d (%v)", ErrMalformed, sheets[0], rowNum, err)
+		}
+		if header == nil {
+			if header, columns, err = xlsxHeader(cells); err != nil {
+				return err
+			}
+			continue
+		}
+		if isBlankRow(cells) {
+			continue
+		}
+		if err := lr.next(); err != nil {
+			return err
+		}
+		lr.xlsxRecord(header, columns, cells, date1904)
+	}
+	if err := rows.Error(); err != nil {
+		return fmt.Errorf("%w: sheet %q (%v)", ErrMalformed, sheets[0], err)
+	}
+	if header == nil {
+		return fmt.Errorf("%w: the first sheet %q is empty; row 1 must hold the field names (%s, ...)", ErrMalformed, sheets[0], strings.Join(fieldNames[:4], ", "))
+	}
+	return nil
+}
+
+// xlsxHeader reads the field names of row 1.
+func xlsxHeader(cells []string) ([]string, []int, error) {
+	header := make([]string, len(cells))
+	columns := make([]int, len(cells))
+	known := 0
+	firstColumn := map[field]int{}
+	for i, c := range cells {
+		header[i] = strings.TrimSpace(c)
+		columns[i] = -1
+		f, ok := lookupField([]byte(header[i]))
+		if !ok {
+			continue
+		}
+		if j, dup := firstColumn[f]; dup {
+			return nil, nil, fmt.Errorf("%w: columns %s and %s of row 1 both name the field %s", ErrMalformed, columnName(j), columnName(i), f)
+		}
+		firstColumn[f] = i
+		columns[i] = int(f)
+		known++
+	}
+	if known == 0 {
+		return nil, nil, fmt.Errorf("%w: row 1 of the first sheet must hold the field names (%s, ...); it holds none of them", ErrMalformed, strings.Join(fieldNames[:4], ", "))
+	}
+	return header, columns, nil
+}
+
+func columnName(i int) string {
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	return name
+}
+
+func isBlankRow(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// xlsxRecord turns a row into a record; its echo is an object of the
+// non-empty cells under the header's names. A date cell arrives as its
+// serial number and is written back as DD.MM.YYYY.
+func (lr *listReader) xlsxRecord(header []string, columns []int, cells []string, date1904 bool) {
+	rec := &lr.rec
+	rec.reset()
+	arena := lr.list.arena
+	from := len(arena)
+	arena = append(arena, '{')
+	first := true
+	for i, c := range cells {
+		if i >= len(header) || header[i] == "" {
+			continue
+		}
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if columns[i] >= 0 {
+			f := field(columns[i])
+			if f == fieldBirthDay || f == fieldDateOfEmployment {
+				if d, ok := excelSerialDate(c, date1904); ok {
+					c = d.String()
+				}
+			}
+			rec.seen.add(f)
+			rec.setValue(f, c)
+		}
+		if !first {
+			arena = append(arena, ',')
+		}
+		first = false
+		arena = appendQuoted(arena, header[i])
+		arena = append(arena, ':')
+		arena = appendQuoted(arena, c)
+	}
+	arena = append(arena, '}')
+	lr.list.arena = arena
+	lr.list.add(lr.validator, rec, from)
+}

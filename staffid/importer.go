@@ -1,0 +1,216 @@
+package staffid
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+)
+
+// Limits bound what one upload may cost. The zero value of each field means
+// its default.
+type Limits struct {
+	// MaxRecords is the most records a list may hold (default 1 000 000).
+	MaxRecords int
+	// MaxUnzipSize is the most bytes a workbook may unpack to, all parts
+	// together (default 256 MiB): a zip bomb stops here, before inflating.
+	MaxUnzipSize int64
+	// MaxUnzipXMLSize is the size above which a worksheet is unpacked to a
+	// temporary file instead of memory (default 16 MiB).
+	MaxUnzipXMLSize int64
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxRecords <= 0 {
+		l.MaxRecords = 1_000_000
+	}
+	if l.MaxUnzipSize <= 0 {
+		l.MaxUnzipSize = 256 << 20
+	}
+	if l.MaxUnzipXMLSize <= 0 {
+		l.MaxUnzipXMLSize = 16 << 20
+	}
+	l.MaxUnzipXMLSize = min(l.MaxUnzipXMLSize, l.MaxUnzipSize)
+	return l
+}
+
+// ImportOptions say who imports and how.
+type ImportOptions struct {
+	// Source is the door the list came through (default SourceAPI).
+	Source Source
+	// Actor names who uploaded, for the history (free text).
+	Actor string
+	// Force overrides the mass-block guard: an empty list, or one that
+	// blocks more than Config.MassBlockThreshold of the active people, is
+	// imported anyway.
+	Force bool
+}
+
+// Importer imports employee lists: decode, validate, hash, plan, guard,
+// apply. It is safe for concurrent use; the store serialises the imports
+// themselves.
+type Importer struct {
+	store ImportStore
+	cfg   Config
+
+	// Limits bound one upload; set them before the first import.
+	Limits Limits
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// NewImporter returns an Importer for cfg (after [Config.WithDefaults])
+// that keeps people and history in store.
+func NewImporter(cfg Config, store ImportStore) (*Importer, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Importer{store: store, cfg: cfg, Now: time.Now}, nil
+}
+
+// Config returns the configuration in use, defaults filled in.
+func (im *Importer) Config() Config { return im.cfg }
+
+// Import reads a whole employee list from r and makes the stored people
+// match it, all or nothing:
+//   - a list that cannot be read gives an error matching ErrMalformed,
+//     ErrUnsupportedFormat or bookingkit.ErrTooLarge;
+//   - a list with invalid records gives ErrInvalidRecords and a report
+//     listing them;
+//   - an empty list gives ErrEmptyList, and a list that would block more
+//     than Config.MassBlockThreshold of the active people ErrMassBlock,
+//     unless opts.Force;
+//   - otherwise the plan is applied and the report has status "Ok".
+//
+// Every one of these is recorded in the import history, and the report
+// (non-nil) says what happened in the seed's shape. Other errors (the
+// body's reader failing, the context ending, the store failing) come back
+// unchanged with a nil report; nothing was imported then, and a failing
+// store may have missed the history entry too.
+func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts ImportOptions) (*Report, error) {
+	if opts.Source == "" {
+		opts.Source = SourceAPI
+	}
+	now := im.now()
+	l, err := im.read(ctx, r, format, now)
+	if err != nil && !isRefusal(err) {
+		return nil, err
+	}
+	if report, refusal := refuse(l, err, opts.Force); report != nil {
+		if _, err := im.store.AddImportHistory(ctx, newHistoryEntry(now, opts, report)); err != nil {
+			return report, fmt.Errorf("recording the refused import in the history: %w", err)
+		}
+		return report, refusal
+	}
+
+	people := l.people()
+	employees, companions := l.counts()
+	l.arena = nil // no record is invalid: the echo is not needed any more
+	n := len(people)
+	var (
+		report  *Report
+		refusal error
+	)
+	_, err = im.store.ApplyImport(ctx, func(current []PersonState) (*Plan, error) {
+		plan := PlanSync(current, people, now)
+		refusal = nil
+		if !opts.Force {
+			refusal = plan.CheckMassBlock(im.cfg.MassBlockThreshold)
+		}
+		if refusal != nil {
+			report = errorReport(refusal.Error(), n)
+			return &Plan{At: now, Active: plan.Active, Entry: newHistoryEntry(now, opts, report)}, nil
+		}
+		counts := plan.Counts
+		report = &Report{
+			Status:             StatusOk,
+			InputRecordsCount:  n,
+			ImportedTotal:      n,
+			EmployeesImported:  employees,
+			CompanionsImported: companions,
+			InvalidRecords:     []InvalidRecord{},
+			SyncCounts:         &counts,
+		}
+		plan.Entry = newHistoryEntry(now, opts, report)
+		return plan, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return report, refusal
+}
+
+// Validate reads and checks a list as Import does, without a store: the
+// command-line tool's dry run. Its report counts what Import would import
+// (imported_total and the per-kind counts) but has no success counts,
+// which depend on the stored people. An empty list is reported as Import
+// reports it without Force.
+func (im *Importer) Validate(ctx context.Context, r io.Reader, format Format) (*Report, error) {
+	l, err := im.read(ctx, r, format, im.now())
+	if err != nil && !isRefusal(err) {
+		return nil, err
+	}
+	if report, refusal := refuse(l, err, false); report != nil {
+		return report, refusal
+	}
+	employees, companions := l.counts()
+	n := len(l.entries)
+	return &Report{
+		Status:             StatusOk,
+		InputRecordsCount:  n,
+		ImportedTotal:      n,
+		EmployeesImported:  employees,
+		CompanionsImported: companions,
+		InvalidRecords:     []InvalidRecord{},
+	}, nil
+}
+
+// refuse returns the report and error of a list refused before planning
+// (readErr is nil or a refusal), or a nil report when the list may be
+// planned.
+func refuse(l *list, readErr error, force bool) (*Report, error) {
+	switch {
+	case readErr != nil:
+		return errorReport(readErr.Error(), len(l.entries)), readErr
+	case l.invalid > 0:
+		report := errorReport(MsgInvalidRecords, len(l.entries))
+		report.InvalidRecords = l.invalidRecords()
+		return report, ErrInvalidRecords
+	case len(l.entries) == 0 && !force:
+		return errorReport(ErrEmptyList.Error(), 0), ErrEmptyList
+	}
+	return nil, nil
+}
+
+// isRefusal tells the upload's own faults, which get a report and a
+// history entry, from failures of the machinery around it.
+func isRefusal(err error) bool {
+	return errors.Is(err, bookingkit.ErrInvalid) || errors.Is(err, bookingkit.ErrTooLarge)
+}
+
+// read decodes and validates the list.
+func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now time.Time) (*list, error) {
+	// A birth date is in the future only when it is after today in every
+	// time zone, so nobody born today east of the server is refused.
+	today := DateOf(now.In(time.FixedZone("UTC+14", 14*60*60)))
+	lr := &listReader{ctx: ctx, limits: im.Limits.withDefaults(), validator: newRecordValidator(im.cfg, today)}
+	if err := lr.read(r, format); err != nil {
+		return &lr.list, err
+	}
+	lr.list.check(lr.validator, newIdentityHasher(im.cfg.IdentityFields))
+	return &lr.list, nil
+}
+
+// now returns the clock's time in UTC, to the microsecond: the precision
+// every store keeps, so a time reads back as it was written.
+func (im *Importer) now() time.Time {
+	clock := im.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	return clock().UTC().Truncate(time.Microsecond)
+}

@@ -1,0 +1,405 @@
+package staffid
+
+import (
+	"errors"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// recordParser reads one record from the bytes of one JSON value, as
+// json.Decoder delivered them (so they are known to be valid JSON). It
+// keeps the values of the known fields and appends a compact copy of the
+// whole value, unknown fields included, to an arena, from which the import
+// report echoes invalid records "as sent".
+type recordParser struct {
+	vbuf  []byte            // values of the current record, back to back
+	offs  [numFields][2]int // where each value lies in vbuf
+	arena []byte            // compact copies of every record read
+	key   []byte            // scratch for keys with escapes
+}
+
+var errBadJSON = errors.New("malformed JSON value")
+
+// parse reads the JSON value b into rec and appends its compact copy to
+// p.arena. A value that is not an object is a record error, not a parse
+// error: the list is still readable. The error is only for bytes that are
+// not valid JSON, which json.Decoder never hands over.
+func (p *recordParser) parse(b []byte, rec *rawRecord) error {
+	rec.reset()
+	p.vbuf = p.vbuf[:0]
+	i := skipSpace(b, 0)
+	if i >= len(b) {
+		return errBadJSON
+	}
+	if b[i] != '{' {
+		end, kind := scanValue(b, i)
+		if end < 0 {
+			return errBadJSON
+		}
+		rec.errs = append(rec.errs, "a record must be a JSON object with the list's fields, got "+kind.String())
+		p.arena = appendCompact(p.arena, b[i:end])
+		return nil
+	}
+	p.arena = append(p.arena, '{')
+	i++
+	first := true
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return errBadJSON
+		}
+		if b[i] == '}' {
+			break
+		}
+		if b[i] == ',' && !first {
+			i = skipSpace(b, i+1)
+			if i >= len(b) {
+				return errBadJSON
+			}
+		}
+		if b[i] != '"' {
+			return errBadJSON
+		}
+		keyStart := i
+		keyEnd, escaped := scanString(b, i)
+		if keyEnd < 0 {
+			return errBadJSON
+		}
+		key := b[keyStart+1 : keyEnd-1]
+		if escaped {
+			p.key = appendUnquoted(p.key[:0], key)
+			key = p.key
+		}
+		i = skipSpace(b, keyEnd)
+		if i >= len(b) || b[i] != ':' {
+			return errBadJSON
+		}
+		i = skipSpace(b, i+1)
+		valEnd, kind := scanValue(b, i)
+		if valEnd < 0 {
+			return errBadJSON
+		}
+		if !first {
+			p.arena = append(p.arena, ',')
+		}
+		first = false
+		p.arena = append(p.arena, b[keyStart:keyEnd]...)
+		p.arena = append(p.arena, ':')
+		if kind == kindObject || kind == kindArray {
+			p.arena = appendCompact(p.arena, b[i:valEnd])
+		} else {
+			p.arena = append(p.arena, b[i:valEnd]...)
+		}
+		if f, ok := lookupField(key); ok {
+			p.setField(rec, f, b[i:valEnd], kind)
+		}
+		i = valEnd
+	}
+	p.arena = append(p.arena, '}')
+	// One string for all values of the record: one allocation, not fifteen.
+	all := string(p.vbuf)
+	for f := range numFields {
+		if rec.seen.has(f) && !rec.bad.has(f) {
+			o := p.offs[f]
+			rec.setValue(f, all[o[0]:o[1]])
+		}
+	}
+	return nil
+}
+
+func (p *recordParser) setField(rec *rawRecord, f field, v []byte, kind jsonKind) {
+	if rec.seen.has(f) {
+		if !rec.bad.has(f) {
+			rec.addError(f, f.String()+": appears more than once in the record")
+		}
+		return
+	}
+	rec.seen.add(f)
+	start := len(p.vbuf)
+	switch kind {
+	case kindString:
+		p.vbuf = appendUnquoted(p.vbuf, v[1:len(v)-1])
+	case kindNumber:
+		p.vbuf = append(p.vbuf, v...)
+	case kindNull:
+	case kindTrue, kindFalse:
+		if f != fieldIsEmployee {
+			rec.addError(f, f.String()+": expected a string or a number, got "+kind.String())
+			return
+		}
+		if kind == kindTrue {
+			p.vbuf = append(p.vbuf, '1')
+		} else {
+			p.vbuf = append(p.vbuf, '0')
+		}
+	default:
+		rec.addError(f, f.String()+": expected a string or a number, got "+kind.String())
+		return
+	}
+	p.offs[f] = [2]int{start, len(p.vbuf)}
+}
+
+type jsonKind uint8
+
+const (
+	kindString jsonKind = iota
+	kindNumber
+	kindObject
+	kindArray
+	kindTrue
+	kindFalse
+	kindNull
+)
+
+func (k jsonKind) String() string {
+	return [...]string{"a string", "a number", "an object", "an array", "true", "false", "null"}[k]
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// scanString returns the index after the string starting at b[i] == '"'
+// and whether it holds escapes, or -1 when it does not end.
+func scanString(b []byte, i int) (int, bool) {
+	escaped := false
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			return j + 1, escaped
+		}
+	}
+	return -1, false
+}
+
+// scanValue returns the index after the value starting at b[i] and its
+// kind, or -1 when b does not hold one.
+func scanValue(b []byte, i int) (int, jsonKind) {
+	if i >= len(b) {
+		return -1, 0
+	}
+	switch c := b[i]; c {
+	case '"':
+		end, _ := scanString(b, i)
+		return end, kindString
+	case '{', '[':
+		kind := kindObject
+		if c == '[' {
+			kind = kindArray
+		}
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, _ := scanString(b, j)
+				if end < 0 {
+					return -1, 0
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, kind
+				}
+			}
+		}
+		return -1, 0
+	case 't':
+		return literal(b, i, "true"), kindTrue
+	case 'f':
+		return literal(b, i, "false"), kindFalse
+	case 'n':
+		return literal(b, i, "null"), kindNull
+	}
+	j := i
+	for j < len(b) && (b[j] >= '0' && b[j] <= '9' || b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
+		j++
+	}
+	if j == i {
+		return -1, 0
+	}
+	return j, kindNumber
+}
+
+func literal(b []byte, i int, lit string) int {
+	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
+		return -1
+	}
+	return i + len(lit)
+}
+
+// appendCompact appends the JSON value v without the white space outside
+// its strings.
+func appendCompact(dst, v []byte) []byte {
+	inString := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if inString {
+			dst = append(dst, c)
+			switch c {
+			case '\\':
+				if i+1 < len(v) {
+					i++
+					dst = append(dst, v[i])
+				}
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '"':
+			inString = true
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendUnquoted appends the contents of a JSON string (between the
+// quotes) with its escapes decoded, exactly as encoding/json decodes them:
+// invalid UTF-8 and lone surrogates become U+FFFD.
+func appendUnquoted(dst, s []byte) []byte {
+	// Fast path: nothing to decode.
+	simple := true
+	for _, c := range s {
+		if c == '\\' || c >= utf8.RuneSelf {
+			simple = false
+			break
+		}
+	}
+	if simple || (!containsBackslash(s) && utf8.Valid(s)) {
+		return append(dst, s...)
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			i++
+			switch s[i] {
+			case '"', '\\', '/':
+				dst = append(dst, s[i])
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				r := hex4(s[i+1:])
+				if r < 0 {
+					return append(dst, s[i-1:]...) // not valid JSON; keep as is
+				}
+				i += 4
+				if utf16.IsSurrogate(r) {
+					if i+2 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+						if r2 := hex4(s[i+3:]); r2 >= 0 {
+							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+								dst = utf8.AppendRune(dst, dec)
+								i += 6 + 1
+								continue
+							}
+						}
+					}
+					r = utf8.RuneError
+				}
+				dst = utf8.AppendRune(dst, r)
+			default:
+				dst = append(dst, '\\', s[i])
+			}
+			i++
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = utf8.AppendRune(dst, utf8.RuneError)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+		}
+	}
+	return dst
+}
+
+func containsBackslash(s []byte) bool {
+	for _, c := range s {
+		if c == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+// hex4 reads four hex digits, or returns -1.
+func hex4(s []byte) rune {
+	if len(s) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
+
+// appendQuoted appends s as a JSON string.
+func appendQuoted(dst []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, "\ufffd"...)
+		} else {
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}

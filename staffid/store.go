@@ -1,0 +1,100 @@
+package staffid
+
+import "context"
+
+// Store is everything the module keeps: the people and the import history.
+// The adapters in storage/memory, storage/sqlite and storage/postgres
+// implement it and run the same conformance cases.
+type Store interface {
+	ImportStore
+	PeopleStore
+}
+
+// ImportStore is what the [Importer] needs.
+type ImportStore interface {
+	// ApplyImport runs one import as one transaction, serialised with
+	// every other ApplyImport on the same data, across processes where
+	// the backend is shared (PostgreSQL: a transaction-scoped advisory
+	// lock; SQLite: BEGIN IMMEDIATE). Inside it the store
+	//  1. reads the PersonState of every stored person, blocked or not;
+	//  2. calls plan with them, once (or again after a retry of the whole
+	//     transaction; plan has no side effects);
+	//  3. if plan returns an error, rolls back and returns that error;
+	//  4. otherwise inserts Plan.Create, updates Plan.Update and blocks
+	//     Plan.Block as their comments say, appends Plan.Entry to the import
+	//     history with a new ID, commits, and returns the entry with its ID.
+	// Either all of it is stored or none. A plan with no people to write
+	// (a re-import of the same list, or a refused one) writes only the
+	// history entry. Computing the plan under the lock means a concurrent
+	// upload can never make it stale.
+	ApplyImport(ctx context.Context, plan func(current []PersonState) (*Plan, error)) (HistoryEntry, error)
+
+	// AddImportHistory appends an entry for an upload refused before any
+	// plan (an unreadable or invalid list) and returns it with its new ID.
+	AddImportHistory(ctx context.Context, e HistoryEntry) (HistoryEntry, error)
+
+	// ImportHistory returns entries newest first (by descending ID): those
+	// with an ID below q.BeforeID (all when 0), at most q.Limit of them.
+	ImportHistory(ctx context.Context, q HistoryQuery) ([]HistoryEntry, error)
+
+	// ImportEntry returns one entry, or an error matching
+	// bookingkit.ErrNotFound.
+	ImportEntry(ctx context.Context, id int64) (HistoryEntry, error)
+}
+
+// PeopleStore reads the stored people; only imports write them.
+type PeopleStore interface {
+	// Person returns the person with the ID, blocked or not, or an error
+	// matching bookingkit.ErrNotFound.
+	Person(ctx context.Context, id string) (Person, error)
+
+	// GroupPeople returns the people of one group (equal GroupKey),
+	// blocked ones included: the employee first, then companions by
+	// ascending ID. An unknown group gives an empty slice, not an error.
+	GroupPeople(ctx context.Context, groupKey string) ([]Person, error)
+
+	// People returns people in ascending ID order, those with an ID above
+	// q.AfterID (keyset paging), filtered by q.State, at most q.Limit.
+	People(ctx context.Context, q PeopleQuery) ([]Person, error)
+}
+
+// HistoryQuery selects a page of the import history.
+type HistoryQuery struct {
+	BeforeID int64 // only entries with a smaller ID; 0 = from the newest
+	Limit    int   // at most this many; see [NormalizeLimit]
+}
+
+// PeopleQuery selects a page of people.
+type PeopleQuery struct {
+	AfterID string     // only IDs greater than this; "" = from the start
+	State   StateQuery // which people
+	Limit   int        // at most this many; see [NormalizeLimit]
+}
+
+// StateQuery filters people by Blocked.
+type StateQuery int
+
+// Values of StateQuery.
+const (
+	AnyState    StateQuery = iota // blocked and active people
+	OnlyActive                    // Blocked false
+	OnlyBlocked                   // Blocked true
+)
+
+// Page sizes of the query methods.
+const (
+	DefaultPageSize = 100
+	MaxPageSize     = 1000
+)
+
+// NormalizeLimit returns the page size a store uses for a query's Limit:
+// DefaultPageSize when it is zero or negative, at most MaxPageSize.
+func NormalizeLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return DefaultPageSize
+	case limit > MaxPageSize:
+		return MaxPageSize
+	}
+	return limit
+}
