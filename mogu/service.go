@@ -365,11 +365,11 @@ func (s *Service) Claim(ctx context.Context, acct Account, token, address string
 		return AccountTrip{}, err
 	}
 	if address != "" {
-		if err := s.limiter.Allow("mogu.claim.address:"+address); err != nil {
+		if err := s.limiter.Allow("mogu.claim.address:" + address); err != nil {
 			return AccountTrip{}, err
 		}
 	}
-	if err := s.limiter.Allow("mogu.claim.account:"+acct.ID); err != nil {
+	if err := s.limiter.Allow("mogu.claim.account:" + acct.ID); err != nil {
 		return AccountTrip{}, err
 	}
 	now := s.now()
