@@ -194,7 +194,7 @@ func validateBookingID(id string) error {
 	}
 	for _, r := range id {
 		if !unicode.IsPrint(r) {
-			return bookingkit.Invalid("booking_id", strconv.QuoteToASCII(id), "contains a control or non-printable character")
+			return bookingkit.Invalid("booking_id", id, "contains a control or non-printable character")
 		}
 	}
 	return nil
