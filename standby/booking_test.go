@@ -61,7 +61,9 @@ func TestBookingEntriesErrors(t *testing.T) {
 			b.Segments = append(b.Segments, Segment{Flight{"su", "0100", su100.Date}, Business})
 		}), `segments[1].flight "SU-100-2026-11-23": the same flight as segments[0]`},
 		{"bad cabin", change(func(b *Booking) { b.Segments[0].Cabin = -1 }), `segments[0].cabin "-1"`},
-		{"bad category", change(func(b *Booking) { b.Passengers = append(b.Passengers, Employee{"SU", date(2010, 1, 1), 0}.Companion(12)) }), `passengers[1].category "12"`},
+		{"bad category", change(func(b *Booking) {
+			b.Passengers = append(b.Passengers, Employee{"SU", date(2010, 1, 1), 0}.Companion(12))
+		}), `passengers[1].category "12"`},
 		{"no employment date", change(func(b *Booking) { b.Passengers[0].EmployedOn = time.Time{} }), "passengers[0].employed_on: required"},
 		{"bad employer", change(func(b *Booking) { b.Passengers[0].Employer = "Aeroflot" }), `passengers[0].employer "Aeroflot"`},
 	}
