@@ -83,7 +83,10 @@ func TestAttackOtherPartner(t *testing.T) {
 			return err
 		}},
 		{"thread summary", func() error { _, err := w.svc.Thread(ctx, bob, w.companyA.ID); return err }},
-		{"threads of A", func() error { _, err := w.svc.Threads(ctx, bob, partner.ThreadList{PartnerID: w.partnerA.ID}); return err }},
+		{"threads of A", func() error {
+			_, err := w.svc.Threads(ctx, bob, partner.ThreadList{PartnerID: w.partnerA.ID})
+			return err
+		}},
 		{"instances of A", func() error {
 			_, err := w.svc.Instances(ctx, bob, partner.InstanceQuery{PartnerID: w.partnerA.ID})
 			return err
@@ -106,7 +109,10 @@ func TestAttackOtherPartner(t *testing.T) {
 			return err
 		}},
 		{"read A's activity record", func() error { _, err := w.svc.ActivityRecord(ctx, bob, eventID); return err }},
-		{"read A's audit log", func() error { _, err := w.svc.AuditLog(ctx, bob, partner.AuditQuery{PartnerID: w.partnerA.ID}); return err }},
+		{"read A's audit log", func() error {
+			_, err := w.svc.AuditLog(ctx, bob, partner.AuditQuery{PartnerID: w.partnerA.ID})
+			return err
+		}},
 	}
 	for _, tc := range attacks {
 		t.Run(tc.name, func(t *testing.T) {
