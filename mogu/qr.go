@@ -96,8 +96,16 @@ func encodeQR(content string, f Format, pixelsPerModule int) (img []byte, err er
 func svg(bitmap [][]bool, unit int) []byte {
 	n := len(bitmap)
 	size := strconv.Itoa(n * unit)
+	runs := 0
+	for _, row := range bitmap {
+		for x, dark := range row {
+			if dark && (x == 0 || !row[x-1]) {
+				runs++
+			}
+		}
+	}
 	var b bytes.Buffer
-	b.Grow(200 + n*n)
+	b.Grow(300 + runs*len("M99 99h99v1h-99z"))
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="` + size + `" height="` + size +
 		`" viewBox="0 0 ` + strconv.Itoa(n) + " " + strconv.Itoa(n) + `" shape-rendering="crispEdges">` + "\n")
