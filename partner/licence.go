@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,6 +165,15 @@ func (s *Service) AddLicences(ctx context.Context, a Actor, instanceID string, i
 	case len(in) > MaxLicencesPerCall:
 		return nil, bookingkit.Invalid("licences", strconv.Itoa(len(in)), fmt.Sprintf("at most %d per call", MaxLicencesPerCall))
 	}
+	// IDs made in the same millisecond sort by their random part: sort
+	// them so that the licences list in the order they were given.
+	ids := make([]string, len(in))
+	for i := range ids {
+		if ids[i], err = s.newID("lic", now); err != nil {
+			return nil, err
+		}
+	}
+	slices.Sort(ids)
 	var errs []error
 	seen := make(map[string]int, len(in))
 	out := make([]Licence, len(in))
@@ -182,15 +192,13 @@ func (s *Service) AddLicences(ctx context.Context, a Actor, instanceID string, i
 			}
 			seen[u.Login] = i
 		}
-		id, err := s.newID("lic", now)
-		if err != nil {
-			return nil, err
-		}
+		id := ids[i]
 		out[i] = Licence{
 			ID: id, PartnerID: inst.PartnerID, CompanyID: inst.CompanyID, InstanceID: inst.ID,
 			InstanceType: inst.Type, Profile: inst.Profile, State: StateActive, User: u,
 			CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Version: 1,
 		}
+		var err error
 		if audit[i], err = s.audit(a, now, inst.PartnerID, ObjectLicence, id, "create", "", "instance "+inst.ID+", login "+u.Login); err != nil {
 			return nil, err
 		}
