@@ -86,8 +86,12 @@ func TestNewRegistryRejectsBadSpecs(t *testing.T) {
 		"bad field name":   func(ts *partner.TypeSpec) { ts.Config = []partner.Field{{Name: "X Y", Kind: partner.KindText}} },
 		"unknown kind":     func(ts *partner.TypeSpec) { ts.Config = []partner.Field{{Name: "x", Kind: "date"}} },
 		"choice no values": func(ts *partner.TypeSpec) { ts.Config = []partner.Field{{Name: "x", Kind: partner.KindChoice}} },
-		"min above max":    func(ts *partner.TypeSpec) { ts.Config = []partner.Field{{Name: "x", Kind: partner.KindInteger, Min: 5, Max: 1}} },
-		"bad default":      func(ts *partner.TypeSpec) { ts.Config = []partner.Field{{Name: "x", Kind: partner.KindBool, Default: "perhaps"}} },
+		"min above max": func(ts *partner.TypeSpec) {
+			ts.Config = []partner.Field{{Name: "x", Kind: partner.KindInteger, Min: 5, Max: 1}}
+		},
+		"bad default": func(ts *partner.TypeSpec) {
+			ts.Config = []partner.Field{{Name: "x", Kind: partner.KindBool, Default: "perhaps"}}
+		},
 		"field twice": func(ts *partner.TypeSpec) {
 			ts.Config = []partner.Field{{Name: "x", Kind: partner.KindText}, {Name: "x", Kind: partner.KindBool}}
 		},
