@@ -2,6 +2,7 @@ package partner_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -59,6 +60,7 @@ func newWorld(t testing.TB) *world {
 		Now:              w.clock.Now,
 		ImpersonationKey: testKey,
 		PanelURL:         "https://panel.example.com/impersonate",
+		Logger:           slog.New(slog.DiscardHandler),
 	}
 	// The first administrator is put in the store directly: nobody can
 	// create them through the service.

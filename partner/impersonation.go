@@ -83,7 +83,7 @@ func VerifyImpersonation(key []byte, token string, now time.Time) (Impersonation
 	if !ok {
 		return ImpersonationClaims{}, bad("malformed")
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil {
 		return ImpersonationClaims{}, bad("malformed")
 	}
