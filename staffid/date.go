@@ -136,13 +136,15 @@ func (d Date) ISO() string {
 	if d.IsZero() {
 		return ""
 	}
-	b := make([]byte, 0, 10)
+	return string(d.appendISO(make([]byte, 0, 10)))
+}
+
+func (d Date) appendISO(b []byte) []byte {
 	b = appendPadded(b, int(d.year), 4)
 	b = append(b, '-')
 	b = appendPadded(b, int(d.month), 2)
 	b = append(b, '-')
-	b = appendPadded(b, int(d.day), 2)
-	return string(b)
+	return appendPadded(b, int(d.day), 2)
 }
 
 // ParseISODate reads YYYY-MM-DD as written by [Date.ISO]; "" is the zero Date.
@@ -185,11 +187,13 @@ func (d *Date) UnmarshalText(b []byte) error {
 }
 
 func appendPadded(b []byte, n, width int) []byte {
-	s := strconv.Itoa(n)
-	for i := len(s); i < width; i++ {
-		b = append(b, '0')
+	for w, p := width, 1; w > 1; w-- {
+		p *= 10
+		if n < p {
+			b = append(b, '0')
+		}
 	}
-	return append(b, s...)
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // excelEpoch1900 and excelEpoch1904 are day zero of the two date systems a

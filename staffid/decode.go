@@ -72,6 +72,7 @@ type listReader struct {
 	validator *recordValidator
 	list      list
 	rec       rawRecord
+	echo      []byte // the current workbook row as a JSON object
 }
 
 // read decodes and validates every record of r. On a failure to read the
@@ -97,7 +98,7 @@ func (lr *listReader) read(r io.Reader, format Format) error {
 // next is called before each record: it stops on cancellation and on too
 // many records.
 func (lr *listReader) next() error {
-	n := len(lr.list.entries)
+	n := lr.list.len()
 	if n%1024 == 0 {
 		if err := lr.ctx.Err(); err != nil {
 			return err
@@ -123,7 +124,7 @@ func (lr *listReader) readJSON(r io.Reader) error {
 	}
 	var (
 		raw    json.RawMessage
-		parser = recordParser{arena: lr.list.arena}
+		parser recordParser
 	)
 	for dec.More() {
 		if err := lr.next(); err != nil {
@@ -132,12 +133,10 @@ func (lr *listReader) readJSON(r io.Reader) error {
 		if err := dec.Decode(&raw); err != nil {
 			return lr.jsonError(dec, err)
 		}
-		from := len(parser.arena)
 		if err := parser.parse(raw, &lr.rec); err != nil {
-			return fmt.Errorf("%w: record %d: %v", ErrMalformed, len(lr.list.entries)+1, err)
+			return fmt.Errorf("%w: record %d: %v", ErrMalformed, lr.list.len()+1, err)
 		}
-		lr.list.arena = parser.arena
-		lr.list.add(lr.validator, &lr.rec, from)
+		lr.list.add(lr.validator, &lr.rec, parser.echo)
 	}
 	if _, err := dec.Token(); err != nil { // the closing ]
 		return lr.jsonError(dec, err)
@@ -152,7 +151,7 @@ func (lr *listReader) readJSON(r io.Reader) error {
 }
 
 func (lr *listReader) jsonError(dec *json.Decoder, err error) error {
-	n := len(lr.list.entries)
+	n := lr.list.len()
 	var syntax *json.SyntaxError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF:
@@ -302,8 +301,7 @@ func isBlankRow(cells []string) bool {
 func (lr *listReader) xlsxRecord(header []string, columns []int, cells []string, date1904 bool) {
 	rec := &lr.rec
 	rec.reset()
-	arena := lr.list.arena
-	from := len(arena)
+	arena := lr.echo[:0]
 	arena = append(arena, '{')
 	first := true
 	for i, c := range cells {
@@ -333,6 +331,6 @@ func (lr *listReader) xlsxRecord(header []string, columns []int, cells []string,
 		arena = appendQuoted(arena, c)
 	}
 	arena = append(arena, '}')
-	lr.list.arena = arena
-	lr.list.add(lr.validator, rec, from)
+	lr.echo = arena
+	lr.list.add(lr.validator, rec, arena)
 }

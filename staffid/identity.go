@@ -35,51 +35,68 @@ type normalizer struct {
 }
 
 func (n *normalizer) normalize(s string) string {
-	if isASCII(s) {
-		// NFKC leaves ASCII alone and folds it to lower case; only the
-		// spaces need work. This is the path of every Latin name.
-		return string(n.collapseASCII(s))
+	if b, ok := n.fast(s); ok {
+		return string(b)
 	}
 	if !n.init {
 		n.fold, n.init = cases.Fold(), true
 	}
-	t := norm.NFKC.String(s)
+	t := s
+	if !norm.NFKC.IsNormalString(t) {
+		t = norm.NFKC.String(t)
+	}
 	t = n.fold.String(t)
-	t = norm.NFKC.String(t)
+	if !norm.NFKC.IsNormalString(t) {
+		t = norm.NFKC.String(t)
+	}
 	return string(n.collapse(t))
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// collapseASCII lowers s and collapses its white space.
-func (n *normalizer) collapseASCII(s string) []byte {
+// fast normalises text made only of ASCII and the basic Russian alphabet
+// (А–я, Ё, ё), nearly every name of the list, without the Unicode tables:
+// such text is already NFKC, and its full case folding is plain lower
+// case. It reports false for anything else. A test checks it against the
+// general path for every one of these characters.
+func (n *normalizer) fast(s string) ([]byte, bool) {
 	b := n.buf[:0]
 	space := false
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		switch c {
-		case ' ', '\t', '\n', '\v', '\f', '\r':
-			space = true
-			continue
+		var r rune
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ', '\t', '\n', '\v', '\f', '\r':
+				space = true
+				i++
+				continue
+			}
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			r = rune(c)
+			i++
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r >= 'А' && r <= 'Я':
+				r += 'а' - 'А'
+			case r >= 'а' && r <= 'я':
+			case r == 'Ё' || r == 'ё':
+				r = 'е'
+			default:
+				return nil, false
+			}
+			i += size
 		}
 		if space && len(b) > 0 {
 			b = append(b, ' ')
 		}
 		space = false
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
+		b = utf8.AppendRune(b, r)
 	}
 	n.buf = b
-	return b
+	return b, true
 }
 
 // collapse maps ё to е and collapses white space of already folded text.
@@ -132,8 +149,18 @@ func (h *identityHasher) id(p *Person) string {
 	for _, f := range h.fields {
 		h.msg = h.component(f, p)
 	}
-	sum := sha256.Sum256(h.msg)
-	return IdentityVersion + ":" + hex.EncodeToString(sum[:16])
+	return versionedHash(IdentityVersion, h.msg)
+}
+
+// versionedHash returns version + ":" + the lowercase hex of the first 16
+// bytes of SHA-256(msg).
+func versionedHash(version string, msg []byte) string {
+	sum := sha256.Sum256(msg)
+	var b [8 + 32]byte
+	n := copy(b[:], version)
+	b[n] = ':'
+	hex.Encode(b[n+1:], sum[:16])
+	return string(b[:n+1+32])
 }
 
 // canonical returns the message that id hashes, for the documentation's
@@ -144,16 +171,17 @@ func (h *identityHasher) canonical(p *Person) string {
 }
 
 func (h *identityHasher) component(f field, p *Person) []byte {
-	var v string
+	msg := appendComponent(h.msg, f.String())
 	switch f {
 	case fieldBirthDay:
-		v = p.BirthDay.ISO()
+		return appendDateComponent(msg, p.BirthDay)
 	case fieldDateOfEmployment:
-		v = p.DateOfEmployment.ISO()
-	default:
-		v = h.norm.normalize(p.text(f))
+		return appendDateComponent(msg, p.DateOfEmployment)
 	}
-	return appendComponent(appendComponent(h.msg, f.String()), v)
+	if b, ok := h.norm.fast(p.text(f)); ok {
+		return appendComponentBytes(msg, b)
+	}
+	return appendComponent(msg, h.norm.normalize(p.text(f)))
 }
 
 // appendComponent appends s length-prefixed: its length in bytes in
@@ -162,6 +190,21 @@ func appendComponent(b []byte, s string) []byte {
 	b = strconv.AppendInt(b, int64(len(s)), 10)
 	b = append(b, ':')
 	return append(b, s...)
+}
+
+func appendComponentBytes(b, s []byte) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	return append(b, s...)
+}
+
+// appendDateComponent appends d as a component in ISO form, "" when zero.
+func appendDateComponent(b []byte, d Date) []byte {
+	if d.IsZero() {
+		return append(b, "0:"...)
+	}
+	b = append(b, "10:"...)
+	return d.appendISO(b)
 }
 
 // IdentityID returns the ID of the person p under the identity fields of
@@ -185,18 +228,18 @@ func contentDigest(p *Person, msg []byte) (string, []byte) {
 	for f := range numFields {
 		switch f {
 		case fieldBirthDay:
-			msg = appendComponent(msg, p.BirthDay.ISO())
+			msg = appendDateComponent(msg, p.BirthDay)
 		case fieldDateOfEmployment:
-			msg = appendComponent(msg, p.DateOfEmployment.ISO())
+			msg = appendDateComponent(msg, p.DateOfEmployment)
 		case fieldIsEmployee:
 		case fieldCategoryCode:
-			msg = appendComponent(msg, strconv.Itoa(p.CategoryCode))
+			msg = append(msg, "1:"...)
+			msg = strconv.AppendInt(msg, int64(p.CategoryCode), 10)
 		default:
 			msg = appendComponent(msg, p.text(f))
 		}
 	}
-	sum := sha256.Sum256(msg)
-	return "c1:" + hex.EncodeToString(sum[:16]), msg
+	return versionedHash("c1", msg), msg
 }
 
 // ContentDigest returns the digest of p's data (every field of the list,
@@ -206,4 +249,23 @@ func contentDigest(p *Person, msg []byte) (string, []byte) {
 func (p Person) ContentDigest() string {
 	d, _ := contentDigest(&p, nil)
 	return d
+}
+
+// isBasicRussian reports whether s holds only ASCII and А–я, Ё, ё.
+func isBasicRussian(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && !(r >= 'А' && r <= 'я' || r == 'Ё' || r == 'ё') {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

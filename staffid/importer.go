@@ -109,7 +109,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 
 	people := l.people()
 	employees, companions := l.counts()
-	l.arena = nil // no record is invalid: the echo is not needed any more
+	l.echoes = echoArena{} // no record is invalid: the echoes are not needed any more
 	n := len(people)
 	var (
 		report  *Report
@@ -158,7 +158,7 @@ func (im *Importer) Validate(ctx context.Context, r io.Reader, format Format) (*
 		return report, refusal
 	}
 	employees, companions := l.counts()
-	n := len(l.entries)
+	n := l.len()
 	return &Report{
 		Status:             StatusOk,
 		InputRecordsCount:  n,
@@ -175,12 +175,12 @@ func (im *Importer) Validate(ctx context.Context, r io.Reader, format Format) (*
 func refuse(l *list, readErr error, force bool) (*Report, error) {
 	switch {
 	case readErr != nil:
-		return errorReport(readErr.Error(), len(l.entries)), readErr
+		return errorReport(readErr.Error(), l.len()), readErr
 	case l.invalid > 0:
-		report := errorReport(MsgInvalidRecords, len(l.entries))
+		report := errorReport(MsgInvalidRecords, l.len())
 		report.InvalidRecords = l.invalidRecords()
 		return report, ErrInvalidRecords
-	case len(l.entries) == 0 && !force:
+	case l.len() == 0 && !force:
 		return errorReport(ErrEmptyList.Error(), 0), ErrEmptyList
 	}
 	return nil, nil

@@ -9,24 +9,24 @@ import (
 // recordParser reads one record from the bytes of one JSON value, as
 // json.Decoder delivered them (so they are known to be valid JSON). It
 // keeps the values of the known fields and appends a compact copy of the
-// whole value, unknown fields included, to an arena, from which the import
-// report echoes invalid records "as sent".
+// whole value, unknown fields included, from which the import report
+// echoes invalid records "as sent".
 type recordParser struct {
-	vbuf  []byte            // values of the current record, back to back
-	offs  [numFields][2]int // where each value lies in vbuf
-	arena []byte            // compact copies of every record read
-	key   []byte            // scratch for keys with escapes
+	vbuf []byte            // values of the current record, back to back
+	offs [numFields][2]int // where each value lies in vbuf
+	echo []byte            // compact copy of the current record
+	key  []byte            // scratch for keys with escapes
 }
 
 var errBadJSON = errors.New("malformed JSON value")
 
-// parse reads the JSON value b into rec and appends its compact copy to
-// p.arena. A value that is not an object is a record error, not a parse
+// parse reads the JSON value b into rec and its compact copy into p.echo. A value that is not an object is a record error, not a parse
 // error: the list is still readable. The error is only for bytes that are
 // not valid JSON, which json.Decoder never hands over.
 func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 	rec.reset()
 	p.vbuf = p.vbuf[:0]
+	p.echo = p.echo[:0]
 	i := skipSpace(b, 0)
 	if i >= len(b) {
 		return errBadJSON
@@ -36,11 +36,12 @@ func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 		if end < 0 {
 			return errBadJSON
 		}
+		rec.notRecord = true
 		rec.errs = append(rec.errs, "a record must be a JSON object with the list's fields, got "+kind.String())
-		p.arena = appendCompact(p.arena, b[i:end])
+		p.echo = appendCompact(p.echo, b[i:end])
 		return nil
 	}
-	p.arena = append(p.arena, '{')
+	p.echo = append(p.echo, '{')
 	i++
 	first := true
 	for {
@@ -80,22 +81,22 @@ func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 			return errBadJSON
 		}
 		if !first {
-			p.arena = append(p.arena, ',')
+			p.echo = append(p.echo, ',')
 		}
 		first = false
-		p.arena = append(p.arena, b[keyStart:keyEnd]...)
-		p.arena = append(p.arena, ':')
+		p.echo = append(p.echo, b[keyStart:keyEnd]...)
+		p.echo = append(p.echo, ':')
 		if kind == kindObject || kind == kindArray {
-			p.arena = appendCompact(p.arena, b[i:valEnd])
+			p.echo = appendCompact(p.echo, b[i:valEnd])
 		} else {
-			p.arena = append(p.arena, b[i:valEnd]...)
+			p.echo = append(p.echo, b[i:valEnd]...)
 		}
 		if f, ok := lookupField(key); ok {
 			p.setField(rec, f, b[i:valEnd], kind)
 		}
 		i = valEnd
 	}
-	p.arena = append(p.arena, '}')
+	p.echo = append(p.echo, '}')
 	// One string for all values of the record: one allocation, not fifteen.
 	all := string(p.vbuf)
 	for f := range numFields {

@@ -11,31 +11,74 @@ import (
 
 // entry is one record of an upload after its own fields were checked.
 type entry struct {
-	person   Person
-	errs     []string // nil when valid
-	bad      fieldSet // fields that have an error
-	echoFrom int      // the record as sent: list.arena[echoFrom:echoTo]
-	echoTo   int
+	person Person
+	errs   []string // nil when valid
+	bad    fieldSet // fields that have an error
+	echo   echoRef  // the record as sent
 }
 
-// list is a decoded and validated upload.
+// list is a decoded and validated upload. Its entries and echoes are kept
+// in fixed-size chunks rather than in slices grown by append: 100 000
+// records would otherwise be copied again at every growth, several times
+// their final size in all.
 type list struct {
-	entries []entry
-	arena   []byte // compact copies of the records, for the report
-	invalid int    // entries with errors
+	chunks  [][]entry // each of capacity entryChunk
+	n       int       // entries
+	echoes  echoArena // compact copies of the records, for the report
+	invalid int       // entries with errors
 }
+
+const entryChunk = 1024
+
+func (l *list) len() int { return l.n }
+
+// at returns entry i; its address never changes.
+func (l *list) at(i int) *entry { return &l.chunks[i/entryChunk][i%entryChunk] }
 
 // add appends the record just read: its fields become a Person, its
-// problems the entry's errors.
-func (l *list) add(v *recordValidator, rec *rawRecord, echoFrom int) {
-	l.entries = append(l.entries, entry{echoFrom: echoFrom, echoTo: len(l.arena)})
-	e := &l.entries[len(l.entries)-1]
+// problems the entry's errors, echo (the record as sent) is kept for the
+// report.
+func (l *list) add(v *recordValidator, rec *rawRecord, echo []byte) {
+	if l.n%entryChunk == 0 {
+		l.chunks = append(l.chunks, make([]entry, 0, entryChunk))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, entry{echo: l.echoes.add(echo)})
+	l.n++
+	e := &(*last)[len(*last)-1]
 	v.validate(rec, &e.person)
 	e.bad = rec.bad
 	if len(rec.errs) > 0 {
 		e.errs = append([]string(nil), rec.errs...)
 	}
 }
+
+// echoArena keeps the records' echoes back to back in blocks of 1 MiB.
+type echoArena struct {
+	blocks [][]byte
+}
+
+// echoRef locates one echo in an echoArena.
+type echoRef struct {
+	block    int32
+	from, to int32
+}
+
+const echoBlock = 1 << 20
+
+func (a *echoArena) add(b []byte) echoRef {
+	n := len(a.blocks)
+	if n == 0 || cap(a.blocks[n-1])-len(a.blocks[n-1]) < len(b) {
+		a.blocks = append(a.blocks, make([]byte, 0, max(echoBlock, len(b))))
+		n++
+	}
+	blk := &a.blocks[n-1]
+	from := len(*blk)
+	*blk = append(*blk, b...)
+	return echoRef{block: int32(n - 1), from: int32(from), to: int32(len(*blk))}
+}
+
+func (a *echoArena) get(r echoRef) []byte { return a.blocks[r.block][r.from:r.to] }
 
 // check applies the rules over the whole list, gives every person an ID
 // and a digest, and counts the invalid records:
@@ -49,12 +92,12 @@ func (l *list) add(v *recordValidator, rec *rawRecord, echoFrom int) {
 // could be read, even when another field is wrong, so that one typo in an
 // employee's record does not make all their companions invalid too.
 func (l *list) check(v *recordValidator, h *identityHasher) {
-	employeeOf := make(map[string]int, len(l.entries)/3+1) // group key -> index
+	employeeOf := make(map[string]int, l.n/3+1) // group key -> index
 	groupKnown := func(e *entry) bool {
 		return e.person.GroupKey != "" && !e.bad.has(v.groupField) && !e.bad.has(fieldIsEmployee)
 	}
-	for i := range l.entries {
-		e := &l.entries[i]
+	for i := range l.n {
+		e := l.at(i)
 		if !groupKnown(e) || !e.person.IsEmployee {
 			continue
 		}
@@ -65,8 +108,8 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 		}
 		employeeOf[e.person.GroupKey] = i
 	}
-	for i := range l.entries {
-		e := &l.entries[i]
+	for i := range l.n {
+		e := l.at(i)
 		if !groupKnown(e) || e.person.IsEmployee {
 			continue
 		}
@@ -76,7 +119,7 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 				"no employee in this group; a companion needs a record with IsEmployee 1 and the same "+v.groupField.String()).Error())
 			continue
 		}
-		employee := &l.entries[emp].person
+		employee := &l.at(emp).person
 		inherit := func(f field, own *string, theirs string) {
 			switch {
 			case e.bad.has(f) || theirs == "":
@@ -101,10 +144,10 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 	}
 
 	identityFields := fieldSet(0).with(fieldLastName).with(fieldFirstName).with(fieldMiddleName) | v.identity
-	byID := make(map[string]int, len(l.entries))
+	byID := make(map[string]int, l.n)
 	var digestBuf []byte
-	for i := range l.entries {
-		e := &l.entries[i]
+	for i := range l.n {
+		e := l.at(i)
 		if e.bad&identityFields == 0 {
 			e.person.ID = h.id(&e.person)
 			if first, ok := byID[e.person.ID]; ok {
@@ -138,8 +181,8 @@ func identityNames(identity fieldSet) string {
 
 // counts returns the number of employees and companions.
 func (l *list) counts() (employees, companions int) {
-	for i := range l.entries {
-		if l.entries[i].person.IsEmployee {
+	for i := range l.n {
+		if l.at(i).person.IsEmployee {
 			employees++
 		} else {
 			companions++
@@ -151,12 +194,12 @@ func (l *list) counts() (employees, companions int) {
 // invalidRecords returns the report's echo of every invalid record.
 func (l *list) invalidRecords() []InvalidRecord {
 	out := make([]InvalidRecord, 0, l.invalid)
-	for i := range l.entries {
-		e := &l.entries[i]
+	for i := range l.n {
+		e := l.at(i)
 		if e.errs == nil {
 			continue
 		}
-		raw := l.arena[e.echoFrom:e.echoTo]
+		raw := l.echoes.get(e.echo)
 		// Strings may carry invalid UTF-8 as sent; a report must be
 		// valid JSON text, so those bytes read as U+FFFD.
 		raw = bytes.ToValidUTF8(raw, []byte("\ufffd"))
@@ -170,9 +213,9 @@ func (l *list) invalidRecords() []InvalidRecord {
 
 // people returns pointers to the persons of a valid list.
 func (l *list) people() []*Person {
-	out := make([]*Person, len(l.entries))
-	for i := range l.entries {
-		out[i] = &l.entries[i].person
+	out := make([]*Person, l.n)
+	for i := range l.n {
+		out[i] = &l.at(i).person
 	}
 	return out
 }

@@ -12,6 +12,9 @@ type rawRecord struct {
 	seen fieldSet // fields whose key appeared, even as null
 	bad  fieldSet // fields that already have an error
 	errs []string
+	// notRecord is set when the value is not a record at all (a JSON
+	// string in the array): its one error says so, no field is checked.
+	notRecord bool
 }
 
 func (r *rawRecord) reset() {

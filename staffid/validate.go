@@ -62,6 +62,10 @@ func newRecordValidator(cfg Config, today Date) *recordValidator {
 // field is wrong. Problems are added to rec.errs.
 func (v *recordValidator) validate(rec *rawRecord, p *Person) {
 	*p = Person{}
+	if rec.notRecord {
+		rec.bad = ^fieldSet(0)
+		return
+	}
 	if !rec.set.has(v.groupField) && !rec.bad.has(v.groupField) {
 		// The seed's exact message, naming the configured group field.
 		rec.addError(v.groupField, "No GUID field found: "+v.groupField.String())
@@ -257,6 +261,9 @@ func hasControl(s string) bool {
 func charCount(s string) int {
 	if isASCII(s) {
 		return len(s)
+	}
+	if isBasicRussian(s) { // already NFC
+		return utf8.RuneCountInString(s)
 	}
 	if !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
