@@ -322,7 +322,7 @@ func TestImportBadInput(t *testing.T) {
 			wantMsg: "the list cannot be read: the JSON ends too early, after 2 complete records (truncated upload?)"},
 		{name: "empty body", body: "", wantErr: staffid.ErrMalformed,
 			wantMsg: `the list cannot be read: the body is empty; expected a JSON array of records: [{"LastName": ...}, ...]`},
-		{name: "top-level object", body: string(listJSON(t, good[0]))[1:len(listJSON(t, good[0]))-1], wantErr: staffid.ErrMalformed,
+		{name: "top-level object", body: string(listJSON(t, good[0]))[1 : len(listJSON(t, good[0]))-1], wantErr: staffid.ErrMalformed,
 			wantMsg: `the list cannot be read: expected a JSON array of records: [{"LastName": ...}, ...], got an object`},
 		{name: "top-level string", body: `"hello"`, wantErr: staffid.ErrMalformed,
 			wantMsg: `the list cannot be read: expected a JSON array of records: [{"LastName": ...}, ...], got a string`},
