@@ -26,6 +26,10 @@ type Config struct {
 	ReadTimeout     time.Duration // time to read a whole request, body included
 	WriteTimeout    time.Duration // time to write a whole response
 	ShutdownTimeout time.Duration // how long shutdown waits for requests in flight
+	// EngineToken (env BOOKINGKIT_ENGINE_TOKEN) authorises the booking
+	// engine's and back office's server-to-server calls; when empty, one is
+	// generated on first start, stored hashed and printed once.
+	EngineToken string
 
 	File FileConfig // from the config file
 }
@@ -58,6 +62,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 2*time.Minute, "time allowed to read a request, body included")
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", 2*time.Minute, "time allowed to write a response")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
+	cfg.EngineToken = getenv("BOOKINGKIT_ENGINE_TOKEN")
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
 	}

@@ -12,10 +12,16 @@ import (
 // module's service, built once at start.
 type services struct {
 	stores storage.Stores
+	// engine authorises the booking engine's server-to-server calls.
+	engine bearerToken
 }
 
 // newServices builds the modules' services over stores. stdout receives the
 // few things printed once for the operator (such as a generated token).
 func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, stdout io.Writer) (*services, error) {
-	return &services{stores: stores}, nil
+	engine, err := loadToken(ctx, stores.Settings, "engine", cfg.EngineToken, stdout)
+	if err != nil {
+		return nil, err
+	}
+	return &services{stores: stores, engine: engine}, nil
 }
