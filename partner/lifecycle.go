@@ -113,7 +113,11 @@ type TransitionError struct {
 }
 
 func (e *TransitionError) Error() string {
-	return fmt.Sprintf("%s %s: %s is not allowed in state %s", e.Object, e.ID, e.Event, e.State)
+	object := e.Object
+	if e.ID != "" {
+		object += " " + e.ID
+	}
+	return fmt.Sprintf("%s: %s is not allowed in state %s", object, e.Event, e.State)
 }
 
 // Is makes a *TransitionError match bookingkit.ErrConflict.
