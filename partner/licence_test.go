@@ -203,3 +203,23 @@ func TestLicencesPagination(t *testing.T) {
 	require.Len(t, seen, 12)
 	require.Equal(t, 3, pages)
 }
+
+// FuzzTerminalNormalize: a terminal either fails with validation errors or
+// comes back in a stored form that normalises to itself.
+func FuzzTerminalNormalize(f *testing.F) {
+	f.Add("sn-1", "1234")
+	f.Add(" ", "")
+	f.Add("SN\x00", "12a4")
+	f.Add("ǅ", "ß123")
+	f.Fuzz(func(t *testing.T, serial, pin string) {
+		got, err := partner.Terminal{Serial: serial, PIN: pin}.Normalize()
+		if err != nil {
+			require.ErrorIs(t, err, bookingkit.ErrInvalid)
+			return
+		}
+		require.False(t, got.IsZero())
+		again, err := got.Normalize()
+		require.NoError(t, err)
+		require.Equal(t, got, again)
+	})
+}

@@ -197,33 +197,56 @@ func buildReport(reg *Registry, f ReportFilter, states []State, rows []CountRow)
 	for i, st := range states {
 		stateRank[st] = i
 	}
-	r.Rows = slices.Clone(rows)
-	slices.SortFunc(r.Rows, func(x, y CountRow) int {
-		return cmp.Or(
-			cmp.Compare(rankOf(typeRank, x.Type), rankOf(typeRank, y.Type)), strings.Compare(x.Type, y.Type),
-			cmp.Compare(rankOf(profileRank, x.Type+"/"+x.Profile), rankOf(profileRank, y.Type+"/"+y.Profile)), strings.Compare(x.Profile, y.Profile),
-			cmp.Compare(rankOf(stateRank, x.State), rankOf(stateRank, y.State)), strings.Compare(string(x.State), string(y.State)),
-		)
+	// Sort by registry and life cycle order, ranks computed once per row;
+	// names break ties between unknown types, profiles or states.
+	type keyed struct {
+		row                 CountRow
+		typ, profile, state int
+	}
+	sorted := make([]keyed, len(rows))
+	for i, row := range rows {
+		sorted[i] = keyed{row, rankOf(typeRank, row.Type), rankOf(profileRank, typeProfile{row.Type, row.Profile}), rankOf(stateRank, row.State)}
+	}
+	slices.SortFunc(sorted, func(x, y keyed) int {
+		if c := cmp.Compare(x.typ, y.typ); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.row.Type, y.row.Type); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.profile, y.profile); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.row.Profile, y.row.Profile); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.state, y.state); c != 0 {
+			return c
+		}
+		return strings.Compare(string(x.row.State), string(y.row.State))
 	})
+	r.Rows = make([]CountRow, len(sorted))
+	for i, k := range sorted {
+		r.Rows[i] = k.row
+	}
 	byType := map[string]int64{}
-	byProfile := map[string]int64{}
+	byProfile := map[typeProfile]int64{}
 	byState := map[State]int64{}
 	for _, row := range r.Rows {
 		r.Total += row.Count
 		byType[row.Type] += row.Count
-		byProfile[row.Type+"/"+row.Profile] += row.Count
+		byProfile[typeProfile{row.Type, row.Profile}] += row.Count
 		byState[row.State] += row.Count
 	}
-	for _, t := range reg.Types() {
+	for _, t := range reg.specs {
 		if f.Type != "" && t.Name != f.Type {
 			continue
 		}
 		r.ByType = append(r.ByType, Bar{Key: t.Name, Label: t.Title, Colour: t.Colour, Count: byType[t.Name], Bucket: Bucket{Type: t.Name}})
 		delete(byType, t.Name)
 		for _, p := range t.Profiles {
-			key := t.Name + "/" + p.Name
-			r.ByProfile = append(r.ByProfile, Bar{Key: key, Label: t.Title + " — " + p.Title, Colour: p.Colour,
-				Count: byProfile[key], Bucket: Bucket{Type: t.Name, Profile: p.Name}})
+			r.ByProfile = append(r.ByProfile, Bar{Key: t.Name + "/" + p.Name, Label: t.Title + " — " + p.Title, Colour: p.Colour,
+				Count: byProfile[typeProfile{t.Name, p.Name}], Bucket: Bucket{Type: t.Name, Profile: p.Name}})
 		}
 	}
 	// Types no longer registered still hold objects: show them, in grey.
@@ -337,13 +360,16 @@ func stateLabel(st State) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func ranks(reg *Registry) (types map[string]int, profiles map[string]int) {
-	types, profiles = map[string]int{}, map[string]int{}
-	for i, t := range reg.Types() {
+// typeProfile is a (type, profile) pair as a map key.
+type typeProfile struct{ typ, profile string }
+
+func ranks(reg *Registry) (types map[string]int, profiles map[typeProfile]int) {
+	types, profiles = map[string]int{}, map[typeProfile]int{}
+	for i, t := range reg.specs {
 		types[t.Name] = i
-		profiles[t.Name+"/"] = -1
+		profiles[typeProfile{t.Name, ""}] = -1
 		for j, p := range t.Profiles {
-			profiles[t.Name+"/"+p.Name] = j
+			profiles[typeProfile{t.Name, p.Name}] = j
 		}
 	}
 	return types, profiles

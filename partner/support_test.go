@@ -212,3 +212,20 @@ func TestVerifyWebhookSignature(t *testing.T) {
 		})
 	}
 }
+
+// FuzzVerifyWebhookSignature: only the signature SignWebhook makes for
+// the same timestamp and body is accepted.
+func FuzzVerifyWebhookSignature(f *testing.F) {
+	secret := []byte("s")
+	f.Add("1772442000", partner.SignWebhook(secret, "1772442000", []byte("{}")), []byte("{}"))
+	f.Add("1772442000", "sha256=00", []byte("{}"))
+	f.Add("-9223372036854775808", "sha256=", []byte(""))
+	f.Fuzz(func(t *testing.T, ts, sig string, body []byte) {
+		err := partner.VerifyWebhookSignature(secret, ts, sig, body, t0, time.Hour)
+		if err != nil {
+			require.ErrorIs(t, err, bookingkit.ErrUnauthorized)
+			return
+		}
+		require.True(t, strings.EqualFold(sig, partner.SignWebhook(secret, ts, body)))
+	})
+}
