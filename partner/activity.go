@@ -40,6 +40,10 @@ type ActivityEvent struct {
 	Detail     string
 }
 
+// DetailInstanceDeactivated is the Detail of the release events a store
+// appends when an instance's deactivation ends its licences.
+const DetailInstanceDeactivated = "instance deactivated"
+
 // MaxActivityDetail bounds the free text of an activity event.
 const MaxActivityDetail = 500
 

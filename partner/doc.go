@@ -22,9 +22,10 @@
 //
 // # Instance types
 //
-// The types on sale are a [Registry] of [TypeSpec]s: [WDS] (split by
-// contracted [Profile]), [MCRM], [S360] and [WTA] in [DefaultRegistry].
-// Each declares the [Field]s of its company data and configuration, and
+// The types on sale are a [Registry] of type specs ([TypeSpec]): [WDS]
+// (split by contracted [Profile]), [MCRM], [S360] and [WTA] in
+// [DefaultRegistry]. Each declares the fields ([Field]) of its company data
+// and configuration, and
 // [TypeSpec.CheckCompany] and [TypeSpec.CheckConfig] validate them; every
 // bad value comes back as a [*bookingkit.ValidationError] naming the field,
 // the value and what was expected. Adding a type is adding a TypeSpec.

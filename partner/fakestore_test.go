@@ -205,6 +205,11 @@ func (s *fakeStore) UpdateInstance(_ context.Context, u partner.InstanceUpdate) 
 	if u.DeactivateLicences {
 		for id, l := range s.licences {
 			if l.InstanceID == u.Instance.ID && l.State != partner.StateDeactivated {
+				if !l.Terminal.IsZero() {
+					s.appendActivity(partner.ActivityEvent{At: u.Instance.UpdatedAt, Kind: partner.ActivityReleased,
+						PartnerID: l.PartnerID, CompanyID: l.CompanyID, InstanceID: l.InstanceID, LicenceID: l.ID,
+						Serial: l.Terminal.Serial, PIN: l.Terminal.PIN, UserLogin: l.User.Login, Detail: partner.DetailInstanceDeactivated})
+				}
 				l.State = partner.StateDeactivated
 				l.Terminal = partner.Terminal{}
 				l.BoundAt = time.Time{}

@@ -532,7 +532,8 @@ func (s *Service) ApproveDeactivation(ctx context.Context, a Actor, id, reason s
 				return "", err
 			}
 			decide(&inst.Deactivation, DecisionApproved, reason, a.UserID, now)
-			return "requested by " + inst.Deactivation.RequestedBy + ": " + truncate(inst.Deactivation.Reason, 200), nil
+			return "requested by " + inst.Deactivation.RequestedBy + ": " + truncate(inst.Deactivation.Reason, 200) +
+				"; the instance's licences are deactivated with it", nil
 		}})
 }
 

@@ -109,6 +109,11 @@ func TestSeedFlow(t *testing.T) {
 		require.Equal(t, partner.StateDeactivated, l.State, "licence %s outlived its instance", l.User.Login)
 		require.True(t, l.Terminal.IsZero())
 	}
+	// The terminal that held a licence shows the release in its activity.
+	acts, err = w.svc.SearchActivity(ctx, alice, partner.ActivitySearch{Serial: "WDS-T1-0043"})
+	require.NoError(t, err)
+	require.Equal(t, partner.ActivityReleased, acts.Events[0].Kind)
+	require.Equal(t, partner.DetailInstanceDeactivated, acts.Events[0].Detail)
 
 	// The audit log tells the story with reasons.
 	var actions []string

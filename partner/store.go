@@ -61,10 +61,16 @@ type InstanceStore interface {
 	// stored version is still u.PrevVersion, and writes u.Audit, in one
 	// transaction; otherwise it changes nothing and returns ErrConflict
 	// (ErrNotFound if there is no such instance). u.Instance.Version is
-	// u.PrevVersion+1. With u.DeactivateLicences it also, in the same
-	// transaction, sets every licence of the instance that is not yet
-	// deactivated to deactivated, clears its terminal and BoundAt,
-	// increments its Version and sets its UpdatedAt to u.Instance.UpdatedAt.
+	// u.PrevVersion+1.
+	//
+	// With u.DeactivateLicences it also, in the same transaction, ends
+	// the instance's licences: for every licence of the instance that is
+	// not yet deactivated and holds a terminal, it appends an
+	// [ActivityEvent] of kind [ActivityReleased] (At u.Instance.UpdatedAt,
+	// the licence's partner, company, instance, ID, serial, PIN and login,
+	// Detail [DetailInstanceDeactivated]); then it sets every such licence to
+	// deactivated, clears its terminal and BoundAt, increments its Version
+	// and sets its UpdatedAt to u.Instance.UpdatedAt.
 	UpdateInstance(ctx context.Context, u InstanceUpdate) error
 	// ListInstances returns the instances that match q, by ID, with
 	// ID > q.After, at most q.Limit. Statuses compare against the derived
