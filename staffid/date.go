@@ -104,6 +104,10 @@ func (d Date) Year() int         { return int(d.year) }
 func (d Date) Month() time.Month { return time.Month(d.month) }
 func (d Date) Day() int          { return int(d.day) }
 
+// Equal reports whether d and e are the same date (as d == e does; the
+// method lets go-cmp compare structs holding Dates).
+func (d Date) Equal(e Date) bool { return d == e }
+
 // Before reports whether d is earlier than e.
 func (d Date) Before(e Date) bool {
 	if d.year != e.year {

@@ -1,6 +1,7 @@
 package staffid
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -112,6 +113,7 @@ func (lr *listReader) next() error {
 
 func (lr *listReader) readJSON(r io.Reader) error {
 	dec := json.NewDecoder(r)
+	dec.UseNumber() // a top-level 1e1000 is "not an array", not an overflow
 	tok, err := dec.Token()
 	if err == io.EOF {
 		return fmt.Errorf("%w: the body is empty; expected a JSON array of records: [{\"LastName\": ...}, ...]", ErrMalformed)
@@ -189,7 +191,14 @@ func tokenKind(tok json.Token) string {
 // readXLSX reads the first sheet of a workbook: row 1 holds the field
 // names, each further non-empty row one record.
 func (lr *listReader) readXLSX(r io.Reader) error {
-	f, err := excelize.OpenReader(r, excelize.Options{
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := checkZip(body, lr.limits.MaxUnzipSize); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{
 		UnzipSizeLimit:    lr.limits.MaxUnzipSize,
 		UnzipXMLSizeLimit: lr.limits.MaxUnzipXMLSize,
 	})
@@ -251,6 +260,41 @@ func (lr *listReader) readXLSX(r io.Reader) error {
 	}
 	if header == nil {
 		return fmt.Errorf("%w: the first sheet %q is empty; row 1 must hold the field names (%s, ...)", ErrMalformed, sheets[0], strings.Join(fieldNames[:4], ", "))
+	}
+	return nil
+}
+
+// checkZip checks a workbook's zip container before excelize reads it:
+// the parts may not unpack to more than limit bytes together (checked on
+// the declared sizes, before inflating anything, then on the real ones),
+// and every part must inflate to its declared size and checksum. excelize
+// checks the declared sizes but reads a damaged part without an error, as
+// far as it goes: a sheet cut short would silently drop the rows after
+// the damage, and with them people from the list.
+func checkZip(body []byte, limit int64) error {
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		return fmt.Errorf("%w: not a readable .xlsx workbook (%v)", ErrMalformed, err)
+	}
+	tooLarge := fmt.Errorf("the workbook unpacks to more than %d bytes: %w", limit, bookingkit.ErrTooLarge)
+	var declared uint64
+	for _, f := range zr.File {
+		declared += f.UncompressedSize64
+		if declared > uint64(limit) {
+			return tooLarge
+		}
+	}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err == nil {
+			// The reader fails on more bytes than declared and on a bad
+			// checksum at the end.
+			_, err = io.Copy(io.Discard, rc)
+			rc.Close()
+		}
+		if err != nil {
+			return fmt.Errorf("%w: the workbook is damaged: part %s (%v); save it again from Excel", ErrMalformed, f.Name, err)
+		}
 	}
 	return nil
 }
