@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/mogu"
 )
 
 // Stores is one storage backend seen through the domain packages' own
@@ -19,6 +20,7 @@ type Stores struct {
 
 	Settings SettingsStore
 	Accounts account.Store
+	Mogu     mogu.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

@@ -18,6 +18,7 @@ import (
 type DB struct {
 	settings *SettingsStore
 	accounts *AccountStore
+	mogu     *MoguStore
 }
 
 // New returns an empty in-memory database.
@@ -25,6 +26,7 @@ func New() *DB {
 	return &DB{
 		settings: &SettingsStore{values: map[string]string{}},
 		accounts: newAccountStore(),
+		mogu:     newMoguStore(),
 	}
 }
 
@@ -36,6 +38,7 @@ func (db *DB) Stores() storage.Stores {
 		Close:    func() error { return nil },
 		Settings: db.settings,
 		Accounts: db.accounts,
+		Mogu:     db.mogu,
 	}
 }
 
