@@ -452,3 +452,33 @@ func TestValidate(t *testing.T) {
 	require.ErrorIs(t, err, staffid.ErrInvalidRecords)
 	require.Equal(t, "No GUID field found: EmployeeID; LastName: required; FirstName: required; LastNameEng: required; FirstNameEng: required; BirthDay: required; Sex: required; IsEmployee: required; CategoryCode: required", report.InvalidRecords[0].Error)
 }
+
+// Uploads running at once through one Importer never interleave: each
+// plan is computed under the store's lock from what the previous upload
+// left, so the stored list always matches one whole upload.
+func TestConcurrentImports(t *testing.T) {
+	c := newImportCase(t, staffid.Config{MassBlockThreshold: 1})
+	c.ok(tenPeople()...)
+	lists := [][]rec{tenPeople()[:5], tenPeople()[5:], tenPeople()}
+	done := make(chan error)
+	for i := range 12 {
+		go func() {
+			_, err := c.im.Import(context.Background(), bytes.NewReader(listJSON(t, lists[i%3]...)), staffid.FormatJSON, staffid.ImportOptions{})
+			done <- err
+		}()
+	}
+	for range 12 {
+		require.NoError(t, <-done)
+	}
+	active, err := c.store.People(context.Background(), staffid.PeopleQuery{State: staffid.OnlyActive})
+	require.NoError(t, err)
+	last := c.store.history[len(c.store.history)-1].Report
+	require.Len(t, active, last.ImportedTotal, "the active people are exactly the last upload's")
+	total := 0
+	for _, e := range c.store.history[1:] {
+		s := e.Report.SyncCounts
+		total += s.Created + s.Updated + s.Unchanged + s.Unblocked
+		require.Equal(t, e.Report.ImportedTotal, s.Created+s.Updated+s.Unchanged+s.Unblocked)
+	}
+	require.Equal(t, 4*(5+5+10), total)
+}

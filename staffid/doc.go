@@ -1,0 +1,63 @@
+// Package staffid is the airline staff travel module ("Websky Colleagues"):
+// an airline uploads the whole list of its employees and their companions
+// (relatives who may fly with them on staff fares), and the module keeps
+// the set of people who may book. This part of the package is the list's
+// import; registration, login and bookings build on the people it keeps.
+//
+// # The list
+//
+// One upload is the whole list, never a delta: a JSON array of records, or
+// an Excel workbook (.xlsx; first sheet, row 1 = the field names). The
+// fields ([FieldLastName], [FieldBirthDay], ...) and their rules are the
+// seed's: native names of at most 30 characters ([MaxNameLength], counted
+// in characters, not bytes), passport names in Latin letters, dates as
+// DD.MM.YYYY ([ParseDate]; a birth date not in the future), Sex M or F,
+// IsEmployee 1 or 0, CategoryCode 0–9. JSON scalars may be numbers or
+// strings; null is an absent value; unknown fields are ignored. Records
+// sharing the value of the group field ([Config.GroupField], EmployeeID or
+// GUID) form a group of exactly one employee and their companions; a
+// companion's empty DateOfEmployment and EmployeeID take its employee's.
+//
+// # Importing
+//
+// An [Importer] reads a list, checks every record and the whole list, and
+// makes the stored people match it, all or nothing ([Importer.Import]);
+// [Importer.Validate] does the same checks without a store. Each person's
+// ID is a versioned hash of the native full name and the configured
+// identity fields ([IdentityID], [Normalize]; docs/identity-hash.md
+// specifies it with test vectors). Against the stored people, the import
+// plans ([PlanSync]) who is created, updated, unchanged, unblocked or
+// blocked: someone absent from the list is blocked, never deleted, and
+// unblocked when back. An empty list, or one that would block more than
+// [Config.MassBlockThreshold] of the active people, is refused unless
+// forced ([ImportOptions.Force]).
+//
+// The answer is a [Report] in the seed's JSON shape; every upload,
+// accepted or refused, is kept in the import history ([HistoryEntry]).
+//
+// # Errors
+//
+// A refused upload comes back with its report and an error to test with
+// errors.Is: [ErrInvalidRecords] (the report lists each invalid record as
+// sent, with the reason), [ErrMalformed], [ErrUnsupportedFormat] and
+// [ErrLegacyXLS], [ErrEmptyList], all matching bookingkit.ErrInvalid;
+// [ErrMassBlock], matching bookingkit.ErrConflict; a list or workbook over
+// the [Limits], matching bookingkit.ErrTooLarge. Two messages are the
+// seed's own, word for word: "Invalid date 18.32.1933, the format is d.m.Y"
+// and "No GUID field found: EmployeeID" (naming the configured group
+// field); every other one names the field, the value and what is expected.
+//
+// # Storage
+//
+// The package declares what it needs from storage: [Store], made of
+// [ImportStore] (one transaction per import, [ImportStore.ApplyImport],
+// computing the plan under the store's lock so that concurrent uploads
+// never interleave, and the history) and [PeopleStore] (lookups by ID,
+// by group, and keyset pages). The adapters under storage/ implement it.
+//
+// # Test data
+//
+// Package [github.com/bookingkit/bookingkit/staffid/staffidtest] generates
+// realistic lists of any size, as JSON or as a workbook, for tests and
+// benchmarks here and in the adapters and the server.
+package staffid
