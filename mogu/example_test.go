@@ -10,6 +10,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
 // A B2B booking on which the agent typed their own email: signed in is
@@ -61,15 +62,16 @@ func ExampleKeyring() {
 	// true
 }
 
-// newExampleService builds a service over the tests' in-memory store; an
-// application passes one of the adapters under storage/ and the shared
-// rate limiter.
+// newExampleService builds a service over the in-memory adapter; an
+// application passes storage/sqlite or storage/postgres the same way, and
+// a rate limiter shared by its servers.
 func newExampleService() *mogu.Service {
 	keys, err := mogu.NewKeyring(mogu.Key{ID: 1, Secret: bytes.Repeat([]byte{7}, 32)})
 	if err != nil {
 		panic(err)
 	}
-	svc, err := mogu.NewService(newFakeStore(), keys, newCountingLimiter(10), mogu.Config{
+	store := memory.New().Stores().Mogu
+	svc, err := mogu.NewService(store, keys, newCountingLimiter(10), mogu.Config{
 		ClaimURLBase:        "https://mogu.example/c/",
 		ServicesURLTemplate: "https://engine.example/booking/{booking}/services",
 		BackOfficeURL:       "https://mogu.example/backoffice",
