@@ -63,6 +63,7 @@ func FormatForContentType(contentType string) (Format, error) {
 var (
 	zipMagic  = []byte("PK\x03\x04")
 	ole2Magic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	utf8BOM   = []byte{0xEF, 0xBB, 0xBF}
 )
 
 // listReader reads an upload into a list, validating each record as it
@@ -82,6 +83,12 @@ type listReader struct {
 func (lr *listReader) read(r io.Reader, format Format) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(len(ole2Magic))
+	if bytes.HasPrefix(head, utf8BOM) {
+		// Windows tools start UTF-8 text with a byte order mark, which
+		// encoding/json refuses.
+		br.Discard(len(utf8BOM))
+		head, _ = br.Peek(len(ole2Magic))
+	}
 	switch {
 	case bytes.HasPrefix(head, ole2Magic):
 		return ErrLegacyXLS

@@ -428,6 +428,9 @@ func TestImportReaderError(t *testing.T) {
 	require.Nil(t, report)
 	require.Empty(t, c.store.history)
 
+	_, err = c.im.Import(context.Background(), strings.NewReader("[]"), staffid.FormatJSON, staffid.ImportOptions{Source: "email"})
+	require.EqualError(t, err, `Source "email": expected api, manual or cli`)
+
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	report, err = c.im.Import(ctx, bytes.NewReader(staffidtest.GenerateList(10, 1)), staffid.FormatJSON, staffid.ImportOptions{})
@@ -438,6 +441,15 @@ func TestImportReaderError(t *testing.T) {
 type iotestErrReader struct{ err error }
 
 func (r iotestErrReader) Read([]byte) (int, error) { return 0, r.err }
+
+// A byte order mark before the JSON, as Windows tools write it, is fine.
+func TestImportJSONWithByteOrderMark(t *testing.T) {
+	c := newImportCase(t, staffid.Config{})
+	body := append([]byte("\xEF\xBB\xBF"), listJSON(t, tenPeople()...)...)
+	report, err := c.im.Import(context.Background(), bytes.NewReader(body), staffid.FormatAuto, staffid.ImportOptions{})
+	require.NoError(t, err)
+	require.Equal(t, 10, report.Created)
+}
 
 func TestValidate(t *testing.T) {
 	im := newImporter(t, staffid.Config{}, nil)

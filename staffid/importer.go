@@ -92,8 +92,12 @@ func (im *Importer) Config() Config { return im.cfg }
 // unchanged with a nil report; nothing was imported then, and a failing
 // store may have missed the history entry too.
 func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts ImportOptions) (*Report, error) {
-	if opts.Source == "" {
+	switch opts.Source {
+	case "":
 		opts.Source = SourceAPI
+	case SourceAPI, SourceManual, SourceCLI:
+	default:
+		return nil, bookingkit.Invalid("Source", string(opts.Source), "expected api, manual or cli")
 	}
 	now := im.now()
 	l, err := im.read(ctx, r, format, now)
