@@ -5,6 +5,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/standby"
 )
 
 // Stores is one storage backend seen through the domain packages' own
@@ -20,6 +21,7 @@ type Stores struct {
 
 	Settings SettingsStore
 	Accounts account.Store
+	Standby  standby.Store
 	Mogu     mogu.Store
 }
 

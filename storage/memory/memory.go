@@ -18,6 +18,7 @@ import (
 type DB struct {
 	settings *SettingsStore
 	accounts *AccountStore
+	standby  *StandbyStore
 	mogu     *MoguStore
 }
 
@@ -26,6 +27,7 @@ func New() *DB {
 	return &DB{
 		settings: &SettingsStore{values: map[string]string{}},
 		accounts: newAccountStore(),
+		standby:  newStandbyStore(),
 		mogu:     newMoguStore(),
 	}
 }
@@ -38,6 +40,7 @@ func (db *DB) Stores() storage.Stores {
 		Close:    func() error { return nil },
 		Settings: db.settings,
 		Accounts: db.accounts,
+		Standby:  db.standby,
 		Mogu:     db.mogu,
 	}
 }

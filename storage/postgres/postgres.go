@@ -103,6 +103,7 @@ func (db *DB) Stores() storage.Stores {
 		Close:    db.Close,
 		Settings: &SettingsStore{db: db},
 		Accounts: &AccountStore{db: db},
+		Standby:  &StandbyStore{db: db},
 		Mogu:     &MoguStore{db: db},
 	}
 }

@@ -31,6 +31,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("Ping", func(t *testing.T) { testPing(t, open) })
 	t.Run("Settings", func(t *testing.T) { testSettings(t, open) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open) })
+	t.Run("Standby", func(t *testing.T) { testStandby(t, open) })
 	t.Run("Mogu", func(t *testing.T) { testMogu(t, open) })
 }
 
