@@ -5,6 +5,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 )
 
@@ -23,6 +24,7 @@ type Stores struct {
 	Accounts account.Store
 	Standby  standby.Store
 	Mogu     mogu.Store
+	StaffID  staffid.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

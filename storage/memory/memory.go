@@ -20,6 +20,7 @@ type DB struct {
 	accounts *AccountStore
 	standby  *StandbyStore
 	mogu     *MoguStore
+	staffid  *StaffIDStore
 }
 
 // New returns an empty in-memory database.
@@ -29,6 +30,7 @@ func New() *DB {
 		accounts: newAccountStore(),
 		standby:  newStandbyStore(),
 		mogu:     newMoguStore(),
+		staffid:  newStaffIDStore(),
 	}
 }
 
@@ -42,6 +44,7 @@ func (db *DB) Stores() storage.Stores {
 		Accounts: db.accounts,
 		Standby:  db.standby,
 		Mogu:     db.mogu,
+		StaffID:  db.staffid,
 	}
 }
 
