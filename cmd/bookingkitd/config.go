@@ -30,6 +30,7 @@ type Config struct {
 	// engine's and back office's server-to-server calls; when empty, one is
 	// generated on first start, stored hashed and printed once.
 	EngineToken string
+	MoguEnv     moguEnv // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD (mogu.go)
 
 	File FileConfig // from the config file
 }
@@ -38,6 +39,7 @@ type Config struct {
 // does not silently fall back to a default.
 type FileConfig struct {
 	// Modules add their sections here.
+	Mogu moguConfig `json:"mogu"`
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -63,6 +65,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", 2*time.Minute, "time allowed to write a response")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
 	cfg.EngineToken = getenv("BOOKINGKIT_ENGINE_TOKEN")
+	cfg.MoguEnv = moguEnvFrom(getenv)
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
 	}

@@ -20,6 +20,38 @@ type route struct {
 func routes(logger *slog.Logger, cfg Config, svc *services) []route {
 	return []route{
 		{pattern: "GET /healthz", handler: handleHealthz(logger, svc)},
+
+		// mogu (mogu.go): the traveller app, signed in with a session token…
+		{pattern: "POST /api/mogu/register", handler: svc.mogu.register()},
+		{pattern: "POST /api/mogu/password", handler: svc.mogu.setPassword()},
+		{pattern: "POST /api/mogu/password/reset", handler: svc.mogu.resetPassword()},
+		{pattern: "POST /api/mogu/login", handler: svc.mogu.login()},
+		{pattern: "POST /api/mogu/logout", handler: svc.mogu.logout()},
+		{pattern: "POST /api/mogu/claims", handler: svc.mogu.claim()},
+		{pattern: "GET /api/mogu/trips", handler: svc.mogu.trips()},
+		{pattern: "GET /api/mogu/trips/{booking}", handler: svc.mogu.trip()},
+		// …the landing page of the QR codes' claim URLs, printed in upper case…
+		{pattern: "GET /api/mogu/c/{token}", handler: svc.mogu.landing()},
+		{pattern: "GET /API/MOGU/C/{token}", handler: svc.mogu.landing()},
+		// …and the engine's back office, with the engine token and X-Operator.
+		{pattern: "PUT /api/backoffice/mogu/bookings/{booking}", handler: requireToken(svc.engine, svc.mogu.putBooking())},
+		{pattern: "GET /api/backoffice/mogu/bookings/{booking}/status", handler: requireToken(svc.engine, svc.mogu.bookingStatus())},
+		{pattern: "GET /api/backoffice/mogu/bookings/{booking}/voucher", handler: requireToken(svc.engine, svc.mogu.voucher())},
+		{pattern: "GET /api/backoffice/mogu/bookings/{booking}/qr", handler: requireToken(svc.engine, svc.mogu.voucherQR())},
+		{pattern: "POST /api/backoffice/mogu/bookings/{booking}/reissue", handler: requireToken(svc.engine, svc.mogu.reissue())},
+		{pattern: "GET /api/backoffice/mogu/microsites/{microsite}/activation", handler: requireToken(svc.engine, svc.mogu.activation())},
+		{pattern: "PUT /api/backoffice/mogu/microsites/{microsite}/activation", handler: requireToken(svc.engine, svc.mogu.setActivation())},
+		{pattern: "GET /api/backoffice/mogu/microsites/{microsite}/activation/history", handler: requireToken(svc.engine, svc.mogu.activationHistory())},
+		{pattern: "GET /api/backoffice/mogu/open-link", handler: requireToken(svc.engine, svc.mogu.openLink())},
+		{pattern: "GET /api/backoffice/mogu/operators/{operator}/memberships", handler: requireToken(svc.engine, svc.mogu.memberships())},
+		{pattern: "PUT /api/backoffice/mogu/operators/{operator}/memberships/{agency}", handler: requireToken(svc.engine, svc.mogu.grant())},
+		{pattern: "DELETE /api/backoffice/mogu/operators/{operator}/memberships/{agency}", handler: requireToken(svc.engine, svc.mogu.revoke())},
+		{pattern: "GET /api/backoffice/mogu/account", handler: requireToken(svc.engine, svc.mogu.currentAccount())},
+		{pattern: "PUT /api/backoffice/mogu/account", handler: requireToken(svc.engine, svc.mogu.enterAccount())},
+		{pattern: "GET /api/backoffice/mogu/account/bookings", handler: requireToken(svc.engine, svc.mogu.accountBookings())},
+		{pattern: "GET /api/backoffice/mogu/account/bookings/{booking}", handler: requireToken(svc.engine, svc.mogu.accountBooking())},
+		{pattern: "GET /api/backoffice/mogu/accounts/{agency}", handler: requireToken(svc.engine, svc.mogu.landInAccount(false))},
+		{pattern: "GET /api/backoffice/mogu/accounts/{agency}/bookings/{booking}", handler: requireToken(svc.engine, svc.mogu.landInAccount(true))},
 	}
 }
 

@@ -14,6 +14,7 @@ type services struct {
 	stores storage.Stores
 	// engine authorises the booking engine's server-to-server calls.
 	engine bearerToken
+	mogu   *moguServer
 }
 
 // newServices builds the modules' services over stores. stdout receives the
@@ -23,5 +24,9 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	return &services{stores: stores, engine: engine}, nil
+	moguSrv, err := newMoguServer(ctx, logger, cfg, stores)
+	if err != nil {
+		return nil, err
+	}
+	return &services{stores: stores, engine: engine, mogu: moguSrv}, nil
 }

@@ -1,0 +1,1085 @@
+package main
+
+// MOGU's HTTP surface: the traveller app's API (accounts, claims, trips),
+// the claim landing page that a voucher's QR code opens, and the back
+// office's API (bookings from the engine, vouchers, microsite activation,
+// agency accounts). The rules live in package mogu; this file decodes,
+// authenticates and encodes.
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/internal/mail"
+	"github.com/bookingkit/bookingkit/internal/ratelimit"
+	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/storage"
+)
+
+// moguConfig is the "mogu" section of the config file. Every field has a
+// default, so the server starts without one; the defaults point at the
+// server itself and at placeholder stores, fit for trying it out.
+type moguConfig struct {
+	// ClaimURLBase starts every claim URL printed in QR codes; the token is
+	// appended. It is used in upper case (QR's alphanumeric mode) and must
+	// end with "/". This server shows the landing page at /api/mogu/c/ and
+	// /API/MOGU/C/; a base with another path needs a proxy that maps it
+	// there. Default: http://<addr>/api/mogu/c/.
+	ClaimURLBase string `json:"claim_url_base"`
+	// ServicesURLTemplate is the engine's own "add services" page, printed
+	// on vouchers without MOGU; "{booking}" is replaced by the booking ID.
+	ServicesURLTemplate string `json:"services_url_template"`
+	// BackOfficeURL is the root of the "open in MOGU" links. Default:
+	// http://<addr>/api/backoffice/mogu, whose accounts/… routes land the
+	// operator in the agency account.
+	BackOfficeURL string `json:"back_office_url"`
+	// TokenLifetimeAfterTrip, a Go duration ("168h"), is how long after a
+	// trip's end its claim token still works. Default 7 days.
+	TokenLifetimeAfterTrip string `json:"token_lifetime_after_trip"`
+	// Keys are the claim-signing keys, the current one first, as
+	// "ID:base64-secret" (at least 32 bytes). The environment variable
+	// BOOKINGKIT_MOGU_KEYS ("2:…,1:…") wins over them. With neither, a key
+	// is generated on first start and kept in the database.
+	Keys []string `json:"keys"`
+	// ClaimsBurst claim attempts are allowed at once per client address and
+	// per account, then one per ClaimsInterval (a Go duration). Defaults 10
+	// and "1m".
+	ClaimsBurst    int    `json:"claims_burst"`
+	ClaimsInterval string `json:"claims_interval"`
+
+	// The app: where mailed set-password links point ("{token}" is
+	// replaced by the one-time token), the app's deep link for a claim
+	// ("{token}" is the claim token), and the stores' pages.
+	SetPasswordURL string `json:"set_password_url"`
+	AppClaimURL    string `json:"app_claim_url"`
+	AppStoreURL    string `json:"app_store_url"`
+	PlayStoreURL   string `json:"play_store_url"`
+
+	// Mail for the app's one-time links: through SMTPAddr (host:port; the
+	// password comes from BOOKINGKIT_MOGU_SMTP_PASSWORD) or, when it is
+	// empty, into MailDir and the log (development).
+	MailFrom     string `json:"mail_from"`
+	SMTPAddr     string `json:"smtp_addr"`
+	SMTPUsername string `json:"smtp_username"`
+	MailDir      string `json:"mail_dir"`
+}
+
+// moguEnv is MOGU's secrets from the environment.
+type moguEnv struct {
+	Keys         string // BOOKINGKIT_MOGU_KEYS
+	SMTPPassword string // BOOKINGKIT_MOGU_SMTP_PASSWORD
+}
+
+func moguEnvFrom(getenv func(string) string) moguEnv {
+	return moguEnv{Keys: getenv("BOOKINGKIT_MOGU_KEYS"), SMTPPassword: getenv("BOOKINGKIT_MOGU_SMTP_PASSWORD")}
+}
+
+// moguRealm separates MOGU's traveller accounts from other modules' users.
+const moguRealm account.Realm = "mogu"
+
+// moguKeysSetting is where a generated claim key is kept.
+const moguKeysSetting = "mogu.claim_keys"
+
+// moguServer holds what MOGU's handlers need.
+type moguServer struct {
+	svc      *mogu.Service
+	accounts *account.Service
+	mailer   account.Mailer
+	logger   *slog.Logger
+
+	setPasswordURL string
+	appClaimURL    string
+	appStoreURL    string
+	playStoreURL   string
+}
+
+// newMoguServer builds MOGU's service and the app's accounts from the
+// config, loading or generating the claim keys.
+func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores) (*moguServer, error) {
+	c := cfg.File.Mogu
+	origin := "http://" + moguHostPort(cfg.Addr)
+	def := func(v, d string) string {
+		if strings.TrimSpace(v) == "" {
+			return d
+		}
+		return v
+	}
+	lifetime, err := moguDuration("mogu.token_lifetime_after_trip", c.TokenLifetimeAfterTrip, mogu.DefaultTokenLifetimeAfterTrip)
+	if err != nil {
+		return nil, err
+	}
+	interval, err := moguDuration("mogu.claims_interval", c.ClaimsInterval, time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	burst := c.ClaimsBurst
+	switch {
+	case burst == 0:
+		burst = 10
+	case burst < 0:
+		return nil, fmt.Errorf("config mogu.claims_burst %d: want a positive number", burst)
+	}
+	keys, err := moguKeyring(ctx, logger, cfg.MoguEnv.Keys, c.Keys, stores.Settings)
+	if err != nil {
+		return nil, err
+	}
+	if c.ServicesURLTemplate == "" {
+		logger.Warn("mogu: services_url_template is not configured; vouchers without MOGU point at a placeholder on this server")
+	}
+	svc, err := mogu.NewService(stores.Mogu, keys, ratelimit.New(interval, burst), mogu.Config{
+		ClaimURLBase:           def(c.ClaimURLBase, origin+"/api/mogu/c/"),
+		ServicesURLTemplate:    def(c.ServicesURLTemplate, origin+"/booking/{booking}/services"),
+		BackOfficeURL:          def(c.BackOfficeURL, origin+"/api/backoffice/mogu"),
+		TokenLifetimeAfterTrip: lifetime,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("config mogu: %w", err)
+	}
+	if base, err := url.Parse(svc.ClaimURL("")); err == nil && !strings.EqualFold(base.Path, "/api/mogu/c/") {
+		logger.Warn("mogu: claim_url_base has another path than /api/mogu/c/; route it to this server's /API/MOGU/C/", "claim_url_base", svc.ClaimURL(""))
+	}
+
+	m := &moguServer{
+		svc:            svc,
+		accounts:       account.New(stores.Accounts, account.Config{Realm: moguRealm}),
+		logger:         logger,
+		setPasswordURL: def(c.SetPasswordURL, "mogu://set-password?token={token}"),
+		appClaimURL:    def(c.AppClaimURL, "mogu://claim/{token}"),
+		appStoreURL:    def(c.AppStoreURL, "https://apps.apple.com/"),
+		playStoreURL:   def(c.PlayStoreURL, "https://play.google.com/store/apps"),
+	}
+	for field, tpl := range map[string]string{"set_password_url": m.setPasswordURL, "app_claim_url": m.appClaimURL} {
+		if !strings.Contains(tpl, "{token}") {
+			return nil, fmt.Errorf("config mogu.%s %q: must contain {token}", field, tpl)
+		}
+	}
+	from := def(c.MailFrom, "mogu@localhost")
+	if c.SMTPAddr != "" {
+		m.mailer = &mail.SMTP{Addr: c.SMTPAddr, From: from, Username: c.SMTPUsername, Password: cfg.MoguEnv.SMTPPassword}
+	} else {
+		m.mailer = &mail.Dir{Path: def(c.MailDir, "mail"), From: from, Logger: logger}
+	}
+	return m, nil
+}
+
+// moguHostPort turns a listen address into the host:port of URLs to this
+// server: an unspecified or IPv6 host becomes localhost, which stays in
+// QR's alphanumeric alphabet.
+func moguHostPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "localhost:8080"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && (ip.IsUnspecified() || ip.To4() == nil) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func moguDuration(field, s string, def time.Duration) (time.Duration, error) {
+	if s == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("config %s %q: want a positive Go duration such as \"168h\"", field, s)
+	}
+	return d, nil
+}
+
+// moguKeyring builds the claim keyring from the environment, else the
+// config file, else the key stored in settings; on the very first start it
+// generates one and stores it (in plain: signing needs it back).
+func moguKeyring(ctx context.Context, logger *slog.Logger, env string, file []string, settings storage.SettingsStore) (*mogu.Keyring, error) {
+	source, spec := "BOOKINGKIT_MOGU_KEYS", strings.TrimSpace(env)
+	if spec == "" {
+		source, spec = "config mogu.keys", strings.Join(file, ",")
+	}
+	if spec == "" {
+		source = "setting " + moguKeysSetting
+		stored, err := settings.Setting(ctx, moguKeysSetting)
+		switch {
+		case err == nil:
+		case errors.Is(err, bookingkit.ErrNotFound):
+			secret := make([]byte, mogu.MinKeyLen)
+			if _, err := rand.Read(secret); err != nil {
+				return nil, err
+			}
+			mine := mogu.FormatKey(mogu.Key{ID: 1, Secret: secret})
+			if stored, err = settings.PutSettingIfAbsent(ctx, moguKeysSetting, mine); err != nil {
+				return nil, fmt.Errorf("store the generated MOGU claim key: %w", err)
+			}
+			if stored == mine {
+				logger.Info("mogu: generated a claim-signing key (ID 1) and stored it in the database; set BOOKINGKIT_MOGU_KEYS to manage and rotate keys yourself", "setting", moguKeysSetting)
+			}
+		default:
+			return nil, fmt.Errorf("read the MOGU claim keys: %w", err)
+		}
+		spec = stored
+	}
+	kr, err := mogu.ParseKeyring(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	return kr, nil
+}
+
+// JSON shapes.
+
+// moguTripJSON is a registered booking as the back office sees it.
+type moguTripJSON struct {
+	BookingID       string    `json:"booking_id"`
+	Channel         string    `json:"channel"`
+	ContactEmail    string    `json:"contact_email"`
+	AgentEmail      string    `json:"agent_email,omitempty"`
+	AgencyID        string    `json:"agency_id,omitempty"`
+	MicrositeID     string    `json:"microsite_id"`
+	Title           string    `json:"title"`
+	Travelers       int       `json:"travelers"`
+	Start           time.Time `json:"start"`
+	End             time.Time `json:"end"`
+	ListedByEmail   bool      `json:"listed_by_email"`
+	TokenGeneration uint32    `json:"token_generation"`
+	Claims          int       `json:"claims"`
+	RegisteredAt    time.Time `json:"registered_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+func moguTripOut(t mogu.Trip) moguTripJSON {
+	return moguTripJSON{
+		BookingID: t.ID, Channel: t.Channel.String(), ContactEmail: t.ContactEmail, AgentEmail: t.AgentEmail,
+		AgencyID: t.AgencyID, MicrositeID: t.MicrositeID, Title: t.Title, Travelers: t.Travelers,
+		Start: t.Start, End: t.End, ListedByEmail: t.ListedByEmail, TokenGeneration: t.TokenGeneration,
+		Claims: t.Claims, RegisteredAt: t.RegisteredAt, UpdatedAt: t.UpdatedAt,
+	}
+}
+
+// moguAppTripJSON is a trip as the traveller's app sees it: what the trip
+// is, and how it is tied to the account; no agent or agency details.
+type moguAppTripJSON struct {
+	BookingID string     `json:"booking_id"`
+	Title     string     `json:"title"`
+	Travelers int        `json:"travelers"`
+	Start     time.Time  `json:"start"`
+	End       time.Time  `json:"end"`
+	Link      string     `json:"link"`
+	Claimed   bool       `json:"claimed"`
+	LinkedAt  *time.Time `json:"linked_at,omitempty"`
+}
+
+func moguAppTripOut(at mogu.AccountTrip) moguAppTripJSON {
+	out := moguAppTripJSON{BookingID: at.ID, Title: at.Title, Travelers: at.Travelers, Start: at.Start, End: at.End, Link: string(at.Link), Claimed: at.Claimed}
+	if !at.LinkedAt.IsZero() {
+		out.LinkedAt = &at.LinkedAt
+	}
+	return out
+}
+
+type moguActivationJSON struct {
+	MicrositeID string     `json:"microsite_id"`
+	Seq         int64      `json:"seq"`
+	Active      bool       `json:"active"`
+	By          string     `json:"by,omitempty"`
+	At          *time.Time `json:"at,omitempty"`
+	Note        string     `json:"note,omitempty"`
+}
+
+func moguActivationOut(a mogu.Activation) moguActivationJSON {
+	out := moguActivationJSON{MicrositeID: a.MicrositeID, Seq: a.Seq, Active: a.Active, By: a.By, Note: a.Note}
+	if !a.At.IsZero() {
+		out.At = &a.At
+	}
+	return out
+}
+
+type moguMembershipJSON struct {
+	OperatorID string    `json:"operator_id"`
+	AgencyID   string    `json:"agency_id"`
+	GrantedBy  string    `json:"granted_by"`
+	GrantedAt  time.Time `json:"granted_at"`
+}
+
+func moguMembershipOut(m mogu.Membership) moguMembershipJSON {
+	return moguMembershipJSON{OperatorID: m.OperatorID, AgencyID: m.AgencyID, GrantedBy: m.GrantedBy, GrantedAt: m.GrantedAt}
+}
+
+// Request helpers.
+
+// moguClientAddress is the client's address for rate limits: the host of
+// the connection's remote address. X-Forwarded-For is not trusted.
+func moguClientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func moguBearer(r *http.Request) string {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return strings.TrimSpace(token)
+}
+
+// moguOperator returns the back-office operator named by X-Operator, which
+// the trusted back office sets (the engine token authenticates the back
+// office, not the person).
+func moguOperator(r *http.Request) (string, error) {
+	op := strings.TrimSpace(r.Header.Get("X-Operator"))
+	if op == "" {
+		return "", bookingkit.Invalid("X-Operator", "", "header required: the back-office operator's ID")
+	}
+	return op, nil
+}
+
+func moguQueryInt(r *http.Request, name string, def int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, bookingkit.Invalid(name, v, "a whole number")
+	}
+	return n, nil
+}
+
+func moguParseChannel(field, s string) (mogu.Channel, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "b2c":
+		return mogu.B2C, nil
+	case "b2b":
+		return mogu.B2B, nil
+	}
+	return 0, bookingkit.Invalid(field, s, "b2c or b2b")
+}
+
+func moguParseTime(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, bookingkit.Invalid(field, "", "required")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, bookingkit.Invalid(field, s, "an RFC 3339 time such as 2026-12-01T08:00:00Z")
+	}
+	return t, nil
+}
+
+// moguPage is one page of a list; Next is the cursor of the following
+// page, absent on the last.
+type moguPage[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+}
+
+func moguMap[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, 0, len(in))
+	for _, v := range in {
+		out = append(out, f(v))
+	}
+	return out
+}
+
+// handler adapts a function that returns an error to an http.Handler that
+// answers the error through writeError.
+func (m *moguServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			writeError(w, r, m.logger, err)
+		}
+	})
+}
+
+// app wraps a handler that needs the signed-in traveller.
+func (m *moguServer) app(fn func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error) http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		a, err := m.accounts.Authenticate(r.Context(), moguBearer(r))
+		if err != nil {
+			return err
+		}
+		return fn(w, r, mogu.Account{ID: a.ID, Email: a.Email})
+	})
+}
+
+// App: accounts.
+
+type moguSessionJSON struct {
+	SessionToken string `json:"session_token"`
+	Account      struct {
+		ID    string `json:"id"`
+		Email string `json:"email"`
+	} `json:"account"`
+}
+
+func moguSessionOut(a account.Account, token string) moguSessionJSON {
+	var s moguSessionJSON
+	s.SessionToken, s.Account.ID, s.Account.Email = token, a.ID, a.Email
+	return s
+}
+
+// register creates an app account and mails its one-time set-password
+// link. An address that already has an account gets a reset link instead,
+// and the answer is the same: the form does not tell who is registered.
+func (m *moguServer) register() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Email string `json:"email"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		email, err := account.NormaliseEmail(in.Email)
+		if err != nil {
+			return err
+		}
+		ctx, addr := r.Context(), moguClientAddress(r)
+		if err := m.accounts.Limit("register", addr, email); err != nil {
+			return err
+		}
+		_, token, err := m.accounts.Create(ctx, email, "")
+		subject, intro := "Your MOGU account", "Welcome to MOGU. Open this link to choose your password; your trips open right after:"
+		if errors.Is(err, bookingkit.ErrConflict) {
+			_, token, err = m.accounts.RequestReset(ctx, email, addr)
+			subject, intro = "Your MOGU password", "Someone (we hope you) tried to register this address in MOGU, where it already has an account. Open this link to choose a new password:"
+		}
+		switch {
+		case errors.Is(err, bookingkit.ErrNotFound):
+			// Refused quietly; the answer below is the same.
+		case err != nil:
+			return err
+		default:
+			if err := m.mailLink(ctx, email, subject, intro, token); err != nil {
+				return err
+			}
+		}
+		writeJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + email})
+		return nil
+	})
+}
+
+// resetPassword mails a one-time link to choose a new password; the answer
+// is the same whether or not the address has an account.
+func (m *moguServer) resetPassword() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Email string `json:"email"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		a, token, err := m.accounts.RequestReset(r.Context(), in.Email, moguClientAddress(r))
+		switch {
+		case errors.Is(err, bookingkit.ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			if err := m.mailLink(r.Context(), a.Email, "Your MOGU password", "Open this link to choose a new MOGU password:", token); err != nil {
+				return err
+			}
+		}
+		writeJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a MOGU account, a link has been sent to it"})
+		return nil
+	})
+}
+
+func (m *moguServer) mailLink(ctx context.Context, to, subject, intro, token string) error {
+	link := strings.ReplaceAll(m.setPasswordURL, "{token}", url.QueryEscape(token))
+	body := intro + "\n\n" + link + "\n\nThe link works once and expires in 24 hours. If you did not ask for it, ignore this message.\n"
+	if err := m.mailer.Send(ctx, account.Message{To: to, Subject: subject, Body: body}); err != nil {
+		return fmt.Errorf("mogu: send the link to %s: %w", to, err)
+	}
+	return nil
+}
+
+// setPassword uses a mailed one-time token: it sets the password and
+// signs the traveller in.
+func (m *moguServer) setPassword() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Token    string `json:"token"`
+			Password string `json:"password"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		a, session, err := m.accounts.SetPassword(r.Context(), in.Token, in.Password)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguSessionOut(a, session))
+		return nil
+	})
+}
+
+func (m *moguServer) login() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Email    string `json:"email"`
+			Password string `json:"password"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		a, session, err := m.accounts.Login(r.Context(), in.Email, in.Password, moguClientAddress(r))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguSessionOut(a, session))
+		return nil
+	})
+}
+
+func (m *moguServer) logout() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		token := moguBearer(r)
+		if token == "" {
+			return fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
+		}
+		if err := m.accounts.Logout(r.Context(), token); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// App: claims and trips.
+
+// claim links the signed-in traveller to the booking of a scanned QR
+// code: the body carries the claim URL the app read, or its token.
+func (m *moguServer) claim() http.Handler {
+	return m.app(func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error {
+		var in struct {
+			URL   string `json:"url"`
+			Token string `json:"token"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		token := strings.TrimSpace(in.Token)
+		if in.URL != "" {
+			t, err := m.svc.TokenFromClaimURL(strings.TrimSpace(in.URL))
+			if err != nil {
+				return err
+			}
+			token = t
+		}
+		if token == "" {
+			return bookingkit.Invalid("token", "", "the claim URL read from the QR code (url) or its token (token) is required")
+		}
+		at, err := m.svc.Claim(r.Context(), acct, token, moguClientAddress(r))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguAppTripOut(at))
+		return nil
+	})
+}
+
+func (m *moguServer) trips() http.Handler {
+	return m.app(func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error {
+		limit, err := moguQueryInt(r, "limit", 0)
+		if err != nil {
+			return err
+		}
+		p, err := m.svc.UpcomingTrips(r.Context(), acct, r.URL.Query().Get("cursor"), limit)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguPage[moguAppTripJSON]{Items: moguMap(p.Trips, moguAppTripOut), Next: p.Next})
+		return nil
+	})
+}
+
+func (m *moguServer) trip() http.Handler {
+	return m.app(func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error {
+		at, err := m.svc.TripDetail(r.Context(), acct, r.PathValue("booking"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguAppTripOut(at))
+		return nil
+	})
+}
+
+// The claim landing page.
+
+var moguLandingPage = template.Must(template.New("landing").Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Your trip in MOGU</title>
+<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}a.button{display:block;margin:1rem 0;padding:.8rem;border-radius:.5rem;background:#0b5;color:#fff;text-align:center;text-decoration:none}</style>
+</head>
+<body>
+{{if .OpenURL}}<h1>Your trip is waiting in MOGU</h1>
+<p>Open it in the MOGU app; sign in or create your account there and the trip is added to it.</p>
+<a class="button" href="{{.OpenURL}}">Open in the MOGU app</a>
+<p>No app yet? Install it, then scan the code on your voucher again:</p>{{else}}<h1>This is not a MOGU trip code</h1>
+<p>Scan the QR code printed on your voucher with the MOGU app.</p>{{end}}
+<a class="button" href="{{.AppStoreURL}}" rel="noreferrer">App Store</a>
+<a class="button" href="{{.PlayStoreURL}}" rel="noreferrer">Google Play</a>
+<p><small>Opening this page adds nothing to any account: only the signed-in app can.</small></p>
+</body>
+</html>
+`))
+
+// landing answers a GET of a claim URL — which mail and chat scanners do
+// on their own — with a page that offers the app or the stores. It never
+// claims and reads nothing from storage; only the token's alphabet and
+// length are checked, so the page says nothing about the booking.
+func (m *moguServer) landing() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := r.PathValue("token")
+		data := struct {
+			OpenURL                   template.URL
+			AppStoreURL, PlayStoreURL string
+		}{AppStoreURL: m.appStoreURL, PlayStoreURL: m.playStoreURL}
+		status := http.StatusNotFound
+		if moguPlausibleToken(token) {
+			status = http.StatusOK
+			// Trusted: the template comes from the config and the token is
+			// only base32 letters and digits.
+			data.OpenURL = template.URL(strings.ReplaceAll(m.appClaimURL, "{token}", strings.ToUpper(token))) //nolint:gosec
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+		// The URL carries the token: it must not travel to the stores in a
+		// Referer header.
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Robots-Tag", "noindex")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		w.WriteHeader(status)
+		if err := moguLandingPage.Execute(w, data); err != nil {
+			m.logger.WarnContext(r.Context(), "mogu: landing page", "error", err)
+		}
+	})
+}
+
+// moguPlausibleToken reports whether s could be a claim token: base32
+// letters and digits (either case) within the length bounds.
+func moguPlausibleToken(s string) bool {
+	if len(s) < 16 || len(s) > mogu.MaxTokenLen {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// Back office: bookings and vouchers.
+
+// putBooking registers a booking sent by the engine, or updates it.
+func (m *moguServer) putBooking() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Channel      string `json:"channel"`
+			ContactEmail string `json:"contact_email"`
+			AgentEmail   string `json:"agent_email"`
+			AgencyID     string `json:"agency_id"`
+			MicrositeID  string `json:"microsite_id"`
+			Title        string `json:"title"`
+			Travelers    int    `json:"travelers"`
+			Start        string `json:"start"`
+			End          string `json:"end"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		ch, err := moguParseChannel("channel", in.Channel)
+		if err != nil {
+			return err
+		}
+		start, err := moguParseTime("start", in.Start)
+		if err != nil {
+			return err
+		}
+		end, err := moguParseTime("end", in.End)
+		if err != nil {
+			return err
+		}
+		t, err := m.svc.RegisterBooking(r.Context(), mogu.Trip{
+			Booking: mogu.Booking{
+				ID: r.PathValue("booking"), Channel: ch, ContactEmail: in.ContactEmail, AgentEmail: in.AgentEmail,
+				AgencyID: in.AgencyID, MicrositeID: in.MicrositeID,
+			},
+			Title: in.Title, Travelers: in.Travelers, Start: start, End: end,
+		})
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguTripOut(t))
+		return nil
+	})
+}
+
+// moguBooking is the booking a back-office request names: the ID from the
+// path and, for bookings not registered, the microsite to explain.
+func moguBooking(r *http.Request) mogu.Booking {
+	return mogu.Booking{ID: r.PathValue("booking"), MicrositeID: r.URL.Query().Get("microsite")}
+}
+
+type moguStatusJSON struct {
+	BookingID   string             `json:"booking_id"`
+	MicrositeID string             `json:"microsite_id,omitempty"`
+	Registered  bool               `json:"registered"`
+	Claimable   bool               `json:"claimable"`
+	Reason      string             `json:"reason,omitempty"`
+	Activation  moguActivationJSON `json:"activation"`
+	Trip        *moguTripJSON      `json:"trip,omitempty"`
+}
+
+func (m *moguServer) bookingStatus() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		st, err := m.svc.Status(r.Context(), moguBooking(r))
+		if err != nil {
+			return err
+		}
+		out := moguStatusJSON{BookingID: st.BookingID, MicrositeID: st.MicrositeID, Registered: st.Registered,
+			Claimable: st.Claimable, Reason: st.Reason, Activation: moguActivationOut(st.Activation)}
+		if st.Registered {
+			t := moguTripOut(st.Trip)
+			out.Trip = &t
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+type moguVoucherJSON struct {
+	BookingID string     `json:"booking_id"`
+	Kind      string     `json:"kind"`
+	URL       string     `json:"url"`
+	Expires   *time.Time `json:"expires,omitempty"`
+	Reason    string     `json:"reason,omitempty"`
+}
+
+func moguVoucherOut(v mogu.Voucher) moguVoucherJSON {
+	out := moguVoucherJSON{BookingID: v.BookingID, Kind: string(v.Kind), URL: v.URL, Reason: v.Reason}
+	if !v.Expires.IsZero() {
+		out.Expires = &v.Expires
+	}
+	return out
+}
+
+func (m *moguServer) voucher() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		v, err := m.svc.Voucher(r.Context(), moguBooking(r))
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, moguVoucherOut(v))
+		return nil
+	})
+}
+
+// voucherQR draws the voucher's QR code: MOGU's claim URL when the booking
+// is claimable, otherwise the engine's "add services" page (the header
+// X-Mogu-Voucher-Kind says which).
+func (m *moguServer) voucherQR() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		format := mogu.Format(strings.ToLower(q.Get("format")))
+		if format == "" {
+			format = mogu.PNG
+		}
+		size, err := moguQueryInt(r, "size", mogu.DefaultPixelsPerModule)
+		if err != nil {
+			return err
+		}
+		img, v, err := m.svc.VoucherQR(r.Context(), moguBooking(r), format, size)
+		if err != nil {
+			return err
+		}
+		h := w.Header()
+		if format == mogu.SVG {
+			h.Set("Content-Type", "image/svg+xml")
+		} else {
+			h.Set("Content-Type", "image/png")
+		}
+		h.Set("Content-Length", strconv.Itoa(len(img)))
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Mogu-Voucher-Kind", string(v.Kind))
+		w.WriteHeader(http.StatusOK)
+		w.Write(img) //nolint:errcheck // the client has gone; nothing to do
+		return nil
+	})
+}
+
+func (m *moguServer) reissue() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		t, err := m.svc.ReissueVoucher(r.Context(), r.PathValue("booking"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguTripOut(t))
+		return nil
+	})
+}
+
+// Back office: microsite activation.
+
+func (m *moguServer) activation() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		a, err := m.svc.Activation(r.Context(), r.PathValue("microsite"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguActivationOut(a))
+		return nil
+	})
+}
+
+// setActivation turns MOGU on or off for a microsite; X-Operator is
+// recorded as who did it.
+func (m *moguServer) setActivation() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		by, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		var in struct {
+			Active *bool  `json:"active"`
+			Note   string `json:"note"`
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		if in.Active == nil {
+			return bookingkit.Invalid("active", "", "required: true or false")
+		}
+		a, err := m.svc.SetActive(r.Context(), r.PathValue("microsite"), *in.Active, by, in.Note)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguActivationOut(a))
+		return nil
+	})
+}
+
+func (m *moguServer) activationHistory() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		before, err := moguQueryInt(r, "before", 0)
+		if err != nil {
+			return err
+		}
+		limit, err := moguQueryInt(r, "limit", 0)
+		if err != nil {
+			return err
+		}
+		h, err := m.svc.ActivationHistory(r.Context(), r.PathValue("microsite"), int64(before), limit)
+		if err != nil {
+			return err
+		}
+		out := moguPage[moguActivationJSON]{Items: moguMap(h, moguActivationOut)}
+		if limit == 0 {
+			limit = mogu.DefaultPageSize
+		}
+		if len(h) == limit && h[len(h)-1].Seq > 1 {
+			out.Next = strconv.FormatInt(h[len(h)-1].Seq, 10)
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// Back office: agency accounts.
+
+// openLink answers whether the "open in MOGU" button is shown to a
+// back-office user and where it leads: on a booking (booking, with its
+// channel and agency) or on the agencies page (agency alone).
+func (m *moguServer) openLink() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		userChannel, err := moguParseChannel("user_channel", q.Get("user_channel"))
+		if err != nil {
+			return err
+		}
+		user := mogu.BackOfficeUser{ID: q.Get("user"), Channel: userChannel}
+		var link string
+		var shown bool
+		if booking := q.Get("booking"); booking != "" {
+			ch, err := moguParseChannel("booking_channel", q.Get("booking_channel"))
+			if err != nil {
+				return err
+			}
+			link, shown = m.svc.OpenBookingLink(user, mogu.Booking{ID: booking, Channel: ch, AgencyID: q.Get("agency")})
+		} else {
+			link, shown = m.svc.OpenAgencyLink(user, q.Get("agency"))
+		}
+		out := struct {
+			Shown bool   `json:"shown"`
+			URL   string `json:"url,omitempty"`
+		}{shown, link}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+func (m *moguServer) memberships() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		limit, err := moguQueryInt(r, "limit", 0)
+		if err != nil {
+			return err
+		}
+		list, err := m.svc.Memberships(r.Context(), r.PathValue("operator"), r.URL.Query().Get("after"), limit)
+		if err != nil {
+			return err
+		}
+		out := moguPage[moguMembershipJSON]{Items: moguMap(list, moguMembershipOut)}
+		if limit == 0 {
+			limit = mogu.DefaultPageSize
+		}
+		if len(list) == limit {
+			out.Next = list[len(list)-1].AgencyID
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// grant gives an operator access to an agency account; X-Operator is
+// recorded as who granted it. The back office decides who may grant.
+func (m *moguServer) grant() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		by, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		ms, err := m.svc.Grant(r.Context(), by, r.PathValue("operator"), r.PathValue("agency"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, moguMembershipOut(ms))
+		return nil
+	})
+}
+
+func (m *moguServer) revoke() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		if err := m.svc.Revoke(r.Context(), r.PathValue("operator"), r.PathValue("agency")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+type moguCurrentJSON struct {
+	AgencyID string `json:"agency_id"`
+}
+
+func (m *moguServer) currentAccount() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		op, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		agency, err := m.svc.CurrentAccount(r.Context(), op)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, moguCurrentJSON{AgencyID: agency})
+		return nil
+	})
+}
+
+// enterAccount switches the operator to an agency account.
+func (m *moguServer) enterAccount() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		op, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		var in moguCurrentJSON
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		if err := m.svc.EnterAccount(r.Context(), op, in.AgencyID); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, in)
+		return nil
+	})
+}
+
+func (m *moguServer) writeAccountBookings(w http.ResponseWriter, r *http.Request, op string) error {
+	limit, err := moguQueryInt(r, "limit", 0)
+	if err != nil {
+		return err
+	}
+	p, err := m.svc.AccountBookings(r.Context(), op, r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, moguPage[moguTripJSON]{Items: moguMap(p.Trips, moguTripOut), Next: p.Next})
+	return nil
+}
+
+func (m *moguServer) writeAccountBooking(w http.ResponseWriter, r *http.Request, op string) error {
+	t, err := m.svc.AccountBooking(r.Context(), op, r.PathValue("booking"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, moguTripOut(t))
+	return nil
+}
+
+// accountBookings lists the bookings of the account the operator is in,
+// and only those.
+func (m *moguServer) accountBookings() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		op, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		return m.writeAccountBookings(w, r, op)
+	})
+}
+
+func (m *moguServer) accountBooking() http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		op, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		return m.writeAccountBooking(w, r, op)
+	})
+}
+
+// landInAccount is where an "open in MOGU" link leads: the operator enters
+// the agency account it names (or is refused, staying where they were) and
+// sees its bookings, or the one booking the link names.
+func (m *moguServer) landInAccount(oneBooking bool) http.Handler {
+	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
+		op, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		if err := m.svc.EnterAccount(r.Context(), op, r.PathValue("agency")); err != nil {
+			return err
+		}
+		if oneBooking {
+			return m.writeAccountBooking(w, r, op)
+		}
+		return m.writeAccountBookings(w, r, op)
+	})
+}
