@@ -69,6 +69,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"migrate", "create or update the database schema", runMigrate},
+		moguCommand(),
 	}
 }
 
