@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -76,18 +77,22 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 	if status != standby.StatusCancelled && status != standby.StatusBoarded {
 		return standby.Entry{}, bookingkit.Invalid("status", string(status), "an entry is removed as cancelled or boarded")
 	}
-	flight, err := standby.ParseFlightKey(string(id.Flight))
-	if err != nil {
+	if _, err := standby.ParseFlightKey(string(id.Flight)); err != nil {
 		return standby.Entry{}, fmt.Errorf("sqlite: standby: %w", err)
 	}
 	var e standby.Entry
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		row := tx.QueryRowContext(ctx, `UPDATE standby_entries SET status = ?, changed_at = ?
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE standby_entries SET status = ?, changed_at = ?
 			WHERE flight_key = ? AND booking_id = ? AND passenger = ? AND status = 'active'
-			RETURNING `+standbyEntryColumns, string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
-		var err error
-		e, err = scanStandbyEntry(row, &standbyFlightCache{key: string(id.Flight), flight: flight})
-		if errors.Is(err, sql.ErrNoRows) {
+			RETURNING `+standbyEntrySelect, string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
+		if err != nil {
+			return err
+		}
+		entries, err := newStandbyScanner().entries(rows, nil)
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 {
 			var current string
 			err := tx.QueryRowContext(ctx, `SELECT status FROM standby_entries WHERE flight_key = ? AND booking_id = ? AND passenger = ?`,
 				string(id.Flight), id.BookingID, id.Passenger).Scan(&current)
@@ -96,9 +101,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 			}
 			return fmt.Errorf("the entry is %s: %w", current, bookingkit.ErrConflict)
 		}
-		if err != nil {
-			return err
-		}
+		e = entries[0]
 		_, err = tx.ExecContext(ctx, "UPDATE standby_flights SET version = version + 1 WHERE flight_key = ?", string(id.Flight))
 		return err
 	})
@@ -110,27 +113,15 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 
 // CancelBooking cancels every active entry of a booking in one transaction.
 func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at time.Time) ([]standby.Entry, error) {
-	out := []standby.Entry{}
+	var out []standby.Entry
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE standby_entries SET status = 'cancelled', changed_at = ?
 			WHERE booking_id = ? AND status = 'active'
-			RETURNING `+standbyEntryColumns, at.UTC(), bookingID)
+			RETURNING `+standbyEntrySelect, at.UTC(), bookingID)
 		if err != nil {
 			return err
 		}
-		var cache standbyFlightCache
-		for rows.Next() {
-			e, err := scanStandbyEntry(rows, &cache)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, e)
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
+		if out, err = newStandbyScanner().entries(rows, []standby.Entry{}); err != nil {
 			return err
 		}
 		if len(out) == 0 {
@@ -188,66 +179,50 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 	return int(n), nil
 }
 
-// ActiveEntries returns a flight's active entries and its version, read by
-// one statement.
+// ActiveEntries returns a flight's active entries and its version, read in
+// one transaction.
 func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) ([]standby.Entry, int64, error) {
-	flight, err := standby.ParseFlightKey(string(key))
-	if err != nil {
+	if _, err := standby.ParseFlightKey(string(key)); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: standby: %w", err)
 	}
-	// The flight's row joined to its active entries: one statement, so the
-	// version and the entries come from the same snapshot. A flight with
-	// no active entries gives one row of NULL entry columns.
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT f.version, e.booking_id, e.passenger, e.employer, e.cabin, e.category, e.employed_on, e.booked_at
-		FROM standby_flights f LEFT JOIN standby_entries e ON e.flight_key = f.flight_key AND e.status = 'active'
-		WHERE f.flight_key = ?`, string(key))
+	var (
+		out     []standby.Entry
+		version int64
+	)
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = ?", string(key)).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			out = []standby.Entry{}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+standbyEntrySelect+" FROM standby_entries WHERE flight_key = ? AND status = 'active'", string(key))
+		if err != nil {
+			return err
+		}
+		out, err = newStandbyScanner().entries(rows, []standby.Entry{})
+		return err
+	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: standby entries of %s: %w", key, translate(err))
-	}
-	defer rows.Close()
-	out := []standby.Entry{}
-	var version int64
-	for rows.Next() {
-		var (
-			bookingID                  sql.NullString
-			passenger, cabin, category sql.NullInt64
-			employer                   sql.NullString
-			employedOn, bookedAt       sql.NullTime
-		)
-		if err := rows.Scan(&version, &bookingID, &passenger, &employer, &cabin, &category, &employedOn, &bookedAt); err != nil {
-			return nil, 0, fmt.Errorf("sqlite: standby entries of %s: %w", key, err)
-		}
-		if !bookingID.Valid {
-			continue
-		}
-		out = append(out, standby.Entry{
-			BookingID:  bookingID.String,
-			Passenger:  int(passenger.Int64),
-			Flight:     flight,
-			Employer:   employer.String,
-			Cabin:      standby.Cabin(cabin.Int64),
-			Category:   int(category.Int64),
-			EmployedOn: employedOn.Time.UTC(),
-			BookedAt:   bookedAt.Time.UTC(),
-		})
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: standby entries of %s: %w", key, err)
 	}
 	return out, version, nil
 }
 
 // EachActiveEntry streams the active entries in flight key order, reading
-// them row by row from one query.
+// them row by row from one query (a covering index holds exactly the
+// active entries, in that order).
 func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntryColumns+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntrySelect+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
 	if err != nil {
 		return fmt.Errorf("sqlite: standby entries: %w", translate(err))
 	}
 	defer rows.Close()
-	var cache standbyFlightCache
+	sc := newStandbyScanner()
 	for rows.Next() {
-		e, err := scanStandbyEntry(rows, &cache)
+		e, err := sc.entry(rows)
 		if err != nil {
 			return fmt.Errorf("sqlite: standby entries: %w", err)
 		}
@@ -264,25 +239,18 @@ func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entr
 // BookingRecords returns every entry of a booking, by flight key then
 // passenger.
 func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntryColumns+", status, added_at, changed_at FROM standby_entries WHERE booking_id = ? ORDER BY flight_key, passenger", bookingID)
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyRecordSelect+" FROM standby_entries WHERE booking_id = ? ORDER BY flight_key, passenger", bookingID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: standby booking: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []standby.Record{}
-	var cache standbyFlightCache
+	sc := newStandbyScanner()
 	for rows.Next() {
-		var r standby.Record
-		var status string
-		e, err := scanStandbyEntry(rows, &cache, &status, &r.AddedAt, &r.ChangedAt)
+		r, err := sc.record(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: standby booking: %w", err)
 		}
-		r.Entry = e
-		if r.Status, err = standby.ParseStatus(status); err != nil {
-			return nil, fmt.Errorf("sqlite: standby booking: stored %w", err)
-		}
-		r.AddedAt, r.ChangedAt = r.AddedAt.UTC(), r.ChangedAt.UTC()
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -307,43 +275,280 @@ func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey)
 	return v, nil
 }
 
-// standbyFlightCache keeps the flight of the last key read: rows come grouped by
-// flight, so each key is parsed once, and every entry of a flight shares
-// one Flight value.
-type standbyFlightCache struct {
-	key    string
-	flight standby.Flight
+// The columns read back, in three rather than eight. Reading a row costs
+// the driver a few locked calls into SQLite per column, which made up most
+// of the rebuild's time; so the small integers come packed in one integer
+// (passenger*100 + cabin*10 + category) and the fixed-alphabet texts in one
+// text, separated by '|' (none of them can contain it):
+//
+//	flight_key|employer|employed_on|booked_at
+//
+// Times are read as the text the driver stored, with no declared type, so
+// the driver does not parse them; parseStandbyTime and parseStandbyDate do,
+// several times cheaper than the driver's general parser. The booking ID,
+// which may contain any printable character, has its own column.
+const (
+	standbyEntrySelect = "booking_id, passenger * 100 + cabin * 10 + category, " +
+		"flight_key || '|' || employer || '|' || employed_on || '|' || booked_at"
+	standbyRecordSelect = standbyEntrySelect + ", status || '|' || added_at || '|' || changed_at"
+)
+
+// standbyScanner decodes rows of standbyEntrySelect (or
+// standbyRecordSelect) into entries, reusing its scan targets: apart from
+// the booking ID, a row allocates nothing here. Every entry of a flight
+// shares one parsed Flight, and employer codes are interned.
+type standbyScanner struct {
+	bookingID string
+	// The packed integer is scanned into any: database/sql hands the
+	// driver's int64 over as is, where an *int target goes through
+	// reflection and a decimal string.
+	packed      any
+	texts       sql.RawBytes
+	recordTexts sql.RawBytes
+
+	entryDest, recordDest []any
+
+	flightKey string
+	flight    standby.Flight
+	employers map[string]string
 }
 
-func (c *standbyFlightCache) get(key string) (standby.Flight, error) {
-	if key != c.key || c.key == "" {
-		f, err := standby.ParseFlightKey(key)
+func newStandbyScanner() *standbyScanner {
+	sc := &standbyScanner{employers: map[string]string{}}
+	sc.entryDest = []any{&sc.bookingID, &sc.packed, &sc.texts}
+	sc.recordDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.recordTexts}
+	return sc
+}
+
+// entries reads every row into out and closes rows.
+func (sc *standbyScanner) entries(rows *sql.Rows, out []standby.Entry) ([]standby.Entry, error) {
+	defer rows.Close()
+	for rows.Next() {
+		e, err := sc.entry(rows)
 		if err != nil {
-			return standby.Flight{}, fmt.Errorf("stored %w", err)
+			return nil, err
 		}
-		c.key, c.flight = key, f
+		out = append(out, e)
 	}
-	return c.flight, nil
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, rows.Close()
 }
 
-// scanStandbyEntry reads the standbyEntryColumns of one row, then extra.
-func scanStandbyEntry(row interface{ Scan(...any) error }, cache *standbyFlightCache, extra ...any) (standby.Entry, error) {
-	var (
-		e                  standby.Entry
-		key                string
-		cabin              int
-		employedOn, booked time.Time
-	)
-	dest := append([]any{&key, &e.BookingID, &e.Passenger, &e.Employer, &cabin, &e.Category, &employedOn, &booked}, extra...)
-	if err := row.Scan(dest...); err != nil {
+func (sc *standbyScanner) entry(rows *sql.Rows) (standby.Entry, error) {
+	if err := rows.Scan(sc.entryDest...); err != nil {
 		return standby.Entry{}, err
 	}
-	f, err := cache.get(key)
+	return sc.decode()
+}
+
+func (sc *standbyScanner) record(rows *sql.Rows) (standby.Record, error) {
+	if err := rows.Scan(sc.recordDest...); err != nil {
+		return standby.Record{}, err
+	}
+	e, err := sc.decode()
 	if err != nil {
-		return standby.Entry{}, err
+		return standby.Record{}, err
 	}
-	e.Flight, e.Cabin, e.EmployedOn, e.BookedAt = f, standby.Cabin(cabin), employedOn.UTC(), booked.UTC()
-	return e, nil
+	var parts [3][]byte
+	if !splitStandbyText(sc.recordTexts, parts[:]) {
+		return standby.Record{}, fmt.Errorf("stored status and times %q: expected 3 fields", sc.recordTexts)
+	}
+	r := standby.Record{Entry: e}
+	if r.Status, err = standby.ParseStatus(string(parts[0])); err != nil {
+		return standby.Record{}, fmt.Errorf("stored %w", err)
+	}
+	if r.AddedAt, err = parseStandbyTime(parts[1]); err != nil {
+		return standby.Record{}, fmt.Errorf("stored added_at: %w", err)
+	}
+	if r.ChangedAt, err = parseStandbyTime(parts[2]); err != nil {
+		return standby.Record{}, fmt.Errorf("stored changed_at: %w", err)
+	}
+	return r, nil
+}
+
+func (sc *standbyScanner) decode() (standby.Entry, error) {
+	packed, ok := sc.packed.(int64)
+	if !ok || packed < 0 {
+		return standby.Entry{}, fmt.Errorf("stored passenger, cabin and category: %v is not a packed integer", sc.packed)
+	}
+	var parts [4][]byte // flight_key, employer, employed_on, booked_at
+	if !splitStandbyText(sc.texts, parts[:]) {
+		return standby.Entry{}, fmt.Errorf("stored entry %q: expected 4 fields", sc.texts)
+	}
+	if string(parts[0]) != sc.flightKey || sc.flightKey == "" {
+		f, err := standby.ParseFlightKey(string(parts[0]))
+		if err != nil {
+			return standby.Entry{}, fmt.Errorf("stored %w", err)
+		}
+		sc.flightKey, sc.flight = string(parts[0]), f
+	}
+	employer, ok := sc.employers[string(parts[1])]
+	if !ok {
+		employer = string(parts[1])
+		sc.employers[employer] = employer
+	}
+	employedOn, err := parseStandbyDate(parts[2])
+	if err != nil {
+		return standby.Entry{}, fmt.Errorf("stored employed_on: %w", err)
+	}
+	bookedAt, err := parseStandbyTime(parts[3])
+	if err != nil {
+		return standby.Entry{}, fmt.Errorf("stored booked_at: %w", err)
+	}
+	return standby.Entry{
+		BookingID:  sc.bookingID,
+		Passenger:  int(packed / 100),
+		Flight:     sc.flight,
+		Employer:   employer,
+		Cabin:      standby.Cabin(packed / 10 % 10),
+		Category:   int(packed % 10),
+		EmployedOn: employedOn,
+		BookedAt:   bookedAt,
+	}, nil
+}
+
+// splitStandbyText cuts b at '|' into exactly len(parts) fields.
+func splitStandbyText(b []byte, parts [][]byte) bool {
+	for i := range parts[:len(parts)-1] {
+		j := bytes.IndexByte(b, '|')
+		if j < 0 {
+			return false
+		}
+		parts[i], b = b[:j], b[j+1:]
+	}
+	parts[len(parts)-1] = b
+	return bytes.IndexByte(b, '|') < 0
+}
+
+// parseStandbyDate reads a date stored as YYYY-MM-DD, at midnight UTC.
+func parseStandbyDate(b []byte) (time.Time, error) {
+	if len(b) == 10 && b[4] == '-' && b[7] == '-' {
+		y, ok1 := standbyDigits(b[0:4])
+		m, ok2 := standbyDigits(b[5:7])
+		d, ok3 := standbyDigits(b[8:10])
+		if ok1 && ok2 && ok3 {
+			if t, ok := standbyValidDate(y, m, d, 0, 0, 0, 0); ok {
+				return t, nil
+			}
+		}
+	}
+	t, err := time.Parse(time.DateOnly, string(b))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a YYYY-MM-DD date", b)
+	}
+	return t, nil
+}
+
+// parseStandbyTime reads a UTC time as the driver writes it
+// ("2006-01-02 15:04:05.999999999 +0000 UTC", from time.Time.String) by
+// hand, and any other spelling SQLite users write with time.Parse.
+func parseStandbyTime(b []byte) (time.Time, error) {
+	if t, ok := parseStandbyUTC(b); ok {
+		return t, nil
+	}
+	if t, ok := parseStandbyTimeLayouts(string(b)); ok {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time", b)
+}
+
+// parseStandbyTimeLayouts is parseStandbyTime's slow path.
+func parseStandbyTimeLayouts(s string) (time.Time, bool) {
+	if i := strings.Index(s, " m="); i > 0 {
+		s = s[:i] // a monotonic clock reading, as time.Time.String writes it
+	}
+	for _, layout := range standbyTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// standbyTimeLayouts are the spellings parseStandbyTime accepts beyond its
+// fast path: the driver's own (time.Time.String) and SQLite's date and
+// time formats.
+var standbyTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999 -0700 MST",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// parseStandbyUTC parses "YYYY-MM-DD HH:MM:SS[.fraction]" followed by nothing,
+// " +0000 UTC", "Z" or "+00:00": a UTC time. ok is false for anything
+// else, including out-of-range fields.
+func parseStandbyUTC(b []byte) (time.Time, bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := standbyDigits(b[0:4])
+	mo, ok2 := standbyDigits(b[5:7])
+	d, ok3 := standbyDigits(b[8:10])
+	h, ok4 := standbyDigits(b[11:13])
+	mi, ok5 := standbyDigits(b[14:16])
+	sec, ok6 := standbyDigits(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+		return time.Time{}, false
+	}
+	rest := b[19:]
+	nsec := 0
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		scale := 100_000_000
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			if n > 9 {
+				return time.Time{}, false
+			}
+			nsec += int(rest[n]-'0') * scale
+			scale /= 10
+			n++
+		}
+		if n == 1 {
+			return time.Time{}, false
+		}
+		rest = rest[n:]
+	}
+	switch string(rest) {
+	case "", " +0000 UTC", "Z", "+00:00":
+	default:
+		return time.Time{}, false
+	}
+	if h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return standbyValidDate(y, mo, d, h, mi, sec, nsec)
+}
+
+// standbyValidDate builds a UTC time, refusing a day the month does not have
+// (time.Date would roll it over into the next month).
+func standbyValidDate(y, mo, d, h, mi, sec, nsec int) (time.Time, bool) {
+	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, nsec, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// standbyDigits reads an unsigned decimal number of at most 9 digits.
+func standbyDigits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(b) > 0
 }
 
 // normalizeStandbyEntries checks the entries and returns them normalised,

@@ -17,8 +17,10 @@ CREATE TABLE standby_flights (
 
 -- standby_entries: cabin is standby.Cabin (0 first, 1 business,
 -- 2 premium economy, 3 economy); employed_on is a date as YYYY-MM-DD.
--- Clustered by flight (WITHOUT ROWID) so a flight's queue, and the rebuild
--- reading every queue in flight order, read consecutive pages.
+-- Clustered by flight (WITHOUT ROWID). standby_entries_active holds every
+-- column the queues are built from, for the active entries only: the
+-- rebuild at start reads it alone, in flight order, however much history
+-- the table keeps.
 CREATE TABLE standby_entries (
 	flight_key  TEXT NOT NULL REFERENCES standby_flights (flight_key),
 	booking_id  TEXT NOT NULL,
@@ -34,4 +36,6 @@ CREATE TABLE standby_entries (
 	PRIMARY KEY (flight_key, booking_id, passenger)
 ) WITHOUT ROWID;
 CREATE INDEX standby_entries_booking ON standby_entries (booking_id);
-CREATE INDEX standby_entries_active ON standby_entries (flight_key) WHERE status = 'active';
+CREATE INDEX standby_entries_active ON standby_entries
+	(flight_key, booking_id, passenger, employer, cabin, category, employed_on, booked_at)
+	WHERE status = 'active';
