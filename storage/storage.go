@@ -5,6 +5,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/partner"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 )
@@ -25,6 +26,7 @@ type Stores struct {
 	Standby  standby.Store
 	Mogu     mogu.Store
 	StaffID  staffid.Store
+	Partner  partner.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

@@ -21,6 +21,7 @@ type DB struct {
 	standby  *StandbyStore
 	mogu     *MoguStore
 	staffid  *StaffIDStore
+	partner  *PartnerStore
 }
 
 // New returns an empty in-memory database.
@@ -31,6 +32,7 @@ func New() *DB {
 		standby:  newStandbyStore(),
 		mogu:     newMoguStore(),
 		staffid:  newStaffIDStore(),
+		partner:  newPartnerStore(),
 	}
 }
 
@@ -45,6 +47,7 @@ func (db *DB) Stores() storage.Stores {
 		Standby:  db.standby,
 		Mogu:     db.mogu,
 		StaffID:  db.staffid,
+		Partner:  db.partner,
 	}
 }
 
