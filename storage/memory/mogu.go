@@ -195,7 +195,7 @@ func (s *MoguStore) AccountTrip(_ context.Context, accountID, emailKey, bookingI
 	return mogu.AccountTrip{}, notFound("mogu trip " + bookingID + " of account " + accountID)
 }
 
-func tripOrder(a, b mogu.Trip) int {
+func moguTripOrder(a, b mogu.Trip) int {
 	if c := a.Start.Compare(b.Start); c != 0 {
 		return c
 	}
@@ -228,7 +228,7 @@ func (s *MoguStore) ListAccountTrips(_ context.Context, q mogu.AccountTripQuery)
 	if q.EmailKey != "" {
 		add(s.byContact[q.EmailKey], seen)
 	}
-	slices.SortFunc(out, func(a, b mogu.AccountTrip) int { return tripOrder(a.Trip, b.Trip) })
+	slices.SortFunc(out, func(a, b mogu.AccountTrip) int { return moguTripOrder(a.Trip, b.Trip) })
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
@@ -249,7 +249,7 @@ func (s *MoguStore) ListAgencyTrips(_ context.Context, q mogu.AgencyTripQuery) (
 			out = append(out, t)
 		}
 	}
-	slices.SortFunc(out, tripOrder)
+	slices.SortFunc(out, moguTripOrder)
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
 	}

@@ -18,22 +18,22 @@ type MoguStore struct{ db *DB }
 
 var _ mogu.Store = (*MoguStore)(nil)
 
-type rowScanner interface{ Scan(...any) error }
+type moguRowScanner interface{ Scan(...any) error }
 
 // Activations.
 
-func scanActivation(row rowScanner) (mogu.Activation, error) {
+func moguScanActivation(row moguRowScanner) (mogu.Activation, error) {
 	var a mogu.Activation
 	err := row.Scan(&a.MicrositeID, &a.Seq, &a.Active, &a.By, &a.At, &a.Note)
 	a.At = a.At.UTC()
 	return a, err
 }
 
-const activationColumns = "microsite_id, seq, active, changed_by, changed_at, note"
+const moguActivationColumns = "microsite_id, seq, active, changed_by, changed_at, note"
 
 // LatestActivation returns the microsite's latest change, or ErrNotFound.
 func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (mogu.Activation, error) {
-	a, err := scanActivation(s.db.sql.QueryRowContext(ctx, "SELECT "+activationColumns+
+	a, err := moguScanActivation(s.db.sql.QueryRowContext(ctx, "SELECT "+moguActivationColumns+
 		" FROM mogu_activations WHERE microsite_id = $1 ORDER BY seq DESC LIMIT 1", micrositeID))
 	if err != nil {
 		return mogu.Activation{}, fmt.Errorf("postgres: mogu activation of microsite %s: %w", micrositeID, translate(err))
@@ -45,7 +45,7 @@ func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (m
 // conditional insert; two writers of the same Seq meet at the primary key,
 // and the loser gets ErrConflict.
 func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) error {
-	res, err := s.db.sql.ExecContext(ctx, `INSERT INTO mogu_activations (`+activationColumns+`)
+	res, err := s.db.sql.ExecContext(ctx, `INSERT INTO mogu_activations (`+moguActivationColumns+`)
 		SELECT $1::text, $2::bigint, $3::boolean, $4::text, $5::timestamptz, $6::text
 		WHERE (SELECT COALESCE(MAX(seq), 0) FROM mogu_activations WHERE microsite_id = $1) = $2::bigint - 1`,
 		a.MicrositeID, a.Seq, a.Active, a.By, a.At.UTC(), a.Note)
@@ -61,7 +61,7 @@ func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) err
 // ActivationHistory returns up to limit changes below beforeSeq (0: from
 // the newest), newest first.
 func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, beforeSeq int64, limit int) ([]mogu.Activation, error) {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+activationColumns+` FROM mogu_activations
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+moguActivationColumns+` FROM mogu_activations
 		WHERE microsite_id = $1 AND ($2::bigint = 0 OR seq < $2) ORDER BY seq DESC LIMIT $3`, micrositeID, beforeSeq, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: mogu activation history: %w", translate(err))
@@ -69,7 +69,7 @@ func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, b
 	defer rows.Close()
 	out := []mogu.Activation{}
 	for rows.Next() {
-		a, err := scanActivation(rows)
+		a, err := moguScanActivation(rows)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: mogu activation history: %w", translate(err))
 		}
@@ -83,27 +83,27 @@ func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, b
 
 // Trips.
 
-// tripColumns are read with the table aliased as t.
-const tripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email, COALESCE(t.agency_id, ''), t.microsite_id,
+// moguTripColumns are read with the table aliased as t.
+const moguTripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email, COALESCE(t.agency_id, ''), t.microsite_id,
 	t.title, t.travelers, t.start_at, t.end_at, t.contact_key, t.listed_by_email,
 	t.token_generation, t.claims, t.registered_at, t.updated_at`
 
-// tripRow receives tripColumns: the integer columns come as int64, which
+// moguTripRow receives moguTripColumns: the integer columns come as int64, which
 // pgx does not convert into mogu's own integer types.
-type tripRow struct {
+type moguTripRow struct {
 	t          mogu.Trip
 	channel    int64
 	generation int64
 }
 
-func (r *tripRow) dest() []any {
+func (r *moguTripRow) dest() []any {
 	t := &r.t
 	return []any{&t.ID, &r.channel, &t.ContactEmail, &t.AgentEmail, &t.AgencyID, &t.MicrositeID,
 		&t.Title, &t.Travelers, &t.Start, &t.End, &t.ContactKey, &t.ListedByEmail,
 		&r.generation, &t.Claims, &t.RegisteredAt, &t.UpdatedAt}
 }
 
-func (r *tripRow) trip() mogu.Trip {
+func (r *moguTripRow) trip() mogu.Trip {
 	t := r.t
 	t.Channel, t.TokenGeneration = mogu.Channel(r.channel), uint32(r.generation)
 	t.Start, t.End = t.Start.UTC(), t.End.UTC()
@@ -111,16 +111,16 @@ func (r *tripRow) trip() mogu.Trip {
 	return t
 }
 
-func scanTrip(row rowScanner) (mogu.Trip, error) {
-	var r tripRow
+func moguScanTrip(row moguRowScanner) (mogu.Trip, error) {
+	var r moguTripRow
 	err := row.Scan(r.dest()...)
 	return r.trip(), err
 }
 
-// scanAccountTrip reads tripColumns followed by the link's link,
+// moguScanAccountTrip reads moguTripColumns followed by the link's link,
 // linked_at and whether a link exists.
-func scanAccountTrip(row rowScanner) (mogu.AccountTrip, error) {
-	var r tripRow
+func moguScanAccountTrip(row moguRowScanner) (mogu.AccountTrip, error) {
+	var r moguTripRow
 	var at mogu.AccountTrip
 	var link string
 	var linkedAt sql.NullTime
@@ -136,7 +136,7 @@ func scanAccountTrip(row rowScanner) (mogu.AccountTrip, error) {
 // generation, the registration time and the claims.
 func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mogu.Trip, error) {
 	now = now.UTC()
-	got, err := scanTrip(s.db.sql.QueryRowContext(ctx, `INSERT INTO mogu_trips AS t (booking_id, channel, contact_email, agent_email,
+	got, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, `INSERT INTO mogu_trips AS t (booking_id, channel, contact_email, agent_email,
 			agency_id, microsite_id, title, travelers, start_at, end_at, contact_key, listed_by_email,
 			token_generation, claims, registered_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 0, $13, $13)
@@ -144,7 +144,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 			agent_email = excluded.agent_email, agency_id = excluded.agency_id, microsite_id = excluded.microsite_id,
 			title = excluded.title, travelers = excluded.travelers, start_at = excluded.start_at, end_at = excluded.end_at,
 			contact_key = excluded.contact_key, listed_by_email = excluded.listed_by_email, updated_at = excluded.updated_at
-		RETURNING `+tripColumns,
+		RETURNING `+moguTripColumns,
 		t.ID, int64(t.Channel), t.ContactEmail, t.AgentEmail, nullIfEmpty(t.AgencyID), t.MicrositeID, t.Title, t.Travelers,
 		t.Start.UTC(), t.End.UTC(), t.ContactKey, t.ListedByEmail, now))
 	if err != nil {
@@ -155,7 +155,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 
 // Trip returns the registered trip, or ErrNotFound.
 func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
-	t, err := scanTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+tripColumns+" FROM mogu_trips t WHERE t.booking_id = $1", bookingID))
+	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = $1", bookingID))
 	if err != nil {
 		return mogu.Trip{}, fmt.Errorf("postgres: mogu trip %s: %w", bookingID, translate(err))
 	}
@@ -165,17 +165,17 @@ func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, erro
 // RotateToken adds one to the trip's token generation; the row lock makes
 // concurrent rotations add one each.
 func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.Time) (mogu.Trip, error) {
-	t, err := scanTrip(s.db.sql.QueryRowContext(ctx, `UPDATE mogu_trips AS t SET token_generation = t.token_generation + 1, updated_at = $1
-		WHERE t.booking_id = $2 RETURNING `+tripColumns, now.UTC(), bookingID))
+	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, `UPDATE mogu_trips AS t SET token_generation = t.token_generation + 1, updated_at = $1
+		WHERE t.booking_id = $2 RETURNING `+moguTripColumns, now.UTC(), bookingID))
 	if err != nil {
 		return mogu.Trip{}, fmt.Errorf("postgres: rotate token of mogu trip %s: %w", bookingID, translate(err))
 	}
 	return t, nil
 }
 
-const linkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
+const moguLinkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
 
-func scanLink(row rowScanner) (mogu.TripLink, error) {
+func moguScanLink(row moguRowScanner) (mogu.TripLink, error) {
 	var l mogu.TripLink
 	var link string
 	var generation int64
@@ -202,7 +202,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		if generation != int64(l.Generation) {
 			return mogu.ErrGenerationChanged
 		}
-		out, err = scanLink(tx.QueryRowContext(ctx, "SELECT "+linkColumns+" FROM mogu_trip_links WHERE account_id = $1 AND booking_id = $2", l.AccountID, l.BookingID))
+		out, err = moguScanLink(tx.QueryRowContext(ctx, "SELECT "+moguLinkColumns+" FROM mogu_trip_links WHERE account_id = $1 AND booking_id = $2", l.AccountID, l.BookingID))
 		if err == nil {
 			return nil
 		}
@@ -212,7 +212,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		if claims >= travelers {
 			return mogu.ErrClaimsExhausted
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO mogu_trip_links ("+linkColumns+") VALUES ($1, $2, $3, $4, $5, $6)",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO mogu_trip_links ("+moguLinkColumns+") VALUES ($1, $2, $3, $4, $5, $6)",
 			l.AccountID, l.BookingID, l.EmailKey, string(l.Link), int64(l.Generation), l.At.UTC()); err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 // AccountTrip returns the trip as the account sees it: linked, or listed
 // by email to its email key; otherwise ErrNotFound.
 func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookingID string) (mogu.AccountTrip, error) {
-	at, err := scanAccountTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+tripColumns+`,
+	at, err := moguScanAccountTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+moguTripColumns+`,
 			COALESCE(l.link, 'email'), l.linked_at, l.account_id IS NOT NULL
 		FROM mogu_trips t LEFT JOIN mogu_trip_links l ON l.booking_id = t.booking_id AND l.account_id = $1
 		WHERE t.booking_id = $2 AND (l.account_id IS NOT NULL OR (t.listed_by_email AND t.contact_key = $3))`,
@@ -242,11 +242,12 @@ func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookin
 	return at, nil
 }
 
-// keyset returns the cursor's start and booking ID, or NULLs for the first
-// page.
-func keyset(c *mogu.TripCursor) (start, bookingID any) {
+// moguKeyset returns the cursor's position, or for the first page one before
+// every trip (trips have a non-zero start): one query text serves every
+// page, and its row comparison is an index range, not a filter.
+func moguKeyset(c *mogu.TripCursor) (start time.Time, bookingID string) {
 	if c == nil {
-		return nil, nil
+		return time.Time{}, ""
 	}
 	return c.Start.UTC(), c.BookingID
 }
@@ -255,17 +256,17 @@ func keyset(c *mogu.TripCursor) (start, bookingID any) {
 // listed by email to it (without those it claimed), in (start, booking)
 // order after the cursor.
 func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuery) ([]mogu.AccountTrip, error) {
-	afterStart, afterID := keyset(q.After)
+	afterStart, afterID := moguKeyset(q.After)
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT * FROM (
-			SELECT `+tripColumns+`, l.link, l.linked_at, true
+			SELECT `+moguTripColumns+`, l.link, l.linked_at, true
 			FROM mogu_trip_links l JOIN mogu_trips t ON t.booking_id = l.booking_id
 			WHERE l.account_id = $1 AND t.end_at >= $3
-				AND ($4::timestamptz IS NULL OR (t.start_at, t.booking_id) > ($4::timestamptz, $5::text COLLATE "C"))
+				AND (t.start_at, t.booking_id) > ($4::timestamptz, $5::text COLLATE "C")
 			UNION ALL
-			SELECT `+tripColumns+`, 'email', NULL, false
+			SELECT `+moguTripColumns+`, 'email', NULL, false
 			FROM mogu_trips t
 			WHERE t.listed_by_email AND t.contact_key = $2 AND t.end_at >= $3
-				AND ($4::timestamptz IS NULL OR (t.start_at, t.booking_id) > ($4::timestamptz, $5::text COLLATE "C"))
+				AND (t.start_at, t.booking_id) > ($4::timestamptz, $5::text COLLATE "C")
 				AND NOT EXISTS (SELECT 1 FROM mogu_trip_links x WHERE x.account_id = $1 AND x.booking_id = t.booking_id)
 		) trips ORDER BY start_at, booking_id LIMIT $6`,
 		q.AccountID, q.EmailKey, q.EndsAfter.UTC(), afterStart, afterID, q.Limit)
@@ -275,7 +276,7 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 	defer rows.Close()
 	out := []mogu.AccountTrip{}
 	for rows.Next() {
-		at, err := scanAccountTrip(rows)
+		at, err := moguScanAccountTrip(rows)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: mogu trips of account %s: %w", q.AccountID, translate(err))
 		}
@@ -290,9 +291,9 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 // ListAgencyTrips returns the agency's trips in (start, booking) order
 // after the cursor.
 func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery) ([]mogu.Trip, error) {
-	afterStart, afterID := keyset(q.After)
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+tripColumns+` FROM mogu_trips t
-		WHERE t.agency_id = $1 AND ($2::timestamptz IS NULL OR (t.start_at, t.booking_id) > ($2::timestamptz, $3::text COLLATE "C"))
+	afterStart, afterID := moguKeyset(q.After)
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+moguTripColumns+` FROM mogu_trips t
+		WHERE t.agency_id = $1 AND (t.start_at, t.booking_id) > ($2::timestamptz, $3::text COLLATE "C")
 		ORDER BY t.start_at, t.booking_id LIMIT $4`, q.AgencyID, afterStart, afterID, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: mogu trips of agency %s: %w", q.AgencyID, translate(err))
@@ -300,7 +301,7 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 	defer rows.Close()
 	out := []mogu.Trip{}
 	for rows.Next() {
-		t, err := scanTrip(rows)
+		t, err := moguScanTrip(rows)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: mogu trips of agency %s: %w", q.AgencyID, translate(err))
 		}

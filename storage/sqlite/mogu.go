@@ -19,22 +19,22 @@ type MoguStore struct{ db *DB }
 
 var _ mogu.Store = (*MoguStore)(nil)
 
-type rowScanner interface{ Scan(...any) error }
+type moguRowScanner interface{ Scan(...any) error }
 
 // Activations.
 
-func scanActivation(row rowScanner) (mogu.Activation, error) {
+func moguScanActivation(row moguRowScanner) (mogu.Activation, error) {
 	var a mogu.Activation
 	err := row.Scan(&a.MicrositeID, &a.Seq, &a.Active, &a.By, &a.At, &a.Note)
 	a.At = a.At.UTC()
 	return a, err
 }
 
-const activationColumns = "microsite_id, seq, active, changed_by, changed_at, note"
+const moguActivationColumns = "microsite_id, seq, active, changed_by, changed_at, note"
 
 // LatestActivation returns the microsite's latest change, or ErrNotFound.
 func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (mogu.Activation, error) {
-	a, err := scanActivation(s.db.sql.QueryRowContext(ctx, "SELECT "+activationColumns+
+	a, err := moguScanActivation(s.db.sql.QueryRowContext(ctx, "SELECT "+moguActivationColumns+
 		" FROM mogu_activations WHERE microsite_id = ? ORDER BY seq DESC LIMIT 1", micrositeID))
 	if err != nil {
 		return mogu.Activation{}, fmt.Errorf("sqlite: mogu activation of microsite %s: %w", micrositeID, translate(err))
@@ -45,7 +45,7 @@ func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (m
 // RecordActivation appends a if a.Seq follows the latest change, in one
 // conditional insert; otherwise ErrConflict.
 func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) error {
-	res, err := s.db.sql.ExecContext(ctx, `INSERT INTO mogu_activations (`+activationColumns+`)
+	res, err := s.db.sql.ExecContext(ctx, `INSERT INTO mogu_activations (`+moguActivationColumns+`)
 		SELECT ?, ?, ?, ?, ?, ?
 		WHERE (SELECT COALESCE(MAX(seq), 0) FROM mogu_activations WHERE microsite_id = ?) = ?`,
 		a.MicrositeID, a.Seq, a.Active, a.By, a.At.UTC(), a.Note, a.MicrositeID, a.Seq-1)
@@ -61,7 +61,7 @@ func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) err
 // ActivationHistory returns up to limit changes below beforeSeq (0: from
 // the newest), newest first.
 func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, beforeSeq int64, limit int) ([]mogu.Activation, error) {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+activationColumns+` FROM mogu_activations
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+moguActivationColumns+` FROM mogu_activations
 		WHERE microsite_id = ? AND (? = 0 OR seq < ?) ORDER BY seq DESC LIMIT ?`, micrositeID, beforeSeq, beforeSeq, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: mogu activation history: %w", translate(err))
@@ -69,7 +69,7 @@ func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, b
 	defer rows.Close()
 	out := []mogu.Activation{}
 	for rows.Next() {
-		a, err := scanActivation(rows)
+		a, err := moguScanActivation(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: mogu activation history: %w", translate(err))
 		}
@@ -83,41 +83,41 @@ func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, b
 
 // Trips.
 
-// tripColumns are read with the table aliased as t.
-const tripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email, COALESCE(t.agency_id, ''), t.microsite_id,
+// moguTripColumns are read with the table aliased as t.
+const moguTripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email, COALESCE(t.agency_id, ''), t.microsite_id,
 	t.title, t.travelers, t.start_at, t.end_at, t.contact_key, t.listed_by_email,
 	t.token_generation, t.claims, t.registered_at, t.updated_at`
 
-// tripReturning is tripColumns for a RETURNING clause, where SQLite does
+// moguTripReturning is moguTripColumns for a RETURNING clause, where SQLite does
 // not accept the table's alias.
-var tripReturning = strings.ReplaceAll(tripColumns, "t.", "")
+var moguTripReturning = strings.ReplaceAll(moguTripColumns, "t.", "")
 
-func tripDest(t *mogu.Trip) []any {
+func moguTripDest(t *mogu.Trip) []any {
 	return []any{&t.ID, &t.Channel, &t.ContactEmail, &t.AgentEmail, &t.AgencyID, &t.MicrositeID,
 		&t.Title, &t.Travelers, &t.Start, &t.End, &t.ContactKey, &t.ListedByEmail,
 		&t.TokenGeneration, &t.Claims, &t.RegisteredAt, &t.UpdatedAt}
 }
 
-func utcTrip(t *mogu.Trip) {
+func moguUtcTrip(t *mogu.Trip) {
 	t.Start, t.End = t.Start.UTC(), t.End.UTC()
 	t.RegisteredAt, t.UpdatedAt = t.RegisteredAt.UTC(), t.UpdatedAt.UTC()
 }
 
-func scanTrip(row rowScanner) (mogu.Trip, error) {
+func moguScanTrip(row moguRowScanner) (mogu.Trip, error) {
 	var t mogu.Trip
-	err := row.Scan(tripDest(&t)...)
-	utcTrip(&t)
+	err := row.Scan(moguTripDest(&t)...)
+	moguUtcTrip(&t)
 	return t, err
 }
 
-// scanAccountTrip reads tripColumns followed by the link's link,
+// moguScanAccountTrip reads moguTripColumns followed by the link's link,
 // linked_at and whether a link exists.
-func scanAccountTrip(row rowScanner) (mogu.AccountTrip, error) {
+func moguScanAccountTrip(row moguRowScanner) (mogu.AccountTrip, error) {
 	var at mogu.AccountTrip
 	var link string
 	var linkedAt sql.NullTime
-	err := row.Scan(append(tripDest(&at.Trip), &link, &linkedAt, &at.Claimed)...)
-	utcTrip(&at.Trip)
+	err := row.Scan(append(moguTripDest(&at.Trip), &link, &linkedAt, &at.Claimed)...)
+	moguUtcTrip(&at.Trip)
 	at.Link = mogu.Link(link)
 	if linkedAt.Valid {
 		at.LinkedAt = linkedAt.Time.UTC()
@@ -129,7 +129,7 @@ func scanAccountTrip(row rowScanner) (mogu.AccountTrip, error) {
 // generation, the registration time and the claims.
 func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mogu.Trip, error) {
 	now = now.UTC()
-	got, err := scanTrip(s.db.sql.QueryRowContext(ctx, `INSERT INTO mogu_trips (booking_id, channel, contact_email, agent_email,
+	got, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, `INSERT INTO mogu_trips (booking_id, channel, contact_email, agent_email,
 			agency_id, microsite_id, title, travelers, start_at, end_at, contact_key, listed_by_email,
 			token_generation, claims, registered_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?)
@@ -137,7 +137,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 			agent_email = excluded.agent_email, agency_id = excluded.agency_id, microsite_id = excluded.microsite_id,
 			title = excluded.title, travelers = excluded.travelers, start_at = excluded.start_at, end_at = excluded.end_at,
 			contact_key = excluded.contact_key, listed_by_email = excluded.listed_by_email, updated_at = excluded.updated_at
-		RETURNING `+tripReturning,
+		RETURNING `+moguTripReturning,
 		t.ID, int(t.Channel), t.ContactEmail, t.AgentEmail, nullIfEmpty(t.AgencyID), t.MicrositeID, t.Title, t.Travelers,
 		t.Start.UTC(), t.End.UTC(), t.ContactKey, t.ListedByEmail, now, now))
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 
 // Trip returns the registered trip, or ErrNotFound.
 func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
-	t, err := scanTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+tripColumns+" FROM mogu_trips t WHERE t.booking_id = ?", bookingID))
+	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = ?", bookingID))
 	if err != nil {
 		return mogu.Trip{}, fmt.Errorf("sqlite: mogu trip %s: %w", bookingID, translate(err))
 	}
@@ -157,8 +157,8 @@ func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, erro
 
 // RotateToken adds one to the trip's token generation.
 func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.Time) (mogu.Trip, error) {
-	t, err := scanTrip(s.db.sql.QueryRowContext(ctx, `UPDATE mogu_trips SET token_generation = token_generation + 1, updated_at = ?
-		WHERE booking_id = ? RETURNING `+tripReturning, now.UTC(), bookingID))
+	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, `UPDATE mogu_trips SET token_generation = token_generation + 1, updated_at = ?
+		WHERE booking_id = ? RETURNING `+moguTripReturning, now.UTC(), bookingID))
 	if err != nil {
 		return mogu.Trip{}, fmt.Errorf("sqlite: rotate token of mogu trip %s: %w", bookingID, translate(err))
 	}
@@ -182,7 +182,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		if generation != l.Generation {
 			return mogu.ErrGenerationChanged
 		}
-		out, err = scanLink(tx.QueryRowContext(ctx, "SELECT "+linkColumns+" FROM mogu_trip_links WHERE account_id = ? AND booking_id = ?", l.AccountID, l.BookingID))
+		out, err = moguScanLink(tx.QueryRowContext(ctx, "SELECT "+moguLinkColumns+" FROM mogu_trip_links WHERE account_id = ? AND booking_id = ?", l.AccountID, l.BookingID))
 		if err == nil {
 			return nil
 		}
@@ -192,7 +192,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		if claims >= travelers {
 			return mogu.ErrClaimsExhausted
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO mogu_trip_links ("+linkColumns+") VALUES (?, ?, ?, ?, ?, ?)",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO mogu_trip_links ("+moguLinkColumns+") VALUES (?, ?, ?, ?, ?, ?)",
 			l.AccountID, l.BookingID, l.EmailKey, string(l.Link), int64(l.Generation), l.At.UTC()); err != nil {
 			return err
 		}
@@ -208,9 +208,9 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 	return out, created, nil
 }
 
-const linkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
+const moguLinkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
 
-func scanLink(row rowScanner) (mogu.TripLink, error) {
+func moguScanLink(row moguRowScanner) (mogu.TripLink, error) {
 	var l mogu.TripLink
 	var link string
 	err := row.Scan(&l.AccountID, &l.BookingID, &l.EmailKey, &link, &l.Generation, &l.At)
@@ -221,7 +221,7 @@ func scanLink(row rowScanner) (mogu.TripLink, error) {
 // AccountTrip returns the trip as the account sees it: linked, or listed
 // by email to its email key; otherwise ErrNotFound.
 func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookingID string) (mogu.AccountTrip, error) {
-	at, err := scanAccountTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+tripColumns+`,
+	at, err := moguScanAccountTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+moguTripColumns+`,
 			COALESCE(l.link, 'email'), l.linked_at, l.account_id IS NOT NULL
 		FROM mogu_trips t LEFT JOIN mogu_trip_links l ON l.booking_id = t.booking_id AND l.account_id = ?
 		WHERE t.booking_id = ? AND (l.account_id IS NOT NULL OR (t.listed_by_email AND t.contact_key = ?))`,
@@ -232,25 +232,31 @@ func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookin
 	return at, nil
 }
 
+// moguKeyset returns the cursor's position, or for the first page one before
+// every trip (trips have a non-zero start): one query text serves every
+// page, and its row comparison is an index range, not a filter.
+func moguKeyset(c *mogu.TripCursor) (start time.Time, bookingID string) {
+	if c == nil {
+		return time.Time{}, ""
+	}
+	return c.Start.UTC(), c.BookingID
+}
+
 // ListAccountTrips returns the trips the account claimed and the ones
 // listed by email to it (without those it claimed), in (start, booking)
 // order after the cursor.
 func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuery) ([]mogu.AccountTrip, error) {
-	var afterStart any
-	afterID := ""
-	if q.After != nil {
-		afterStart, afterID = q.After.Start.UTC(), q.After.BookingID
-	}
+	afterStart, afterID := moguKeyset(q.After)
 	// ORDER BY 9, 1 is start_at, booking_id. The compound SELECT is not
 	// wrapped in a subquery: through one, SQLite loses linked_at's declared
 	// type and the driver would return it as text.
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT `+tripColumns+`, l.link, l.linked_at, 1
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT `+moguTripColumns+`, l.link, l.linked_at, 1
 			FROM mogu_trip_links l JOIN mogu_trips t ON t.booking_id = l.booking_id
-			WHERE l.account_id = ?1 AND t.end_at >= ?3 AND (?4 IS NULL OR (t.start_at, t.booking_id) > (?4, ?5))
+			WHERE l.account_id = ?1 AND t.end_at >= ?3 AND (t.start_at, t.booking_id) > (?4, ?5)
 			UNION ALL
-			SELECT `+tripColumns+`, 'email', NULL, 0
+			SELECT `+moguTripColumns+`, 'email', NULL, 0
 			FROM mogu_trips t
-			WHERE t.listed_by_email AND t.contact_key = ?2 AND t.end_at >= ?3 AND (?4 IS NULL OR (t.start_at, t.booking_id) > (?4, ?5))
+			WHERE t.listed_by_email AND t.contact_key = ?2 AND t.end_at >= ?3 AND (t.start_at, t.booking_id) > (?4, ?5)
 				AND NOT EXISTS (SELECT 1 FROM mogu_trip_links x WHERE x.account_id = ?1 AND x.booking_id = t.booking_id)
 		ORDER BY 9, 1 LIMIT ?6`,
 		q.AccountID, q.EmailKey, q.EndsAfter.UTC(), afterStart, afterID, q.Limit)
@@ -260,7 +266,7 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 	defer rows.Close()
 	out := []mogu.AccountTrip{}
 	for rows.Next() {
-		at, err := scanAccountTrip(rows)
+		at, err := moguScanAccountTrip(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: mogu trips of account %s: %w", q.AccountID, translate(err))
 		}
@@ -275,13 +281,9 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 // ListAgencyTrips returns the agency's trips in (start, booking) order
 // after the cursor.
 func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery) ([]mogu.Trip, error) {
-	var afterStart any
-	afterID := ""
-	if q.After != nil {
-		afterStart, afterID = q.After.Start.UTC(), q.After.BookingID
-	}
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+tripColumns+` FROM mogu_trips t
-		WHERE t.agency_id = ?1 AND (?2 IS NULL OR (t.start_at, t.booking_id) > (?2, ?3))
+	afterStart, afterID := moguKeyset(q.After)
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+moguTripColumns+` FROM mogu_trips t
+		WHERE t.agency_id = ?1 AND (t.start_at, t.booking_id) > (?2, ?3)
 		ORDER BY t.start_at, t.booking_id LIMIT ?4`, q.AgencyID, afterStart, afterID, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: mogu trips of agency %s: %w", q.AgencyID, translate(err))
@@ -289,7 +291,7 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 	defer rows.Close()
 	out := []mogu.Trip{}
 	for rows.Next() {
-		t, err := scanTrip(rows)
+		t, err := moguScanTrip(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: mogu trips of agency %s: %w", q.AgencyID, translate(err))
 		}
