@@ -59,6 +59,11 @@ type moguConfig struct {
 	ClaimsBurst    int    `json:"claims_burst"`
 	ClaimsInterval string `json:"claims_interval"`
 
+	// SessionLifetime, a Go duration, is how long the app stays signed in.
+	// Default a year: in MOGU a session ends when the traveller signs out
+	// (the seed: "la sesión solo se cierra si el viajero escoge cerrarla").
+	SessionLifetime string `json:"session_lifetime"`
+
 	// The app: where mailed set-password links point ("{token}" is
 	// replaced by the one-time token), the app's deep link for a claim
 	// ("{token}" is the claim token), and the stores' pages.
@@ -131,6 +136,10 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 	case burst < 0:
 		return nil, fmt.Errorf("config mogu.claims_burst %d: want a positive number", burst)
 	}
+	sessions, err := moguDuration("mogu.session_lifetime", c.SessionLifetime, 365*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
 	keys, err := moguKeyring(ctx, logger, cfg.MoguEnv.Keys, c.Keys, stores.Settings)
 	if err != nil {
 		return nil, err
@@ -153,7 +162,7 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 
 	m := &moguServer{
 		svc:            svc,
-		accounts:       account.New(stores.Accounts, account.Config{Realm: moguRealm}),
+		accounts:       account.New(stores.Accounts, account.Config{Realm: moguRealm, SessionTTL: sessions}),
 		logger:         logger,
 		setPasswordURL: def(c.SetPasswordURL, "mogu://set-password?token={token}"),
 		appClaimURL:    def(c.AppClaimURL, "mogu://claim/{token}"),

@@ -526,6 +526,7 @@ func TestMoguConfigErrors(t *testing.T) {
 		{"bad lifetime", "", moguConfig{TokenLifetimeAfterTrip: "a week"}, "token_lifetime_after_trip"},
 		{"link template without token", "", moguConfig{SetPasswordURL: "https://app.example/set"}, "set_password_url"},
 		{"negative burst", "", moguConfig{ClaimsBurst: -1}, "claims_burst"},
+		{"bad session lifetime", "", moguConfig{SessionLifetime: "-1h"}, "session_lifetime"},
 	} {
 		cfg := testConfig()
 		cfg.MoguEnv.Keys, cfg.File.Mogu = tt.env, tt.file
@@ -548,4 +549,38 @@ func TestMoguHostPort(t *testing.T) {
 	} {
 		require.Equal(t, want, moguHostPort(addr), addr)
 	}
+}
+
+// Reissuing a voucher voids the QR codes printed before; accounts that
+// claimed the trip keep it; a voucher is claimed by at most as many
+// accounts as the booking has travellers.
+func TestMoguReissueAndClaimBound(t *testing.T) {
+	e := startMogu(t, "memory:", nil)
+	e.activate("main", true)
+	body := moguBookingBody("b2b", "desk@agency.example", "desk@agency.example", "AG1", "main")
+	body["travelers"] = 1
+	e.call("PUT", "/api/backoffice/mogu/bookings/ITT-7", engine(""), body, http.StatusOK, nil)
+	old := e.voucher("ITT-7").URL
+	ana, bob := e.signUp("ana@example.com"), e.signUp("bob@example.com")
+
+	var trip struct {
+		TokenGeneration int `json:"token_generation"`
+	}
+	e.call("POST", "/api/backoffice/mogu/bookings/ITT-7/reissue", engine(""), nil, http.StatusOK, &trip)
+	require.Equal(t, 2, trip.TokenGeneration)
+	e.call("POST", "/api/mogu/claims", session(ana), map[string]string{"url": old}, http.StatusUnauthorized, nil)
+	fresh := e.voucher("ITT-7").URL
+	require.NotEqual(t, old, fresh)
+	e.call("POST", "/api/mogu/claims", session(ana), map[string]string{"url": fresh}, http.StatusOK, nil)
+	e.call("POST", "/api/mogu/claims", session(ana), map[string]string{"url": strings.ToLower(fresh)}, http.StatusOK, nil)
+	var refused errorBody
+	e.call("POST", "/api/mogu/claims", session(bob), map[string]string{"url": fresh}, http.StatusConflict, &refused)
+	require.Contains(t, refused.Error, "has 1 travellers")
+	e.call("POST", "/api/backoffice/mogu/bookings/ITT-7/reissue", engine(""), nil, http.StatusOK, nil)
+	require.Equal(t, []string{"ITT-7"}, e.tripIDs(ana), "a reissue does not unlink")
+	e.call("POST", "/api/backoffice/mogu/bookings/NOPE/reissue", engine(""), nil, http.StatusNotFound, nil)
+
+	// Signing out ends the session.
+	e.call("POST", "/api/mogu/logout", session(ana), nil, http.StatusNoContent, nil)
+	e.call("GET", "/api/mogu/trips", session(ana), nil, http.StatusUnauthorized, nil)
 }
