@@ -28,6 +28,8 @@
 // inside QR's alphanumeric alphabet, so the claim URL encodes compactly.
 // [Keyring.Verify] refuses a forged, altered, truncated or expired token,
 // or one signed with a removed key, with one error, [ErrInvalidToken].
+// Keys are configured in the written form "2:<base64>,1:<base64>", the
+// current key first ([ParseKeyring], [FormatKey]).
 //
 // A printed voucher is shared by the people travelling together, so a
 // token is not single-use: [Service.Claim] links up to [Trip.Travelers]
@@ -63,7 +65,8 @@
 // # Storage
 //
 // The service keeps its data through a [Store], which the adapters under
-// storage/ implement; each method's comment is its contract, and the
+// storage/ implement (storage/memory, storage/sqlite, storage/postgres,
+// held to one conformance suite); each method's comment is its contract, and the
 // writes that must commit together (a claim and its bound, an activation
 // change and its history, a revocation and leaving the account) are one
 // method each.
