@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -15,7 +16,30 @@ import (
 // MoguStore keeps MOGU's microsite activations, registered trips and the
 // accounts that claimed them, and operators' agency accounts (tables
 // mogu_*, migration 0300).
-type MoguStore struct{ db *DB }
+type MoguStore struct {
+	db *DB
+	// stmts holds the prepared statements of the reads every voucher and
+	// trip view makes, by query text: SQLite spends more time parsing
+	// such a query than running it.
+	stmts sync.Map
+}
+
+// queryRow runs a one-row read through a prepared statement, preparing it
+// on first use; if preparing fails it runs the query directly.
+func (s *MoguStore) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := s.db.sql.PrepareContext(context.Background(), query)
+	if err != nil {
+		return s.db.sql.QueryRowContext(ctx, query, args...)
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
 
 var _ mogu.Store = (*MoguStore)(nil)
 
@@ -34,7 +58,7 @@ const moguActivationColumns = "microsite_id, seq, active, changed_by, changed_at
 
 // LatestActivation returns the microsite's latest change, or ErrNotFound.
 func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (mogu.Activation, error) {
-	a, err := moguScanActivation(s.db.sql.QueryRowContext(ctx, "SELECT "+moguActivationColumns+
+	a, err := moguScanActivation(s.queryRow(ctx, "SELECT "+moguActivationColumns+
 		" FROM mogu_activations WHERE microsite_id = ? ORDER BY seq DESC LIMIT 1", micrositeID))
 	if err != nil {
 		return mogu.Activation{}, fmt.Errorf("sqlite: mogu activation of microsite %s: %w", micrositeID, translate(err))
@@ -148,7 +172,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 
 // Trip returns the registered trip, or ErrNotFound.
 func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
-	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = ?", bookingID))
+	t, err := moguScanTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = ?", bookingID))
 	if err != nil {
 		return mogu.Trip{}, fmt.Errorf("sqlite: mogu trip %s: %w", bookingID, translate(err))
 	}
@@ -221,7 +245,7 @@ func moguScanLink(row moguRowScanner) (mogu.TripLink, error) {
 // AccountTrip returns the trip as the account sees it: linked, or listed
 // by email to its email key; otherwise ErrNotFound.
 func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookingID string) (mogu.AccountTrip, error) {
-	at, err := moguScanAccountTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+moguTripColumns+`,
+	at, err := moguScanAccountTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+`,
 			COALESCE(l.link, 'email'), l.linked_at, l.account_id IS NOT NULL
 		FROM mogu_trips t LEFT JOIN mogu_trip_links l ON l.booking_id = t.booking_id AND l.account_id = ?
 		WHERE t.booking_id = ? AND (l.account_id IS NOT NULL OR (t.listed_by_email AND t.contact_key = ?))`,
