@@ -39,7 +39,8 @@ type Config struct {
 // does not silently fall back to a default.
 type FileConfig struct {
 	// Modules add their sections here.
-	Mogu moguConfig `json:"mogu"`
+	Mogu    moguConfig    `json:"mogu"`
+	Standby standbyConfig `json:"standby"`
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {

@@ -52,6 +52,16 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []route {
 		{pattern: "GET /api/backoffice/mogu/account/bookings/{booking}", handler: requireToken(svc.engine, svc.mogu.accountBooking())},
 		{pattern: "GET /api/backoffice/mogu/accounts/{agency}", handler: requireToken(svc.engine, svc.mogu.landInAccount(false))},
 		{pattern: "GET /api/backoffice/mogu/accounts/{agency}/bookings/{booking}", handler: requireToken(svc.engine, svc.mogu.landInAccount(true))},
+
+		// standby (standby.go): the booking engine's calls, with the engine
+		// token. Flights in paths are keys such as SU-100-2026-11-23.
+		{pattern: "GET /api/standby/flights/{flight}/estimate", handler: requireToken(svc.engine, svc.standby.handleEstimate())},
+		{pattern: "GET /api/standby/flights/{flight}/queue", handler: requireToken(svc.engine, svc.standby.handleQueue())},
+		{pattern: "POST /api/standby/flights/{flight}/leave", handler: requireToken(svc.engine, svc.standby.handleLeave())},
+		{pattern: "POST /api/standby/flights/{flight}/close", handler: requireToken(svc.engine, svc.standby.handleClose())},
+		{pattern: "POST /api/standby/bookings", handler: requireToken(svc.engine, svc.standby.handleAddBooking())},
+		{pattern: "GET /api/standby/bookings/{booking}", handler: requireToken(svc.engine, svc.standby.handlePlacements())},
+		{pattern: "POST /api/standby/bookings/{booking}/cancel", handler: requireToken(svc.engine, svc.standby.handleCancelBooking())},
 	}
 }
 

@@ -15,6 +15,11 @@ type services struct {
 	// engine authorises the booking engine's server-to-server calls.
 	engine bearerToken
 	mogu   *moguServer
+	// standby is the standby queues' service and handlers; other modules
+	// put passengers into the queues through its embedded
+	// *standby.Service (staffid: standby.AddBooking on a completed
+	// standby booking).
+	standby *standbyServer
 }
 
 // newServices builds the modules' services over stores. stdout receives the
@@ -28,5 +33,9 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	return &services{stores: stores, engine: engine, mogu: moguSrv}, nil
+	standbySrv, err := newStandbyServer(ctx, logger, cfg, stores)
+	if err != nil {
+		return nil, err
+	}
+	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv}, nil
 }
