@@ -70,6 +70,7 @@ func commands() []command {
 	return []command{
 		{"migrate", "create or update the database schema", runMigrate},
 		moguCommand(),
+		standbyCommand(),
 	}
 }
 
