@@ -87,7 +87,8 @@ type TripStore interface {
 	ListAccountTrips(ctx context.Context, q AccountTripQuery) ([]AccountTrip, error)
 	// ListAgencyTrips returns the trips whose AgencyID is q.AgencyID (never
 	// another agency's), after q.After when set, ordered by Start then
-	// booking ID, at most q.Limit of them, Claims counted.
+	// booking ID, at most q.Limit of them, Claims counted. An empty
+	// AgencyID matches nothing: B2C trips belong to no agency.
 	ListAgencyTrips(ctx context.Context, q AgencyTripQuery) ([]Trip, error)
 }
 
