@@ -632,6 +632,19 @@ func (s *PartnerStore) GetActivity(ctx context.Context, id int64) (partner.Activ
 // DESC, id DESC) from the window's newest end and stops after Limit rows:
 // the cost depends on the page, not on the size of the log.
 func (s *PartnerStore) SearchActivity(ctx context.Context, q partner.ActivityQuery) ([]partner.ActivityEvent, error) {
+	query, args, err := partnerSearchActivitySQL(q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, partnerErr("search activity", err)
+	}
+	return partnerCollect(rows, "search activity", scanPartnerActivity)
+}
+
+// partnerSearchActivitySQL is the statement of [PartnerStore.SearchActivity].
+func partnerSearchActivitySQL(q partner.ActivityQuery) (string, []any, error) {
 	var b partnerQuery
 	switch {
 	case q.Serial != "":
@@ -639,7 +652,7 @@ func (s *PartnerStore) SearchActivity(ctx context.Context, q partner.ActivityQue
 	case q.PIN != "":
 		b.cond("pin = " + b.arg(q.PIN))
 	default:
-		return nil, bookingkit.Invalid("serial", "", "a serial or a PIN to search for")
+		return "", nil, bookingkit.Invalid("serial", "", "a serial or a PIN to search for")
 	}
 	if q.PartnerID != "" {
 		b.cond("partner_id = " + b.arg(q.PartnerID))
@@ -647,18 +660,16 @@ func (s *PartnerStore) SearchActivity(ctx context.Context, q partner.ActivityQue
 	if !q.From.IsZero() {
 		b.cond("at >= " + b.arg(q.From.UTC()))
 	}
-	if !q.To.IsZero() {
+	// A cursor inside the window is the tighter upper bound, and the one
+	// the index should seek to: leave To out then, so that the planner
+	// cannot pick To and skip page after page of rows.
+	if !q.To.IsZero() && (q.Before == nil || !q.Before.At.Before(q.To)) {
 		b.cond("at < " + b.arg(q.To.UTC()))
 	}
 	if q.Before != nil {
 		b.cond("(at, id) < (" + b.arg(q.Before.At.UTC()) + ", " + b.arg(q.Before.ID) + ")")
 	}
-	query := "SELECT " + partnerActivityColumns + " FROM partner_activity" + b.whereSQL() + " ORDER BY at DESC, id DESC LIMIT " + b.arg(q.Limit)
-	rows, err := s.db.sql.QueryContext(ctx, query, b.args...)
-	if err != nil {
-		return nil, partnerErr("search activity", err)
-	}
-	return partnerCollect(rows, "search activity", scanPartnerActivity)
+	return "SELECT " + partnerActivityColumns + " FROM partner_activity" + b.whereSQL() + " ORDER BY at DESC, id DESC LIMIT " + b.arg(q.Limit), b.args, nil
 }
 
 // Support.
@@ -811,31 +822,60 @@ func (s *PartnerStore) UseImpersonation(ctx context.Context, nonce string, expir
 
 // Reports.
 
+// CountReport groups by the stored type, profile and state, so that the
+// rows stream out of an index in that order without a sort, and counts
+// within each active group how many have expired; Go splits those.
 func (s *PartnerStore) CountReport(ctx context.Context, f partner.ReportFilter) ([]partner.CountRow, error) {
+	query, args, err := partnerCountReportSQL(f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, partnerErr("count report", err)
+	}
+	groups, err := partnerCollect(rows, "count report", func(r partnerScanner) ([2]partner.CountRow, error) {
+		var row partner.CountRow
+		var st string
+		var expired int64
+		err := r.Scan(&row.Type, &row.Profile, &st, &row.Count, &expired)
+		row.State = partner.State(st)
+		exp := row
+		exp.State, exp.Count = partner.StateExpired, expired
+		row.Count -= expired
+		return [2]partner.CountRow{row, exp}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []partner.CountRow{}
+	for _, g := range groups {
+		for _, row := range g {
+			if row.Count > 0 {
+				out = append(out, row)
+			}
+		}
+	}
+	return out, nil
+}
+
+// partnerCountReportSQL is the statement of [PartnerStore.CountReport]:
+// type, profile, state, count and, of those, expired.
+func partnerCountReportSQL(f partner.ReportFilter) (string, []any, error) {
 	var b partnerQuery
 	var query string
 	switch f.Subject {
 	case partner.SubjectInstances:
-		status := partnerStatusSQL(&b, f.Now)
+		expired := "SUM(CASE WHEN state = 'active' AND expires_at <= " + b.arg(f.Now.UTC()) + " THEN 1 ELSE 0 END)"
 		partnerInstanceFilters(&b, f.PartnerID, "", f.Type, "", f.States, f.Now, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT type, profile, " + status + ", COUNT(*) FROM partner_instances" + b.whereSQL() + " GROUP BY 1, 2, 3"
+		query = "SELECT type, profile, state, COUNT(*), " + expired + " FROM partner_instances" + b.whereSQL() + " GROUP BY type, profile, state"
 	case partner.SubjectLicences:
 		partnerLicenceFilters(&b, f.PartnerID, f.Type, "", f.States, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT instance_type, profile, state, COUNT(*) FROM partner_licences" + b.whereSQL() + " GROUP BY 1, 2, 3"
+		query = "SELECT instance_type, profile, state, COUNT(*), 0 FROM partner_licences" + b.whereSQL() + " GROUP BY instance_type, profile, state"
 	default:
-		return nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
+		return "", nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
 	}
-	rows, err := s.db.sql.QueryContext(ctx, query, b.args...)
-	if err != nil {
-		return nil, partnerErr("count report", err)
-	}
-	return partnerCollect(rows, "count report", func(r partnerScanner) (partner.CountRow, error) {
-		var row partner.CountRow
-		var st string
-		err := r.Scan(&row.Type, &row.Profile, &st, &row.Count)
-		row.State = partner.State(st)
-		return row, err
-	})
+	return query, b.args, nil
 }
 
 func (s *PartnerStore) CountByMonth(ctx context.Context, f partner.ReportFilter) ([]partner.MonthRow, error) {

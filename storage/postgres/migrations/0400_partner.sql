@@ -59,11 +59,14 @@ CREATE TABLE partner_instances (
 	updated_at            TIMESTAMPTZ NOT NULL,
 	version               BIGINT NOT NULL CHECK (version >= 1)
 );
--- Lists by partner and company in ID order; reports group a partner's
--- instances by type, profile and status, filtered by activation time.
+-- Lists by partner and company in ID order. Reports group one partner's
+-- instances, or every partner's, by type, profile and state: these
+-- covering indexes give the rows in that order, so the groups stream out
+-- without a sort.
 CREATE INDEX partner_instances_partner ON partner_instances (partner_id, id);
 CREATE INDEX partner_instances_company ON partner_instances (company_id, id);
-CREATE INDEX partner_instances_report ON partner_instances (partner_id, activated_at, type, profile, state, expires_at);
+CREATE INDEX partner_instances_report ON partner_instances (partner_id, type, profile, state, expires_at, activated_at);
+CREATE INDEX partner_instances_report_all ON partner_instances (type, profile, state, expires_at, activated_at, partner_id);
 
 -- serial and pin are NULL while the licence is free. A terminal (serial
 -- or PIN) holds at most one licence of an instance, and a login belongs to
@@ -103,7 +106,8 @@ CREATE INDEX partner_licences_login ON partner_licences (login, id);
 CREATE UNIQUE INDEX partner_licences_live_login ON partner_licences (instance_id, login) WHERE state <> 'deactivated';
 CREATE UNIQUE INDEX partner_licences_serial ON partner_licences (serial, instance_id) WHERE serial IS NOT NULL;
 CREATE UNIQUE INDEX partner_licences_pin ON partner_licences (pin, instance_id) WHERE pin IS NOT NULL;
-CREATE INDEX partner_licences_report ON partner_licences (partner_id, created_at, instance_type, profile, state);
+CREATE INDEX partner_licences_report ON partner_licences (partner_id, instance_type, profile, state, created_at);
+CREATE INDEX partner_licences_report_all ON partner_licences (instance_type, profile, state, created_at, partner_id);
 
 -- The append-only terminal activity log. id increases in
 -- append order. A terminal's search reads one of the two indexes
@@ -123,6 +127,11 @@ CREATE TABLE partner_activity (
 );
 CREATE INDEX partner_activity_serial ON partner_activity (serial, at DESC, id DESC);
 CREATE INDEX partner_activity_pin ON partner_activity (pin, at DESC, id DESC);
+-- A terminal belongs to one partner: without knowing it the planner takes
+-- a partner user's search (serial AND partner_id) for a handful of rows,
+-- and reads and sorts the terminal's whole history instead of the first
+-- page from the index.
+CREATE STATISTICS partner_activity_terminal_partner (dependencies) ON serial, pin, partner_id FROM partner_activity;
 
 -- One thread per company, created with it. partner_read and support_read
 -- are the IDs of the last message each side has read ('' for none).

@@ -58,11 +58,14 @@ CREATE TABLE partner_instances (
 	updated_at            TIMESTAMP NOT NULL,
 	version               INTEGER NOT NULL CHECK (version >= 1)
 );
--- Lists by partner and company in ID order; reports group a partner's
--- instances by type, profile and status, filtered by activation time.
+-- Lists by partner and company in ID order. Reports group one partner's
+-- instances, or every partner's, by type, profile and state: these
+-- covering indexes give the rows in that order, so the groups stream out
+-- without a sort.
 CREATE INDEX partner_instances_partner ON partner_instances (partner_id, id);
 CREATE INDEX partner_instances_company ON partner_instances (company_id, id);
-CREATE INDEX partner_instances_report ON partner_instances (partner_id, activated_at, type, profile, state, expires_at);
+CREATE INDEX partner_instances_report ON partner_instances (partner_id, type, profile, state, expires_at, activated_at);
+CREATE INDEX partner_instances_report_all ON partner_instances (type, profile, state, expires_at, activated_at, partner_id);
 
 -- serial and pin are NULL while the licence is free. A terminal (serial
 -- or PIN) holds at most one licence of an instance, and a login belongs to
@@ -102,7 +105,8 @@ CREATE INDEX partner_licences_login ON partner_licences (login, id);
 CREATE UNIQUE INDEX partner_licences_live_login ON partner_licences (instance_id, login) WHERE state <> 'deactivated';
 CREATE UNIQUE INDEX partner_licences_serial ON partner_licences (serial, instance_id) WHERE serial IS NOT NULL;
 CREATE UNIQUE INDEX partner_licences_pin ON partner_licences (pin, instance_id) WHERE pin IS NOT NULL;
-CREATE INDEX partner_licences_report ON partner_licences (partner_id, created_at, instance_type, profile, state);
+CREATE INDEX partner_licences_report ON partner_licences (partner_id, instance_type, profile, state, created_at);
+CREATE INDEX partner_licences_report_all ON partner_licences (instance_type, profile, state, created_at, partner_id);
 
 -- The append-only terminal activity log. id (the rowid) increases in
 -- append order. A terminal's search reads one of the two indexes
