@@ -267,4 +267,3 @@ func partnerBenchInstance(i int, now time.Time) partner.Instance {
 		ExpiresAt: now.AddDate(0, 0, (i%720)-360), CreatedBy: "usr_bench", CreatedAt: now, ActivatedAt: activated, UpdatedAt: now, Version: 1,
 	}
 }
-
