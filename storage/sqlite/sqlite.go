@@ -102,6 +102,7 @@ func (db *DB) Stores() storage.Stores {
 		Accounts: &AccountStore{db: db},
 		Standby:  &StandbyStore{db: db},
 		Mogu:     &MoguStore{db: db},
+		StaffID:  &StaffIDStore{db: db},
 		Partner:  &PartnerStore{db: db},
 	}
 }
