@@ -26,7 +26,9 @@ type Stores struct {
 	Standby  standby.Store
 	Mogu     mogu.Store
 	StaffID  staffid.Store
-	Partner  partner.Store
+	// StaffBookings keeps the bookings staff make for themselves and their companions.
+	StaffBookings staffid.BookingStore
+	Partner       partner.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

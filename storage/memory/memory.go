@@ -16,38 +16,41 @@ import (
 
 // DB is an in-memory database. The zero value is not usable; call [New].
 type DB struct {
-	settings *SettingsStore
-	accounts *AccountStore
-	standby  *StandbyStore
-	mogu     *MoguStore
-	staffid  *StaffIDStore
-	partner  *PartnerStore
+	settings      *SettingsStore
+	accounts      *AccountStore
+	standby       *StandbyStore
+	mogu          *MoguStore
+	staffid       *StaffIDStore
+	staffBookings *StaffBookingStore
+	partner       *PartnerStore
 }
 
 // New returns an empty in-memory database.
 func New() *DB {
 	return &DB{
-		settings: &SettingsStore{values: map[string]string{}},
-		accounts: newAccountStore(),
-		standby:  newStandbyStore(),
-		mogu:     newMoguStore(),
-		staffid:  newStaffIDStore(),
-		partner:  newPartnerStore(),
+		settings:      &SettingsStore{values: map[string]string{}},
+		accounts:      newAccountStore(),
+		standby:       newStandbyStore(),
+		mogu:          newMoguStore(),
+		staffid:       newStaffIDStore(),
+		staffBookings: newStaffBookingStore(),
+		partner:       newPartnerStore(),
 	}
 }
 
 // Stores returns the database seen through the domain interfaces.
 func (db *DB) Stores() storage.Stores {
 	return storage.Stores{
-		Backend:  "memory",
-		Ping:     func(context.Context) error { return nil },
-		Close:    func() error { return nil },
-		Settings: db.settings,
-		Accounts: db.accounts,
-		Standby:  db.standby,
-		Mogu:     db.mogu,
-		StaffID:  db.staffid,
-		Partner:  db.partner,
+		Backend:       "memory",
+		Ping:          func(context.Context) error { return nil },
+		Close:         func() error { return nil },
+		Settings:      db.settings,
+		Accounts:      db.accounts,
+		Standby:       db.standby,
+		Mogu:          db.mogu,
+		StaffID:       db.staffid,
+		StaffBookings: db.staffBookings,
+		Partner:       db.partner,
 	}
 }
 

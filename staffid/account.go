@@ -1,0 +1,534 @@
+package staffid
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/account"
+)
+
+// StaffRealm is the account realm of the airline's staff: their accounts
+// are apart from any other module's users, even under the same email.
+const StaffRealm account.Realm = "staff"
+
+// Errors of registration and sign-in. Each matches a sentinel of package
+// bookingkit under errors.Is.
+var (
+	// ErrRegistrationRefused is the one answer to a registration whose
+	// details do not lead to an employee who may register: unknown person,
+	// a companion, a blocked employee, any field that differs from the
+	// list, or another email than the one the list holds. It never says
+	// which, so the form cannot be used to probe the list. Matches
+	// bookingkit.ErrForbidden.
+	ErrRegistrationRefused error = &importError{"registration refused: these details do not match an employee of the list who may register; check every field as your employer recorded it, or ask your staff travel office", bookingkit.ErrForbidden}
+
+	// ErrAlreadyRegistered: the employee has an account with a password
+	// already. Matches bookingkit.ErrConflict.
+	ErrAlreadyRegistered error = &importError{"you are already registered: sign in with your email and password, or ask for a password reset link if you forgot the password", bookingkit.ErrConflict}
+
+	// ErrEmailTaken: another staff account uses the email. Matches
+	// bookingkit.ErrConflict.
+	ErrEmailTaken error = &importError{"this email address cannot be used for your account: register with another one", bookingkit.ErrConflict}
+
+	// ErrBlocked: the person is not on the airline's current list (or is
+	// not an employee), so they may not sign in. Matches
+	// bookingkit.ErrForbidden.
+	ErrBlocked error = &importError{"your staff travel access is blocked: you are not on your airline's current employee list; ask your staff travel office", bookingkit.ErrForbidden}
+)
+
+// Gate is the [account.Gate] of staff accounts: only a listed, unblocked
+// employee gets in. The account service asks it at every sign-in and every
+// request, so an import that blocks an employee ends their sessions at once
+// and one that lists them again lets their old password work.
+type Gate struct {
+	People PeopleStore
+}
+
+var _ account.Gate = Gate{}
+
+// Allowed returns nil for an active employee, [ErrBlocked] for anyone else,
+// or the store's error.
+func (g Gate) Allowed(ctx context.Context, personID string) error {
+	p, err := g.People.Person(ctx, personID)
+	if errors.Is(err, bookingkit.ErrNotFound) {
+		return ErrBlocked
+	}
+	if err != nil {
+		return fmt.Errorf("staffid: check person %s: %w", personID, err)
+	}
+	if p.Blocked || !p.IsEmployee {
+		return ErrBlocked
+	}
+	return nil
+}
+
+// AccountsConfig configures [Accounts].
+type AccountsConfig struct {
+	// Account configures the sign-in machinery: link and session
+	// lifetimes, the minimum password length, rate limits, the clock.
+	// Realm defaults to [StaffRealm]; Gate is always [Gate] over the
+	// people, whatever is set here.
+	Account account.Config
+	// Mailer sends the one-time links. Required.
+	Mailer account.Mailer
+	// Templates are the messages' texts; [DefaultMailTemplates] when nil.
+	Templates *MailTemplates
+	// LinkURL is the URL mailed for a one-time link, with "{token}" where
+	// the token goes, e.g.
+	// "https://staff.example.com/api/staff/password?token={token}".
+	LinkURL string
+}
+
+// Accounts registers the airline's employees and signs them in. It builds
+// on [account.Service] (realm [StaffRealm]), whose subject is the person's
+// ID, and adds the staff rules: only a listed, unblocked employee who types
+// details that match the list registers, and only with the list's email
+// when it has one.
+//
+// Registration, links and sign-in attempts are rate-limited per client
+// address and per account by the account service's limiters.
+type Accounts struct {
+	cfg       Config
+	people    PeopleStore
+	svc       *account.Service
+	mailer    account.Mailer
+	templates *MailTemplates
+	linkURL   string
+	linkTTL   time.Duration
+	lookup    registrationLookup
+}
+
+// registrationLookup says how a registration form finds its employee.
+type registrationLookup int
+
+const (
+	lookupByGroup    registrationLookup = iota + 1 // the group field is asked: GroupPeople
+	lookupByIdentity                               // every identity part is asked: Person(IdentityID)
+)
+
+// NewAccounts returns the staff accounts service for cfg (after
+// [Config.WithDefaults]) over the people and the account store.
+//
+// The registration fields must let the form find the employee: they must
+// include the group field (EmployeeID by default, which the default
+// registration fields ask), or the whole native name (LastName, FirstName,
+// MiddleName) and every identity field.
+func NewAccounts(cfg Config, people PeopleStore, accounts account.Store, ac AccountsConfig) (*Accounts, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	a := &Accounts{cfg: cfg, people: people, mailer: ac.Mailer, templates: ac.Templates, linkURL: ac.LinkURL}
+	switch {
+	case slices.Contains(cfg.RegistrationFields, cfg.GroupField):
+		a.lookup = lookupByGroup
+	case containsAll(cfg.RegistrationFields, append([]string{FieldLastName, FieldFirstName, FieldMiddleName}, cfg.IdentityFields...)):
+		a.lookup = lookupByIdentity
+	default:
+		return nil, bookingkit.Invalid("RegistrationFields", strings.Join(cfg.RegistrationFields, ","),
+			"must include the group field ("+cfg.GroupField+"), or LastName, FirstName, MiddleName and every identity field, so that the form finds the employee")
+	}
+	if a.mailer == nil {
+		return nil, bookingkit.Invalid("Mailer", "", "a mailer is required to send the one-time links")
+	}
+	if strings.Count(a.linkURL, "{token}") != 1 {
+		return nil, bookingkit.Invalid("LinkURL", a.linkURL, `must contain "{token}" once, where the one-time token goes`)
+	}
+	if a.templates == nil {
+		a.templates = DefaultMailTemplates()
+	}
+	acfg := ac.Account
+	if acfg.Realm == "" {
+		acfg.Realm = StaffRealm
+	}
+	acfg.Gate = Gate{People: people}
+	a.linkTTL = acfg.LinkTTL
+	if a.linkTTL == 0 {
+		a.linkTTL = 24 * time.Hour // account.Service's default
+	}
+	a.svc = account.New(accounts, acfg)
+	return a, nil
+}
+
+func containsAll(set, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(set, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Service returns the underlying account service.
+func (a *Accounts) Service() *account.Service { return a.svc }
+
+// RegistrationForm is what an employee types to register: the configured
+// registration fields, by the list's field names (matched regardless of
+// case: "LastName", "lastname"), and an email. Dates are DD.MM.YYYY as in
+// the list (YYYY-MM-DD is accepted too).
+type RegistrationForm struct {
+	Fields map[string]string
+	Email  string
+}
+
+// Register checks a registration form against the list and, when it
+// matches an active employee without an account, creates the account and
+// mails its one-time set-password link to the email. addr is the client's
+// address, for rate limits. It returns the employee.
+//
+// A form that is incomplete or malformed (a missing field, an unknown one,
+// a date that is no date, an email that is no address) is a
+// *bookingkit.ValidationError naming the field: that reveals nothing about
+// the list. Every other refusal is [ErrRegistrationRefused], the same
+// whatever failed. An employee whose account has a password already gets
+// [ErrAlreadyRegistered]; one who registered but never set the password
+// gets a new link. [ErrEmailTaken] when another staff account has the
+// email.
+func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr string) (Person, error) {
+	email, err := account.NormaliseEmail(form.Email)
+	if err != nil {
+		return Person{}, err
+	}
+	typed, err := a.readForm(form.Fields)
+	if err != nil {
+		return Person{}, err
+	}
+	key := a.lookupKey(typed)
+	// Both limits are taken before the list is read: probing one
+	// employee's details field by field is limited however many addresses
+	// it comes from, and probing from one address however many employees.
+	if err := a.svc.Limit("register", addr, "employee:"+Normalize(key)); err != nil {
+		return Person{}, err
+	}
+	if err := a.svc.Limit("register", "", "email:"+email); err != nil {
+		return Person{}, err
+	}
+	p, err := a.find(ctx, typed)
+	if err != nil {
+		return Person{}, err
+	}
+	if !matches(p, typed, email) {
+		return Person{}, ErrRegistrationRefused
+	}
+
+	existing, err := a.svc.AccountBySubject(ctx, p.ID)
+	switch {
+	case err == nil:
+		if existing.PasswordHash != "" || existing.Email != email {
+			return Person{}, ErrAlreadyRegistered
+		}
+		// Registered, but the link was lost before a password was set:
+		// send a fresh one.
+		_, token, err := a.svc.RequestReset(ctx, email, addr)
+		if err != nil {
+			return Person{}, err
+		}
+		return p, a.send(ctx, a.templates.register, p, email, token)
+	case !errors.Is(err, bookingkit.ErrNotFound):
+		return Person{}, fmt.Errorf("staffid: register: %w", err)
+	}
+
+	_, token, err := a.svc.Create(ctx, email, p.ID)
+	if errors.Is(err, bookingkit.ErrConflict) {
+		// The subject or the email is taken: tell which, the subject
+		// first (a concurrent registration of the same employee).
+		if _, err := a.svc.AccountBySubject(ctx, p.ID); err == nil {
+			return Person{}, ErrAlreadyRegistered
+		}
+		return Person{}, ErrEmailTaken
+	}
+	if err != nil {
+		return Person{}, fmt.Errorf("staffid: register: %w", err)
+	}
+	if err := a.send(ctx, a.templates.register, p, email, token); err != nil {
+		return Person{}, fmt.Errorf("%w (register again to get a new link)", err)
+	}
+	return p, nil
+}
+
+// typedField is one registration field as typed.
+type typedField struct {
+	name  string // the list's field name
+	value string // as typed
+	date  Date   // for date fields, parsed
+}
+
+// readForm checks that the form holds exactly the registration fields,
+// each non-empty and well-formed, and returns them in the configured order.
+func (a *Accounts) readForm(fields map[string]string) ([]typedField, error) {
+	byName := make(map[string]string, len(fields))
+	for name, v := range fields {
+		canonical := ""
+		for _, f := range a.cfg.RegistrationFields {
+			if strings.EqualFold(f, strings.TrimSpace(name)) {
+				canonical = f
+			}
+		}
+		if canonical == "" {
+			return nil, bookingkit.Invalid(name, "", "not asked at registration; the form asks "+strings.Join(a.cfg.RegistrationFields, ", ")+" and Email")
+		}
+		if _, dup := byName[canonical]; dup {
+			return nil, bookingkit.Invalid(name, "", "given twice")
+		}
+		byName[canonical] = v
+	}
+	typed := make([]typedField, 0, len(a.cfg.RegistrationFields))
+	for _, name := range a.cfg.RegistrationFields {
+		v := strings.TrimSpace(byName[name])
+		if v == "" {
+			return nil, bookingkit.Invalid(name, "", "required")
+		}
+		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > 100 {
+			return nil, bookingkit.Invalid(name, "", "at most 100 characters of text")
+		}
+		t := typedField{name: name, value: v}
+		switch name {
+		case FieldBirthDay, FieldDateOfEmployment:
+			d, err := parseFormDate(v)
+			if err != nil {
+				return nil, bookingkit.Invalid(name, v, "a date as DD.MM.YYYY")
+			}
+			t.date = d
+		case FieldSex:
+			if s := strings.ToUpper(v); s != "M" && s != "F" {
+				return nil, bookingkit.Invalid(name, v, "M or F")
+			}
+		}
+		typed = append(typed, t)
+	}
+	return typed, nil
+}
+
+// parseFormDate reads DD.MM.YYYY, or YYYY-MM-DD as date inputs send it.
+func parseFormDate(s string) (Date, error) {
+	if d, err := ParseDate(s); err == nil {
+		return d, nil
+	}
+	if len(s) == len("2006-01-02") {
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return DateOf(t), nil
+		}
+	}
+	return Date{}, invalidDate(s)
+}
+
+// lookupKey returns the typed value that finds the employee: the group
+// field, or the typed names (for the rate limit only).
+func (a *Accounts) lookupKey(typed []typedField) string {
+	if a.lookup == lookupByGroup {
+		return typedValue(typed, a.cfg.GroupField)
+	}
+	return typedValue(typed, FieldLastName) + "\x00" + typedValue(typed, FieldFirstName) + "\x00" + typedValue(typed, FieldMiddleName)
+}
+
+func typedValue(typed []typedField, name string) string {
+	for _, t := range typed {
+		if t.name == name {
+			return t.value
+		}
+	}
+	return ""
+}
+
+// find returns the employee the form points at, or ErrRegistrationRefused.
+func (a *Accounts) find(ctx context.Context, typed []typedField) (Person, error) {
+	if a.lookup == lookupByGroup {
+		group, err := a.people.GroupPeople(ctx, typedValue(typed, a.cfg.GroupField))
+		if err != nil {
+			return Person{}, fmt.Errorf("staffid: register: %w", err)
+		}
+		if len(group) == 0 || !group[0].IsEmployee {
+			return Person{}, ErrRegistrationRefused
+		}
+		return group[0], nil
+	}
+	var p Person
+	for _, t := range typed {
+		f := fieldByExactName[t.name]
+		setTyped(&p, f, t)
+	}
+	got, err := a.people.Person(ctx, IdentityID(a.cfg, p))
+	if errors.Is(err, bookingkit.ErrNotFound) {
+		return Person{}, ErrRegistrationRefused
+	}
+	if err != nil {
+		return Person{}, fmt.Errorf("staffid: register: %w", err)
+	}
+	return got, nil
+}
+
+// setTyped puts a typed value into the field f of p, for the identity hash.
+func setTyped(p *Person, f field, t typedField) {
+	switch f {
+	case fieldBirthDay:
+		p.BirthDay = t.date
+	case fieldDateOfEmployment:
+		p.DateOfEmployment = t.date
+	case fieldGUID:
+		p.GUID = t.value
+	case fieldLastName:
+		p.LastName = t.value
+	case fieldFirstName:
+		p.FirstName = t.value
+	case fieldMiddleName:
+		p.MiddleName = t.value
+	case fieldLastNameEng:
+		p.LastNameEng = t.value
+	case fieldFirstNameEng:
+		p.FirstNameEng = t.value
+	case fieldMiddleNameEng:
+		p.MiddleNameEng = t.value
+	case fieldSex:
+		p.Sex = t.value
+	case fieldEmployeeID:
+		p.EmployeeID = t.value
+	case fieldEmail:
+		p.Email = t.value
+	}
+}
+
+// matches reports whether p may register with the typed fields and email:
+// an active employee, every field equal after normalisation, and the
+// list's email when it has one. Every check runs whatever the earlier ones
+// gave, so the time taken does not tell which one failed.
+func matches(p Person, typed []typedField, email string) bool {
+	ok := p.IsEmployee && !p.Blocked
+	for _, t := range typed {
+		f := fieldByExactName[t.name]
+		switch f {
+		case fieldBirthDay:
+			ok = t.date == p.BirthDay && ok
+		case fieldDateOfEmployment:
+			ok = t.date == p.DateOfEmployment && ok
+		default:
+			ok = Normalize(t.value) == Normalize(p.text(f)) && ok
+		}
+	}
+	if listed := strings.ToLower(strings.TrimSpace(p.Email)); listed != "" {
+		ok = listed == email && ok
+	}
+	return ok
+}
+
+// send renders a message template for p and mails it to email with the
+// link of token.
+func (a *Accounts) send(ctx context.Context, tpl *mailTemplate, p Person, email, token string) error {
+	msg, err := tpl.render(MailData{
+		FirstName: p.FirstName,
+		FullName:  p.FullName(),
+		Email:     email,
+		Link:      strings.Replace(a.linkURL, "{token}", token, 1),
+		ValidFor:  formatValidity(a.linkTTL),
+	})
+	if err != nil {
+		return fmt.Errorf("staffid: mail template %s: %w", tpl.name, err)
+	}
+	msg.To = email
+	if err := a.mailer.Send(ctx, msg); err != nil {
+		return fmt.Errorf("staffid: could not send the email to %s: %w", email, err)
+	}
+	return nil
+}
+
+// formatValidity writes a link lifetime for people: "24 hours", "30 minutes".
+func formatValidity(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		if d == time.Hour {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d >= time.Minute:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return d.String()
+}
+
+// RequestReset mails a one-time link to choose a new password to the
+// account with email, when there is one and its employee is active; it
+// returns nil whether or not it did, so the answer reveals nothing about
+// who has an account. It fails on malformed email (a ValidationError), on
+// the rate limits, and when the mail cannot be sent.
+func (a *Accounts) RequestReset(ctx context.Context, email, addr string) error {
+	acct, token, err := a.svc.RequestReset(ctx, email, addr)
+	if errors.Is(err, bookingkit.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p, err := a.people.Person(ctx, acct.Subject)
+	if err != nil {
+		return fmt.Errorf("staffid: reset: %w", err)
+	}
+	return a.send(ctx, a.templates.reset, p, acct.Email, token)
+}
+
+// SignedIn is an employee with a session.
+type SignedIn struct {
+	Account  account.Account
+	Employee Person
+	// Session is the session token, set by the calls that create one.
+	Session string
+}
+
+// CheckLink tells whether a one-time link is usable and for whom, without
+// using it up: opening the link only shows the set-password form.
+// [account.ErrBadLink] for a link that is unknown, used, expired, or whose
+// employee is blocked.
+func (a *Accounts) CheckLink(ctx context.Context, token string) (account.Account, error) {
+	_, acct, err := a.svc.CheckLink(ctx, token)
+	return acct, err
+}
+
+// SetPassword uses a one-time link to set the password (NIST SP 800-63B
+// policy; a refused password leaves the link usable), ends the account's
+// other sessions, and signs the employee in.
+func (a *Accounts) SetPassword(ctx context.Context, token, password string) (SignedIn, error) {
+	acct, session, err := a.svc.SetPassword(ctx, token, password)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	return a.signedIn(ctx, acct, session)
+}
+
+// Login signs an employee in with email and password. Wrong credentials
+// are [account.ErrBadCredentials]; a blocked employee with the right
+// password gets [ErrBlocked]; too many attempts a rate-limit error.
+func (a *Accounts) Login(ctx context.Context, email, password, addr string) (SignedIn, error) {
+	acct, session, err := a.svc.Login(ctx, email, password, addr)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	return a.signedIn(ctx, acct, session)
+}
+
+// Authenticate returns the employee signed in with a session token. An
+// unknown or expired session, or an employee blocked since (whose sessions
+// this ends), matches bookingkit.ErrUnauthorized.
+func (a *Accounts) Authenticate(ctx context.Context, session string) (SignedIn, error) {
+	acct, err := a.svc.Authenticate(ctx, session)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	return a.signedIn(ctx, acct, "")
+}
+
+// Logout ends a session.
+func (a *Accounts) Logout(ctx context.Context, session string) error {
+	return a.svc.Logout(ctx, session)
+}
+
+func (a *Accounts) signedIn(ctx context.Context, acct account.Account, session string) (SignedIn, error) {
+	p, err := a.people.Person(ctx, acct.Subject)
+	if err != nil {
+		return SignedIn{}, fmt.Errorf("staffid: employee of account %s: %w", acct.ID, err)
+	}
+	return SignedIn{Account: acct, Employee: p, Session: session}, nil
+}
