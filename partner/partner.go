@@ -271,6 +271,18 @@ func (s *Service) Profile(ctx context.Context, a Actor) (User, error) {
 	return u, nil
 }
 
+// User returns a user who can sign in: any user for an administrator, only
+// themselves for a partner user (anyone else reads as not found).
+func (s *Service) User(ctx context.Context, a Actor, id string) (User, error) {
+	if err := a.check(); err != nil {
+		return User{}, err
+	}
+	if !a.IsAdministrator() && id != a.UserID {
+		return User{}, notFound("user", id)
+	}
+	return s.Store.GetUser(ctx, id)
+}
+
 // CreateCompany adds a customer company to a partner; its support thread
 // exists from then on. A partner user adds companies to their own partner.
 func (s *Service) CreateCompany(ctx context.Context, a Actor, in NewCompany) (Company, error) {

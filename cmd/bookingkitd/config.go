@@ -30,7 +30,9 @@ type Config struct {
 	// engine's and back office's server-to-server calls; when empty, one is
 	// generated on first start, stored hashed and printed once.
 	EngineToken string
-	MoguEnv     moguEnv // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD (mogu.go)
+	MoguEnv     moguEnv    // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD (mogu.go)
+	PartnerEnv  partnerEnv // BOOKINGKIT_PARTNER_IMPERSONATION_KEY, BOOKINGKIT_PARTNER_WEBHOOK_SECRET (partner.go)
+	Mail        mailEnv    // BOOKINGKIT_SMTP_ADDR, _FROM, _USERNAME, _PASSWORD, BOOKINGKIT_MAIL_DIR (mailer.go)
 
 	File FileConfig // from the config file
 }
@@ -41,6 +43,7 @@ type FileConfig struct {
 	// Modules add their sections here.
 	Mogu    moguConfig    `json:"mogu"`
 	Standby standbyConfig `json:"standby"`
+	Partner partnerConfig `json:"partner"`
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -67,6 +70,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
 	cfg.EngineToken = getenv("BOOKINGKIT_ENGINE_TOKEN")
 	cfg.MoguEnv = moguEnvFrom(getenv)
+	cfg.PartnerEnv = partnerEnvFrom(getenv)
+	cfg.Mail = mailEnvFrom(getenv)
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/storage"
 )
 
@@ -20,6 +21,11 @@ type services struct {
 	// *standby.Service (staffid: standby.AddBooking on a completed
 	// standby booking).
 	standby *standbyServer
+	// mailer sends the one-time sign-in links of modules without a mail
+	// setting of their own (mailer.go): SMTP when BOOKINGKIT_SMTP_ADDR is
+	// set, else the development folder mailer.
+	mailer  account.Mailer
+	partner *partnerServer
 }
 
 // newServices builds the modules' services over stores. stdout receives the
@@ -37,5 +43,10 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv}, nil
+	mailer := newMailer(cfg.Mail, logger)
+	partnerSrv, err := newPartnerServer(ctx, logger, cfg, stores, mailer)
+	if err != nil {
+		return nil, err
+	}
+	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, partner: partnerSrv}, nil
 }

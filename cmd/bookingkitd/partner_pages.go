@@ -1,0 +1,586 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/partner"
+)
+
+// The pages a partner user works with in a browser: sign-in, choosing a
+// password from a mailed link, and the reports with their charts drawn as
+// inline SVG. The session is the same as the JSON API's, carried in an
+// HttpOnly, SameSite=Strict cookie; forms post only to this server.
+
+//go:embed partner_pages.html
+var partnerPagesHTML string
+
+type partnerPages struct {
+	tmpl *template.Template
+}
+
+func newPartnerPages() (*partnerPages, error) {
+	t, err := template.New("partner").Parse(partnerPagesHTML)
+	if err != nil {
+		return nil, fmt.Errorf("partner pages: %w", err)
+	}
+	return &partnerPages{tmpl: t}, nil
+}
+
+// render writes page name with data, under a content security policy that
+// lets only this response's own style and script run.
+func (p *partnerServer) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	var nonce [16]byte
+	rand.Read(nonce[:])
+	n := base64.RawStdEncoding.EncodeToString(nonce[:])
+	data["Nonce"] = n
+	var buf bytes.Buffer
+	if err := p.pages.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		p.logger.ErrorContext(r.Context(), "partner: rendering a page failed", "page", name, "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+n+"'; script-src 'nonce-"+n+"'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer") // the set-password page carries its token in the URL
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes()) //nolint:errcheck // the client has gone
+}
+
+// pageForm parses a posted form and refuses one posted from another site.
+func partnerPageForm(r *http.Request) error {
+	if origin := r.Header.Get("Origin"); origin != "" && origin != "null" {
+		u, err := url.Parse(origin)
+		if err != nil || u.Host != r.Host {
+			return fmt.Errorf("form posted from %s: %w", origin, bookingkit.ErrForbidden)
+		}
+	}
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errTooLarge(tooBig.Limit)
+		}
+		return bookingkit.Invalid("form", "", "a form post")
+	}
+	return nil
+}
+
+func (p *partnerServer) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: partnerCookie, Value: token, Path: "/partner", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
+func (p *partnerServer) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: partnerCookie, Value: "", Path: "/partner", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
+// pageSession returns the session token of a page request: the cookie,
+// or a bearer token for scripts.
+func partnerPageSession(r *http.Request) string {
+	if t := partnerBearer(r); t != "" {
+		return t
+	}
+	if c, err := r.Cookie(partnerCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// partnerNext keeps a redirect target on this server's partner pages.
+func partnerSafeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/partner/") || strings.HasPrefix(next, "//") {
+		return "/partner/reports"
+	}
+	return u.RequestURI()
+}
+
+func (p *partnerServer) signInPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.render(w, r, http.StatusOK, "signin", map[string]any{"Title": "Sign in", "Next": partnerSafeNext(r.URL.Query().Get("next"))})
+	})
+}
+
+func (p *partnerServer) signInPost() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := partnerPageForm(r); err != nil {
+			writeError(w, r, p.logger, err)
+			return
+		}
+		email, next := r.PostForm.Get("email"), partnerSafeNext(r.PostForm.Get("next"))
+		_, token, err := p.accounts.Login(r.Context(), email, r.PostForm.Get("password"), partnerClientAddress(r))
+		if err != nil {
+			status := statusOf(err)
+			if status == http.StatusInternalServerError {
+				p.logger.ErrorContext(r.Context(), "partner: sign-in failed", "error", err)
+			}
+			msg := "E-mail or password is wrong."
+			if errors.Is(err, bookingkit.ErrRateLimited) {
+				msg = "Too many attempts; wait a minute and try again."
+			}
+			p.render(w, r, status, "signin", map[string]any{"Title": "Sign in", "Next": next, "Email": email, "Error": msg})
+			return
+		}
+		p.setSessionCookie(w, r, token)
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	})
+}
+
+func (p *partnerServer) signOutPost() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := partnerPageForm(r); err != nil {
+			writeError(w, r, p.logger, err)
+			return
+		}
+		if token := partnerPageSession(r); token != "" {
+			if err := p.accounts.Logout(r.Context(), token); err != nil {
+				writeError(w, r, p.logger, err)
+				return
+			}
+		}
+		p.clearSessionCookie(w, r)
+		http.Redirect(w, r, "/partner/sign-in", http.StatusSeeOther)
+	})
+}
+
+// setPasswordPage opens a mailed link: it shows the form without using
+// the link up (mail scanners open links by themselves).
+func (p *partnerServer) setPasswordPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := r.URL.Query().Get("token")
+		_, a, err := p.accounts.CheckLink(r.Context(), token)
+		if err != nil {
+			p.render(w, r, statusOf(err), "setpassword", map[string]any{"Title": "Choose your password", "Error": "This link is invalid, already used or expired; ask for a new one."})
+			return
+		}
+		p.render(w, r, http.StatusOK, "setpassword", map[string]any{"Title": "Choose your password", "Token": token, "Email": a.Email})
+	})
+}
+
+func (p *partnerServer) setPasswordPost() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := partnerPageForm(r); err != nil {
+			writeError(w, r, p.logger, err)
+			return
+		}
+		token, pw := r.PostForm.Get("token"), r.PostForm.Get("password")
+		data := map[string]any{"Title": "Choose your password", "Token": token}
+		if _, a, err := p.accounts.CheckLink(r.Context(), token); err == nil {
+			data["Email"] = a.Email
+		}
+		if pw != r.PostForm.Get("confirm") {
+			data["Error"] = "The two passwords differ."
+			p.render(w, r, http.StatusBadRequest, "setpassword", data)
+			return
+		}
+		_, session, err := p.accounts.SetPassword(r.Context(), token, pw)
+		if err != nil {
+			if errors.Is(err, account.ErrBadLink) {
+				data["Token"] = ""
+			}
+			var ve *bookingkit.ValidationError
+			if errors.As(err, &ve) {
+				data["Error"] = "Password: " + ve.Reason + "."
+			} else {
+				data["Error"] = strings.TrimSuffix(err.Error(), ": "+bookingkit.ErrUnauthorized.Error())
+			}
+			p.render(w, r, statusOf(err), "setpassword", data)
+			return
+		}
+		p.setSessionCookie(w, r, session)
+		http.Redirect(w, r, "/partner/reports", http.StatusSeeOther)
+	})
+}
+
+// Reports page.
+
+type partnerOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type partnerBarView struct {
+	Label, Colour, Href                            string
+	Count                                          int64
+	X, Y, BarWidth, BarHeight, LabelX, CountX, TextY int
+}
+
+type partnerChartView struct {
+	Title                             string
+	Width, Height, LabelWidth         int
+	Bars                              []partnerBarView
+}
+
+type partnerSegmentView struct {
+	X, Y, W, H   int
+	Colour       string
+	Label, Month string
+	Count        int64
+}
+
+type partnerColumnView struct {
+	Month        string
+	Total        int64
+	Segments     []partnerSegmentView
+	Tick         bool
+	TickX, TickY int
+}
+
+type partnerMonthlyView struct {
+	Title                                  string
+	Width, Height, Left, Base, AxisLabelX int
+	Max                                    int64
+	Columns                                []partnerColumnView
+	Legend                                 []partnerLegendView
+}
+
+type partnerLegendView struct{ Label, Colour string }
+
+type partnerInstanceRow struct {
+	ID, PartnerID, Company, Type, Profile, Status, Activated, Expires, Contract, Deactivation string
+	CompanyData, Config                                                                    []string
+	ConfigVersion, Version                                                                 int64
+}
+
+type partnerLicenceRow struct {
+	ID, InstanceID, Company, Login, Name, Email, Type, Profile, State, Terminal, Bound, Created, Deactivation string
+}
+
+type partnerDetailView struct {
+	Title     string
+	Instances []partnerInstanceRow
+	Licences  []partnerLicenceRow
+	Empty     bool
+	Next      string
+}
+
+// The chart geometry, in SVG pixels.
+const (
+	partnerChartWidth  = 520
+	partnerLabelWidth  = 190
+	partnerBarArea     = 270
+	partnerRowHeight   = 26
+	partnerBarHeight   = 18
+	partnerMonthHeight = 200
+)
+
+func partnerStamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// reportsPage draws the counts of instances or licences as bar charts, one
+// colour per type (WDS split by profile) and per state, with the list
+// behind a clicked bar below.
+func (p *partnerServer) reportsPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		u, err := p.signedIn(ctx, partnerPageSession(r))
+		if errors.Is(err, bookingkit.ErrUnauthorized) {
+			p.clearSessionCookie(w, r)
+			http.Redirect(w, r, "/partner/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if err != nil {
+			writeError(w, r, p.logger, err)
+			return
+		}
+		a := u.Actor()
+		data, status := p.reportsData(ctx, r, u, a)
+		p.render(w, r, status, "reports", data)
+	})
+}
+
+func (p *partnerServer) reportsData(ctx context.Context, r *http.Request, u partner.User, a partner.Actor) (map[string]any, int) {
+	q := r.URL.Query()
+	f := partner.ReportFilter{Subject: partner.Subject(q.Get("subject")), PartnerID: q.Get("partner_id"), Type: q.Get("type")}
+	if f.Subject != partner.SubjectLicences {
+		f.Subject = partner.SubjectInstances
+	}
+	from, to := q.Get("from"), q.Get("to")
+	var errs []error
+	var e error
+	f.ActivatedFrom, e = partnerParseTime("from", from)
+	errs = append(errs, e)
+	if f.ActivatedTo, e = partnerParseTime("to", to); e == nil && !f.ActivatedTo.IsZero() && len(to) == len(time.DateOnly) {
+		f.ActivatedTo = f.ActivatedTo.AddDate(0, 0, 1) // the "to" day is included
+	}
+	errs = append(errs, e)
+	for _, s := range q["state"] {
+		f.States = append(f.States, partner.State(s))
+	}
+
+	roleLabel := "partner user"
+	if a.IsAdministrator() {
+		roleLabel = "administrator"
+	}
+	subjectLabel := map[partner.Subject]string{partner.SubjectInstances: "instances", partner.SubjectLicences: "licences"}
+	data := map[string]any{
+		"Title": "Reports", "User": u, "RoleLabel": roleLabel, "From": from, "To": to, "SubjectLabel": subjectLabel[f.Subject],
+		"Subjects": []partnerOption{
+			{Value: string(partner.SubjectInstances), Label: "Instances", Selected: f.Subject == partner.SubjectInstances},
+			{Value: string(partner.SubjectLicences), Label: "Licences", Selected: f.Subject == partner.SubjectLicences},
+		},
+	}
+	var types []partnerOption
+	for _, t := range partner.DefaultRegistry().Types() {
+		types = append(types, partnerOption{Value: t.Name, Label: t.Title + " (" + t.Name + ")", Selected: f.Type == t.Name})
+	}
+	data["Types"] = types
+	allStates := partner.InstanceStates
+	if f.Subject == partner.SubjectLicences {
+		allStates = partner.LicenceStates
+	}
+	var states []partnerOption
+	for _, st := range allStates {
+		states = append(states, partnerOption{Value: string(st), Label: strings.ReplaceAll(string(st), "_", " "), Selected: slices.Contains(f.States, st)})
+	}
+	data["States"] = states
+	if a.IsAdministrator() {
+		list, err := p.svc.Partners(ctx, a, partner.PartnerQuery{Limit: partner.MaxPageSize})
+		errs = append(errs, err)
+		var opts []partnerOption
+		for _, pt := range list {
+			opts = append(opts, partnerOption{Value: pt.ID, Label: pt.Name, Selected: pt.ID == f.PartnerID})
+		}
+		data["Partners"] = opts
+	}
+	fail := func(err error) (map[string]any, int) {
+		data["Error"] = err.Error()
+		status := statusOf(err)
+		if status == http.StatusInternalServerError {
+			p.logger.ErrorContext(ctx, "partner: reports page failed", "error", err)
+			data["Error"] = "internal error"
+		}
+		return data, status
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fail(err)
+	}
+	rep, err := p.svc.Report(ctx, a, f)
+	if err != nil {
+		return fail(err)
+	}
+	data["Total"] = rep.Total
+
+	// Each bar links to the list behind it, keeping the filter.
+	base := url.Values{}
+	for k, vs := range q {
+		if !strings.HasPrefix(k, "bucket_") && k != "after" {
+			base[k] = vs
+		}
+	}
+	href := func(b partner.Bucket) string {
+		v := url.Values{}
+		for k, vs := range base {
+			v[k] = vs
+		}
+		v.Set("bucket_type", b.Type)
+		v.Set("bucket_profile", b.Profile)
+		v.Set("bucket_state", string(b.State))
+		return "/partner/reports?" + v.Encode() + "#detail"
+	}
+	charts := []partnerChartView{partnerBars("By type", rep.ByType, href)}
+	if len(rep.ByProfile) > 0 {
+		charts = append(charts, partnerBars("WDS by contracted profile", rep.ByProfile, href))
+	}
+	charts = append(charts, partnerBars("By state", rep.ByState, href))
+	data["Charts"] = charts
+
+	if series, err := p.svc.MonthlySeries(ctx, a, f); err == nil {
+		data["Monthly"] = partnerMonthly(series, f.Subject)
+	} else if !errors.Is(err, bookingkit.ErrInvalid) { // a period too long for a series still has its bars
+		return fail(err)
+	}
+
+	if q.Has("bucket_type") || q.Has("bucket_state") {
+		b := partner.Bucket{Type: q.Get("bucket_type"), Profile: q.Get("bucket_profile"), State: partner.State(q.Get("bucket_state"))}
+		detail, err := p.detail(ctx, a, f, b, q.Get("after"), func(after string) string {
+			v := url.Values{}
+			for k, vs := range q {
+				v[k] = vs
+			}
+			v.Set("after", after)
+			return "/partner/reports?" + v.Encode() + "#detail"
+		})
+		if err != nil {
+			return fail(err)
+		}
+		data["Detail"] = detail
+	}
+	return data, http.StatusOK
+}
+
+// partnerBars lays out a horizontal bar chart.
+func partnerBars(title string, bars []partner.Bar, href func(partner.Bucket) string) partnerChartView {
+	var most int64
+	for _, b := range bars {
+		most = max(most, b.Count)
+	}
+	c := partnerChartView{Title: title, Width: partnerChartWidth, LabelWidth: partnerLabelWidth, Height: len(bars)*partnerRowHeight + 6}
+	for i, b := range bars {
+		width := 0
+		if most > 0 {
+			width = int(b.Count * partnerBarArea / most)
+		}
+		if b.Count > 0 {
+			width = max(width, 2) // a small count stays visible
+		}
+		y := 4 + i*partnerRowHeight
+		c.Bars = append(c.Bars, partnerBarView{
+			Label: b.Label, Colour: b.Colour, Href: href(b.Bucket), Count: b.Count,
+			X: partnerLabelWidth + 1, Y: y, BarWidth: width, BarHeight: partnerBarHeight,
+			LabelX: partnerLabelWidth - 6, CountX: partnerLabelWidth + width + 6, TextY: y + 13,
+		})
+	}
+	return c
+}
+
+// partnerMonthly lays out the monthly series as stacked columns.
+func partnerMonthly(s partner.Series, subject partner.Subject) *partnerMonthlyView {
+	if len(s.Months) == 0 {
+		return nil
+	}
+	title := "Instances generated per month"
+	if subject == partner.SubjectLicences {
+		title = "Licences added per month"
+	}
+	const left, top, bottom = 40, 8, 22
+	v := &partnerMonthlyView{Title: title, Width: partnerChartWidth, Height: partnerMonthHeight, Left: left, Base: partnerMonthHeight - bottom, AxisLabelX: left - 6}
+	totals := make([]int64, len(s.Months))
+	for _, l := range s.Lines {
+		for i, n := range l.Counts {
+			totals[i] += n
+		}
+	}
+	for _, t := range totals {
+		v.Max = max(v.Max, t)
+	}
+	step := (partnerChartWidth - left) / len(s.Months)
+	colW := max(step*3/4, 1)
+	every := max(1, (len(s.Months)+5)/6) // about six month labels
+	plot := v.Base - top
+	for i, m := range s.Months {
+		col := partnerColumnView{Month: m, Total: totals[i], Tick: i%every == 0, TickX: left + i*step + colW/2, TickY: partnerMonthHeight - 6}
+		y := v.Base
+		for _, l := range s.Lines {
+			n := l.Counts[i]
+			if n == 0 || v.Max == 0 {
+				continue
+			}
+			h := max(int(n*int64(plot)/v.Max), 1)
+			y -= h
+			col.Segments = append(col.Segments, partnerSegmentView{X: left + i*step, Y: y, W: colW, H: h, Colour: l.Colour, Label: l.Label, Month: m, Count: n})
+		}
+		v.Columns = append(v.Columns, col)
+	}
+	for _, l := range s.Lines {
+		v.Legend = append(v.Legend, partnerLegendView{Label: l.Label, Colour: l.Colour})
+	}
+	return v
+}
+
+// detail lists, a page at a time, the objects behind one bar.
+func (p *partnerServer) detail(ctx context.Context, a partner.Actor, f partner.ReportFilter, b partner.Bucket, after string, next func(string) string) (*partnerDetailView, error) {
+	what := b.State
+	label := strings.TrimSpace(strings.Join([]string{b.Type, b.Profile, strings.ReplaceAll(string(what), "_", " ")}, " "))
+	d := &partnerDetailView{Title: fmt.Sprintf("%s: %s", strings.ToUpper(string(f.Subject[:1]))+string(f.Subject[1:]), label)}
+	companies := map[string]string{}
+	companyName := func(id string) string {
+		if name, ok := companies[id]; ok {
+			return name
+		}
+		name := id
+		if c, err := p.svc.Company(ctx, a, id); err == nil {
+			name = c.Name
+		}
+		companies[id] = name
+		return name
+	}
+	now := p.now()
+	switch f.Subject {
+	case partner.SubjectInstances:
+		iq := f.InstanceQuery(b)
+		iq.After = after
+		page, err := p.svc.Instances(ctx, a, iq)
+		if err != nil {
+			return nil, err
+		}
+		for _, inst := range page.Instances {
+			row := partnerInstanceRow{ID: inst.ID, PartnerID: inst.PartnerID, Company: companyName(inst.CompanyID), Type: inst.Type, Profile: inst.Profile,
+				Status: strings.ReplaceAll(string(inst.Status(now)), "_", " "), Activated: partnerStamp(inst.ActivatedAt), Expires: partnerStamp(inst.ExpiresAt),
+				Contract: inst.Contract.SHA256, ConfigVersion: inst.ConfigVersion, Version: inst.Version,
+				CompanyData: partnerPairs(inst.CompanyData), Config: partnerPairs(inst.Config), Deactivation: partnerDeactivationText(inst.Deactivation)}
+			if row.Contract == "" {
+				row.Contract = "—"
+			}
+			d.Instances = append(d.Instances, row)
+		}
+		d.Empty = len(page.Instances) == 0
+		if page.Next != "" {
+			d.Next = next(page.Next)
+		}
+	case partner.SubjectLicences:
+		lq := f.LicenceQuery(b)
+		lq.After = after
+		page, err := p.svc.Licences(ctx, a, lq)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range page.Licences {
+			term := "free"
+			if !l.Terminal.IsZero() {
+				term = strings.TrimSpace("terminal " + l.Terminal.Serial + " " + l.Terminal.PIN)
+			}
+			d.Licences = append(d.Licences, partnerLicenceRow{ID: l.ID, InstanceID: l.InstanceID, Company: companyName(l.CompanyID),
+				Login: l.User.Login, Name: l.User.Name, Email: l.User.Email, Type: l.InstanceType, Profile: l.Profile,
+				State: strings.ReplaceAll(string(l.State), "_", " "), Terminal: term, Bound: partnerStamp(l.BoundAt), Created: partnerStamp(l.CreatedAt),
+				Deactivation: partnerDeactivationText(l.Deactivation)})
+		}
+		d.Empty = len(page.Licences) == 0
+		if page.Next != "" {
+			d.Next = next(page.Next)
+		}
+	}
+	return d, nil
+}
+
+func partnerPairs(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+": "+v)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func partnerDeactivationText(d partner.Deactivation) string {
+	if d.RequestedBy == "" {
+		return ""
+	}
+	s := fmt.Sprintf("requested by %s on %s: %q", d.RequestedBy, partnerStamp(d.RequestedAt), d.Reason)
+	if d.Decision != "" {
+		s += fmt.Sprintf("; %s by %s on %s", d.Decision, d.DecidedBy, partnerStamp(d.DecidedAt))
+		if d.DecisionReason != "" {
+			s += fmt.Sprintf(" (%q)", d.DecisionReason)
+		}
+	}
+	return s
+}
