@@ -215,15 +215,15 @@ type partnerOption struct {
 }
 
 type partnerBarView struct {
-	Label, Colour, Href                            string
-	Count                                          int64
+	Label, Colour, Href                              string
+	Count                                            int64
 	X, Y, BarWidth, BarHeight, LabelX, CountX, TextY int
 }
 
 type partnerChartView struct {
-	Title                             string
-	Width, Height, LabelWidth         int
-	Bars                              []partnerBarView
+	Title                     string
+	Width, Height, LabelWidth int
+	Bars                      []partnerBarView
 }
 
 type partnerSegmentView struct {
@@ -242,19 +242,19 @@ type partnerColumnView struct {
 }
 
 type partnerMonthlyView struct {
-	Title                                  string
+	Title                                 string
 	Width, Height, Left, Base, AxisLabelX int
-	Max                                    int64
-	Columns                                []partnerColumnView
-	Legend                                 []partnerLegendView
+	Max                                   int64
+	Columns                               []partnerColumnView
+	Legend                                []partnerLegendView
 }
 
 type partnerLegendView struct{ Label, Colour string }
 
 type partnerInstanceRow struct {
 	ID, PartnerID, Company, Type, Profile, Status, Activated, Expires, Contract, Deactivation string
-	CompanyData, Config                                                                    []string
-	ConfigVersion, Version                                                                 int64
+	CompanyData, Config                                                                       []string
+	ConfigVersion, Version                                                                    int64
 }
 
 type partnerLicenceRow struct {
