@@ -9,6 +9,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/standby"
 )
 
 // StaffBookingStore keeps staff bookings.
@@ -51,6 +52,9 @@ func (s *StaffBookingStore) CreateBooking(ctx context.Context, b staffid.Booking
 	}
 	s.seq++
 	b = cloneBooking(b)
+	if f, err := standby.ParseFlightKey(string(b.Flight.Key())); err == nil {
+		b.Flight = f // as the SQL stores read it back from its key
+	}
 	b.Seq = s.seq
 	s.bookings[b.ID] = b
 	for _, id := range bookingPeople(b) {

@@ -105,7 +105,11 @@ func (db *DB) Stores() storage.Stores {
 		Accounts: &AccountStore{db: db},
 		Standby:  &StandbyStore{db: db},
 		Mogu:     &MoguStore{db: db},
+		StaffID:  &StaffIDStore{db: db},
 		Partner:  &PartnerStore{db: db},
+
+		// staffid bookings (staffid_booking.go)
+		StaffBookings: &StaffBookingStore{db: db},
 	}
 }
 

@@ -104,6 +104,9 @@ func (db *DB) Stores() storage.Stores {
 		Mogu:     &MoguStore{db: db},
 		StaffID:  &StaffIDStore{db: db},
 		Partner:  &PartnerStore{db: db},
+
+		// staffid bookings (staffid_booking.go)
+		StaffBookings: &StaffBookingStore{db: db},
 	}
 }
 

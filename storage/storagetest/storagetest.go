@@ -34,6 +34,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("Standby", func(t *testing.T) { testStandby(t, open) })
 	t.Run("Mogu", func(t *testing.T) { testMogu(t, open) })
 	t.Run("StaffID", func(t *testing.T) { testStaffID(t, open) })
+	t.Run("StaffBookings", func(t *testing.T) { testStaffBookings(t, open) })
 	t.Run("Partner", func(t *testing.T) { testPartner(t, open) })
 }
 
