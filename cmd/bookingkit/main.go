@@ -71,6 +71,7 @@ func commands() []command {
 		{"migrate", "create or update the database schema", runMigrate},
 		moguCommand(),
 		standbyCommand(),
+		partnerCommand(),
 	}
 }
 
