@@ -399,7 +399,14 @@ func (p *partnerServer) reportsData(ctx context.Context, r *http.Request, u part
 	}
 	charts := []partnerChartView{partnerBars("By type", rep.ByType, href)}
 	if len(rep.ByProfile) > 0 {
-		charts = append(charts, partnerBars("WDS by contracted profile", rep.ByProfile, href))
+		// The chart's title names the type; the bars need only the profile.
+		profiles := slices.Clone(rep.ByProfile)
+		for i, b := range profiles {
+			if _, title, ok := strings.Cut(b.Label, " — "); ok {
+				profiles[i].Label = title
+			}
+		}
+		charts = append(charts, partnerBars("By contracted profile ("+partnerProfileTypes(rep.ByProfile)+")", profiles, href))
 	}
 	charts = append(charts, partnerBars("By state", rep.ByState, href))
 	data["Charts"] = charts
@@ -428,6 +435,26 @@ func (p *partnerServer) reportsData(ctx context.Context, r *http.Request, u part
 	return data, http.StatusOK
 }
 
+// partnerProfileTypes names the types whose profiles bars show: "WDS".
+func partnerProfileTypes(bars []partner.Bar) string {
+	var types []string
+	for _, b := range bars {
+		if !slices.Contains(types, b.Bucket.Type) {
+			types = append(types, b.Bucket.Type)
+		}
+	}
+	return strings.Join(types, ", ")
+}
+
+// partnerLabel fits a bar's label in the label column.
+func partnerLabel(s string) string {
+	const most = 28
+	if r := []rune(s); len(r) > most {
+		return string(r[:most-1]) + "…"
+	}
+	return s
+}
+
 // partnerBars lays out a horizontal bar chart.
 func partnerBars(title string, bars []partner.Bar, href func(partner.Bucket) string) partnerChartView {
 	var most int64
@@ -445,7 +472,7 @@ func partnerBars(title string, bars []partner.Bar, href func(partner.Bucket) str
 		}
 		y := 4 + i*partnerRowHeight
 		c.Bars = append(c.Bars, partnerBarView{
-			Label: b.Label, Colour: b.Colour, Href: href(b.Bucket), Count: b.Count,
+			Label: partnerLabel(b.Label), Colour: b.Colour, Href: href(b.Bucket), Count: b.Count,
 			X: partnerLabelWidth + 1, Y: y, BarWidth: width, BarHeight: partnerBarHeight,
 			LabelX: partnerLabelWidth - 6, CountX: partnerLabelWidth + width + 6, TextY: y + 13,
 		})

@@ -552,7 +552,8 @@ func TestPartnerReportsPage(t *testing.T) {
 	require.Contains(t, body, "<svg")
 	require.Contains(t, body, `fill="#1f77b4"`, "WDS in its colour")
 	require.Contains(t, body, `fill="#17456e"`, "WDS enterprise in its profile's colour")
-	require.Contains(t, body, "Working Day Suite — Enterprise")
+	require.Contains(t, body, "By contracted profile (WDS)")
+	require.Contains(t, body, ">Enterprise</text>")
 	require.Contains(t, body, "3 instances match the filter")
 	require.NotContains(t, body, "All partners", "a partner user has no partner selector")
 
