@@ -362,20 +362,19 @@ func (s *PartnerStore) CreateLicences(_ context.Context, b partner.LicenceBatch)
 			live[key] = true
 		}
 	}
-	// Terminals of new licences (normally none) follow the same rule.
-	staged := maps.Clone(s.licences)
+	// Terminals of new licences (normally none) follow the same rule,
+	// against the stored licences and the batch's earlier ones.
+	batch := map[string]partner.Licence{}
 	for _, l := range b.Licences {
-		staged[l.ID] = l
-	}
-	for _, l := range b.Licences {
-		if partnerTerminalTaken(staged, l) {
+		if partnerTerminalTaken(s.licences, l) || partnerTerminalTaken(batch, l) {
 			return partnerConflict("terminal %+v is taken in instance %s", l.Terminal, l.InstanceID)
 		}
+		batch[l.ID] = l
 	}
 	if err := s.checkAuditIDs(b.Audit...); err != nil {
 		return err
 	}
-	s.licences = staged
+	maps.Copy(s.licences, batch)
 	s.addAudit(b.Audit...)
 	return nil
 }
