@@ -311,7 +311,7 @@ func parseFormDate(s string) (Date, error) {
 		return d, nil
 	}
 	if len(s) == len("2006-01-02") {
-		if t, err := time.Parse(time.DateOnly, s); err == nil {
+		if t, err := time.Parse(time.DateOnly, s); err == nil && !DateOf(t).IsZero() {
 			return DateOf(t), nil
 		}
 	}
