@@ -369,7 +369,7 @@ func TestRegistrationIsRateLimited(t *testing.T) {
 
 	for i := range 5 {
 		form := harrison()
-		form.Fields["EmployeeID"] = string(rune('a' + i))
+		form.Fields["employeeid"] = string(rune('a' + i))
 		form.Email = string(rune('a'+i)) + "@example.com"
 		_, err := e.accounts.Register(ctx, form, "10.9.9.9")
 		require.ErrorIs(t, err, staffid.ErrRegistrationRefused)

@@ -276,7 +276,7 @@ func TestBlockedCompanionAndBlockedEmployee(t *testing.T) {
 	require.Len(t, page.Bookings, 1, "a blocked companion's past bookings stay visible")
 	require.Equal(t, before.ID, page.Bookings[0].ID)
 
-	e.importList(t, acctList[1:]) // Lennon blocked
+	e.importList(t, acctList[4:]) // Lennon's whole group blocked
 	_, err = e.bookings.Create(ctx, e.ids["Lennon"], staffid.BookingRequest{Flight: sbFlight("2026-12-01"), PassengerType: "ADT", Cabin: standby.Economy, Passengers: e.pax("Lennon")})
 	require.ErrorIs(t, err, staffid.ErrBlocked)
 	_, err = e.bookings.List(ctx, e.ids["Lennon"], "", 0, 0)
