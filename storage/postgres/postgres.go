@@ -106,7 +106,6 @@ func (db *DB) Stores() storage.Stores {
 		Standby:  &StandbyStore{db: db},
 		Mogu:     &MoguStore{db: db},
 		StaffID:  &StaffIDStore{db: db},
-		StaffID:  &StaffIDStore{db: db},
 		Partner:  &PartnerStore{db: db},
 
 		// staffid bookings (staffid_booking.go)
