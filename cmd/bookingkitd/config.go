@@ -30,6 +30,10 @@ type Config struct {
 	// engine's and back office's server-to-server calls; when empty, one is
 	// generated on first start, stored hashed and printed once.
 	EngineToken string
+	// ImportToken (env BOOKINGKIT_IMPORT_TOKEN) authorises the airline's
+	// employee list uploads; when empty, one is generated on first start,
+	// stored hashed and printed once (import.go).
+	ImportToken string
 	MoguEnv     moguEnv    // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD (mogu.go)
 	PartnerEnv  partnerEnv // BOOKINGKIT_PARTNER_IMPERSONATION_KEY, BOOKINGKIT_PARTNER_WEBHOOK_SECRET (partner.go)
 	Mail        mailEnv    // BOOKINGKIT_SMTP_ADDR, _FROM, _USERNAME, _PASSWORD, BOOKINGKIT_MAIL_DIR (mailer.go)
@@ -41,9 +45,10 @@ type Config struct {
 // does not silently fall back to a default.
 type FileConfig struct {
 	// Modules add their sections here.
-	Mogu    moguConfig    `json:"mogu"`
-	Standby standbyConfig `json:"standby"`
-	Partner partnerConfig `json:"partner"`
+	Mogu    moguConfig        `json:"mogu"`
+	Standby standbyConfig     `json:"standby"`
+	Partner partnerConfig     `json:"partner"`
+	StaffID staffidFileConfig `json:"staffid"` // import.go
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -69,6 +74,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", 2*time.Minute, "time allowed to write a response")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
 	cfg.EngineToken = getenv("BOOKINGKIT_ENGINE_TOKEN")
+	cfg.ImportToken = getenv("BOOKINGKIT_IMPORT_TOKEN")
 	cfg.MoguEnv = moguEnvFrom(getenv)
 	cfg.PartnerEnv = partnerEnvFrom(getenv)
 	cfg.Mail = mailEnvFrom(getenv)

@@ -21,6 +21,15 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []route {
 	return []route{
 		{pattern: "GET /healthz", handler: handleHealthz(logger, svc)},
 
+		// staffid employee list import (import.go): the airline's upload
+		// (import token, allow-list, its own body limit), the control-panel
+		// page, and the history with the engine token.
+		{pattern: "POST /api__airline_employee_upload", handler: svc.imports.upload(), maxBody: svc.imports.maxUpload},
+		{pattern: "GET /settings__airline_staff_id_employee_import", handler: svc.imports.pageForm()},
+		{pattern: "POST /settings__airline_staff_id_employee_import", handler: svc.imports.pagePost(), maxBody: svc.imports.maxUpload},
+		{pattern: "GET /api/staffid/imports", handler: requireToken(svc.engine, svc.imports.listHistory())},
+		{pattern: "GET /api/staffid/imports/{id}", handler: requireToken(svc.engine, svc.imports.getHistory())},
+
 		// mogu (mogu.go): the traveller app, signed in with a session token…
 		{pattern: "POST /api/mogu/register", handler: svc.mogu.register()},
 		{pattern: "POST /api/mogu/password", handler: svc.mogu.setPassword()},

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage"
 )
 
@@ -26,6 +27,12 @@ type services struct {
 	// set, else the development folder mailer.
 	mailer  account.Mailer
 	partner *partnerServer
+	// staffidConfig is the staff-travel module's settings (the config
+	// file's staffid section, defaults filled in), the same for every
+	// staffid service of the server; imports serves the employee list's
+	// upload, control-panel page and history (import.go).
+	staffidConfig staffid.Config
+	imports       *importServer
 }
 
 // newServices builds the modules' services over stores. stdout receives the
@@ -48,5 +55,14 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, partner: partnerSrv}, nil
+	staffidCfg, err := newStaffIDConfig(cfg.File.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	imports, err := newImportServer(ctx, logger, cfg, stores, staffidCfg, stdout)
+	if err != nil {
+		return nil, err
+	}
+	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, partner: partnerSrv,
+		staffidConfig: staffidCfg, imports: imports}, nil
 }
