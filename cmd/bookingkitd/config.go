@@ -37,6 +37,10 @@ type Config struct {
 	MoguEnv     moguEnv    // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD (mogu.go)
 	PartnerEnv  partnerEnv // BOOKINGKIT_PARTNER_IMPERSONATION_KEY, BOOKINGKIT_PARTNER_WEBHOOK_SECRET (partner.go)
 	Mail        mailEnv    // BOOKINGKIT_SMTP_ADDR, _FROM, _USERNAME, _PASSWORD, BOOKINGKIT_MAIL_DIR (mailer.go)
+	// PublicURL (env BOOKINGKIT_PUBLIC_URL) is this server's address as
+	// people's browsers reach it, such as https://staff.example.com: the
+	// root of the links mailed to staff. Empty: http://<addr>.
+	PublicURL string
 
 	File FileConfig // from the config file
 }
@@ -49,6 +53,8 @@ type FileConfig struct {
 	Standby standbyConfig     `json:"standby"`
 	Partner partnerConfig     `json:"partner"`
 	StaffID staffidFileConfig `json:"staffid"` // import.go
+
+	StaffAccounts staffAccountsConfig `json:"staff_accounts"` // staff.go
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -78,6 +84,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	cfg.MoguEnv = moguEnvFrom(getenv)
 	cfg.PartnerEnv = partnerEnvFrom(getenv)
 	cfg.Mail = mailEnvFrom(getenv)
+	cfg.PublicURL = getenv("BOOKINGKIT_PUBLIC_URL")
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
 	}

@@ -30,6 +30,24 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []route {
 		{pattern: "GET /api/staffid/imports", handler: requireToken(svc.engine, svc.imports.listHistory())},
 		{pattern: "GET /api/staffid/imports/{id}", handler: requireToken(svc.engine, svc.imports.getHistory())},
 
+		// staffid employees' own API (staff.go): registration against the
+		// list, the mailed link (GET shows the form, POST uses it), sign-in;
+		// then, with a session (Authorization: Bearer or the form's cookie),
+		// the cabinet: passengers, bookings, standby queues.
+		{pattern: "POST /api/staff/register", handler: svc.staff.register()},
+		{pattern: "GET /api/staff/password", handler: svc.staff.passwordPage()},
+		{pattern: "POST /api/staff/password", handler: svc.staff.setPassword()},
+		{pattern: "POST /api/staff/password/reset", handler: svc.staff.resetPassword()},
+		{pattern: "POST /api/staff/login", handler: svc.staff.login()},
+		{pattern: "POST /api/staff/logout", handler: svc.staff.logout()},
+		{pattern: "GET /api/staff/me", handler: svc.staff.me()},
+		{pattern: "GET /api/staff/passengers", handler: svc.staff.passengers()},
+		{pattern: "POST /api/staff/bookings", handler: svc.staff.createBooking()},
+		{pattern: "GET /api/staff/bookings", handler: svc.staff.listBookings()},
+		{pattern: "GET /api/staff/bookings/{booking}", handler: svc.staff.getBooking()},
+		{pattern: "GET /api/staff/standby/flights/{flight}/queue", handler: svc.staff.standbyQueue()},
+		{pattern: "GET /api/staff/standby/flights/{flight}/estimate", handler: svc.staff.standbyEstimate()},
+
 		// mogu (mogu.go): the traveller app, signed in with a session token…
 		{pattern: "POST /api/mogu/register", handler: svc.mogu.register()},
 		{pattern: "POST /api/mogu/password", handler: svc.mogu.setPassword()},

@@ -33,6 +33,9 @@ type services struct {
 	// upload, control-panel page and history (import.go).
 	staffidConfig staffid.Config
 	imports       *importServer
+	// staff serves the employees' own API under /api/staff (staff.go):
+	// registration, sign-in, passengers, bookings, the standby queue.
+	staff *staffServer
 }
 
 // newServices builds the modules' services over stores. stdout receives the
@@ -63,6 +66,10 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
+	staff, err := newStaffServer(logger, cfg, staffidCfg, stores, mailer, standbySrv)
+	if err != nil {
+		return nil, err
+	}
 	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, partner: partnerSrv,
-		staffidConfig: staffidCfg, imports: imports}, nil
+		staffidConfig: staffidCfg, imports: imports, staff: staff}, nil
 }
