@@ -72,6 +72,7 @@ func commands() []command {
 		moguCommand(),
 		standbyCommand(),
 		partnerCommand(),
+		staffidCommand(),
 	}
 }
 
