@@ -217,13 +217,24 @@ func (p *partnerServer) createUser() http.Handler {
 		if err != nil {
 			return err
 		}
+		out := partnerCreatedUserJSON{partnerUserJSON: partnerUserOut(u), InvitationSent: true}
 		if err := p.invite(r.Context(), u, p.linkBase(r)); err != nil {
-			// The user exists; POST …/invitation sends the link again.
-			return fmt.Errorf("user %s was created but the invitation failed (send it again with POST /api/partner/users/%s/invitation): %w", u.ID, u.ID, err)
+			// The user exists either way: say so, and that POST
+			// …/invitation sends the link again.
+			p.logger.ErrorContext(r.Context(), "partner: a new user's invitation failed", "user", u.ID, "error", err)
+			out.InvitationSent = false
+			out.InvitationError = "the invitation could not be sent; send it again with POST /api/partner/users/" + u.ID + "/invitation"
 		}
-		writeJSON(w, http.StatusCreated, partnerUserOut(u))
+		writeJSON(w, http.StatusCreated, out)
 		return nil
 	})
+}
+
+// partnerCreatedUserJSON is a new user and whether their invitation left.
+type partnerCreatedUserJSON struct {
+	partnerUserJSON
+	InvitationSent  bool   `json:"invitation_sent"`
+	InvitationError string `json:"invitation_error,omitempty"`
 }
 
 func (p *partnerServer) getUser() http.Handler {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -92,11 +93,17 @@ func partnerBootstrap(t *testing.T, dsn, email, name string) string {
 
 func startPartnerWorld(t *testing.T, dsn string) *partnerWorld {
 	t.Helper()
-	adminToken := partnerBootstrap(t, dsn, "root@vendor.example", "Root Admin")
 	smtp := smtptest.Start(t)
+	return startPartnerWorldWith(t, dsn, smtp, smtp.Addr)
+}
+
+// startPartnerWorldWith starts the server mailing through smtpAddr.
+func startPartnerWorldWith(t *testing.T, dsn string, smtp *smtptest.Server, smtpAddr string) *partnerWorld {
+	t.Helper()
+	adminToken := partnerBootstrap(t, dsn, "root@vendor.example", "Root Admin")
 	ts := startServer(t, map[string]string{
 		"BOOKINGKIT_ENGINE_TOKEN": partnerTestEngineToken,
-		"BOOKINGKIT_SMTP_ADDR":    smtp.Addr,
+		"BOOKINGKIT_SMTP_ADDR":    smtpAddr,
 		"BOOKINGKIT_SMTP_FROM":    "partners@vendor.example",
 	}, "-db", dsn)
 	w := &partnerWorld{t: t, ts: ts, smtp: smtp}
@@ -435,6 +442,30 @@ func TestPartnerSignInAndSessions(t *testing.T) {
 	anon.do("POST", "/api/partner/password/reset", map[string]string{"email": "nobody@p.example"}, http.StatusAccepted, nil)
 	anon.do("POST", "/api/partner/password/reset", map[string]string{"email": "carla@p.example"}, http.StatusAccepted, nil)
 	require.NotEmpty(t, w.mailedToken("carla@p.example"))
+}
+
+// TestPartnerUserKeptWhenTheInvitationFails: the mail server is down; the
+// user is created all the same, the answer says the link did not leave,
+// and sending it again is possible once mail works.
+func TestPartnerUserKeptWhenTheInvitationFails(t *testing.T) {
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := closed.Addr().String()
+	require.NoError(t, closed.Close())
+	w := startPartnerWorldWith(t, filepath.Join(t.TempDir(), "bookingkit.db"), nil, addr)
+	var pt partnerPartnerJSON
+	w.admin.do("POST", "/api/partner/partners", map[string]string{"name": "P"}, http.StatusCreated, &pt)
+	var created struct {
+		ID              string `json:"id"`
+		InvitationSent  bool   `json:"invitation_sent"`
+		InvitationError string `json:"invitation_error"`
+	}
+	w.admin.do("POST", "/api/partner/users", map[string]string{"partner_id": pt.ID, "role": "partner_user", "name": "Fede", "email": "fede@p.example"}, http.StatusCreated, &created)
+	require.False(t, created.InvitationSent)
+	require.Contains(t, created.InvitationError, "/api/partner/users/"+created.ID+"/invitation")
+	w.admin.do("GET", "/api/partner/users/"+created.ID, nil, http.StatusOK, nil)
+	w.admin.do("POST", "/api/partner/users/"+created.ID+"/invitation", nil, http.StatusInternalServerError, nil)
+	require.Contains(t, w.ts.stderr.String(), "invitation failed")
 }
 
 // TestPartnerImpersonationOverHTTP: the link opens once, with the engine
