@@ -183,13 +183,17 @@ func partnerPrintTable(w io.Writer, rows [][]string) error {
 	return nil
 }
 
-// partnerBaseURL is where printed links point.
+// partnerBaseURLFlag is where printed links point: the server's
+// BOOKINGKIT_PUBLIC_URL, else its BOOKINGKIT_ADDR, else its default.
 func partnerBaseURLFlag(e *env, fs *flag.FlagSet) *string {
 	def := "http://127.0.0.1:8080"
 	if addr := e.getenv("BOOKINGKIT_ADDR"); addr != "" {
 		def = "http://" + addr
 	}
-	return fs.String("base-url", def, "the server's address as browsers reach it, for the printed `URL`")
+	if public := e.getenv("BOOKINGKIT_PUBLIC_URL"); public != "" {
+		def = public
+	}
+	return fs.String("base-url", def, "the server's address as browsers reach it, for the printed `URL` (env BOOKINGKIT_PUBLIC_URL)")
 }
 
 // partnerAddUser creates the user and their account, and prints the

@@ -56,6 +56,10 @@ func TestPartnerAdminAndUserAddPrintWorkingLinks(t *testing.T) {
 	um := partnerLink.FindStringSubmatch(out)
 	require.NotNil(t, um, out)
 	require.Equal(t, "http://127.0.0.1:9090", um[1], "links follow BOOKINGKIT_ADDR by default")
+	out, _, err = runTool(t, map[string]string{"BOOKINGKIT_ADDR": "127.0.0.1:9090", "BOOKINGKIT_PUBLIC_URL": "https://partners.example.com"},
+		"partner", "user", "add", "-db", db, "-partner", pid[1], "luis@iberia.example", "Luis")
+	require.NoError(t, err)
+	require.Equal(t, "https://partners.example.com", partnerLink.FindStringSubmatch(out)[1], "…and BOOKINGKIT_PUBLIC_URL first")
 
 	// The printed tokens are the accounts' one-time links, subjects the users.
 	stores, err := backend.Open(ctx, db)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -24,8 +25,8 @@ import (
 type partnerConfig struct {
 	// BaseURL is this server's address as partners' browsers reach it
 	// ("https://partners.example.com"): mailed set-password links point
-	// at BaseURL + /partner/set-password. Empty: the address the request
-	// that caused the mail came to.
+	// at BaseURL + /partner/set-password. Empty: BOOKINGKIT_PUBLIC_URL,
+	// else the address the request that caused the mail came to.
 	BaseURL string `json:"base_url"`
 	// PanelURL is the product web panel's impersonation entry point;
 	// impersonation links are PanelURL?token=…. Empty: links carry only
@@ -96,7 +97,7 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 	if err != nil {
 		return nil, err
 	}
-	for field, v := range map[string]string{"partner.base_url": c.BaseURL, "partner.panel_url": c.PanelURL, "partner.webhook_url": c.WebhookURL} {
+	for field, v := range map[string]string{"partner.base_url": c.BaseURL, "BOOKINGKIT_PUBLIC_URL": cfg.PublicURL, "partner.panel_url": c.PanelURL, "partner.webhook_url": c.WebhookURL} {
 		if v == "" {
 			continue
 		}
@@ -124,7 +125,7 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 		accounts: account.New(stores.Accounts, account.Config{Realm: partnerRealm, SessionTTL: sessions}),
 		mailer:   mailer,
 		logger:   logger,
-		baseURL:  strings.TrimSuffix(c.BaseURL, "/"),
+		baseURL:  strings.TrimSuffix(cmp.Or(c.BaseURL, cfg.PublicURL), "/"),
 	}
 	if p.pages, err = newPartnerPages(); err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,8 @@ type partnerWorld struct {
 	ts    *testServer
 	smtp  *smtptest.Server
 	admin *partnerClient
+	// lastLink is the set-password link of the last mail read.
+	lastLink string
 }
 
 // partnerClient calls the JSON API as one session (or none).
@@ -94,18 +97,23 @@ func partnerBootstrap(t *testing.T, dsn, email, name string) string {
 func startPartnerWorld(t *testing.T, dsn string) *partnerWorld {
 	t.Helper()
 	smtp := smtptest.Start(t)
-	return startPartnerWorldWith(t, dsn, smtp, smtp.Addr)
+	return startPartnerWorldWith(t, dsn, smtp, smtp.Addr, nil)
 }
 
-// startPartnerWorldWith starts the server mailing through smtpAddr.
-func startPartnerWorldWith(t *testing.T, dsn string, smtp *smtptest.Server, smtpAddr string) *partnerWorld {
+// startPartnerWorldWith starts the server mailing through smtpAddr, with
+// more environment variables.
+func startPartnerWorldWith(t *testing.T, dsn string, smtp *smtptest.Server, smtpAddr string, env map[string]string) *partnerWorld {
 	t.Helper()
 	adminToken := partnerBootstrap(t, dsn, "root@vendor.example", "Root Admin")
-	ts := startServer(t, map[string]string{
+	vars := map[string]string{
 		"BOOKINGKIT_ENGINE_TOKEN": partnerTestEngineToken,
 		"BOOKINGKIT_SMTP_ADDR":    smtpAddr,
 		"BOOKINGKIT_SMTP_FROM":    "partners@vendor.example",
-	}, "-db", dsn)
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ts := startServer(t, vars, "-db", dsn)
 	w := &partnerWorld{t: t, ts: ts, smtp: smtp}
 	anon := &partnerClient{t: t, base: ts.URL}
 	var sess partnerSessionJSON
@@ -125,6 +133,7 @@ func (w *partnerWorld) mailedToken(to string) string {
 		require.Equal(w.t, []string{to}, m.To)
 		match := partnerLinkToken.FindStringSubmatch(m.Body)
 		require.NotNil(w.t, match, "no link in %q", m.Body)
+		w.lastLink = regexp.MustCompile(`\S+/partner/set-password\?token=\S+`).FindString(m.Body)
 		token, err := url.QueryUnescape(match[1])
 		require.NoError(w.t, err)
 		return token
@@ -309,12 +318,16 @@ func partnerSeedFlow(t *testing.T, dsn string) {
 		Records []partnerAuditJSON `json:"records"`
 	}
 	alice.do("GET", "/api/partner/audit?object_id="+inst.ID, nil, http.StatusOK, &audit)
+	// Newest first by ID, which orders only to the millisecond: read them
+	// in time order.
+	recs := partnerByTime(audit.Records)
 	var actions []string
-	for i := len(audit.Records) - 1; i >= 0; i-- {
-		actions = append(actions, audit.Records[i].Action)
+	for _, r := range recs {
+		actions = append(actions, r.Action)
 	}
 	require.Equal(t, []string{"create", "provision", "generate", "request_deactivation", "approve_deactivation"}, actions)
-	require.Equal(t, "Customer moves to another product", audit.Records[1].Reason)
+	require.Equal(t, "Customer moves to another product", recs[3].Reason)
+	require.Equal(t, aliceUser.ID, recs[3].ActorID)
 
 	// Reports: counts, the list behind a bar, the monthly series.
 	var rep struct {
@@ -419,6 +432,7 @@ func TestPartnerSignInAndSessions(t *testing.T) {
 	var u partnerUserJSON
 	w.admin.do("POST", "/api/partner/users", map[string]string{"partner_id": pt.ID, "role": "partner_user", "name": "Carla", "email": "Carla@P.example"}, http.StatusCreated, &u)
 	first := w.mailedToken("Carla@p.example")
+	require.Contains(t, w.lastLink, w.ts.URL+"/partner/set-password?token=", "without a public URL, links point where the request came")
 	w.admin.do("POST", "/api/partner/users/"+u.ID+"/invitation", nil, http.StatusAccepted, nil)
 	second := w.mailedToken("Carla@p.example")
 	require.NotEqual(t, first, second)
@@ -452,7 +466,7 @@ func TestPartnerUserKeptWhenTheInvitationFails(t *testing.T) {
 	require.NoError(t, err)
 	addr := closed.Addr().String()
 	require.NoError(t, closed.Close())
-	w := startPartnerWorldWith(t, filepath.Join(t.TempDir(), "bookingkit.db"), nil, addr)
+	w := startPartnerWorldWith(t, filepath.Join(t.TempDir(), "bookingkit.db"), nil, addr, nil)
 	var pt partnerPartnerJSON
 	w.admin.do("POST", "/api/partner/partners", map[string]string{"name": "P"}, http.StatusCreated, &pt)
 	var created struct {
@@ -466,6 +480,19 @@ func TestPartnerUserKeptWhenTheInvitationFails(t *testing.T) {
 	w.admin.do("GET", "/api/partner/users/"+created.ID, nil, http.StatusOK, nil)
 	w.admin.do("POST", "/api/partner/users/"+created.ID+"/invitation", nil, http.StatusInternalServerError, nil)
 	require.Contains(t, w.ts.stderr.String(), "invitation failed")
+}
+
+// TestPartnerLinksFollowThePublicURL: mailed links point at
+// BOOKINGKIT_PUBLIC_URL when it is set.
+func TestPartnerLinksFollowThePublicURL(t *testing.T) {
+	smtp := smtptest.Start(t)
+	w := startPartnerWorldWith(t, filepath.Join(t.TempDir(), "bookingkit.db"), smtp, smtp.Addr,
+		map[string]string{"BOOKINGKIT_PUBLIC_URL": "https://partners.example.com/"})
+	var pt partnerPartnerJSON
+	w.admin.do("POST", "/api/partner/partners", map[string]string{"name": "P"}, http.StatusCreated, &pt)
+	w.admin.do("POST", "/api/partner/users", map[string]string{"partner_id": pt.ID, "role": "partner_user", "name": "Gil", "email": "gil@p.example"}, http.StatusCreated, nil)
+	w.mailedToken("gil@p.example")
+	require.True(t, strings.HasPrefix(w.lastLink, "https://partners.example.com/partner/set-password?token="), w.lastLink)
 }
 
 // TestPartnerImpersonationOverHTTP: the link opens once, with the engine
@@ -505,8 +532,9 @@ func TestPartnerImpersonationOverHTTP(t *testing.T) {
 		Records []partnerAuditJSON `json:"records"`
 	}
 	w.admin.do("GET", "/api/partner/audit?object_id="+added.Licences[0].ID, nil, http.StatusOK, &audit)
-	require.Equal(t, "impersonation_open", audit.Records[0].Action)
-	require.Equal(t, "impersonation_link", audit.Records[1].Action)
+	recs := partnerByTime(audit.Records)
+	require.Len(t, recs, 3)
+	require.Equal(t, []string{"create", "impersonation_link", "impersonation_open"}, []string{recs[0].Action, recs[1].Action, recs[2].Action})
 }
 
 // TestPartnerReportsPage: the browser's way in — set-password page, the
@@ -612,6 +640,13 @@ func TestPartnerReportsPage(t *testing.T) {
 	require.Equal(t, "/partner/reports", resp.Header.Get("Location"), "no redirect off the site")
 	resp, _ = get("/partner/reports")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// partnerByTime returns audit records oldest first.
+func partnerByTime(recs []partnerAuditJSON) []partnerAuditJSON {
+	out := slices.Clone(recs)
+	slices.SortStableFunc(out, func(a, b partnerAuditJSON) int { return a.At.Compare(b.At) })
+	return out
 }
 
 // partnerJar keeps cookies by name, whatever their path (the test server
