@@ -76,7 +76,7 @@ func (m *acctMailer) Send(_ context.Context, msg account.Message) error {
 var acctTokenRE = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
 
 // lastToken returns the token of the last message to `to`.
-func (m *acctMailer) lastToken(t *testing.T, to string) string {
+func (m *acctMailer) lastToken(t testing.TB, to string) string {
 	t.Helper()
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -114,7 +114,7 @@ func newAcctEnv(t *testing.T, cfg staffid.Config, ac account.Config) *acctEnv {
 }
 
 // newAcctEnvWith is newAcctEnv with another list imported first.
-func newAcctEnvWith(t *testing.T, cfg staffid.Config, ac account.Config, list []map[string]any) *acctEnv {
+func newAcctEnvWith(t testing.TB, cfg staffid.Config, ac account.Config, list []map[string]any) *acctEnv {
 	t.Helper()
 	e := &acctEnv{stores: memory.New().Stores(), mailer: &acctMailer{}, clock: &acctClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}, cfg: cfg}
 	im, err := staffid.NewImporter(cfg, e.stores.StaffID)
@@ -136,7 +136,7 @@ func newAcctEnvWith(t *testing.T, cfg staffid.Config, ac account.Config, list []
 	return e
 }
 
-func (e *acctEnv) importList(t *testing.T, list []map[string]any) {
+func (e *acctEnv) importList(t testing.TB, list []map[string]any) {
 	t.Helper()
 	raw, err := json.Marshal(list)
 	require.NoError(t, err)
