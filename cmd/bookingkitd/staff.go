@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -348,12 +349,22 @@ func staffQueryInt(r *http.Request, name string, def int) (int, error) {
 // …, "Email": …}.
 func (s *staffServer) register() http.Handler {
 	return s.handler(func(w http.ResponseWriter, r *http.Request) error {
-		var in map[string]string
+		var in map[string]json.RawMessage
 		if err := decodeJSON(r, &in); err != nil {
 			return err
 		}
 		form := staffid.RegistrationForm{Fields: map[string]string{}}
-		for k, v := range in {
+		for k, raw := range in {
+			// A string, or a number as the list itself may carry it
+			// ("EmployeeID": 884220062).
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				var n json.Number
+				if err := json.Unmarshal(raw, &n); err != nil {
+					return bookingkit.Invalid(k, "", "a string")
+				}
+				v = n.String()
+			}
 			if strings.EqualFold(k, "email") {
 				form.Email = v
 			} else {

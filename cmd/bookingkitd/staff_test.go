@@ -196,7 +196,12 @@ func staffDone(t *testing.T, db string) {
 
 	// Register: the link comes through SMTP.
 	var reg map[string]string
-	e.call("POST", "/api/staff/register", nil, staffLennonForm, http.StatusAccepted, &reg)
+	form := map[string]any{}
+	for k, v := range staffLennonForm {
+		form[k] = v
+	}
+	form["EmployeeID"] = 884220062 // a number, as the list carries it
+	e.call("POST", "/api/staff/register", nil, form, http.StatusAccepted, &reg)
 	require.Contains(t, reg["status"], "it@websky.tech")
 	link := e.mailedLink("it@websky.tech")
 
@@ -393,6 +398,12 @@ func TestStaffAttackProbingRegistration(t *testing.T) {
 	e := startStaff(t, "memory:", map[string]any{"attempts_per_address": 100, "attempts_per_account": 100})
 	e.upload(staffTestList)
 	var first string
+	// The list's numbers may be typed as numbers.
+	status, _, body := e.do("POST", "/api/staff/register", nil, map[string]any{"LastName": "Lenon", "FirstName": "John", "BirthDay": "09.10.1940", "EmployeeID": 884220062, "Email": "it@websky.tech"})
+	require.Equal(t, http.StatusForbidden, status, "%s", body)
+	status, _, body = e.do("POST", "/api/staff/register", nil, map[string]any{"LastName": []string{"Lennon"}, "FirstName": "John", "BirthDay": "09.10.1940", "EmployeeID": 884220062, "Email": "it@websky.tech"})
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, string(body), `"field":"LastName"`)
 	for field, wrong := range map[string]string{"LastName": "Lenon", "FirstName": "Jon", "BirthDay": "10.10.1940", "EmployeeID": "884220061", "Email": "attacker@evil.example"} {
 		form := maps.Clone(staffLennonForm)
 		form[field] = wrong
