@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 
 	sqlite3 "modernc.org/sqlite"
 	sqlite3lib "modernc.org/sqlite/lib"
@@ -38,6 +39,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, bookingkit.Invalid("path", path, "a SQLite file name is required")
 	}
+	if err := createFile(ctx, path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
@@ -54,6 +58,39 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// pageSize is the page size of the files Open creates. Bulk writes such as
+// a 100 000-person employee import run about 20% faster with 16 KiB pages
+// than with SQLite's 4 KiB default (storage/sqlite BenchmarkStaffIDImport);
+// the page cache is sized in bytes, so it costs no memory.
+const pageSize = 16384
+
+// createFile creates the database file with pageSize pages when it does
+// not exist yet. The page size is fixed once the first page is written and
+// the WAL mode cannot change it later; the driver runs the DSN's pragmas in
+// alphabetical order, journal_mode before page_size, so the new file is
+// made here first. An existing file keeps its page size.
+func createFile(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // present, or Open's own error will say why not
+	}
+	sqldb, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath())
+	if err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	defer sqldb.Close()
+	conn, err := sqldb.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	defer conn.Close()
+	for _, q := range []string{fmt.Sprintf("PRAGMA page_size = %d", pageSize), "PRAGMA journal_mode = WAL"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sqlite: create %s: %w", path, err)
+		}
+	}
+	return nil
 }
 
 func (db *DB) migrate(ctx context.Context) error {

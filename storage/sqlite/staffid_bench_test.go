@@ -183,3 +183,31 @@ func (s *staffidMemoryStore) ImportHistory(context.Context, staffid.HistoryQuery
 func (s *staffidMemoryStore) ImportEntry(context.Context, int64) (staffid.HistoryEntry, error) {
 	return staffid.HistoryEntry{}, nil
 }
+
+// New files get pageSize pages (the import benchmarks above are why); a
+// file made by an earlier version with SQLite's default keeps its size and
+// opens as before.
+func TestNewFilesUseLargePages(t *testing.T) {
+	ctx := context.Background()
+	pageSizeOf := func(db *DB) (size int, mode string) {
+		require.NoError(t, db.sql.QueryRowContext(ctx, "PRAGMA page_size").Scan(&size))
+		require.NoError(t, db.sql.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
+		return size, mode
+	}
+	size, mode := pageSizeOf(openStaffIDTemp(t))
+	require.Equal(t, pageSize, size)
+	require.Equal(t, "wal", mode)
+
+	old := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", "file:"+old)
+	require.NoError(t, err)
+	_, err = raw.Exec("CREATE TABLE before_upgrade (x)")
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+	db, err := Open(ctx, old)
+	require.NoError(t, err)
+	defer db.Close()
+	size, mode = pageSizeOf(db)
+	require.Equal(t, 4096, size, "an existing file keeps its page size")
+	require.Equal(t, "wal", mode)
+}
