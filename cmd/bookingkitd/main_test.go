@@ -203,3 +203,10 @@ func TestStatusOf(t *testing.T) {
 		require.Equal(t, tt.want, statusOf(tt.err), "%v", tt.err)
 	}
 }
+
+func TestAccessLogRedactsClaimTokens(t *testing.T) {
+	require.Equal(t, "/api/mogu/c/[redacted]", loggedPath("/api/mogu/c/ABCDEFGH234567"))
+	require.Equal(t, "/API/MOGU/C/[redacted]", loggedPath("/API/MOGU/C/ABCDEFGH234567"))
+	require.Equal(t, "/api/mogu/trips", loggedPath("/api/mogu/trips"))
+	require.Equal(t, "/healthz", loggedPath("/healthz"))
+}

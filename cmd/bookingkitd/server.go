@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -91,13 +92,28 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", requestID(r.Context())),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", loggedPath(r.URL.Path)),
 			slog.Int("status", rec.status),
 			slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("remote", r.RemoteAddr),
 		)
 	})
+}
+
+// secretPathPrefixes are routes whose last path segment is a bearer
+// secret (a MOGU claim token on a voucher's QR code): logs keep the route
+// and drop the secret, so a log reader cannot claim someone's trip.
+var secretPathPrefixes = []string{"/api/mogu/c/"}
+
+// loggedPath returns path as the access log may show it.
+func loggedPath(path string) string {
+	for _, prefix := range secretPathPrefixes {
+		if len(path) > len(prefix) && strings.EqualFold(path[:len(prefix)], prefix) {
+			return path[:len(prefix)] + "[redacted]"
+		}
+	}
+	return path
 }
 
 // recoverPanics turns a handler's panic into a logged 500 instead of a
