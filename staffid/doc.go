@@ -1,8 +1,8 @@
 // Package staffid is the airline staff travel module ("Websky Colleagues"):
 // an airline uploads the whole list of its employees and their companions
 // (relatives who may fly with them on staff fares), and the module keeps
-// the set of people who may book. This part of the package is the list's
-// import; registration, login and bookings build on the people it keeps.
+// the set of people who may book; employees then register, sign in and
+// book staff and standby fares for themselves and their companions only.
 //
 // # The list
 //
@@ -47,13 +47,40 @@
 // and "No GUID field found: EmployeeID" (naming the configured group
 // field); every other one names the field, the value and what is expected.
 //
+// # Accounts
+//
+// [Accounts] ([NewAccounts]) lets a listed, unblocked employee register:
+// the configured [Config.RegistrationFields] and an email are compared with
+// the list, normalised as for identity, and any mismatch gets one message
+// ([ErrRegistrationRefused]) that tells neither which field failed nor
+// whether the person exists; when the list holds the employee's email, only
+// that email is accepted. A one-time link is mailed; opening it only shows
+// the form, posting a password uses it and signs in. Passwords, links,
+// sessions and rate limits are the shared machinery of package
+// [github.com/bookingkit/bookingkit/account] (realm [StaffRealm]); its gate
+// asks this package at every sign-in and request whether the person is
+// still listed, so an import that blocks someone signs them out at once,
+// and listing them again lets the old password work.
+//
+// # Passengers and bookings
+//
+// [Passengers] returns an employee's group: themselves first, then their
+// unblocked companions, read-only. [CheckPassengers] refuses a booking's
+// passenger outside the group, blocked, or with any passport field changed,
+// naming the field. [Bookings] ([NewBookings]) creates staff bookings; a
+// fare whose passenger type is one of [Config.StandbyPassengerTypes] is a
+// standby fare, and its passengers join the flight's queue through the
+// [StandbyQueue] interface (the standby package's Service satisfies it),
+// companions with their employee's employer and employment date.
+//
 // # Storage
 //
 // The package declares what it needs from storage: [Store], made of
 // [ImportStore] (one transaction per import, [ImportStore.ApplyImport],
 // computing the plan under the store's lock so that concurrent uploads
 // never interleave, and the history) and [PeopleStore] (lookups by ID,
-// by group, and keyset pages). The adapters under storage/ implement it.
+// by group, and keyset pages), and [BookingStore] for staff bookings. The
+// adapters under storage/ implement them.
 //
 // # Test data
 //
