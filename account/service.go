@@ -28,8 +28,10 @@ var ErrBadLink = fmt.Errorf("this link is invalid, already used or expired; ask 
 // blocking a person ends their sessions at once and unblocking lets the old
 // password work again. A nil Gate lets everyone in.
 type Gate interface {
-	// Allowed returns nil, or an error (matching bookingkit.ErrForbidden)
-	// saying why the subject may not get in.
+	// Allowed returns nil, or an error matching bookingkit.ErrForbidden
+	// (or ErrNotFound) saying why the subject may not get in. Any other
+	// error means the gate could not decide; the request fails but the
+	// person's sessions are kept.
 	Allowed(ctx context.Context, subject string) error
 }
 
@@ -305,6 +307,11 @@ func (s *Service) Authenticate(ctx context.Context, sessionToken string) (Accoun
 		return Account{}, unauthorized
 	}
 	if err := s.allowed(ctx, a); err != nil {
+		if !errors.Is(err, bookingkit.ErrForbidden) && !errors.Is(err, bookingkit.ErrNotFound) {
+			// The gate could not tell (its store failed): keep the
+			// sessions, a passing fault must not sign everyone out.
+			return Account{}, fmt.Errorf("authenticate: %w", err)
+		}
 		if err := s.store.DeleteSessions(ctx, a.ID); err != nil {
 			return Account{}, fmt.Errorf("authenticate: end sessions: %w", err)
 		}

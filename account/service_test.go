@@ -223,3 +223,32 @@ func TestNormaliseEmail(t *testing.T) {
 		require.ErrorIs(t, err, bookingkit.ErrInvalid, bad)
 	}
 }
+
+// flakyGate fails as a broken store would.
+type flakyGate struct{ broken bool }
+
+func (g *flakyGate) Allowed(context.Context, string) error {
+	if g.broken {
+		return errors.New("database is down")
+	}
+	return nil
+}
+
+func TestGateFailureKeepsSessions(t *testing.T) {
+	ctx := context.Background()
+	g := &flakyGate{}
+	svc := account.New(memory.New().Stores().Accounts, account.Config{Realm: "staff", HashParams: fast, Gate: g})
+	_, link, err := svc.Create(ctx, "ann@example.com", "person-ann")
+	require.NoError(t, err)
+	_, session, err := svc.SetPassword(ctx, link, "correct horse battery staple")
+	require.NoError(t, err)
+
+	g.broken = true
+	_, err = svc.Authenticate(ctx, session)
+	require.Error(t, err)
+	require.NotErrorIs(t, err, bookingkit.ErrUnauthorized, "a broken gate is a server error, not a sign-out")
+
+	g.broken = false
+	_, err = svc.Authenticate(ctx, session)
+	require.NoError(t, err, "the session survived the outage")
+}
