@@ -1,0 +1,302 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/standby"
+)
+
+// Store is the engine's own storage: maps behind one mutex, written here
+// against the interfaces staffid and standby declare, without any of
+// bookingkit's adapters. A real engine would put the same methods over its
+// own database; holding the mutex for a whole method is what makes each
+// one a transaction here.
+type Store struct {
+	mu sync.Mutex
+
+	people  map[string]staffid.Person // by person ID
+	history []staffid.HistoryEntry    // ID = index + 1
+
+	entries  map[standby.EntryID]*standby.Record
+	versions map[standby.FlightKey]int64
+	closed   map[standby.FlightKey]bool
+}
+
+var (
+	_ staffid.Store = (*Store)(nil)
+	_ standby.Store = (*Store)(nil)
+)
+
+// NewStore returns an empty store.
+func NewStore() *Store {
+	return &Store{
+		people:   map[string]staffid.Person{},
+		entries:  map[standby.EntryID]*standby.Record{},
+		versions: map[standby.FlightKey]int64{},
+		closed:   map[standby.FlightKey]bool{},
+	}
+}
+
+// ApplyImport runs one import under the lock, so two imports never
+// interleave and the plan is made against what is stored.
+func (s *Store) ApplyImport(_ context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	current := make([]staffid.PersonState, 0, len(s.people))
+	for _, p := range s.people {
+		current = append(current, staffid.PersonState{ID: p.ID, Digest: p.Digest, Blocked: p.Blocked})
+	}
+	pl, err := plan(current)
+	if err != nil {
+		return staffid.HistoryEntry{}, err
+	}
+	for _, p := range pl.Create {
+		q := *p
+		q.Blocked, q.BlockedAt, q.CreatedAt, q.UpdatedAt = false, time.Time{}, pl.At, pl.At
+		s.people[q.ID] = q
+	}
+	for _, p := range pl.Update {
+		q := *p
+		q.Blocked, q.BlockedAt, q.CreatedAt, q.UpdatedAt = false, time.Time{}, s.people[q.ID].CreatedAt, pl.At
+		s.people[q.ID] = q
+	}
+	for _, id := range pl.Block {
+		q := s.people[id]
+		q.Blocked, q.BlockedAt, q.UpdatedAt = true, pl.At, pl.At
+		s.people[id] = q
+	}
+	return s.appendHistory(pl.Entry), nil
+}
+
+// AddImportHistory records an upload refused before any plan.
+func (s *Store) AddImportHistory(_ context.Context, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.appendHistory(e), nil
+}
+
+func (s *Store) appendHistory(e staffid.HistoryEntry) staffid.HistoryEntry {
+	e.ID = int64(len(s.history) + 1)
+	s.history = append(s.history, e)
+	return e
+}
+
+// ImportHistory returns entries newest first, below q.BeforeID.
+func (s *Store) ImportHistory(_ context.Context, q staffid.HistoryQuery) ([]staffid.HistoryEntry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []staffid.HistoryEntry{}
+	for i := len(s.history) - 1; i >= 0 && len(out) < staffid.NormalizeLimit(q.Limit); i-- {
+		if q.BeforeID == 0 || s.history[i].ID < q.BeforeID {
+			out = append(out, s.history[i])
+		}
+	}
+	return out, nil
+}
+
+// ImportEntry returns one history entry.
+func (s *Store) ImportEntry(_ context.Context, id int64) (staffid.HistoryEntry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id < 1 || id > int64(len(s.history)) {
+		return staffid.HistoryEntry{}, fmt.Errorf("import %d: %w", id, bookingkit.ErrNotFound)
+	}
+	return s.history[id-1], nil
+}
+
+// Person returns one person, blocked or not.
+func (s *Store) Person(_ context.Context, id string) (staffid.Person, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.people[id]
+	if !ok {
+		return staffid.Person{}, fmt.Errorf("person %s: %w", id, bookingkit.ErrNotFound)
+	}
+	return p, nil
+}
+
+// GroupPeople returns a group: the employee first, then by ID.
+func (s *Store) GroupPeople(_ context.Context, groupKey string) ([]staffid.Person, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []staffid.Person{}
+	for _, p := range s.people {
+		if p.GroupKey == groupKey {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b staffid.Person) int {
+		if a.IsEmployee != b.IsEmployee {
+			if a.IsEmployee {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// People returns a page of people by ascending ID.
+func (s *Store) People(_ context.Context, q staffid.PeopleQuery) ([]staffid.Person, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []staffid.Person{}
+	for _, p := range s.people {
+		if p.ID > q.AfterID && (q.State == staffid.AnyState || p.Blocked == (q.State == staffid.OnlyBlocked)) {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b staffid.Person) int { return cmp.Compare(a.ID, b.ID) })
+	return out[:min(len(out), staffid.NormalizeLimit(q.Limit))], nil
+}
+
+// AddEntries stores entries as active, all or none.
+func (s *Store) AddEntries(_ context.Context, entries []standby.Entry, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := map[standby.EntryID]bool{}
+	for _, e := range entries {
+		id := e.ID()
+		if s.entries[id] != nil || ids[id] {
+			return fmt.Errorf("standby entry %s is already stored: %w", id, bookingkit.ErrConflict)
+		}
+		if s.closed[id.Flight] {
+			return fmt.Errorf("flight %s is closed: %w", id.Flight, bookingkit.ErrConflict)
+		}
+		ids[id] = true
+	}
+	touched := map[standby.FlightKey]bool{}
+	for _, e := range entries {
+		s.entries[e.ID()] = &standby.Record{Entry: e, Status: standby.StatusActive, AddedAt: at, ChangedAt: at}
+		touched[e.ID().Flight] = true
+	}
+	for key := range touched {
+		s.versions[key]++
+	}
+	return nil
+}
+
+// RemoveEntry takes one active entry out of its queue.
+func (s *Store) RemoveEntry(_ context.Context, id standby.EntryID, status standby.Status, at time.Time) (standby.Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.entries[id]
+	switch {
+	case r == nil:
+		return standby.Entry{}, fmt.Errorf("standby entry %s: %w", id, bookingkit.ErrNotFound)
+	case r.Status != standby.StatusActive:
+		return standby.Entry{}, fmt.Errorf("standby entry %s is %s: %w", id, r.Status, bookingkit.ErrConflict)
+	}
+	r.Status, r.ChangedAt = status, at
+	s.versions[id.Flight]++
+	return r.Entry, nil
+}
+
+// CancelBooking cancels every active entry of a booking.
+func (s *Store) CancelBooking(_ context.Context, bookingID string, at time.Time) ([]standby.Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	records := s.bookingRecords(bookingID)
+	if len(records) == 0 {
+		return nil, fmt.Errorf("standby booking %s: %w", bookingID, bookingkit.ErrNotFound)
+	}
+	out := []standby.Entry{}
+	for _, r := range records {
+		if r.Status == standby.StatusActive {
+			r.Status, r.ChangedAt = standby.StatusCancelled, at
+			s.versions[r.Entry.ID().Flight]++
+			out = append(out, r.Entry)
+		}
+	}
+	return out, nil
+}
+
+// CloseFlight closes a flight and everyone still waiting for it.
+func (s *Store) CloseFlight(_ context.Context, flight standby.FlightKey, at time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed[flight] = true
+	s.versions[flight]++
+	n := 0
+	for id, r := range s.entries {
+		if id.Flight == flight && r.Status == standby.StatusActive {
+			r.Status, r.ChangedAt = standby.StatusClosed, at
+			n++
+		}
+	}
+	return n, nil
+}
+
+// ActiveEntries returns a flight's active entries and its version.
+func (s *Store) ActiveEntries(_ context.Context, flight standby.FlightKey) ([]standby.Entry, int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []standby.Entry{}
+	for id, r := range s.entries {
+		if id.Flight == flight && r.Status == standby.StatusActive {
+			out = append(out, r.Entry)
+		}
+	}
+	return out, s.versions[flight], nil
+}
+
+// EachActiveEntry calls fn for every active entry, ordered by flight key so
+// that each flight's entries come together. It copies them first: fn runs
+// without the lock and may use the store.
+func (s *Store) EachActiveEntry(_ context.Context, fn func(standby.Entry) error) error {
+	s.mu.Lock()
+	var active []standby.Entry
+	for _, r := range s.entries {
+		if r.Status == standby.StatusActive {
+			active = append(active, r.Entry)
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(active, func(a, b standby.Entry) int { return cmp.Compare(a.ID().Flight, b.ID().Flight) })
+	for _, e := range active {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BookingRecords returns a booking's entries in every status.
+func (s *Store) BookingRecords(_ context.Context, bookingID string) ([]standby.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []standby.Record{}
+	for _, r := range s.bookingRecords(bookingID) {
+		out = append(out, *r)
+	}
+	return out, nil
+}
+
+// bookingRecords returns a booking's records by flight key, then passenger.
+func (s *Store) bookingRecords(bookingID string) []*standby.Record {
+	var out []*standby.Record
+	for id, r := range s.entries {
+		if id.BookingID == bookingID {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *standby.Record) int {
+		return cmp.Or(cmp.Compare(a.Entry.ID().Flight, b.Entry.ID().Flight), cmp.Compare(a.Entry.Passenger, b.Entry.Passenger))
+	})
+	return out
+}
+
+// FlightVersion returns how many times a flight's active entries changed.
+func (s *Store) FlightVersion(_ context.Context, flight standby.FlightKey) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.versions[flight], nil
+}
