@@ -198,3 +198,17 @@ func ExampleEncodeQR() {
 	// Output:
 	// <nil> true
 }
+
+// ClaimURL builds the URL a voucher's QR code carries, as the Service does:
+// the base in upper case so the whole URL fits QR's compact alphanumeric
+// mode. A base outside that alphabet is refused.
+func ExampleClaimURL() {
+	url, err := mogu.ClaimURL("https://mogu.example/c/", "KRUGS4ZANFZSAYJAORSXG5A")
+	fmt.Println(url, err)
+
+	_, err = mogu.ClaimURL("https://mogu.example/claim_here/", "KRUGS4ZA")
+	fmt.Println(err)
+	// Output:
+	// HTTPS://MOGU.EXAMPLE/C/KRUGS4ZANFZSAYJAORSXG5A <nil>
+	// claim_url_base "https://mogu.example/claim_here/": character '_' is outside QR's alphanumeric alphabet (A-Z 0-9 $%*+-./:)
+}

@@ -114,18 +114,33 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-func (cfg Config) normalize() (Config, error) {
-	base := strings.ToUpper(strings.TrimSpace(cfg.ClaimURLBase))
-	if err := checkHTTPURL("claim_url_base", base); err != nil {
-		return Config{}, err
+// ClaimURL returns the claim URL of token under base, the way [Service]
+// prints it on vouchers: base in upper case, then the token. The base must
+// be an absolute http or https URL ending in "/" and, once in upper case,
+// stay inside QR's alphanumeric alphabet (A-Z 0-9 $%*+-./: and space), so
+// the whole URL encodes in the QR code's compact alphanumeric mode; the
+// server behind it must accept its path in upper case. An engine printing
+// vouchers without a Service uses it to build the same URLs.
+func ClaimURL(base, token string) (string, error) {
+	norm := strings.ToUpper(strings.TrimSpace(base))
+	if err := checkHTTPURL("claim_url_base", norm); err != nil {
+		return "", err
 	}
-	if !strings.HasSuffix(base, "/") {
-		return Config{}, bookingkit.Invalid("claim_url_base", cfg.ClaimURLBase, `must end with "/"; the token is appended`)
+	if !strings.HasSuffix(norm, "/") {
+		return "", bookingkit.Invalid("claim_url_base", base, `must end with "/"; the token is appended`)
 	}
-	for _, r := range base {
+	for _, r := range norm {
 		if !strings.ContainsRune(qrAlphanumeric, r) {
-			return Config{}, bookingkit.Invalid("claim_url_base", cfg.ClaimURLBase, fmt.Sprintf("character %q is outside QR's alphanumeric alphabet (A-Z 0-9 $%%*+-./:)", r))
+			return "", bookingkit.Invalid("claim_url_base", base, fmt.Sprintf("character %q is outside QR's alphanumeric alphabet (A-Z 0-9 $%%*+-./:)", r))
 		}
+	}
+	return norm + token, nil
+}
+
+func (cfg Config) normalize() (Config, error) {
+	base, err := ClaimURL(cfg.ClaimURLBase, "")
+	if err != nil {
+		return Config{}, err
 	}
 	cfg.ClaimURLBase = base
 

@@ -43,10 +43,6 @@ func main() {
 	}
 }
 
-// qrAlphanumeric is QR's alphanumeric alphabet: text made of it alone
-// takes 5.5 bits a character instead of 8.
-const qrAlphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("voucherqr", flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -79,8 +75,8 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-expires %q: want a date as YYYY-MM-DD", *expires)
 	}
-	if _, err := buildClaimURL(*base, ""); err != nil {
-		return err
+	if _, err := mogu.ClaimURL(*base, ""); err != nil {
+		return fmt.Errorf("-base: %w", err)
 	}
 
 	if *keys == "" {
@@ -100,7 +96,7 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	claimURL, err := buildClaimURL(*base, token)
+	claimURL, err := mogu.ClaimURL(*base, token)
 	if err != nil {
 		return err
 	}
@@ -126,23 +122,6 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintf(out, "wrote %s: %d×%d modules, %d×%d %s\n", *output, len(bitmap), len(bitmap), len(bitmap)**ppm, len(bitmap)**ppm, unit(format))
 	}
 	return nil
-}
-
-// buildClaimURL is MOGU's claim URL: the base in upper case, then the
-// token (upper-case base32). The base must be an http(s) URL ending in
-// "/" and, once in upper case, stay inside QR's alphanumeric alphabet;
-// the server behind it accepts its path in upper case.
-func buildClaimURL(base, token string) (string, error) {
-	base = strings.ToUpper(strings.TrimSpace(base))
-	if !strings.HasPrefix(base, "HTTPS://") && !strings.HasPrefix(base, "HTTP://") || !strings.HasSuffix(base, "/") {
-		return "", fmt.Errorf(`-base %q: want an http or https URL ending in "/"`, base)
-	}
-	for _, r := range base {
-		if !strings.ContainsRune(qrAlphanumeric, r) {
-			return "", fmt.Errorf("-base %q: %q is outside QR's alphanumeric alphabet (A-Z 0-9 $%%*+-./:)", base, r)
-		}
-	}
-	return base + token, nil
 }
 
 // terminalQR draws a QR bitmap (quiet zone included) with half blocks, two

@@ -106,7 +106,7 @@ func TestRunRefuses(t *testing.T) {
 		want string
 	}{
 		{[]string{"-keys", "1:c2hvcnQ"}, "-keys: keys.current.secret: at least 32 bytes"},
-		{[]string{"-base", "https://mogu.example/c?x="}, `want an http or https URL ending in "/"`},
+		{[]string{"-base", "https://mogu.example/c?x="}, `must end with "/"`},
 		{[]string{"-base", "https://mogu.example/c_1/"}, `'_' is outside QR's alphanumeric alphabet`},
 		{[]string{"-expires", "31.12.2099"}, `-expires "31.12.2099": want a date as YYYY-MM-DD`},
 		{[]string{"-booking", ""}, "booking_id"},
@@ -154,3 +154,7 @@ func lineAfter(t *testing.T, text, prefix string) string {
 	t.Fatalf("no line starting %q in:\n%s", prefix, text)
 	return ""
 }
+
+// qrAlphanumeric is QR's alphanumeric alphabet: text made of it alone
+// takes 5.5 bits a character instead of 8.
+const qrAlphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
