@@ -25,7 +25,7 @@ type Config struct {
 	MaxBodyBytes    int64         // -max-body, BOOKINGKIT_MAX_BODY: default limit of a request body
 	ReadTimeout     time.Duration // time to read a whole request, body included
 	WriteTimeout    time.Duration // time to write a whole response
-	ShutdownTimeout time.Duration // how long shutdown waits for requests in flight
+	ShutdownTimeout time.Duration // how long shutdown waits for requests in flight before cancelling them
 	// EngineToken (env BOOKINGKIT_ENGINE_TOKEN) authorises the booking
 	// engine's and back office's server-to-server calls; when empty, one is
 	// generated on first start, stored hashed and printed once.
@@ -78,7 +78,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", maxBody, "largest request body in `bytes`, except uploads (env BOOKINGKIT_MAX_BODY)")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 2*time.Minute, "time allowed to read a request, body included")
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", 2*time.Minute, "time allowed to write a response")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight before cancelling them")
 	cfg.EngineToken = getenv("BOOKINGKIT_ENGINE_TOKEN")
 	cfg.ImportToken = getenv("BOOKINGKIT_IMPORT_TOKEN")
 	cfg.MoguEnv = moguEnvFrom(getenv)

@@ -9,7 +9,10 @@
 // bookingkit.db in the working directory, creating it when missing. Every
 // flag has an environment variable (BOOKINGKIT_ADDR, BOOKINGKIT_DB,
 // BOOKINGKIT_CONFIG, …); a flag wins over its variable. SIGINT or SIGTERM
-// stops it gracefully: requests in flight finish first.
+// stops it gracefully: it takes no new connection, and requests in flight
+// finish first; those still running after -shutdown-timeout are cancelled
+// (their transactions roll back) and it exits 1. A second signal stops it
+// at once.
 package main
 
 import (
@@ -32,6 +35,14 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Once the first signal has started the shutdown, SIGINT and SIGTERM
+	// get their default action back: an operator who will not wait for
+	// the requests in flight stops the process at once with a second one
+	// (otherwise NotifyContext would swallow every later signal).
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "bookingkitd:", err)
 		os.Exit(1)
@@ -66,8 +77,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	// Requests run under requestsCtx, not under the server's own
+	// background context, so that the handlers still running when the
+	// shutdown timeout expires (a 100 000-person import, say) can be
+	// cancelled: their transactions roll back and they answer, instead of
+	// going on while the stores close under them.
+	requestsCtx, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
 	srv := &http.Server{
 		Handler:           NewServer(logger, cfg, svc),
+		BaseContext:       func(net.Listener) context.Context { return requestsCtx },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
@@ -88,7 +107,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Shutdown returning does not stop the handlers still running.
+		// Cancel them and give them cancelGrace to answer (a second
+		// Shutdown waits for exactly that: every connection idle), then
+		// cut the connections: run returns (and the deferred stores.Close
+		// runs) after the handlers, not under them, unless one ignores
+		// its cancellation for cancelGrace.
+		logger.Warn("shutdown timeout expired: cancelling the requests in flight", "grace", cancelGrace)
+		cancelRequests()
+		graceCtx, cancelGraceCtx := context.WithTimeout(context.Background(), cancelGrace)
+		defer cancelGraceCtx()
+		if srv.Shutdown(graceCtx) != nil {
+			srv.Close()
+		}
+		return fmt.Errorf("shutdown: requests still in flight after %s were cancelled: %w", cfg.ShutdownTimeout, err)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
@@ -96,6 +128,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("stopped")
 	return nil
 }
+
+// cancelGrace is how long the requests cancelled at the shutdown timeout
+// have to roll back and answer before their connections are closed.
+const cancelGrace = 5 * time.Second
 
 func newLogger(format string, w io.Writer) *slog.Logger {
 	if format == "json" {
