@@ -56,6 +56,19 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 	if errors.As(err, &ra) {
 		w.Header().Set("Retry-After", strconv.Itoa(max(ra.Seconds, 1)))
 	}
+	if status == http.StatusInternalServerError && r.Context().Err() != nil {
+		// The request was cancelled under the handler: the shutdown
+		// timeout expired (run cancels what is still running) or the
+		// client went away. Its transaction rolled back; 503 tells a
+		// client that is still there to try again, on another server or
+		// after the restart.
+		if logger != nil {
+			logger.WarnContext(r.Context(), "request cancelled", "request_id", body.RequestID, "error", err)
+		}
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "request cancelled: the server is shutting down", RequestID: body.RequestID})
+		return
+	}
 	if status == http.StatusInternalServerError {
 		if logger != nil {
 			logger.ErrorContext(r.Context(), "request failed", "request_id", body.RequestID, "error", err)
