@@ -25,3 +25,11 @@ func TestDescribeHidesPassword(t *testing.T) {
 	require.Equal(t, "postgres://postgres@127.0.0.1/test", Describe("postgres://postgres@127.0.0.1/test"))
 	require.Equal(t, "bookingkit.db", Describe(""))
 }
+
+func TestIsPostgres(t *testing.T) {
+	require.True(t, IsPostgres("postgres://bk@db/bk"))
+	require.True(t, IsPostgres("postgresql://bk@db/bk"))
+	require.False(t, IsPostgres("bookingkit.db"))
+	require.False(t, IsPostgres("memory:"))
+	require.False(t, IsPostgres("postgres.db"))
+}

@@ -16,7 +16,8 @@
 //
 // # Backup
 //
-// Copy the file only while no server has it open, or use the sqlite3 shell's
-// ".backup" command (or VACUUM INTO) on a live database; a plain copy of a
-// live WAL database can miss the last commits, which live in the -wal file.
+// Copy the file only while no server has it open, or use [Backup] (the
+// tool's "bookingkit backup"), the sqlite3 shell's ".backup" command or
+// VACUUM INTO on a live database; a plain copy of a live WAL database can
+// miss the last commits, which live in the -wal file.
 package sqlite

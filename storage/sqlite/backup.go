@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+
+	"github.com/bookingkit/bookingkit"
+)
+
+// Backup writes a consistent copy of the SQLite database at path into a
+// new file to, with SQLite's VACUUM INTO, while other connections (a
+// running server) keep reading and writing: the copy is the database as
+// one read transaction sees it, the last commits of the -wal file
+// included, and it is a complete database file of its own (no -wal file
+// to go with it).
+//
+// Backup neither creates nor migrates the database at path: it must
+// exist, and the copy holds whichever schema version it has. It refuses
+// a to that already exists, and removes what it wrote when it fails.
+func Backup(ctx context.Context, path, to string) error {
+	if path == "" {
+		return bookingkit.Invalid("path", path, "a SQLite file name is required")
+	}
+	if to == "" {
+		return bookingkit.Invalid("to", to, "the name of the backup file to create is required")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("sqlite: backup: %w", err)
+	}
+	if _, err := os.Stat(to); err == nil {
+		return fmt.Errorf("sqlite: backup: %w: %s already exists; a backup never overwrites a file, choose a new name", bookingkit.ErrConflict, to)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("sqlite: backup: %w", err)
+	}
+
+	// mode=rw: never create the source. No migration and no write: the
+	// connection only reads the source.
+	q := url.Values{}
+	q.Set("mode", "rw")
+	q.Add("_pragma", "busy_timeout(10000)")
+	sqldb, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return fmt.Errorf("sqlite: backup: open %s: %w", path, err)
+	}
+	defer sqldb.Close()
+	if _, err := sqldb.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
+		// SQLite may have written part of the file; it is ours (it did not
+		// exist above), and half a backup is worse than none.
+		if rmErr := os.Remove(to); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+			return fmt.Errorf("sqlite: backup %s to %s: %w (and removing the partial file: %v)", path, to, err, rmErr)
+		}
+		return fmt.Errorf("sqlite: backup %s to %s: %w", path, to, err)
+	}
+	return nil
+}
+
+// SQL returns the database's connection pool, for tools that move whole
+// tables at once (bookingkit copy). The domain packages go through
+// [DB.Stores], which keeps the invariants that the tables alone do not.
+func (db *DB) SQL() *sql.DB { return db.sql }
