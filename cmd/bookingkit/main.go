@@ -1,7 +1,8 @@
 // Command bookingkit runs the offline jobs an operator does by hand against
-// a bookingkit database: apply the schema, validate or import an employee
-// list, print a flight's standby queue, write a booking's QR code, print the
-// partner reports.
+// a bookingkit database: apply the schema, back up a live SQLite file, copy
+// every row into another database (SQLite to PostgreSQL), validate or
+// import an employee list, print a flight's standby queue, write a
+// booking's QR code, print the partner reports.
 //
 // Usage:
 //
@@ -69,6 +70,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"migrate", "create or update the database schema", runMigrate},
+		{"backup", "write a consistent copy of a live SQLite database to a new file", runBackup},
+		{"copy", "copy every row into another, empty database (SQLite to PostgreSQL)", runCopy},
 		moguCommand(),
 		standbyCommand(),
 		partnerCommand(),
