@@ -61,6 +61,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(cfg.LogFormat, stderr)
 
+	// Take the address first: a server that cannot listen must fail before
+	// it touches the database (or generates and prints tokens nobody will
+	// use). Connections that arrive while the queues are rebuilt wait in
+	// the listener's backlog.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+
 	stores, err := backend.Open(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("open storage %s: %w", backend.Describe(cfg.DB), err)
@@ -73,10 +83,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	// Requests run under requestsCtx, not under the server's own
 	// background context, so that the handlers still running when the
 	// shutdown timeout expires (a 100 000-person import, say) can be

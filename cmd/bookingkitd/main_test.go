@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -209,4 +210,19 @@ func TestAccessLogRedactsClaimTokens(t *testing.T) {
 	require.Equal(t, "/API/MOGU/C/[redacted]", loggedPath("/API/MOGU/C/ABCDEFGH234567"))
 	require.Equal(t, "/api/mogu/trips", loggedPath("/api/mogu/trips"))
 	require.Equal(t, "/healthz", loggedPath("/healthz"))
+}
+
+// A server that cannot take its address fails before it creates the
+// database or generates (and prints) tokens nobody would use.
+func TestAddressInUseFailsBeforeTouchingStorage(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	db := filepath.Join(t.TempDir(), "never.db")
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"bookingkitd", "-addr", taken.Addr().String(), "-db", db},
+		func(string) string { return "" }, &stdout, &stderr)
+	require.ErrorContains(t, err, "listen:")
+	require.Empty(t, stdout.String(), "no token printed")
+	require.NoFileExists(t, db)
 }
