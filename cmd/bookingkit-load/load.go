@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -139,7 +140,7 @@ func load(ctx context.Context, c *api, o options, s *seeded) *result {
 				st.latencies[k] = append(st.latencies[k], time.Since(t0))
 				if err != nil || status/100 != 2 {
 					st.errors[k]++
-					detail := truncate(body, errorBodyLimit)
+					detail := strings.TrimSpace(truncate(body, errorBodyLimit))
 					if err != nil {
 						detail = err.Error()
 					}
