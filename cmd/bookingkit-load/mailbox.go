@@ -76,7 +76,7 @@ func (m *mailbox) token(ctx context.Context, to string) (string, error) {
 			}
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("no mail to %s in %s within %s: is -mail-dir the server's BOOKINGKIT_MAIL_DIR (and its mogu.mail_dir), and is BOOKINGKIT_SMTP_ADDR unset?", to, m.dir, mailWait)
+			return "", fmt.Errorf("no mail to %s in %s within %s: is -mail-dir the server's BOOKINGKIT_MAIL_DIR, and are BOOKINGKIT_SMTP_ADDR and the config's mogu.smtp_addr and mogu.mail_dir unset?", to, m.dir, mailWait)
 		}
 		select {
 		case <-ctx.Done():

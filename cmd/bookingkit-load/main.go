@@ -21,9 +21,8 @@
 //
 // The server must run with the tokens given here (BOOKINGKIT_ENGINE_TOKEN,
 // BOOKINGKIT_IMPORT_TOKEN), without an SMTP server, with its mail folder
-// readable here: BOOKINGKIT_MAIL_DIR for staff and partner mail, and the
-// config file's mogu.mail_dir (MOGU mails on its own) set to the same
-// folder. The partner administrator is one made with `bookingkit partner
+// (BOOKINGKIT_MAIL_DIR, where every module's mail goes unless the config
+// file's mogu section names its own) readable here. The partner administrator is one made with `bookingkit partner
 // admin add` whose password is set. Runs may repeat against one database;
 // each run adds its own bookings, travellers and partner.
 package main
@@ -86,7 +85,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	if mailDir == "" {
 		mailDir = "mail"
 	}
-	fs.StringVar(&o.mailDir, "mail-dir", mailDir, "the `folder` the server writes its mail to (env BOOKINGKIT_MAIL_DIR); the server's mogu.mail_dir must be the same")
+	fs.StringVar(&o.mailDir, "mail-dir", mailDir, "the `folder` the server writes its mail to (env BOOKINGKIT_MAIL_DIR)")
 	fs.StringVar(&o.partnerEmail, "partner-email", getenv("BOOKINGKIT_LOAD_PARTNER_EMAIL"), "a partner administrator's `email` (env BOOKINGKIT_LOAD_PARTNER_EMAIL)")
 	fs.StringVar(&o.partnerPassword, "partner-password", getenv("BOOKINGKIT_LOAD_PARTNER_PASSWORD"), "that administrator's `password` (env BOOKINGKIT_LOAD_PARTNER_PASSWORD)")
 	// A whole airline's list, the size the import is built and benchmarked

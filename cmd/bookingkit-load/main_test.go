@@ -177,19 +177,14 @@ func loadOnce(t *testing.T, dsn string) {
 	server, cli := buildBinaries(t)
 
 	adminToken := partnerAdminToken(t, cli, dsn)
-	dir := t.TempDir()
-	mailDir := filepath.Join(dir, "mail")
-	config := filepath.Join(dir, "bookingkit.json")
-	// MOGU mails on its own (mogu.mail_dir); the other modules through
-	// BOOKINGKIT_MAIL_DIR. One folder for both.
-	require.NoError(t, os.WriteFile(config, fmt.Appendf(nil, `{"mogu": {"mail_dir": %q}}`, mailDir), 0o600))
+	mailDir := filepath.Join(t.TempDir(), "mail") // every module's mail, MOGU's too
 	srv := startServer(t, server, []string{
 		"BOOKINGKIT_ENGINE_TOKEN=" + testEngineToken,
 		"BOOKINGKIT_IMPORT_TOKEN=" + testImportToken,
 		"BOOKINGKIT_MAIL_DIR=" + mailDir,
 		"BOOKINGKIT_SMTP_ADDR=",
 		"BOOKINGKIT_PUBLIC_URL=",
-	}, "-db", dsn, "-config", config)
+	}, "-db", dsn)
 
 	ctx := context.Background()
 	c := newAPI(srv.url, 1)

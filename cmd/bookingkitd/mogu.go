@@ -22,7 +22,6 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/mail"
 	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/storage"
@@ -72,9 +71,11 @@ type moguConfig struct {
 	AppStoreURL    string `json:"app_store_url"`
 	PlayStoreURL   string `json:"play_store_url"`
 
-	// Mail for the app's one-time links: through SMTPAddr (host:port; the
-	// password comes from BOOKINGKIT_MOGU_SMTP_PASSWORD) or, when it is
-	// empty, into MailDir and the log (development).
+	// Mail for the app's one-time links goes through the server's shared
+	// mailer (BOOKINGKIT_SMTP_*, BOOKINGKIT_MAIL_DIR) unless these set
+	// MOGU's own: SMTPAddr (host:port; the password comes from
+	// BOOKINGKIT_MOGU_SMTP_PASSWORD) or, without it, the development
+	// folder MailDir (see moguMailEnv).
 	MailFrom     string `json:"mail_from"`
 	SMTPAddr     string `json:"smtp_addr"`
 	SMTPUsername string `json:"smtp_username"`
@@ -174,13 +175,27 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 			return nil, fmt.Errorf("config mogu.%s %q: must contain {token}", field, tpl)
 		}
 	}
-	from := def(c.MailFrom, "mogu@localhost")
-	if c.SMTPAddr != "" {
-		m.mailer = &mail.SMTP{Addr: c.SMTPAddr, From: from, Username: c.SMTPUsername, Password: cfg.MoguEnv.SMTPPassword}
-	} else {
-		m.mailer = &mail.Dir{Path: def(c.MailDir, "mail"), From: from, Logger: logger}
-	}
+	m.mailer = newMailer(moguMailEnv(cfg.Mail, c, cfg.MoguEnv), logger)
 	return m, nil
+}
+
+// moguMailEnv is the mail settings of MOGU's mails: the server's shared
+// ones (BOOKINGKIT_SMTP_*, BOOKINGKIT_MAIL_DIR), with whatever the mogu
+// section sets of its own in their place. An own smtp_addr brings its own
+// login; an own mail_dir alone means the development folder even when the
+// shared settings name an SMTP server.
+func moguMailEnv(shared mailEnv, c moguConfig, secrets moguEnv) mailEnv {
+	e := shared
+	if c.MailFrom != "" {
+		e.SMTPFrom = c.MailFrom
+	}
+	switch {
+	case c.SMTPAddr != "":
+		e.SMTPAddr, e.SMTPUsername, e.SMTPPassword = c.SMTPAddr, c.SMTPUsername, secrets.SMTPPassword
+	case c.MailDir != "":
+		e.SMTPAddr, e.Dir = "", c.MailDir
+	}
+	return e
 }
 
 // moguHostPort turns a listen address into the host:port of URLs to this

@@ -584,3 +584,27 @@ func TestMoguReissueAndClaimBound(t *testing.T) {
 	e.call("POST", "/api/mogu/logout", session(ana), nil, http.StatusNoContent, nil)
 	e.call("GET", "/api/mogu/trips", session(ana), nil, http.StatusUnauthorized, nil)
 }
+
+// MOGU's mails follow the server's shared mail settings, and the mogu
+// section's own settings replace them where it sets them.
+func TestMoguMailEnv(t *testing.T) {
+	shared := mailEnv{SMTPAddr: "smtp.example:587", SMTPFrom: "noreply@example", SMTPUsername: "u", SMTPPassword: "p", Dir: "/var/mail/bk"}
+	secrets := moguEnv{SMTPPassword: "mogu-secret"}
+	tests := []struct {
+		name string
+		c    moguConfig
+		want mailEnv
+	}{
+		{"nothing of its own", moguConfig{}, shared},
+		{"own sender", moguConfig{MailFrom: "mogu@example"},
+			mailEnv{SMTPAddr: "smtp.example:587", SMTPFrom: "mogu@example", SMTPUsername: "u", SMTPPassword: "p", Dir: "/var/mail/bk"}},
+		{"own SMTP server and login", moguConfig{SMTPAddr: "mogu-smtp:25", SMTPUsername: "m"},
+			mailEnv{SMTPAddr: "mogu-smtp:25", SMTPFrom: "noreply@example", SMTPUsername: "m", SMTPPassword: "mogu-secret", Dir: "/var/mail/bk"}},
+		{"own folder wins over the shared SMTP", moguConfig{MailDir: "mogu-mail"},
+			mailEnv{SMTPFrom: "noreply@example", SMTPUsername: "u", SMTPPassword: "p", Dir: "mogu-mail"}},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, moguMailEnv(shared, tt.c, secrets), tt.name)
+	}
+	require.Equal(t, mailEnv{Dir: "shared-dir"}, moguMailEnv(mailEnv{Dir: "shared-dir"}, moguConfig{}, secrets), "a development server's MOGU mail lands in BOOKINGKIT_MAIL_DIR")
+}
