@@ -5,10 +5,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"time"
+
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
@@ -53,12 +57,14 @@ func scanStaffIDPerson(row interface{ Scan(...any) error }) (staffid.Person, err
 // ApplyImport runs one import in one transaction: see
 // [staffid.ImportStore.ApplyImport]. The transaction begins IMMEDIATE, so
 // it holds SQLite's write lock from before it reads the people until it
-// commits: a second import waits (busy timeout) and then plans against
-// the first one's result. Creates and updates each go through one
+// commits: a second import waits and then plans against the first one's
+// result. It waits as long as ctx allows (as on PostgreSQL), not only the
+// connection's 10 s busy timeout, which a 100 000-person import can
+// outlast on a loaded machine. Creates and updates each go through one
 // prepared statement reused for every row.
 func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
 	var entry staffid.HistoryEntry
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	apply := func(tx *sql.Tx) error {
 		current, err := staffidStates(ctx, tx)
 		if err != nil {
 			return err
@@ -81,11 +87,29 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 		}
 		entry, err = staffidAddHistory(ctx, tx, pl.Entry)
 		return err
-	})
-	if err != nil {
-		return staffid.HistoryEntry{}, err
 	}
-	return entry, nil
+	for {
+		err := s.db.inTx(ctx, apply)
+		if !isBusy(err) {
+			if err != nil {
+				return staffid.HistoryEntry{}, err
+			}
+			return entry, nil
+		}
+		// Still locked after the busy timeout: the whole transaction
+		// again (the plan has no side effects), until ctx ends.
+		select {
+		case <-ctx.Done():
+			return staffid.HistoryEntry{}, fmt.Errorf("sqlite: staffid: waiting for another import: %w", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se *sqlite3.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_BUSY
 }
 
 // staffidStates reads the state of every stored person.
