@@ -41,19 +41,6 @@ const (
 	sdImportSize = 20_000
 )
 
-// sdBuild builds bookingkitd from this package and returns the binary.
-func sdBuild(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	require.NoError(t, err, "the go command builds the server under test")
-	bin := filepath.Join(t.TempDir(), "bookingkitd")
-	start := time.Now()
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	t.Logf("built bookingkitd in %s", time.Since(start).Round(time.Millisecond))
-	return bin
-}
-
 // sdProcess is a running bookingkitd child process.
 type sdProcess struct {
 	URL    string
@@ -303,7 +290,7 @@ func TestShutdownUnderLoadOnPostgres(t *testing.T) {
 // without an answer (refused, or cut before the server took it) must have
 // no effect; the process exits 0 and logs "stopped".
 func sdShutdownUnderLoad(t *testing.T, dsn string) {
-	bin := sdBuild(t)
+	bin := bookingkitdBinary(t)
 	adminToken := partnerBootstrap(t, dsn, "root@vendor.example", "Root Admin")
 	p := sdStart(t, bin, dsn, "-shutdown-timeout", "30s")
 	load, adminSession := sdSetUp(t, p, adminToken)
@@ -515,7 +502,7 @@ func sdCheckEffects(t *testing.T, url, adminSession string, ops []sdOp) {
 // the process at once; the upload it cut leaves nothing behind and the
 // server starts again on the same database.
 func TestSecondSignalStopsAtOnce(t *testing.T) {
-	bin := sdBuild(t)
+	bin := bookingkitdBinary(t)
 	dsn := filepath.Join(t.TempDir(), "bookingkit.db")
 	p := sdStart(t, bin, dsn, "-shutdown-timeout", "1m")
 
