@@ -11,8 +11,10 @@
 // The file runs in WAL mode: readers never wait for the writer and the
 // writer never waits for readers. Every transaction begins IMMEDIATE and
 // waits up to 10 s for the write lock, so concurrent writers queue rather
-// than fail with SQLITE_BUSY. Only one process should write to a file at a
-// time; several servers sharing data need PostgreSQL.
+// than fail with SQLITE_BUSY; an employee-list import, which can hold the
+// lock for seconds, waits for another as long as its context allows. Only
+// one server should write to a file at a time; several servers sharing
+// data need PostgreSQL.
 //
 // # Backup
 //
