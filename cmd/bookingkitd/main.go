@@ -70,6 +70,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
+	// The links and claim URLs the server makes point at the address it
+	// really took ("-addr :0" picks a free port).
+	cfg.Addr = ln.Addr().String()
 
 	stores, err := backend.Open(ctx, cfg.DB)
 	if err != nil {
