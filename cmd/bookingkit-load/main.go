@@ -22,9 +22,11 @@
 // The server must run with the tokens given here (BOOKINGKIT_ENGINE_TOKEN,
 // BOOKINGKIT_IMPORT_TOKEN), without an SMTP server, with its mail folder
 // (BOOKINGKIT_MAIL_DIR, where every module's mail goes unless the config
-// file's mogu section names its own) readable here. The partner administrator is one made with `bookingkit partner
-// admin add` whose password is set. Runs may repeat against one database;
-// each run adds its own bookings, travellers and partner.
+// file's mogu section names its own) readable here. The partner
+// administrator is one made with `bookingkit partner admin add` whose
+// password is set. Runs may repeat against one database; each run adds
+// its own bookings, travellers and partner. docs/performance.md shows a
+// whole run, step by step.
 package main
 
 import (
