@@ -59,8 +59,7 @@ func TestImpersonationLinkRules(t *testing.T) {
 	require.NoError(t, err)
 
 	// No key: no links.
-	svc := *w.svc
-	svc.ImpersonationKey = []byte("short")
+	svc := &partner.Service{Store: w.svc.Store, Now: w.svc.Now, PanelURL: w.svc.PanelURL, ImpersonationKey: []byte("short")}
 	_, err = svc.ImpersonationLink(w.ctx, w.alice, lic.ID)
 	require.Error(t, err)
 

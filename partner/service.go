@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 	"unicode"
@@ -52,6 +54,9 @@ type Service struct {
 	// for example "https://panel.example.com/impersonate". The token is
 	// added as the query parameter "token".
 	PanelURL string
+
+	idMu   sync.Mutex
+	lastID [16]byte // the last ID's bytes, for newID's order within a millisecond
 }
 
 // Limits on sizes of free text and pages.
@@ -118,16 +123,33 @@ var idEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadd
 
 // newID returns prefix + "_" + 26 characters: 48 bits of milliseconds since
 // the Unix epoch, then 80 random bits. IDs made later sort after earlier
-// ones (to the millisecond), which gives lists a stable creation order and
-// lets keyset pagination use the ID alone.
+// ones, which gives lists (the audit log, a thread's messages) a stable
+// creation order and lets keyset pagination use the ID alone. Within one
+// millisecond (or if the clock steps back) the Service adds one to the
+// previous ID instead of drawing new random bits, as ULID's monotonic mode
+// does, so its IDs sort in the order it made them; IDs from several servers
+// sort by their millisecond only.
 func (s *Service) newID(prefix string, at time.Time) (string, error) {
+	s.idMu.Lock()
+	defer s.idMu.Unlock()
 	var b [16]byte
 	var ms [8]byte
 	binary.BigEndian.PutUint64(ms[:], uint64(at.UnixMilli()))
-	copy(b[:6], ms[2:])
-	if err := s.random(b[6:]); err != nil {
-		return "", err
+	if s.lastID != ([16]byte{}) && bytes.Compare(ms[2:], s.lastID[:6]) <= 0 {
+		b = s.lastID
+		for i := len(b) - 1; i >= 0; i-- { // b + 1, big-endian
+			b[i]++
+			if b[i] != 0 {
+				break
+			}
+		}
+	} else {
+		copy(b[:6], ms[2:])
+		if err := s.random(b[6:]); err != nil {
+			return "", err
+		}
 	}
+	s.lastID = b
 	return prefix + "_" + idEncoding.EncodeToString(b[:]), nil
 }
 
