@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/staffid"
 )
 
 // errorBody is the JSON body of every error response.
@@ -24,6 +25,10 @@ type errorBody struct {
 func statusOf(err error) int {
 	var tooBig *http.MaxBytesError
 	switch {
+	case errors.Is(err, staffid.ErrUnsupportedFormat):
+		// An upload in a format the server cannot read (not JSON or
+		// xlsx), which HTTP names apart from other invalid input.
+		return http.StatusUnsupportedMediaType
 	case errors.Is(err, bookingkit.ErrInvalid):
 		return http.StatusBadRequest
 	case errors.Is(err, bookingkit.ErrUnauthorized):

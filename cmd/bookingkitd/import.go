@@ -170,15 +170,11 @@ func tokenMatches(t bearerToken, value string) bool {
 	return value != "" && secret.Equal(secret.Hash(strings.TrimSpace(value)), t.hash)
 }
 
-// importStatus is the HTTP status of an import's outcome: statusOf's
-// mapping of the error's sentinel, except a list in a format the server
-// cannot read, which HTTP names 415.
+// importStatus is the HTTP status of an import's outcome: 200, or
+// statusOf's mapping of the error.
 func importStatus(err error) int {
-	switch {
-	case err == nil:
+	if err == nil {
 		return http.StatusOK
-	case errors.Is(err, staffid.ErrUnsupportedFormat):
-		return http.StatusUnsupportedMediaType
 	}
 	return statusOf(err)
 }

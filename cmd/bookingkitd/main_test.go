@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
 
@@ -198,6 +199,7 @@ func TestStatusOf(t *testing.T) {
 		{fmt.Errorf("x: %w", bookingkit.ErrTooLarge), http.StatusRequestEntityTooLarge},
 		{&http.MaxBytesError{Limit: 1}, http.StatusRequestEntityTooLarge},
 		{&bookingkit.RetryAfterError{Seconds: 3}, http.StatusTooManyRequests},
+		{fmt.Errorf("x: %w", staffid.ErrUnsupportedFormat), http.StatusUnsupportedMediaType},
 		{errors.New("disk on fire"), http.StatusInternalServerError},
 	}
 	for _, tt := range tests {
