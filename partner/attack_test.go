@@ -1,6 +1,7 @@
 package partner_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/partner"
+	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
 // TestAttackOtherPartner: Bob, a user of partner B, tries every way to
@@ -33,7 +35,7 @@ func TestAttackOtherPartner(t *testing.T) {
 	require.Len(t, page.Events, 1)
 	eventID := page.Events[0].ID
 
-	before := snapshot(w)
+	before := snapshot(t, w)
 	bob := w.bob
 	attacks := []struct {
 		name string
@@ -119,7 +121,7 @@ func TestAttackOtherPartner(t *testing.T) {
 			err := tc.call()
 			require.ErrorIs(t, err, bookingkit.ErrNotFound)
 			require.NotContains(t, err.Error(), "Partner A", "the error must not describe the object")
-			require.Equal(t, before, snapshot(w), "a refused call changed the store")
+			requireUnchanged(t, w, before, "a refused call changed the store")
 		})
 	}
 
@@ -152,35 +154,10 @@ func TestAttackOtherPartner(t *testing.T) {
 	}
 }
 
-// storeSnapshot is what the attack tests compare before and after.
-type storeSnapshot struct {
-	Instances map[string]int64 // ID -> version
-	Licences  map[string]int64
-	Companies int
-	Messages  int
-	Audit     int
-	Activity  int
-}
-
-func snapshot(w *world) storeSnapshot {
-	s := w.store
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	snap := storeSnapshot{Instances: map[string]int64{}, Licences: map[string]int64{},
-		Companies: len(s.companies), Messages: len(s.messages), Audit: len(s.audit), Activity: len(s.activity)}
-	for id, inst := range s.instances {
-		snap.Instances[id] = inst.Version
-	}
-	for id, l := range s.licences {
-		snap.Licences[id] = l.Version
-	}
-	return snap
-}
-
 func TestAttackCancelAfterGenerate(t *testing.T) {
 	w := newWorld(t)
 	inst := w.active(t, w.alice, w.companyA)
-	before := snapshot(w)
+	before := snapshot(t, w)
 	for _, a := range []partner.Actor{w.alice, w.admin} {
 		_, err := w.svc.Cancel(w.ctx, a, inst.ID, "changed my mind")
 		require.ErrorIs(t, err, bookingkit.ErrConflict)
@@ -191,7 +168,7 @@ func TestAttackCancelAfterGenerate(t *testing.T) {
 		require.Contains(t, err.Error(), "cancel")
 		require.Contains(t, err.Error(), "active")
 	}
-	require.Equal(t, before, snapshot(w))
+	requireUnchanged(t, w, before)
 	got, err := w.svc.Instance(w.ctx, w.alice, inst.ID)
 	require.NoError(t, err)
 	require.Equal(t, partner.StateActive, got.State)
@@ -206,7 +183,7 @@ func TestAttackApproveOwnDeactivation(t *testing.T) {
 	require.NoError(t, err)
 	_, err = w.svc.RequestLicenceDeactivation(ctx, w.alice, lic.ID, "employee left")
 	require.NoError(t, err)
-	before := snapshot(w)
+	before := snapshot(t, w)
 
 	_, err = w.svc.ApproveDeactivation(ctx, w.alice, inst.ID, "")
 	require.ErrorIs(t, err, bookingkit.ErrForbidden)
@@ -214,19 +191,34 @@ func TestAttackApproveOwnDeactivation(t *testing.T) {
 	require.ErrorIs(t, err, bookingkit.ErrForbidden)
 	_, err = w.svc.ApproveLicenceDeactivation(ctx, w.alice, lic.ID, "")
 	require.ErrorIs(t, err, bookingkit.ErrForbidden)
-	require.Equal(t, before, snapshot(w))
+	requireUnchanged(t, w, before)
 
 	// Four eyes for administrators too: whoever asked does not approve.
 	inst2 := w.active(t, w.alice, w.companyA)
 	_, err = w.svc.RequestDeactivation(ctx, w.admin, inst2.ID, "asked by phone")
 	require.NoError(t, err)
-	before = snapshot(w)
+	before = snapshot(t, w)
 	_, err = w.svc.ApproveDeactivation(ctx, w.admin, inst2.ID, "")
 	require.ErrorIs(t, err, bookingkit.ErrForbidden)
-	require.Equal(t, before, snapshot(w))
+	requireUnchanged(t, w, before)
 	got, err := w.svc.ApproveDeactivation(ctx, w.admin2, inst2.ID, "confirmed")
 	require.NoError(t, err)
 	require.Equal(t, partner.StateDeactivated, got.State)
+}
+
+// updateGate is the memory store with a gate in front of UpdateInstance:
+// when set, gate runs before the write, and the concurrency tests use it to
+// hold every writer until all of them have read.
+type updateGate struct {
+	partner.Store
+	gate func()
+}
+
+func (s *updateGate) UpdateInstance(ctx context.Context, u partner.InstanceUpdate) error {
+	if s.gate != nil {
+		s.gate()
+	}
+	return s.Store.UpdateInstance(ctx, u)
 }
 
 // TestAttackConcurrentTransitions lines up two transitions on one instance
@@ -279,23 +271,24 @@ func TestAttackConcurrentTransitions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t)
+			store := &updateGate{Store: memory.New().Stores().Partner}
+			w := newWorldOn(t, store)
 			inst := w.active(t, w.alice, w.companyA)
 			if tc.setup != nil {
 				tc.setup(w, inst.ID)
 			}
-			before := len(w.store.auditOf(inst.ID))
+			before := len(auditOf(t, w, inst.ID))
 			// Both callers read, then both write.
 			var read sync.WaitGroup
 			read.Add(2)
-			w.store.beforeUpdate = func() { read.Done(); read.Wait() }
+			store.gate = func() { read.Done(); read.Wait() }
 			errs := make([]error, 2)
 			var done sync.WaitGroup
 			done.Add(2)
 			go func() { defer done.Done(); errs[0] = tc.first(w, inst.ID) }()
 			go func() { defer done.Done(); errs[1] = tc.second(w, inst.ID) }()
 			done.Wait()
-			w.store.beforeUpdate = nil
+			store.gate = nil
 
 			wins := 0
 			for _, err := range errs {
@@ -306,7 +299,7 @@ func TestAttackConcurrentTransitions(t *testing.T) {
 				}
 			}
 			require.Equal(t, 1, wins, "errors: %v", errs)
-			require.Len(t, w.store.auditOf(inst.ID), before+1, "one change, one audit record")
+			require.Len(t, auditOf(t, w, inst.ID), before+1, "one change, one audit record")
 		})
 	}
 }
@@ -388,7 +381,7 @@ func TestAttackImpersonationReplay(t *testing.T) {
 	})
 	t.Run("both logged", func(t *testing.T) {
 		var actions []string
-		for _, r := range w.store.auditOf(lic.ID) {
+		for _, r := range auditOf(t, w, lic.ID) {
 			actions = append(actions, r.Action)
 		}
 		require.Contains(t, actions, "impersonation_link")

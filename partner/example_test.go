@@ -11,6 +11,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/partner"
+	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
 // exampleSetup returns a service over an in-memory store with an
@@ -19,7 +20,7 @@ import (
 // from sign-in.
 func exampleSetup() (svc *partner.Service, admin, user partner.Actor, company partner.Company) {
 	ctx := context.Background()
-	store := newFakeStore() // any partner.Store: storage/memory, storage/sqlite, storage/postgres
+	store := memory.New().Stores().Partner // any partner.Store: storage/memory, storage/sqlite, storage/postgres
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	svc = &partner.Service{Store: store, Now: func() time.Time { return now }}
 	root := partner.User{ID: "usr_root", Role: partner.RoleAdministrator, Name: "Root", Email: "root@vendor.example"}

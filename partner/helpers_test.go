@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit/partner"
+	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
 // clock is a settable test clock.
@@ -36,7 +37,7 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // and two administrators.
 type world struct {
 	ctx      context.Context
-	store    *fakeStore
+	store    partner.Store
 	svc      *partner.Service
 	clock    *clock
 	admin    partner.Actor
@@ -53,8 +54,15 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
+	return newWorldOn(t, memory.New().Stores().Partner)
+}
+
+// newWorldOn builds the world of [newWorld] in store, which is the memory
+// store or a test's wrapper around it.
+func newWorldOn(t testing.TB, store partner.Store) *world {
+	t.Helper()
 	ctx := context.Background()
-	w := &world{ctx: ctx, store: newFakeStore(), clock: &clock{now: t0}}
+	w := &world{ctx: ctx, store: store, clock: &clock{now: t0}}
 	w.svc = &partner.Service{
 		Store:            w.store,
 		Now:              w.clock.Now,

@@ -39,11 +39,11 @@ func TestCreateInstanceValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := wdsInput(w.companyA.ID)
 			tc.change(&in)
-			before := snapshot(w)
+			before := snapshot(t, w)
 			_, err := w.svc.CreateInstance(w.ctx, w.alice, in)
 			require.ErrorIs(t, err, bookingkit.ErrInvalid)
 			require.Equal(t, tc.fields, invalidFields(err))
-			require.Equal(t, before, snapshot(w))
+			requireUnchanged(t, w, before)
 		})
 	}
 }
@@ -115,16 +115,22 @@ func TestGenerateNeedsTheContractRead(t *testing.T) {
 	_, err = w.svc.Generate(w.ctx, w.alice, inst.ID, partner.Digest("another contract"))
 	require.ErrorIs(t, err, bookingkit.ErrInvalid)
 
-	// A contract altered in storage no longer matches its digest.
-	w.store.mu.Lock()
-	stored := w.store.instances[inst.ID]
-	stored.Contract.Text += "\nExtra clause."
-	w.store.instances[inst.ID] = stored
-	w.store.mu.Unlock()
+	// A contract altered in storage no longer matches its digest. The
+	// alteration is an ordinary store write, so the version moves on too;
+	// the errors must come from the digest, not from the version.
+	stored, err := w.store.GetInstance(w.ctx, inst.ID)
+	require.NoError(t, err)
+	tampered := stored.Clone()
+	tampered.Contract.Text += "\nExtra clause."
+	tampered.Version++
+	require.NoError(t, w.store.UpdateInstance(w.ctx, partner.InstanceUpdate{Instance: tampered, PrevVersion: stored.Version,
+		Audit: partner.AuditRecord{ID: "aud_tamper", At: w.clock.Now(), ActorID: "test", Object: partner.ObjectInstance, ObjectID: inst.ID, Action: "tamper"}}))
 	_, err = w.svc.Contract(w.ctx, w.alice, inst.ID)
 	require.ErrorIs(t, err, bookingkit.ErrConflict)
+	require.ErrorContains(t, err, "does not match its digest")
 	_, err = w.svc.Generate(w.ctx, w.alice, inst.ID, inst.Contract.SHA256)
 	require.ErrorIs(t, err, bookingkit.ErrConflict)
+	require.ErrorContains(t, err, "does not match its digest")
 }
 
 func TestContractIsDeterministic(t *testing.T) {
@@ -157,18 +163,18 @@ func TestEditInstance(t *testing.T) {
 		t.Fatalf("config (-want +got):\n%s", diff)
 	}
 	require.Equal(t, inst.CompanyData, got.CompanyData, "nil company data leaves it")
-	recs := w.store.auditOf(inst.ID)
+	recs := auditOf(t, w, inst.ID)
 	require.Equal(t, "changed config.geolocation, config.max_terminals", recs[len(recs)-1].Detail)
 
 	// A stale version is refused rather than overwriting.
 	_, err = w.svc.EditInstance(w.ctx, w.alice, inst.ID, partner.InstanceEdit{Config: want, Version: inst.Version})
 	require.ErrorIs(t, err, bookingkit.ErrConflict)
 	// A bad value changes nothing.
-	before := snapshot(w)
+	before := snapshot(t, w)
 	_, err = w.svc.EditInstance(w.ctx, w.alice, inst.ID, partner.InstanceEdit{Config: map[string]string{"max_terminals": "many"}})
 	require.ErrorIs(t, err, bookingkit.ErrInvalid)
 	require.Equal(t, []string{"config.max_terminals", "config.time_zone"}, invalidFields(err))
-	require.Equal(t, before, snapshot(w))
+	requireUnchanged(t, w, before)
 	// The expiry is edited only in a draft.
 	_, err = w.svc.EditInstance(w.ctx, w.alice, inst.ID, partner.InstanceEdit{ExpiresAt: t0.AddDate(2, 0, 0)})
 	require.ErrorIs(t, err, bookingkit.ErrInvalid)

@@ -1,6 +1,7 @@
 package partner_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/partner"
+	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
 func TestAddLicences(t *testing.T) {
@@ -40,13 +42,13 @@ func TestAddLicences(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapshot(w)
+			before := snapshot(t, w)
 			_, err := w.svc.AddLicences(w.ctx, w.alice, inst.ID, tc.in)
 			require.ErrorIs(t, err, tc.target)
 			if tc.fields != nil {
 				require.Equal(t, tc.fields, invalidFields(err))
 			}
-			require.Equal(t, before, snapshot(w), "all or nothing")
+			requireUnchanged(t, w, before, "all or nothing")
 		})
 	}
 
@@ -59,29 +61,48 @@ func TestAddLicences(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// instanceReadHook is the memory store that, when afterGet is set, runs it
+// after each successful GetInstance: a test uses it to change the instance
+// between a service's read and its write.
+type instanceReadHook struct {
+	partner.Store
+	afterGet func()
+}
+
+func (s *instanceReadHook) GetInstance(ctx context.Context, id string) (partner.Instance, error) {
+	inst, err := s.Store.GetInstance(ctx, id)
+	if err == nil && s.afterGet != nil {
+		s.afterGet()
+	}
+	return inst, err
+}
+
 // TestAddLicencesRacesDeactivation: the instance changes between the
 // service's check and the write; the store's version check refuses the
 // licences rather than adding them to a deactivated instance.
 func TestAddLicencesRacesDeactivation(t *testing.T) {
-	w := newWorld(t)
+	store := &instanceReadHook{Store: memory.New().Stores().Partner}
+	w := newWorldOn(t, store)
 	inst := w.active(t, w.alice, w.companyA)
 	_, err := w.svc.RequestDeactivation(w.ctx, w.alice, inst.ID, "closing")
 	require.NoError(t, err)
 	_, err = w.svc.WithdrawDeactivation(w.ctx, w.alice, inst.ID, "")
 	require.NoError(t, err)
 	fired := false
-	w.store.getInstanceHook = func() {
+	store.afterGet = func() {
 		if fired {
 			return
 		}
 		fired = true
-		// Between AddLicences reading the instance and writing licences.
-		w.store.mu.Lock()
-		cur := w.store.instances[inst.ID]
-		cur.State = partner.StateDeactivated
-		cur.Version++
-		w.store.instances[inst.ID] = cur
-		w.store.mu.Unlock()
+		// Between AddLicences reading the instance and writing licences,
+		// another writer deactivates it.
+		cur, err := store.Store.GetInstance(w.ctx, inst.ID)
+		require.NoError(t, err)
+		next := cur.Clone()
+		next.State = partner.StateDeactivated
+		next.Version++
+		require.NoError(t, store.Store.UpdateInstance(w.ctx, partner.InstanceUpdate{Instance: next, PrevVersion: cur.Version, DeactivateLicences: true,
+			Audit: partner.AuditRecord{ID: "aud_race", At: w.clock.Now(), ActorID: "test", Object: partner.ObjectInstance, ObjectID: inst.ID, Action: "deactivate"}}))
 	}
 	_, err = w.svc.AddLicences(w.ctx, w.alice, inst.ID, []partner.NewLicence{{UserName: "Late", Login: "late"}})
 	require.ErrorIs(t, err, bookingkit.ErrConflict)
@@ -122,7 +143,7 @@ func TestTerminalBinding(t *testing.T) {
 	require.True(t, rel.BoundAt.IsZero())
 	_, err = w.svc.ReleaseLicence(ctx, w.alice, lics[0].ID, "")
 	require.ErrorIs(t, err, bookingkit.ErrConflict)
-	recs := w.store.auditOf(lics[0].ID)
+	recs := auditOf(t, w, lics[0].ID)
 	last := recs[len(recs)-1]
 	require.Equal(t, "release", last.Action)
 	require.Equal(t, "broken device", last.Reason)

@@ -135,12 +135,12 @@ func TestRefusedTransitionChangesNothing(t *testing.T) {
 	}
 	for _, tc := range steps {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapshot(w)
+			before := snapshot(t, w)
 			err := tc.call()
 			require.ErrorIs(t, err, bookingkit.ErrConflict)
 			var te *partner.TransitionError
 			require.ErrorAs(t, err, &te)
-			require.Equal(t, before, snapshot(w))
+			requireUnchanged(t, w, before)
 		})
 	}
 }

@@ -117,11 +117,11 @@ func TestSeedFlow(t *testing.T) {
 
 	// The audit log tells the story with reasons.
 	var actions []string
-	for _, r := range w.store.auditOf(inst.ID) {
+	for _, r := range auditOf(t, w, inst.ID) {
 		actions = append(actions, r.Action)
 	}
 	require.Equal(t, []string{"create", "provision", "generate", "request_deactivation", "approve_deactivation"}, actions)
-	recs := w.store.auditOf(inst.ID)
+	recs := auditOf(t, w, inst.ID)
 	require.Equal(t, "Customer moves to another product", recs[3].Reason)
 	require.Equal(t, alice.UserID, recs[3].ActorID)
 	require.Equal(t, w.admin.UserID, recs[4].ActorID)
