@@ -63,9 +63,10 @@ type BookingStore interface {
 	CreateBooking(ctx context.Context, b Booking) (Booking, error)
 
 	// DeleteBooking removes a booking and its passengers. [Bookings] uses
-	// it only to take back a booking whose standby queue entry failed, so
-	// no booking stays without its place in the queue. An unknown ID is
-	// bookingkit.ErrNotFound.
+	// it only to take back a booking whose standby queue entry failed. (A
+	// process that dies between storing a booking and queueing it leaves
+	// the booking without its place; [Bookings.Reconcile] repairs that.)
+	// An unknown ID is bookingkit.ErrNotFound.
 	DeleteBooking(ctx context.Context, id string) error
 
 	// Booking returns one booking with its passengers, or
@@ -77,6 +78,22 @@ type BookingStore interface {
 	// empty q.People selects nothing; more than MaxPageSize IDs is
 	// bookingkit.ErrInvalid.
 	Bookings(ctx context.Context, q BookingQuery) ([]Booking, error)
+
+	// StandbyBookings returns the standby bookings (Standby true) that q
+	// selects, with their passengers, by ascending Seq, at most
+	// NormalizeLimit(q.Limit): the pages [Bookings.Reconcile] walks.
+	StandbyBookings(ctx context.Context, q StandbyBookingQuery) ([]Booking, error)
+}
+
+// StandbyBookingQuery selects a page of standby bookings, oldest first.
+type StandbyBookingQuery struct {
+	// FlightsFrom keeps only the bookings on flights dated that day or
+	// later (only its year, month and day count). The zero time keeps all.
+	FlightsFrom time.Time
+	// AfterSeq keeps only bookings with a greater Seq: the Seq of the last
+	// booking of the previous page, 0 for the first.
+	AfterSeq int64
+	Limit    int // see [NormalizeLimit]
 }
 
 // StandbyQueue is the seam to the standby queues: a *standby.Service
@@ -156,7 +173,11 @@ func (s *Bookings) Passengers(ctx context.Context, employeeID string) ([]Person,
 // checked against the employee's group ([CheckPassengers]) and stored with
 // the list's data. A standby fare's booking is then added to the flight's
 // standby queue; if that fails (the flight is closed, say), the booking is
-// taken back and the error returned, so no booking stays without its place.
+// taken back and the error returned. If the process dies between storing
+// and queueing, the booking stays stored without its place until
+// [Bookings.Reconcile] adds it; should Reconcile (on another server) add it
+// while Create is still running, Create's own add is refused as a
+// duplicate and Create finds the places there and keeps the booking.
 func (s *Bookings) Create(ctx context.Context, employeeID string, req BookingRequest) (BookingView, error) {
 	emp, group, err := groupOf(ctx, s.people, employeeID)
 	if err != nil {
@@ -187,6 +208,13 @@ func (s *Bookings) Create(ctx context.Context, employeeID string, req BookingReq
 		return view, nil
 	}
 	if _, err := s.queue.AddBooking(ctx, sb); err != nil {
+		if errors.Is(err, bookingkit.ErrConflict) {
+			// A Reconcile may have queued the booking meanwhile.
+			if ps, perr := s.placements(ctx, b.ID); perr == nil && len(ps) > 0 {
+				view.Placements = ps
+				return view, nil
+			}
+		}
 		if derr := s.store.DeleteBooking(context.WithoutCancel(ctx), b.ID); derr != nil {
 			return BookingView{}, fmt.Errorf("staffid: booking %s stored but not queued (%w), and could not be taken back: %v", b.ID, err, derr)
 		}
@@ -203,8 +231,7 @@ func (s *Bookings) newBooking(emp Person, req BookingRequest, now time.Time) (Bo
 	if err != nil {
 		return Booking{}, err
 	}
-	// The earliest local date anywhere now is the date at UTC-12.
-	if DateOf(flight.Date).Before(DateOf(now.UTC().Add(-12 * time.Hour))) {
+	if flight.Date.Before(earliestFlightDate(now)) {
 		return Booking{}, bookingkit.Invalid("flight.date", flight.Date.Format(time.DateOnly), "the flight has already left")
 	}
 	ptc := strings.ToUpper(strings.TrimSpace(req.PassengerType))
@@ -228,6 +255,13 @@ func (s *Bookings) newBooking(emp Person, req BookingRequest, now time.Time) (Bo
 		Standby:   s.IsStandbyFare(ptc),
 		CreatedAt: now.UTC().Truncate(time.Microsecond),
 	}, nil
+}
+
+// earliestFlightDate returns the date (midnight UTC) of the earliest
+// flight that may not have left yet: the earliest local date anywhere now
+// is the date at UTC-12.
+func earliestFlightDate(now time.Time) time.Time {
+	return DateOf(now.UTC().Add(-12 * time.Hour)).Time()
 }
 
 var bookingIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

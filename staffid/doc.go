@@ -71,7 +71,10 @@
 // fare whose passenger type is one of [Config.StandbyPassengerTypes] is a
 // standby fare, and its passengers join the flight's queue through the
 // [StandbyQueue] interface (the standby package's Service satisfies it),
-// companions with their employee's employer and employment date.
+// companions with their employee's employer and employment date. The
+// booking is stored first and queued second; [Bookings.Reconcile], run at
+// start, queues any standby booking a crash between the two left without
+// its place.
 //
 // # Storage
 //

@@ -125,3 +125,27 @@ func (s *StaffBookingStore) Bookings(_ context.Context, q staffid.BookingQuery) 
 	}
 	return out, nil
 }
+
+// StandbyBookings returns a page of the standby bookings of q, oldest
+// first.
+func (s *StaffBookingStore) StandbyBookings(_ context.Context, q staffid.StandbyBookingQuery) ([]staffid.Booking, error) {
+	limit := staffid.NormalizeLimit(q.Limit)
+	from := staffid.DateOf(q.FlightsFrom).Time()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var matched []staffid.Booking
+	for _, b := range s.bookings {
+		if b.Standby && b.Seq > q.AfterSeq && !b.Flight.Date.Before(from) {
+			matched = append(matched, b)
+		}
+	}
+	slices.SortFunc(matched, func(a, b staffid.Booking) int { return cmp.Compare(a.Seq, b.Seq) })
+	if len(matched) > limit {
+		matched = matched[:limit]
+	}
+	out := make([]staffid.Booking, len(matched))
+	for i, b := range matched {
+		out[i] = cloneBooking(b)
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
@@ -101,6 +102,17 @@ func (s *StaffBookingStore) Bookings(ctx context.Context, q staffid.BookingQuery
 			SELECT seq FROM staffid_bookings WHERE booked_by IN (`+in+`) AND seq < ?)
 		AND (? = '' OR flight_key = ?)
 		ORDER BY seq DESC LIMIT ?`, args...)
+}
+
+// StandbyBookings returns a page of the standby bookings of q, oldest
+// first, from the index of the standby bookings on
+// (substr(flight_key, -10), seq) (migration 0160): the flights that have not
+// left yet are few. The unary plus keeps the planner from walking the seq
+// range instead, which reads every booking ever made after the cursor.
+func (s *StaffBookingStore) StandbyBookings(ctx context.Context, q staffid.StandbyBookingQuery) ([]staffid.Booking, error) {
+	return s.query(ctx, `SELECT `+staffBookingColumns+` FROM staffid_bookings
+		WHERE standby AND substr(flight_key, -10) >= ? AND +seq > ?
+		ORDER BY seq LIMIT ?`, q.FlightsFrom.Format(time.DateOnly), q.AfterSeq, staffid.NormalizeLimit(q.Limit))
 }
 
 // query reads bookings, then their passengers in one more query.

@@ -186,6 +186,63 @@ func testStaffBookings(t *testing.T, open Open) {
 		require.Equal(t, []string{"SB3"}, sbIDs(found), "MaxPageSize people are accepted")
 	})
 
+	t.Run("StandbyBookingsFromADate", func(t *testing.T) {
+		s := open(t).StaffBookings
+		at := t0
+		create := func(id, flight string, standbyFare bool) staffid.Booking {
+			at = at.Add(time.Second)
+			b := sbBooking(t, id, "v1:emp", at, "v1:emp", "v1:wife")
+			var err error
+			b.Flight, err = standby.ParseFlightKey(flight)
+			require.NoError(t, err)
+			b.Standby = standbyFare
+			b, err = s.CreateBooking(ctx, b)
+			require.NoError(t, err)
+			return b
+		}
+		create("SB1", "SU-100-2026-12-01", true)
+		create("SB2", "SU-100-2026-12-01", false) // a staff fare holds a seat
+		create("SB3", "SU-100-2026-11-29", true)  // left before the date asked
+		create("SB4", "SU-1402A-2026-11-30", true)
+		create("SB5", "SU-7-2027-01-01", true)
+		create("SB6", "SU-100-2026-12-02", true)
+		require.NoError(t, s.DeleteBooking(ctx, "SB6"))
+
+		from := time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC) // only the date counts
+		all, err := s.StandbyBookings(ctx, staffid.StandbyBookingQuery{FlightsFrom: from})
+		require.NoError(t, err)
+		require.Equal(t, []string{"SB1", "SB4", "SB5"}, sbIDs(all), "standby only, flights from the date, oldest first")
+		require.Len(t, all[0].Passengers, 2, "with their passengers")
+		require.Equal(t, "v1:wife", all[0].Passengers[1].PersonID)
+		for _, b := range all {
+			read, err := s.Booking(ctx, b.ID)
+			require.NoError(t, err)
+			if d := gocmp.Diff(read, b); d != "" {
+				t.Fatalf("%s (-read +listed):\n%s", b.ID, d)
+			}
+		}
+
+		var paged []string
+		var after int64
+		for {
+			page, err := s.StandbyBookings(ctx, staffid.StandbyBookingQuery{FlightsFrom: from, AfterSeq: after, Limit: 2})
+			require.NoError(t, err)
+			paged = append(paged, sbIDs(page)...)
+			if len(page) < 2 {
+				break
+			}
+			after = page[len(page)-1].Seq
+		}
+		require.Equal(t, sbIDs(all), paged)
+
+		every, err := s.StandbyBookings(ctx, staffid.StandbyBookingQuery{})
+		require.NoError(t, err)
+		require.Equal(t, []string{"SB1", "SB3", "SB4", "SB5"}, sbIDs(every), "no date: every standby booking")
+		none, err := s.StandbyBookings(ctx, staffid.StandbyBookingQuery{FlightsFrom: time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC)})
+		require.NoError(t, err)
+		require.Empty(t, none)
+	})
+
 	t.Run("DeleteRemovesTheBookingAndItsPassengers", func(t *testing.T) {
 		s := open(t).StaffBookings
 		b, err := s.CreateBooking(ctx, sbBooking(t, "SB1", "v1:emp", t0, "v1:emp", "v1:wife"))
