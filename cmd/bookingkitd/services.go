@@ -70,6 +70,9 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
+	if err := staff.reconcile(ctx); err != nil {
+		return nil, err
+	}
 	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, partner: partnerSrv,
 		staffidConfig: staffidCfg, imports: imports, staff: staff}, nil
 }
