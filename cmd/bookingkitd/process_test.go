@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -81,6 +82,9 @@ type serverProcess struct {
 	stderr *syncBuffer
 	exited chan struct{} // closed when the process has been waited for
 	err    error         // the process's exit error; read after exited
+	// signalled is set when the test itself sent a signal (Signal), so
+	// an exit by that signal is not reported as an unclean stop.
+	signalled atomic.Bool
 }
 
 // listeningLine is the line bookingkitd prints on stdout once it serves.
@@ -127,7 +131,7 @@ func startProcess(t testing.TB, env map[string]string, args ...string) *serverPr
 		close(p.exited)
 	}()
 	t.Cleanup(func() {
-		if err := p.Stop(); err != nil && !p.killed() {
+		if err := p.Stop(); err != nil && !p.killed() && !p.signalled.Load() {
 			t.Errorf("bookingkitd did not stop cleanly: %v\nstderr:\n%s", err, p.Stderr())
 		} else if t.Failed() {
 			t.Logf("bookingkitd %s stderr (the last 4 KB):\n%s", p.URL, lastBytes(p.Stderr(), 4096))
@@ -149,6 +153,28 @@ func startProcess(t testing.TB, env map[string]string, args ...string) *serverPr
 func (p *serverProcess) Kill() {
 	p.cmd.Process.Signal(syscall.SIGKILL) //nolint:errcheck // already gone is fine
 	<-p.exited
+}
+
+// Signal sends sig to the process, as an operator would (SIGTERM, SIGINT).
+func (p *serverProcess) Signal(t testing.TB, sig os.Signal) {
+	t.Helper()
+	p.signalled.Store(true)
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("signal %s: %v", sig, err)
+	}
+}
+
+// Wait waits up to timeout for the process to exit and returns how it
+// exited.
+func (p *serverProcess) Wait(t testing.TB, timeout time.Duration) *os.ProcessState {
+	t.Helper()
+	select {
+	case <-p.exited:
+		return p.cmd.ProcessState
+	case <-time.After(timeout):
+		t.Fatalf("bookingkitd did not exit within %s; stderr:\n%s", timeout, lastBytes(p.Stderr(), 4096))
+		return nil
+	}
 }
 
 // killed reports whether the process ended by SIGKILL.

@@ -6,7 +6,6 @@ package main
 // of main is part of what is tested. Helpers are prefixed sd.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,10 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,79 +37,12 @@ const (
 	sdImportSize = 20_000
 )
 
-// sdProcess is a running bookingkitd child process.
-type sdProcess struct {
-	URL    string
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-	exited chan struct{} // closed once the process has exited and cmd.ProcessState is set
-}
-
-// sdStart runs bin on dsn with the test tokens and args, waits until it
-// listens, and kills it when the test ends if it is still running.
-func sdStart(t *testing.T, bin, dsn string, args ...string) *sdProcess {
+// sdStart runs the bookingkitd binary on dsn with the test tokens, a mail
+// folder of the test's own and args, and waits until it listens.
+func sdStart(t *testing.T, dsn string, args ...string) *serverProcess {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-db", dsn}, args...)...)
-	cmd.Dir = t.TempDir() // the development mail folders land here
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "BOOKINGKIT_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "BOOKINGKIT_ENGINE_TOKEN="+sdEngineToken, "BOOKINGKIT_IMPORT_TOKEN="+sdImportToken,
-		"BOOKINGKIT_MAIL_DIR="+cmd.Dir)
-	p := &sdProcess{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan struct{})}
-	cmd.Stderr = p.stderr
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	urls := make(chan string, 1)
-	go func() {
-		listening := regexp.MustCompile(`listening on (http://\S+)`)
-		lines := bufio.NewScanner(stdout)
-		for lines.Scan() {
-			if m := listening.FindStringSubmatch(lines.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-		cmd.Wait() //nolint:errcheck // the exit status is read from cmd.ProcessState
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			cmd.Process.Kill() //nolint:errcheck // it may exit meanwhile
-			<-p.exited
-		}
-	})
-	select {
-	case p.URL = <-urls:
-	case <-p.exited:
-		t.Fatalf("bookingkitd exited before listening (%s); stderr:\n%s", cmd.ProcessState, p.stderr)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("bookingkitd did not listen within 30 s; stderr:\n%s", p.stderr)
-	}
-	return p
-}
-
-// signal sends sig to the process.
-func (p *sdProcess) signal(t *testing.T, sig os.Signal) {
-	t.Helper()
-	require.NoError(t, p.cmd.Process.Signal(sig))
-}
-
-// waitExit waits up to timeout for the process to exit and returns how it
-// exited.
-func (p *sdProcess) waitExit(t *testing.T, timeout time.Duration) *os.ProcessState {
-	t.Helper()
-	select {
-	case <-p.exited:
-		return p.cmd.ProcessState
-	case <-time.After(timeout):
-		t.Fatalf("bookingkitd did not exit within %s; stderr:\n%s", timeout, p.stderr)
-		return nil
-	}
+	env := map[string]string{"BOOKINGKIT_ENGINE_TOKEN": sdEngineToken, "BOOKINGKIT_IMPORT_TOKEN": sdImportToken, "BOOKINGKIT_MAIL_DIR": t.TempDir()}
+	return startProcess(t, env, append([]string{"-db", dsn}, args...)...)
 }
 
 // sdResult is one request as its client saw it.
@@ -235,7 +164,7 @@ func (e *sdEOFReader) Read(p []byte) (int, error) {
 // active on microsite main, a partner with an active instance and a
 // licence, signed-in administrator. It returns the load and the
 // administrator's session token (sessions survive a restart).
-func sdSetUp(t *testing.T, p *sdProcess, adminToken string) (sdLoad, string) {
+func sdSetUp(t *testing.T, p *serverProcess, adminToken string) (sdLoad, string) {
 	t.Helper()
 	client := &http.Client{Timeout: 30 * time.Second}
 	res := sdCall(client, "PUT", p.URL+"/api/backoffice/mogu/microsites/main/activation", "sd-setup-mogu",
@@ -290,9 +219,8 @@ func TestShutdownUnderLoadOnPostgres(t *testing.T) {
 // without an answer (refused, or cut before the server took it) must have
 // no effect; the process exits 0 and logs "stopped".
 func sdShutdownUnderLoad(t *testing.T, dsn string) {
-	bin := bookingkitdBinary(t)
 	adminToken := partnerBootstrap(t, dsn, "root@vendor.example", "Root Admin")
-	p := sdStart(t, bin, dsn, "-shutdown-timeout", "30s")
+	p := sdStart(t, dsn, "-shutdown-timeout", "30s")
 	load, adminSession := sdSetUp(t, p, adminToken)
 
 	var (
@@ -336,7 +264,7 @@ func sdShutdownUnderLoad(t *testing.T, dsn string) {
 	for accepted.Load() < 30 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	require.GreaterOrEqual(t, accepted.Load(), int64(30), "the writers got going; stderr:\n%s", p.stderr)
+	require.GreaterOrEqual(t, accepted.Load(), int64(30), "the writers got going; stderr:\n%s", p.Stderr())
 
 	// The import: the signal comes once the handler has read its whole
 	// body, while the server is still applying it.
@@ -355,14 +283,14 @@ func sdShutdownUnderLoad(t *testing.T, dsn string) {
 
 	signalAt := time.Now()
 	signalled.Store(true)
-	p.signal(t, syscall.SIGTERM)
-	state := p.waitExit(t, 45*time.Second)
+	p.Signal(t, syscall.SIGTERM)
+	state := p.Wait(t, 45*time.Second)
 	exitTook := time.Since(signalAt)
 	stop.Store(true)
 	writers.Wait()
 	importOp := <-imported
 	record(importOp)
-	stderr := p.stderr.String()
+	stderr := p.Stderr()
 	require.Equal(t, 0, state.ExitCode(), "exit status after SIGTERM (%s); stderr tail:\n%s", state, sdTail(stderr))
 	require.Contains(t, stderr, "msg=stopped")
 
@@ -419,11 +347,11 @@ func sdShutdownUnderLoad(t *testing.T, dsn string) {
 	// Restart on the same database: every accepted write is there, no
 	// unanswered one is.
 	restartAt := time.Now()
-	p2 := sdStart(t, bin, dsn)
+	p2 := sdStart(t, dsn)
 	sdCheckEffects(t, p2.URL, adminSession, ops)
 	t.Logf("restart and read-back of %d writes: %s", len(ops), time.Since(restartAt).Round(time.Millisecond))
-	p2.signal(t, syscall.SIGTERM)
-	state = p2.waitExit(t, 30*time.Second)
+	p2.Signal(t, syscall.SIGTERM)
+	state = p2.Wait(t, 30*time.Second)
 	require.Equal(t, 0, state.ExitCode(), "idle server after SIGTERM (%s)", state)
 }
 
@@ -502,9 +430,8 @@ func sdCheckEffects(t *testing.T, url, adminSession string, ops []sdOp) {
 // the process at once; the upload it cut leaves nothing behind and the
 // server starts again on the same database.
 func TestSecondSignalStopsAtOnce(t *testing.T) {
-	bin := bookingkitdBinary(t)
 	dsn := filepath.Join(t.TempDir(), "bookingkit.db")
-	p := sdStart(t, bin, dsn, "-shutdown-timeout", "1m")
+	p := sdStart(t, dsn, "-shutdown-timeout", "1m")
 
 	list := staffidtest.GenerateList(2000, 9)
 	pr, pw := io.Pipe()
@@ -515,21 +442,21 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 	_, err := pw.Write(list[:len(list)/2]) // returns once the handler reads the body (sdUploadClient)
 	require.NoError(t, err)
 
-	p.signal(t, syscall.SIGTERM)
-	require.Eventually(t, func() bool { return strings.Contains(p.stderr.String(), "shutting down") }, 10*time.Second, 10*time.Millisecond)
+	p.Signal(t, syscall.SIGTERM)
+	require.Eventually(t, func() bool { return strings.Contains(p.Stderr(), "shutting down") }, 10*time.Second, 10*time.Millisecond)
 	select {
 	case <-p.exited:
-		t.Fatalf("the first SIGTERM did not wait for the upload in flight; stderr:\n%s", p.stderr)
+		t.Fatalf("the first SIGTERM did not wait for the upload in flight; stderr:\n%s", p.Stderr())
 	case <-time.After(300 * time.Millisecond):
 	}
 	secondAt := time.Now()
-	p.signal(t, syscall.SIGTERM)
-	state := p.waitExit(t, 10*time.Second)
+	p.Signal(t, syscall.SIGTERM)
+	state := p.Wait(t, 10*time.Second)
 	t.Logf("second SIGTERM to exit: %s (%s)", time.Since(secondAt).Round(time.Millisecond), state)
 	status, ok := state.Sys().(syscall.WaitStatus)
 	require.True(t, ok)
 	require.True(t, status.Signaled() && status.Signal() == syscall.SIGTERM, "killed by the second SIGTERM, not a graceful exit: %s", state)
-	require.NotContains(t, p.stderr.String(), "msg=stopped")
+	require.NotContains(t, p.Stderr(), "msg=stopped")
 	pw.CloseWithError(errors.New("server gone"))
 	res := <-uploaded
 	require.Error(t, res.err, "the cut upload has no answer")
@@ -541,9 +468,9 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, people)
 	require.NoError(t, stores.Close())
-	p2 := sdStart(t, bin, dsn)
-	p2.signal(t, syscall.SIGINT)
-	state = p2.waitExit(t, 30*time.Second)
+	p2 := sdStart(t, dsn)
+	p2.Signal(t, syscall.SIGINT)
+	state = p2.Wait(t, 30*time.Second)
 	require.Equal(t, 0, state.ExitCode(), "%s", state)
 }
 
