@@ -81,24 +81,13 @@ func partnerPageForm(r *http.Request) error {
 	return nil
 }
 
-func (p *partnerServer) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
-	http.SetCookie(w, &http.Cookie{Name: partnerCookie, Value: token, Path: "/partner", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
-}
-
-func (p *partnerServer) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: partnerCookie, Value: "", Path: "/partner", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
-}
-
 // pageSession returns the session token of a page request: the cookie,
 // or a bearer token for scripts.
-func partnerPageSession(r *http.Request) string {
+func (p *partnerServer) pageSession(r *http.Request) string {
 	if t := partnerBearer(r); t != "" {
 		return t
 	}
-	if c, err := r.Cookie(partnerCookie); err == nil {
-		return c.Value
-	}
-	return ""
+	return p.cookie.value(r)
 }
 
 // partnerNext keeps a redirect target on this server's partner pages.
@@ -136,7 +125,7 @@ func (p *partnerServer) signInPost() http.Handler {
 			p.render(w, r, status, "signin", map[string]any{"Title": "Sign in", "Next": next, "Email": email, "Error": msg})
 			return
 		}
-		p.setSessionCookie(w, r, token)
+		p.cookie.set(w, r, token)
 		http.Redirect(w, r, next, http.StatusSeeOther)
 	})
 }
@@ -147,13 +136,13 @@ func (p *partnerServer) signOutPost() http.Handler {
 			writeError(w, r, p.logger, err)
 			return
 		}
-		if token := partnerPageSession(r); token != "" {
+		if token := p.pageSession(r); token != "" {
 			if err := p.accounts.Logout(r.Context(), token); err != nil {
 				writeError(w, r, p.logger, err)
 				return
 			}
 		}
-		p.clearSessionCookie(w, r)
+		p.cookie.clear(w, r)
 		http.Redirect(w, r, "/partner/sign-in", http.StatusSeeOther)
 	})
 }
@@ -202,7 +191,7 @@ func (p *partnerServer) setPasswordPost() http.Handler {
 			p.render(w, r, statusOf(err), "setpassword", data)
 			return
 		}
-		p.setSessionCookie(w, r, session)
+		p.cookie.set(w, r, session)
 		http.Redirect(w, r, "/partner/reports", http.StatusSeeOther)
 	})
 }
@@ -292,9 +281,9 @@ func partnerStamp(t time.Time) string {
 func (p *partnerServer) reportsPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		u, err := p.signedIn(ctx, partnerPageSession(r))
+		u, err := p.signedIn(ctx, p.pageSession(r))
 		if errors.Is(err, bookingkit.ErrUnauthorized) {
-			p.clearSessionCookie(w, r)
+			p.cookie.clear(w, r)
 			http.Redirect(w, r, "/partner/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}

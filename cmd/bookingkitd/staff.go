@@ -74,8 +74,9 @@ type staffServer struct {
 	queue    *standby.Service
 	cfg      staffid.Config
 	logger   *slog.Logger
-	maxPage  int // largest page of a queue view
-	minLen   int // shortest password, shown on the form
+	maxPage  int           // largest page of a queue view
+	minLen   int           // shortest password, shown on the form
+	cookie   sessionCookie // the set-password page's session
 }
 
 // newStaffServer builds the staff accounts and bookings over stores, with
@@ -138,7 +139,8 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 	if err != nil {
 		return nil, fmt.Errorf("staff bookings: %w", err)
 	}
-	return &staffServer{accounts: accounts, bookings: bookings, queue: queue.Service, cfg: sid.WithDefaults(), logger: logger, maxPage: queue.maxPage, minLen: minLen}, nil
+	return &staffServer{accounts: accounts, bookings: bookings, queue: queue.Service, cfg: sid.WithDefaults(), logger: logger, maxPage: queue.maxPage, minLen: minLen,
+		cookie: newSessionCookie(staffCookie, "/api/staff", cfg.PublicURL)}, nil
 }
 
 // staffPublicURL is the root of the links mailed to employees:
@@ -408,7 +410,7 @@ func (s *staffServer) logout() http.Handler {
 		if err := s.accounts.Logout(r.Context(), token); err != nil {
 			return err
 		}
-		http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: "", Path: "/api/staff", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		s.cookie.clear(w, r)
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
@@ -562,7 +564,7 @@ func (s *staffServer) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusOf(err), data)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: signed.Session, Path: "/api/staff", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	s.cookie.set(w, r, signed.Session)
 	s.render(w, r, http.StatusOK, map[string]any{"Done": true, "Email": signed.Account.Email})
 }
 
