@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -48,11 +49,45 @@ func (s *Service) OpenAgencyLink(u BackOfficeUser, agencyID string) (string, boo
 	return s.cfg.BackOfficeURL + "/accounts/" + url.PathEscape(agencyID), true
 }
 
-// Grant gives an operator access to an agency's account; by names who
-// granted it. The caller has checked that by may do so. Granting twice
-// returns an error matching [bookingkit.ErrConflict].
-func (s *Service) Grant(ctx context.Context, by, operatorID, agencyID string) (Membership, error) {
+// NotAdministratorError refuses an operator who is not one of
+// [Config.Administrators] the granting or revoking of agency access. It
+// matches [bookingkit.ErrForbidden].
+type NotAdministratorError struct {
+	OperatorID string
+}
+
+func (e *NotAdministratorError) Error() string {
+	return fmt.Sprintf("mogu: operator %s is not a MOGU administrator: only administrators grant and revoke access to agency accounts", e.OperatorID)
+}
+
+// Is makes a *NotAdministratorError match bookingkit.ErrForbidden.
+func (e *NotAdministratorError) Is(target error) bool { return target == bookingkit.ErrForbidden }
+
+// IsAdministrator reports whether the operator is one of
+// [Config.Administrators].
+func (s *Service) IsAdministrator(operatorID string) bool {
+	return slices.Contains(s.cfg.Administrators, operatorID)
+}
+
+// checkAdministrator refuses by unless it is an administrator: an
+// operator granting themself (or anyone) an agency would otherwise read
+// every agency's bookings.
+func (s *Service) checkAdministrator(by string) error {
 	if err := validateID("by", by); err != nil {
+		return err
+	}
+	if !s.IsAdministrator(by) {
+		return &NotAdministratorError{OperatorID: by}
+	}
+	return nil
+}
+
+// Grant gives an operator access to an agency's account; by names who
+// grants it, and must be one of [Config.Administrators] (else a
+// [*NotAdministratorError]). Granting twice returns an error matching
+// [bookingkit.ErrConflict].
+func (s *Service) Grant(ctx context.Context, by, operatorID, agencyID string) (Membership, error) {
+	if err := s.checkAdministrator(by); err != nil {
 		return Membership{}, err
 	}
 	if err := validateID("operator_id", operatorID); err != nil {
@@ -69,8 +104,13 @@ func (s *Service) Grant(ctx context.Context, by, operatorID, agencyID string) (M
 }
 
 // Revoke withdraws an operator's access to an agency's account and takes
-// them out of it if they are in it. ErrNotFound when they had no access.
-func (s *Service) Revoke(ctx context.Context, operatorID, agencyID string) error {
+// them out of it if they are in it; by names who revokes it, and must be
+// one of [Config.Administrators] (else a [*NotAdministratorError]).
+// ErrNotFound when they had no access.
+func (s *Service) Revoke(ctx context.Context, by, operatorID, agencyID string) error {
+	if err := s.checkAdministrator(by); err != nil {
+		return err
+	}
 	if err := validateID("operator_id", operatorID); err != nil {
 		return err
 	}

@@ -58,9 +58,10 @@
 // [Service.TripDetail] show an account its trips. In the back office,
 // [Service.OpenBookingLink] and [Service.OpenAgencyLink] give B2B users an
 // "open in MOGU" link naming the agency account; [Service.EnterAccount]
-// puts an operator in an account they were granted ([Service.Grant]) or
-// refuses with a [*ForbiddenAccountError]; [Service.AccountBookings] lists
-// only the current account's bookings.
+// puts an operator in an account they were granted ([Service.Grant], which
+// only the operators named in [Config.Administrators] may do) or refuses
+// with a [*ForbiddenAccountError]; [Service.AccountBookings] lists only the
+// current account's bookings.
 //
 // # Storage
 //

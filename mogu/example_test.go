@@ -75,6 +75,7 @@ func newExampleService() *mogu.Service {
 		ClaimURLBase:        "https://mogu.example/c/",
 		ServicesURLTemplate: "https://engine.example/booking/{booking}/services",
 		BackOfficeURL:       "https://mogu.example/backoffice",
+		Administrators:      []string{"admin"},
 	})
 	if err != nil {
 		panic(err)

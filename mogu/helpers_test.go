@@ -65,6 +65,7 @@ var testConfig = mogu.Config{
 	ClaimURLBase:        "https://mogu.example/c/",
 	ServicesURLTemplate: "https://engine.example/booking/{booking}/services",
 	BackOfficeURL:       "https://mogu.example/backoffice/",
+	Administrators:      []string{"admin"},
 }
 
 // env is a service over a fake store with a settable clock.

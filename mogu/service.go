@@ -49,6 +49,13 @@ type Config struct {
 	// TokenLifetimeAfterTrip is how long after a trip's End its claim
 	// token still works. 0 means DefaultTokenLifetimeAfterTrip.
 	TokenLifetimeAfterTrip time.Duration
+	// Administrators are the back-office operator IDs that may grant and
+	// revoke access to agency accounts ([Service.Grant],
+	// [Service.Revoke]). Access to an agency's bookings is what the
+	// agency accounts protect, so the operators who hand it out are named
+	// here, by whoever configures the engine, and not by the operators
+	// themselves. Empty: nobody grants or revokes.
+	Administrators []string
 }
 
 // DefaultTokenLifetimeAfterTrip: a week after the last arrival, enough to
@@ -165,6 +172,15 @@ func (cfg Config) normalize() (Config, error) {
 		return Config{}, bookingkit.Invalid("back_office_url", bo, "must have no query or fragment")
 	}
 	cfg.BackOfficeURL = bo
+
+	admins := make([]string, 0, len(cfg.Administrators))
+	for _, id := range cfg.Administrators {
+		if err := validateID("administrators", id); err != nil {
+			return Config{}, err
+		}
+		admins = append(admins, id)
+	}
+	cfg.Administrators = admins
 
 	switch {
 	case cfg.TokenLifetimeAfterTrip == 0:

@@ -586,8 +586,36 @@ func TestAgencyAccounts(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, p.Trips, "an agency without bookings shows none, not another's")
 
-	require.NoError(t, e.svc.Revoke(ctx, "op1", "AG3"))
+	require.NoError(t, e.svc.Revoke(ctx, "admin", "op1", "AG3"))
 	_, err = e.svc.AccountBookings(ctx, "op1", "", 0)
 	require.ErrorIs(t, err, bookingkit.ErrForbidden, "revoking takes the operator out")
-	require.ErrorIs(t, e.svc.Revoke(ctx, "op1", "AG3"), bookingkit.ErrNotFound)
+	require.ErrorIs(t, e.svc.Revoke(ctx, "admin", "op1", "AG3"), bookingkit.ErrNotFound)
+}
+
+// Attack: an operator grants themself another agency's account, or
+// revokes a colleague's. Only the configured administrators grant and
+// revoke.
+func TestGrantAndRevokeNeedAnAdministrator(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.svc.Grant(ctx, "op1", "op1", "AG2")
+	require.ErrorIs(t, err, bookingkit.ErrForbidden)
+	var ne *mogu.NotAdministratorError
+	require.ErrorAs(t, err, &ne)
+	require.Equal(t, "mogu: operator op1 is not a MOGU administrator: only administrators grant and revoke access to agency accounts", err.Error())
+	ms, err := e.svc.Memberships(ctx, "op1", "", 0)
+	require.NoError(t, err)
+	require.Empty(t, ms, "nothing granted")
+
+	_, err = e.svc.Grant(ctx, "admin", "op2", "AG2")
+	require.NoError(t, err)
+	require.ErrorIs(t, e.svc.Revoke(ctx, "op1", "op2", "AG2"), bookingkit.ErrForbidden)
+	require.NoError(t, e.svc.EnterAccount(ctx, "op2", "AG2"), "op2 keeps the access op1 tried to take away")
+	require.True(t, e.svc.IsAdministrator("admin"))
+	require.False(t, e.svc.IsAdministrator("op1"))
+
+	_, err = mogu.NewService(e.store, e.keys, e.lim, mogu.Config{
+		ClaimURLBase: testConfig.ClaimURLBase, ServicesURLTemplate: testConfig.ServicesURLTemplate,
+		BackOfficeURL: testConfig.BackOfficeURL, Administrators: []string{" admin"},
+	})
+	require.ErrorIs(t, err, bookingkit.ErrInvalid, "an administrator ID is checked like any operator ID")
 }

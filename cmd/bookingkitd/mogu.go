@@ -44,6 +44,10 @@ type moguConfig struct {
 	// http://<addr>/api/backoffice/mogu, whose accounts/… routes land the
 	// operator in the agency account.
 	BackOfficeURL string `json:"back_office_url"`
+	// Administrators are the back-office operator IDs (as the back office
+	// sends them in X-Operator) that may grant and revoke operators'
+	// access to agency accounts. None by default: then nobody can.
+	Administrators []string `json:"administrators"`
 	// TokenLifetimeAfterTrip, a Go duration ("168h"), is how long after a
 	// trip's end its claim token still works. Default 7 days.
 	TokenLifetimeAfterTrip string `json:"token_lifetime_after_trip"`
@@ -153,6 +157,7 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 		ServicesURLTemplate:    def(c.ServicesURLTemplate, origin+"/booking/{booking}/services"),
 		BackOfficeURL:          def(c.BackOfficeURL, origin+"/api/backoffice/mogu"),
 		TokenLifetimeAfterTrip: lifetime,
+		Administrators:         c.Administrators,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("config mogu: %w", err)
@@ -980,8 +985,9 @@ func (m *moguServer) memberships() http.Handler {
 	})
 }
 
-// grant gives an operator access to an agency account; X-Operator is
-// recorded as who granted it. The back office decides who may grant.
+// grant gives an operator access to an agency account; X-Operator is who
+// grants it, and must be one of the config's mogu.administrators (the
+// rule is package mogu's: Service.Grant checks it).
 func (m *moguServer) grant() http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
 		by, err := moguOperator(r)
@@ -997,9 +1003,15 @@ func (m *moguServer) grant() http.Handler {
 	})
 }
 
+// revoke withdraws an operator's access to an agency account; X-Operator
+// must be one of mogu.administrators, as for grant.
 func (m *moguServer) revoke() http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		if err := m.svc.Revoke(r.Context(), r.PathValue("operator"), r.PathValue("agency")); err != nil {
+		by, err := moguOperator(r)
+		if err != nil {
+			return err
+		}
+		if err := m.svc.Revoke(r.Context(), by, r.PathValue("operator"), r.PathValue("agency")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -351,7 +351,7 @@ func TestMoguAuthentication(t *testing.T) {
 // An operator sees only the account they are in; another agency's
 // bookings are refused or read as not found.
 func TestMoguOperatorCannotReadAnotherAgency(t *testing.T) {
-	e := startMogu(t, "memory:", nil)
+	e := startMogu(t, "memory:", map[string]any{"administrators": []string{"admin"}})
 	e.activate("main", true)
 	e.call("PUT", "/api/backoffice/mogu/bookings/AG1-1", engine(""), moguBookingBody("b2b", "ana@example.com", "desk@ag1.example", "AG1", "main"), http.StatusOK, nil)
 	e.call("PUT", "/api/backoffice/mogu/bookings/AG2-1", engine(""), moguBookingBody("b2b", "bob@example.com", "desk@ag2.example", "AG2", "main"), http.StatusOK, nil)
