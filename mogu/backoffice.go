@@ -32,12 +32,72 @@ type Membership struct {
 // which belong to an agency account. The link names that account, so an
 // operator who belongs to it lands in it directly ([Service.EnterAccount])
 // instead of switching by hand.
-func (s *Service) OpenBookingLink(u BackOfficeUser, b Booking) (string, bool) {
-	if u.Channel != B2B || b.Channel != B2B || b.AgencyID == "" || b.ID == "" {
-		return "", false
+//
+// A link that would open the wrong account, or none, is refused rather
+// than hidden, so the back office learns that its booking data is wrong:
+//   - a B2B booking without an agency: a [*bookingkit.ValidationError] on
+//     agency_id (every B2B booking belongs to an agency's account);
+//   - a booking registered in MOGU with another channel or agency than b
+//     says: a [*BookingMismatchError] (ErrConflict). MOGU's own record
+//     decides which account shows the booking.
+func (s *Service) OpenBookingLink(ctx context.Context, u BackOfficeUser, b Booking) (string, bool, error) {
+	if u.Channel != B2B {
+		return "", false, nil // the button is for B2B users only
 	}
-	return s.cfg.BackOfficeURL + "/accounts/" + url.PathEscape(b.AgencyID) + "/bookings/" + url.PathEscape(b.ID), true
+	if err := validateBookingID(b.ID); err != nil {
+		return "", false, err
+	}
+	if b.Channel != B2C && b.Channel != B2B {
+		return "", false, bookingkit.Invalid("booking_channel", b.Channel.String(), "b2c or b2b")
+	}
+	if b.Channel == B2B {
+		if b.AgencyID == "" {
+			return "", false, bookingkit.Invalid("agency_id", "", fmt.Sprintf("booking %s is B2B, so it belongs to an agency account: name the agency, or the link cannot tell which account to open", b.ID))
+		}
+		if err := validateID("agency_id", b.AgencyID); err != nil {
+			return "", false, err
+		}
+	}
+	t, err := s.store.Trip(ctx, b.ID)
+	switch {
+	case err == nil:
+		if t.Channel != b.Channel || t.AgencyID != b.AgencyID {
+			return "", false, &BookingMismatchError{BookingID: b.ID, Registered: t.Booking, Given: b}
+		}
+	case errors.Is(err, bookingkit.ErrNotFound):
+		// Not registered (MOGU inactive for its microsite, say): the
+		// engine's data is all there is.
+	default:
+		return "", false, fmt.Errorf("mogu: open link of booking %s: %w", b.ID, err)
+	}
+	if b.Channel != B2B {
+		return "", false, nil // a B2C booking is in no agency account
+	}
+	return s.cfg.BackOfficeURL + "/accounts/" + url.PathEscape(b.AgencyID) + "/bookings/" + url.PathEscape(b.ID), true, nil
 }
+
+// BookingMismatchError refuses an "open in MOGU" link for a booking that
+// MOGU registered with another channel or agency than the back office
+// gave: the link would open an account that does not show the booking. It
+// matches [bookingkit.ErrConflict].
+type BookingMismatchError struct {
+	BookingID  string
+	Registered Booking // as MOGU registered it
+	Given      Booking // as the back office described it
+}
+
+func (e *BookingMismatchError) Error() string {
+	describe := func(b Booking) string {
+		if b.Channel == B2B {
+			return "a B2B booking of agency account " + b.AgencyID
+		}
+		return "a B2C booking, in no agency account"
+	}
+	return fmt.Sprintf("mogu: booking %s is registered in MOGU as %s, not as %s: the link would open the wrong account; correct the booking's agency", e.BookingID, describe(e.Registered), describe(e.Given))
+}
+
+// Is makes a *BookingMismatchError match bookingkit.ErrConflict.
+func (e *BookingMismatchError) Is(target error) bool { return target == bookingkit.ErrConflict }
 
 // OpenAgencyLink returns the "open in MOGU" link of the agencies page
 // (Ideas & users > Agencies) for one agency, and whether it is shown: only

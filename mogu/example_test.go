@@ -177,7 +177,7 @@ func ExampleService_EnterAccount() {
 	operator := mogu.BackOfficeUser{ID: "op-marta", Channel: mogu.B2B}
 	booking := mogu.Booking{ID: "ITT-10593", Channel: mogu.B2B, AgencyID: "AG-COLECTIVOS"}
 
-	link, shown := svc.OpenBookingLink(operator, booking)
+	link, shown, _ := svc.OpenBookingLink(ctx, operator, booking)
 	fmt.Println(shown, link)
 
 	err := svc.EnterAccount(ctx, operator.ID, booking.AgencyID)

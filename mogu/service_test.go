@@ -506,14 +506,18 @@ func TestBackOfficeLinks(t *testing.T) {
 	booking := b2b("ITT-10593", "agent@agency.example").Booking
 	booking.AgencyID = "Inter Tours/Groups"
 
-	link, ok := e.svc.OpenBookingLink(b2bUser, booking)
+	link, ok, err := e.svc.OpenBookingLink(ctx, b2bUser, booking)
+	require.NoError(t, err)
 	require.True(t, ok)
 	require.Equal(t, "https://mogu.example/backoffice/accounts/Inter%20Tours%2FGroups/bookings/ITT-10593", link, "names the agency account")
-	_, ok = e.svc.OpenBookingLink(b2cUser, booking)
+	_, ok, err = e.svc.OpenBookingLink(ctx, b2cUser, booking)
+	require.NoError(t, err)
 	require.False(t, ok, "B2B users only")
-	_, ok = e.svc.OpenBookingLink(mogu.BackOfficeUser{ID: "op3"}, booking)
+	_, ok, err = e.svc.OpenBookingLink(ctx, mogu.BackOfficeUser{ID: "op3"}, booking)
+	require.NoError(t, err)
 	require.False(t, ok)
-	_, ok = e.svc.OpenBookingLink(b2bUser, b2c("B1", "ana@example.com").Booking)
+	_, ok, err = e.svc.OpenBookingLink(ctx, b2bUser, b2c("B1", "ana@example.com").Booking)
+	require.NoError(t, err)
 	require.False(t, ok, "a B2C booking has no agency account")
 
 	link, ok = e.svc.OpenAgencyLink(b2bUser, "AG1")
@@ -521,6 +525,42 @@ func TestBackOfficeLinks(t *testing.T) {
 	require.Equal(t, "https://mogu.example/backoffice/accounts/AG1", link)
 	_, ok = e.svc.OpenAgencyLink(b2cUser, "AG1")
 	require.False(t, ok)
+}
+
+// A link that would open no account or the wrong one is refused, not
+// hidden: the back office's booking data is wrong, and it should know.
+func TestOpenBookingLinkRefusesWrongAgency(t *testing.T) {
+	e := newEnv(t)
+	b2bUser := mogu.BackOfficeUser{ID: "op1", Channel: mogu.B2B}
+
+	noAgency := b2b("B2B-1", "agent@agency.example").Booking
+	noAgency.AgencyID = ""
+	_, ok, err := e.svc.OpenBookingLink(ctx, b2bUser, noAgency)
+	require.False(t, ok)
+	var ve *bookingkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "agency_id", ve.Field)
+	require.Contains(t, err.Error(), "booking B2B-1 is B2B, so it belongs to an agency account")
+
+	registered := e.register(t, b2b("B2B-2", "agent@agency.example")) // agency AG1
+	wrong := registered.Booking
+	wrong.AgencyID = "AG2"
+	_, ok, err = e.svc.OpenBookingLink(ctx, b2bUser, wrong)
+	require.False(t, ok)
+	require.ErrorIs(t, err, bookingkit.ErrConflict)
+	var me *mogu.BookingMismatchError
+	require.ErrorAs(t, err, &me)
+	require.Equal(t, "mogu: booking B2B-2 is registered in MOGU as a B2B booking of agency account AG1, not as a B2B booking of agency account AG2: the link would open the wrong account; correct the booking's agency", err.Error())
+
+	asB2C := registered.Booking
+	asB2C.Channel, asB2C.AgencyID = mogu.B2C, ""
+	_, _, err = e.svc.OpenBookingLink(ctx, b2bUser, asB2C)
+	require.ErrorIs(t, err, bookingkit.ErrConflict, "MOGU's record says B2B")
+
+	link, ok, err := e.svc.OpenBookingLink(ctx, b2bUser, registered.Booking)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "https://mogu.example/backoffice/accounts/AG1/bookings/B2B-2", link)
 }
 
 func TestAgencyAccounts(t *testing.T) {

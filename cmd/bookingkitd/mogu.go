@@ -934,7 +934,10 @@ func (m *moguServer) activationHistory() http.Handler {
 
 // openLink answers whether the "open in MOGU" button is shown to a
 // back-office user and where it leads: on a booking (booking, with its
-// channel and agency) or on the agencies page (agency alone).
+// channel and agency) or on the agencies page (agency alone). A B2B
+// booking without an agency (400), or with another agency or channel than
+// MOGU registered it with (409), is refused: the link would open no
+// account or the wrong one.
 func (m *moguServer) openLink() http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
 		q := r.URL.Query()
@@ -950,7 +953,10 @@ func (m *moguServer) openLink() http.Handler {
 			if err != nil {
 				return err
 			}
-			link, shown = m.svc.OpenBookingLink(user, mogu.Booking{ID: booking, Channel: ch, AgencyID: q.Get("agency")})
+			link, shown, err = m.svc.OpenBookingLink(r.Context(), user, mogu.Booking{ID: booking, Channel: ch, AgencyID: q.Get("agency")})
+			if err != nil {
+				return err
+			}
 		} else {
 			link, shown = m.svc.OpenAgencyLink(user, q.Get("agency"))
 		}
