@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -398,10 +397,6 @@ func (s *importServer) pagePost() http.Handler {
 			s.pageError(w, r, err)
 			return
 		}
-		if err := sameOrigin(r); err != nil {
-			s.pageError(w, r, err)
-			return
-		}
 		if err := r.ParseMultipartForm(multipartMemory); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
@@ -437,17 +432,4 @@ func (s *importServer) pagePost() http.Handler {
 		}
 		s.renderPage(w, r, importStatus(err), data)
 	})
-}
-
-// sameOrigin refuses a form posted from another site, when the browser
-// says where it comes from.
-func sameOrigin(r *http.Request) error {
-	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return nil
-	}
-	if u, err := url.Parse(origin); err != nil || u.Host != r.Host {
-		return fmt.Errorf("form posted from %s: %w", origin, bookingkit.ErrForbidden)
-	}
-	return nil
 }

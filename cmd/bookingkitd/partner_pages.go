@@ -23,7 +23,8 @@ import (
 // The pages a partner user works with in a browser: sign-in, choosing a
 // password from a mailed link, and the reports with their charts drawn as
 // inline SVG. The session is the same as the JSON API's, carried in an
-// HttpOnly, SameSite=Strict cookie; forms post only to this server.
+// HttpOnly, SameSite=Strict cookie; forms post only to this server, and
+// the server refuses those another site's page posts (crossorigin.go).
 
 //go:embed partner_pages.html
 var partnerPagesHTML string
@@ -63,14 +64,10 @@ func (p *partnerServer) render(w http.ResponseWriter, r *http.Request, status in
 	w.Write(buf.Bytes()) //nolint:errcheck // the client has gone
 }
 
-// pageForm parses a posted form and refuses one posted from another site.
+// partnerPageForm parses a posted form. A form posted from another site
+// does not get here: the server's cross-origin protection (crossorigin.go)
+// refuses it.
 func partnerPageForm(r *http.Request) error {
-	if origin := r.Header.Get("Origin"); origin != "" && origin != "null" {
-		u, err := url.Parse(origin)
-		if err != nil || u.Host != r.Host {
-			return fmt.Errorf("form posted from %s: %w", origin, bookingkit.ErrForbidden)
-		}
-	}
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

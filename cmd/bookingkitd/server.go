@@ -11,13 +11,15 @@ import (
 )
 
 // NewServer returns the reference server's handler: every route of
-// routes.go behind request IDs, access logs, panic recovery and body limits.
+// routes.go behind request IDs, access logs, panic recovery, cross-origin
+// protection (crossorigin.go) and body limits.
 func NewServer(logger *slog.Logger, cfg Config, svc *services) http.Handler {
 	mux := http.NewServeMux()
 	rs := routes(logger, cfg, svc)
 	addRoutes(mux, rs)
 	var h http.Handler = mux
 	h = limitBodies(mux, cfg.MaxBodyBytes, bodyLimits(rs), h)
+	h = protectCrossOrigin(logger, cfg, h)
 	h = recoverPanics(logger, h)
 	h = logRequests(logger, h)
 	h = withRequestID(h)

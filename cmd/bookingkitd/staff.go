@@ -289,16 +289,13 @@ func staffClientAddress(r *http.Request) string {
 	return host
 }
 
-// staffSession returns the request's session token: a bearer token, or
-// the cookie set by the set-password page. fromCookie says which.
-func staffSession(r *http.Request) (token string, fromCookie bool) {
+// session returns the request's session token: a bearer token, or
+// the cookie set by the set-password page.
+func (s *staffServer) session(r *http.Request) string {
 	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return strings.TrimSpace(t), false
+		return strings.TrimSpace(t)
 	}
-	if c, err := r.Cookie(staffCookie); err == nil {
-		return c.Value, true
-	}
-	return "", false
+	return s.cookie.value(r)
 }
 
 func (s *staffServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
@@ -309,19 +306,14 @@ func (s *staffServer) handler(fn func(w http.ResponseWriter, r *http.Request) er
 	})
 }
 
-// employee wraps a handler that acts for the signed-in employee. A request
-// that changes something and is signed in by the cookie alone must be JSON:
-// another site's form cannot send that, so the cookie cannot be ridden.
+// employee wraps a handler that acts for the signed-in employee. Another
+// site's page cannot ride the session cookie: the server's cross-origin
+// protection (crossorigin.go) refuses what a browser sends on its behalf.
 func (s *staffServer) employee(fn func(w http.ResponseWriter, r *http.Request, e staffid.SignedIn) error) http.Handler {
 	return s.handler(func(w http.ResponseWriter, r *http.Request) error {
-		token, fromCookie := staffSession(r)
+		token := s.session(r)
 		if token == "" {
 			return fmt.Errorf("not signed in: send Authorization: Bearer <session token>: %w", bookingkit.ErrUnauthorized)
-		}
-		if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-				return fmt.Errorf("a request signed in by cookie must send application/json: %w", bookingkit.ErrForbidden)
-			}
 		}
 		e, err := s.accounts.Authenticate(r.Context(), token)
 		if err != nil {
@@ -403,7 +395,7 @@ func (s *staffServer) login() http.Handler {
 
 func (s *staffServer) logout() http.Handler {
 	return s.handler(func(w http.ResponseWriter, r *http.Request) error {
-		token, _ := staffSession(r)
+		token := s.session(r)
 		if token == "" {
 			return fmt.Errorf("not signed in: send Authorization: Bearer <session token>: %w", bookingkit.ErrUnauthorized)
 		}

@@ -378,10 +378,10 @@ func TestStaffSetPasswordPageFlow(t *testing.T) {
 	e.call("GET", "/api/staff/me", withCookie, nil, http.StatusOK, &me)
 	require.Equal(t, "Lennon", me.Employee.LastNameEng)
 
-	// A change signed in by the cookie alone must be JSON, so no other
-	// site's form can ride the cookie.
+	// No other site's form can ride the cookie (crossorigin.go).
 	req, _ := http.NewRequest("POST", e.ts.URL+"/api/staff/bookings", strings.NewReader("flight=x"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
 	req.Header.Set("Cookie", cookie.Name+"="+cookie.Value)
 	r2, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
