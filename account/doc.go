@@ -19,9 +19,11 @@
 //   - Tokens (links and sessions) carry 256 random bits and are stored only
 //     as SHA-256 hashes; links expire (24 h by default) and work once.
 //   - Passwords follow NIST SP 800-63B (minimum length, no composition
-//     rules, common passwords and the email refused) and are stored as
-//     argon2id PHC strings with OWASP's parameters, upgraded at login when
-//     the parameters change.
+//     rules) and must be hard to guess: the zxcvbn estimator refuses
+//     common passwords, words, keyboard walks, repeats, and passwords
+//     built from the email or the person's details the module gives
+//     ([Config.UserInputs]). They are stored as argon2id PHC strings with
+//     OWASP's parameters, upgraded at login when the parameters change.
 //   - Login failures all read the same ([ErrBadCredentials]) and take the
 //     same time; attempts are rate-limited per address and per account.
 //   - A module's [Gate] is asked at every login and request, so a person

@@ -53,6 +53,11 @@ type Config struct {
 	PerAddress Limiter
 	PerAccount Limiter
 	Gate       Gate
+	// UserInputs, when set, returns what the owning module knows of the
+	// account's person (names, personnel number, birth date): a new
+	// password built from them is refused, as one built from the email
+	// is. An error fails the password change.
+	UserInputs func(ctx context.Context, a Account) ([]string, error)
 	Now        func() time.Time // time.Now when nil
 	Rand       io.Reader        // crypto/rand when nil
 	// HashParams are argon2id's costs; the OWASP minimum when zero. Tests
@@ -204,13 +209,23 @@ func (s *Service) CheckLink(ctx context.Context, token string) (Link, Account, e
 // SetPassword uses a one-time link token to set the account's password,
 // ends the account's other sessions, and signs the person in: it returns
 // the account and a new session token. The password must satisfy the NIST
-// SP 800-63B policy; a bad password does not use up the link.
+// SP 800-63B policy and be hard to guess (zxcvbn, with the email and the
+// module's [Config.UserInputs]); a refused password does not use up the
+// link.
 func (s *Service) SetPassword(ctx context.Context, token, newPassword string) (Account, string, error) {
 	_, a, err := s.CheckLink(ctx, token)
 	if err != nil {
 		return Account{}, "", err
 	}
-	if err := (password.Policy{MinLength: s.cfg.MinPasswordLength}).Check(newPassword, a.Email); err != nil {
+	inputs := []string{a.Email}
+	if s.cfg.UserInputs != nil {
+		more, err := s.cfg.UserInputs(ctx, a)
+		if err != nil {
+			return Account{}, "", fmt.Errorf("set password: %w", err)
+		}
+		inputs = append(inputs, more...)
+	}
+	if err := (password.Policy{MinLength: s.cfg.MinPasswordLength}).Check(newPassword, inputs...); err != nil {
 		return Account{}, "", err
 	}
 	hash, err := password.Hash(newPassword, s.cfg.HashParams)

@@ -148,6 +148,7 @@ func NewAccounts(cfg Config, people PeopleStore, accounts account.Store, ac Acco
 		acfg.Realm = StaffRealm
 	}
 	acfg.Gate = Gate{People: people}
+	acfg.UserInputs = a.userInputs
 	a.linkTTL = acfg.LinkTTL
 	if a.linkTTL == 0 {
 		a.linkTTL = 24 * time.Hour // account.Service's default
@@ -163,6 +164,24 @@ func containsAll(set, want []string) bool {
 		}
 	}
 	return true
+}
+
+// userInputs gives the password check what the list holds of the
+// account's employee, so a password built from their names, personnel
+// number or birth date is refused (account.Config.UserInputs).
+func (a *Accounts) userInputs(ctx context.Context, acct account.Account) ([]string, error) {
+	p, err := a.people.Person(ctx, acct.Subject)
+	if err != nil {
+		return nil, fmt.Errorf("staffid: employee of account %s: %w", acct.ID, err)
+	}
+	inputs := []string{p.Email, p.EmployeeID, p.GUID, p.BirthDay.String()}
+	// Each name alone, and the names run together in the orders people
+	// write them.
+	for _, n := range [][3]string{{p.FirstName, p.MiddleName, p.LastName}, {p.FirstNameEng, p.MiddleNameEng, p.LastNameEng}} {
+		first, middle, last := n[0], n[1], n[2]
+		inputs = append(inputs, first, middle, last, first+" "+last, last+" "+first, first+" "+middle, last+" "+first+" "+middle)
+	}
+	return inputs, nil
 }
 
 // Service returns the underlying account service.
@@ -488,8 +507,10 @@ func (a *Accounts) CheckLink(ctx context.Context, token string) (account.Account
 }
 
 // SetPassword uses a one-time link to set the password (NIST SP 800-63B
-// policy; a refused password leaves the link usable), ends the account's
-// other sessions, and signs the employee in.
+// policy, and hard to guess for the zxcvbn estimator, which knows the
+// employee's names, personnel number, birth date and email; a refused
+// password leaves the link usable), ends the account's other sessions, and
+// signs the employee in.
 func (a *Accounts) SetPassword(ctx context.Context, token, password string) (SignedIn, error) {
 	acct, session, err := a.svc.SetPassword(ctx, token, password)
 	if err != nil {

@@ -1,8 +1,10 @@
 package password
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -61,19 +63,40 @@ func TestVerifyRefusesMalformedHashes(t *testing.T) {
 func TestPolicy(t *testing.T) {
 	p := Policy{}
 	tests := []struct {
-		pw, email, wantReason string
+		pw         string
+		inputs     []string
+		wantReason string
 	}{
-		{"short", "", "at least 8 characters"},
-		{"password", "", "commonly used"},
-		{"PassWord123", "", "commonly used"},
-		{"ringo.starr@beatles.com", "Ringo.Starr@beatles.com", "not your email address"},
-		{"ringostarr", "ringostarr@beatles.com", "name part of your email"},
-		{strings.Repeat("x", 257), "", "at most 256"},
-		{"длинный пароль", "", ""}, // 14 characters, any script
-		{"correct horse battery staple", "a@b.c", ""},
+		{"short", nil, "at least 8 characters"},
+		{"password", nil, "commonly used"},
+		{"PassWord123", nil, "commonly used"},
+		{"ringo.starr@beatles.com", []string{"Ringo.Starr@beatles.com"}, "not your email address"},
+		{"ringostarr", []string{"ringostarr@beatles.com"}, "name part of your email"},
+		{strings.Repeat("x", 257), nil, "at most 256"},
+		// The two: accepted before zxcvbn, 12 characters each.
+		{"123456789012", nil, "harder to guess"},
+		{"aaaaaaaaaaaa", nil, "repeats characters"},
+		{"qwertyuiop[]", nil, "keyboard pattern"},
+		{"йцукенгшщз", nil, "commonly used"},        // a Russian keyboard walk, from the kept list
+		{"аааааааааааа", nil, "repeats characters"}, // Cyrillic а, 12 times
+		// Built from the person's own details.
+		{"lennon884220062", []string{"it@websky.tech", "Lennon", "John", "884220062"}, "your own details"},
+		{"JohnLennon1940", []string{"it@websky.tech", "John Lennon"}, "your own details"},
+		{"ДжонЛеннон", []string{"it@websky.tech", "Леннон Джон"}, "your own details"},
+		{"ЛеннонДжон1940", []string{"it@websky.tech", "Леннон Джон", "09.10.1940"}, "your own details"},
+		{"websky2026!", []string{"it@websky.tech"}, "your own details"},
+		{"harrison1943", []string{"Harrison", "George"}, "harder to guess"},
+		// Strong ones, in any script.
+		{"correct horse battery staple", []string{"a@b.c"}, ""},
+		{"белый медведь спит на льдине", nil, ""},
+		{"длинный пароль", nil, ""},
+		{"café crème brûlée 42", nil, ""},
+		{"日本語のパスワードです", nil, ""},
+		{"yellow submarine 1966", []string{"it@websky.tech", "Lennon", "John"}, ""},
+		{strings.Repeat("correct horse battery staple ", 9)[:256], nil, ""},
 	}
 	for _, tt := range tests {
-		err := p.Check(tt.pw, tt.email)
+		err := p.Check(tt.pw, tt.inputs...)
 		if tt.wantReason == "" {
 			require.NoError(t, err, tt.pw)
 			continue
@@ -85,4 +108,23 @@ func TestPolicy(t *testing.T) {
 		require.Empty(t, ve.Value, "the password is never echoed")
 	}
 	require.ErrorContains(t, Policy{MinLength: 12}.Check("elevenchars", ""), "at least 12")
+}
+
+// The person's details make a password weak that is strong for anyone
+// else.
+func TestPolicyUserInputs(t *testing.T) {
+	require.NoError(t, Policy{}.Check("georgeharrison25"))
+	require.ErrorContains(t, Policy{}.Check("georgeharrison25", "george@example.com", "George Harrison"), "your own details")
+}
+
+// The estimator reads at most 64 characters: a 256-character password
+// is judged in milliseconds, not the half second the whole would take.
+func TestPolicyLongPasswordIsQuick(t *testing.T) {
+	start := time.Now()
+	var long strings.Builder
+	for i := range 64 {
+		fmt.Fprintf(&long, "%c%d", 'a'+(i*7)%26, i%10)
+	}
+	require.NoError(t, Policy{}.Check(long.String()[:128]+long.String()[:128], "a@b.c"))
+	require.Less(t, time.Since(start), 250*time.Millisecond)
 }
