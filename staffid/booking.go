@@ -258,10 +258,11 @@ func (s *Bookings) newBooking(emp Person, req BookingRequest, now time.Time) (Bo
 }
 
 // earliestFlightDate returns the date (midnight UTC) of the earliest
-// flight that may not have left yet: the earliest local date anywhere now
-// is the date at UTC-12.
+// flight that may not have left yet. It is the standby queue's own rule
+// (standby.EarliestOpenDate), so a staff booking, the standby queue and
+// its estimate agree on which flights have left.
 func earliestFlightDate(now time.Time) time.Time {
-	return DateOf(now.UTC().Add(-12 * time.Hour)).Time()
+	return standby.EarliestOpenDate(now)
 }
 
 var bookingIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

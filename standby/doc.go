@@ -53,7 +53,10 @@
 // failed write changes nothing and a restart loses no place:
 // [Service.Rebuild] reloads every queue from the store at start. Entries
 // leave a queue with a [Status]: cancelled, boarded, or closed with their
-// flight. The storage adapters under storage/ implement Store; with
+// flight. A flight that is closed or has departed ([Departed]) takes no
+// standby passengers: [Service.Add] and [Service.Estimate] both refuse it
+// with a [*NoStandbyError] ([Service.CheckOpen]), so an estimate never
+// offers a place that booking would refuse. The storage adapters under storage/ implement Store; with
 // [Service.Shared] set, several processes can share one database and each
 // reloads a flight's queue when the flight's version in the store changed.
 //

@@ -165,6 +165,13 @@ func (s *fakeStore) BookingRecords(ctx context.Context, bookingID string) ([]Rec
 	return out, nil
 }
 
+func (s *fakeStore) FlightClosed(ctx context.Context, flight FlightKey) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls["FlightClosed"]++
+	return s.closed[flight], nil
+}
+
 func (s *fakeStore) FlightVersion(ctx context.Context, flight FlightKey) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

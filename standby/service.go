@@ -2,6 +2,7 @@ package standby
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -44,11 +45,76 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
+// EarliestOpenDate returns the earliest local departure date (midnight
+// UTC, as [Flight.Normalize] writes dates) of a flight that may not have
+// left yet at now: the calendar date at UTC-12, the last place on Earth
+// where a day begins. A flight dated before it has left everywhere.
+func EarliestOpenDate(now time.Time) time.Time {
+	y, m, d := now.UTC().Add(-12 * time.Hour).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Departed reports whether flight f has certainly left at now: its local
+// departure date is before [EarliestOpenDate]. A flight that does not
+// normalise has not departed (it is refused for what it is).
+func Departed(f Flight, now time.Time) bool {
+	n, err := f.Normalize()
+	return err == nil && n.Date.Before(EarliestOpenDate(now))
+}
+
+// NoStandbyError says that a flight takes no standby passengers: the
+// airline closed it ([Service.CloseFlight]) or it has departed
+// ([Departed]). Adding a passenger and estimating a place are refused with
+// it alike, so an estimate never offers a place that booking would refuse.
+// It matches [bookingkit.ErrConflict].
+type NoStandbyError struct {
+	Flight FlightKey
+	Closed bool // true: closed by the airline; false: departed
+}
+
+func (e *NoStandbyError) Error() string {
+	why := "it has departed"
+	if e.Closed {
+		why = "it is closed"
+	}
+	return fmt.Sprintf("standby: flight %s takes no standby passengers: %s", e.Flight, why)
+}
+
+// Is makes a *NoStandbyError match bookingkit.ErrConflict.
+func (e *NoStandbyError) Is(target error) bool { return target == bookingkit.ErrConflict }
+
+// CheckOpen returns nil when flight takes standby passengers now, or a
+// [*NoStandbyError] when it is closed or has departed. [Service.Estimate]
+// and [Service.Add] apply it; a booking engine may call it to grey out a
+// standby fare.
+func (s *Service) CheckOpen(ctx context.Context, flight Flight) error {
+	f, err := flight.Normalize()
+	if err != nil {
+		return err
+	}
+	return s.checkOpen(ctx, f)
+}
+
+// checkOpen is CheckOpen for a normalised flight.
+func (s *Service) checkOpen(ctx context.Context, f Flight) error {
+	if Departed(f, s.now()) {
+		return &NoStandbyError{Flight: f.key()}
+	}
+	closed, err := s.Store.FlightClosed(ctx, f.key())
+	if err != nil {
+		return fmt.Errorf("standby: whether %s is closed: %w", f.key(), err)
+	}
+	if closed {
+		return &NoStandbyError{Flight: f.key(), Closed: true}
+	}
+	return nil
+}
+
 // Add stores entries (all or none) and puts them into their flights'
 // queues. Entries are normalised first ([Entry.Normalize]); the same
 // passenger listed twice is invalid input. It fails with an error matching
-// [bookingkit.ErrConflict] when a passenger is already stored or a flight
-// is closed.
+// [bookingkit.ErrConflict] when a passenger is already stored, and with a
+// [*NoStandbyError] when a flight is closed or has departed.
 func (s *Service) Add(ctx context.Context, entries ...Entry) error {
 	if len(entries) == 0 {
 		return bookingkit.Invalid("entries", "", "at least one entry")
@@ -68,6 +134,9 @@ func (s *Service) Add(ctx context.Context, entries ...Entry) error {
 		ids[id] = true
 		normalized[i] = ne
 		keys = append(keys, id.Flight)
+		if Departed(ne.Flight, s.now()) {
+			return &NoStandbyError{Flight: id.Flight}
+		}
 	}
 
 	s.rebuild.RLock()
@@ -75,6 +144,15 @@ func (s *Service) Add(ctx context.Context, entries ...Entry) error {
 	unlock := s.flights.lock(keys)
 	defer unlock()
 	if err := s.Store.AddEntries(ctx, normalized, s.now()); err != nil {
+		if errors.Is(err, bookingkit.ErrConflict) {
+			// The store refuses a closed flight with its own words; say
+			// it in the queue's. (Closing is final, so the answer holds.)
+			for _, key := range keys {
+				if closed, cerr := s.Store.FlightClosed(ctx, key); cerr == nil && closed {
+					return &NoStandbyError{Flight: key, Closed: true}
+				}
+			}
+		}
 		return fmt.Errorf("standby: add: %w", err)
 	}
 	if s.Shared {
@@ -244,13 +322,18 @@ func (s *Service) Placements(ctx context.Context, bookingID string) ([]Placement
 // Estimate returns the place a prospective passenger would get in the
 // queue if they booked now, without booking: the figure shown beside a
 // standby fare in search results. e needs no BookingID; a zero BookedAt
-// means now.
+// means now. A flight that takes no standby passengers (closed or
+// departed) has no place to offer: a [*NoStandbyError], as booking would
+// answer.
 func (s *Service) Estimate(ctx context.Context, e Entry) (int, error) {
 	if e.BookedAt.IsZero() {
 		e.BookedAt = s.now()
 	}
 	f, err := e.Flight.Normalize()
 	if err != nil {
+		return 0, err
+	}
+	if err := s.checkOpen(ctx, f); err != nil {
 		return 0, err
 	}
 	q, err := s.readQueue(ctx, f.key())

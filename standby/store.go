@@ -110,4 +110,8 @@ type Store interface {
 	// FlightVersion returns the flight's version: 0 for a flight never
 	// seen, and a larger number after each change to its active entries.
 	FlightVersion(ctx context.Context, flight FlightKey) (int64, error)
+
+	// FlightClosed reports whether CloseFlight closed the flight; false
+	// for a flight never seen.
+	FlightClosed(ctx context.Context, flight FlightKey) (bool, error)
 }

@@ -25,6 +25,9 @@ func standbyCLIDB(t *testing.T) string {
 	require.NoError(t, err)
 	defer db.Close()
 	svc := standby.NewService(db.Stores().Standby)
+	// The clock is the morning of the last booking, before the flight
+	// leaves: a departed flight takes no standby passengers.
+	svc.Now = func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC) }
 	flight := standby.Flight{Carrier: "SU", Number: "100", Date: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	employee := standby.Employee{Employer: "SU", EmployedOn: day(2012, 4, 2), Category: 3}

@@ -193,7 +193,9 @@ func (f standbyFlightJSON) parse(prefix string) (standby.Flight, error) {
 // handleEstimate answers the place a prospective passenger would get on a
 // flight if they booked now: the figure beside a standby fare in search
 // results. Query: cabin, employer, category, employed_on (a companion's
-// employee's), and optionally booked_at (RFC 3339; default now).
+// employee's), and optionally booked_at (RFC 3339; default now). A flight
+// that takes no standby passengers (closed or departed) answers 409, as
+// booking it would: the rule is standby.Service's, for both.
 func (s *standbyServer) handleEstimate() http.Handler {
 	return s.handler(func(w http.ResponseWriter, r *http.Request) error {
 		f, err := standbyPathFlight(r)

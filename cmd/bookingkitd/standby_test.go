@@ -104,14 +104,14 @@ func standbyBookingBody(id, bookedAt string, flights []map[string]any, passenger
 }
 
 func su100(cabin string) map[string]any {
-	return map[string]any{"flight": map[string]any{"carrier": "su", "number": "SU0100", "date": "2026-11-23"}, "cabin": cabin}
+	return map[string]any{"flight": map[string]any{"carrier": "su", "number": "SU0100", "date": "2027-11-23"}, "cabin": cabin}
 }
 
 func pax(employer, employedOn string, category int) map[string]any {
 	return map[string]any{"employer": employer, "employed_on": employedOn, "category": category}
 }
 
-const standbyFlight = "/api/standby/flights/SU-100-2026-11-23"
+const standbyFlight = "/api/standby/flights/SU-100-2027-11-23"
 
 func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "bookingkit.db")
@@ -131,7 +131,7 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 		}
 		code, raw := c.do("GET", standbyFlight+"/estimate?"+query, nil, &out)
 		require.Equal(t, http.StatusOK, code, raw)
-		require.Equal(t, "SU-100-2026-11-23", out.Flight)
+		require.Equal(t, "SU-100-2027-11-23", out.Flight)
 		return out.Position
 	}
 	su4 := "cabin=economy&employer=SU&category=4&employed_on=2020-01-01"
@@ -139,23 +139,23 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 
 	// Another airline's employee, then an SU employee with a companion.
 	var b1, b2 standbyTestBooking
-	code, raw := c.do("POST", "/api/standby/bookings", standbyBookingBody("BK1", "2026-11-19T08:00:00Z",
+	code, raw := c.do("POST", "/api/standby/bookings", standbyBookingBody("BK1", "2027-11-19T08:00:00Z",
 		[]map[string]any{su100("business")}, pax("AF", "1999-05-01", 1)), &b1)
 	require.Equal(t, http.StatusCreated, code, raw)
-	require.Equal(t, []string{"SU-100-2026-11-23 active 1/1"}, b1.places())
-	code, raw = c.do("POST", "/api/standby/bookings", standbyBookingBody("BK2", "2026-11-20T09:30:00.123456Z",
-		[]map[string]any{su100("economy"), {"flight": map[string]any{"carrier": "SU", "number": "101", "date": "2026-11-30"}, "cabin": "economy"}},
+	require.Equal(t, []string{"SU-100-2027-11-23 active 1/1"}, b1.places())
+	code, raw = c.do("POST", "/api/standby/bookings", standbyBookingBody("BK2", "2027-11-20T09:30:00.123456Z",
+		[]map[string]any{su100("economy"), {"flight": map[string]any{"carrier": "SU", "number": "101", "date": "2027-11-30"}, "cabin": "economy"}},
 		pax("SU", "2012-04-02", 3), pax("SU", "2012-04-02", 5)), &b2)
 	require.Equal(t, http.StatusCreated, code, raw)
 	require.Equal(t, []string{
-		"SU-100-2026-11-23 active 1/3", "SU-100-2026-11-23 active 2/3",
-		"SU-101-2026-11-30 active 1/2", "SU-101-2026-11-30 active 2/2",
+		"SU-100-2027-11-23 active 1/3", "SU-100-2027-11-23 active 2/3",
+		"SU-101-2027-11-30 active 1/2", "SU-101-2027-11-30 active 2/2",
 	}, b2.places())
 	p := b2.Placements[0]
 	require.Equal(t, "BK2", p.BookingID)
 	require.Equal(t, "economy", p.Cabin)
 	require.Equal(t, "2012-04-02", p.EmployedOn)
-	require.Equal(t, "2026-11-20T09:30:00.123456Z", p.BookedAt)
+	require.Equal(t, "2027-11-20T09:30:00.123456Z", p.BookedAt)
 
 	require.Equal(t, 2, estimate(su4), "behind the category-3 employee, ahead of the category-5 companion")
 	require.Equal(t, 4, estimate("cabin=economy&employer=KL&category=0&employed_on=1980-01-01"), "other airlines' staff after the operator's")
@@ -164,7 +164,7 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	var got standbyTestBooking
 	code, raw = c.do("GET", "/api/standby/bookings/BK1", nil, &got)
 	require.Equal(t, http.StatusOK, code, raw)
-	require.Equal(t, []string{"SU-100-2026-11-23 active 3/3"}, got.places(), "BK1 moved back behind SU staff")
+	require.Equal(t, []string{"SU-100-2027-11-23 active 3/3"}, got.places(), "BK1 moved back behind SU staff")
 
 	// The queue for staff: no names, no other bookings' IDs.
 	var view struct {
@@ -191,14 +191,14 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	for _, secret := range []string{"BK2", "booking_id", "employer", "employed_on", "2012-04-02"} {
 		require.NotContains(t, raw, secret, "the staff view shows nothing that names a passenger or another booking")
 	}
-	code, raw = c.do("GET", "/api/standby/flights/SU-7-2026-11-23/queue", nil, &view)
+	code, raw = c.do("GET", "/api/standby/flights/SU-7-2027-11-23/queue", nil, &view)
 	require.Equal(t, http.StatusOK, code, raw)
 	require.Zero(t, view.Total)
 	require.NotNil(t, view.Rows)
 
 	// Bad input names its field and changes nothing.
-	body := c.requireError("GET", "/api/standby/flights/SU-0100-2026-11-23/queue", nil, http.StatusBadRequest, "flight")
-	require.Contains(t, body.Error, `"SU-100-2026-11-23"`, "the answer names the canonical key")
+	body := c.requireError("GET", "/api/standby/flights/SU-0100-2027-11-23/queue", nil, http.StatusBadRequest, "flight")
+	require.Contains(t, body.Error, `"SU-100-2027-11-23"`, "the answer names the canonical key")
 	c.requireError("GET", standbyFlight+"/estimate?cabin=coach&employer=SU&category=1&employed_on=2020-01-01", nil, http.StatusBadRequest, "cabin")
 	c.requireError("GET", standbyFlight+"/estimate?cabin=economy&employer=SU&employed_on=2020-01-01", nil, http.StatusBadRequest, "category")
 	c.requireError("GET", standbyFlight+"/estimate?cabin=economy&employer=SU&category=12&employed_on=2020-01-01", nil, http.StatusBadRequest, "category")
@@ -208,7 +208,7 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	c.requireError("GET", standbyFlight+"/queue?from=0", nil, http.StatusBadRequest, "from")
 	bad := standbyBookingBody("BK3", "", []map[string]any{su100("coach")}, pax("SU", "2012-04-02", 3))
 	c.requireError("POST", "/api/standby/bookings", bad, http.StatusBadRequest, "segments[0].cabin")
-	bad = standbyBookingBody("BK3", "", []map[string]any{{"flight": map[string]any{"carrier": "SU", "number": "AF100", "date": "2026-11-23"}, "cabin": "economy"}}, pax("SU", "2012-04-02", 3))
+	bad = standbyBookingBody("BK3", "", []map[string]any{{"flight": map[string]any{"carrier": "SU", "number": "AF100", "date": "2027-11-23"}, "cabin": "economy"}}, pax("SU", "2012-04-02", 3))
 	c.requireError("POST", "/api/standby/bookings", bad, http.StatusBadRequest, "segments[0].flight.number")
 	bad = standbyBookingBody("BK3", "", []map[string]any{su100("economy")}, pax("SU", "2012-04-02", 3), map[string]any{"employer": "SU", "employed_on": "2012-04-02"})
 	c.requireError("POST", "/api/standby/bookings", bad, http.StatusBadRequest, "passengers[1].category")
@@ -221,19 +221,19 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	c.requireError("POST", "/api/standby/bookings", bad, http.StatusBadRequest, "body")
 	c.requireError("GET", "/api/standby/bookings/BK3", nil, http.StatusNotFound, "")
 	// A passenger already waiting: 409, and the other segment stays empty.
-	dup := standbyBookingBody("BK2", "", []map[string]any{{"flight": map[string]any{"carrier": "SU", "number": "102", "date": "2026-11-30"}, "cabin": "economy"}, su100("economy")}, pax("SU", "2012-04-02", 3))
+	dup := standbyBookingBody("BK2", "", []map[string]any{{"flight": map[string]any{"carrier": "SU", "number": "102", "date": "2027-11-30"}, "cabin": "economy"}, su100("economy")}, pax("SU", "2012-04-02", 3))
 	c.requireError("POST", "/api/standby/bookings", dup, http.StatusConflict, "")
-	code, _ = c.do("GET", "/api/standby/flights/SU-102-2026-11-30/queue", nil, &view)
+	code, _ = c.do("GET", "/api/standby/flights/SU-102-2027-11-30/queue", nil, &view)
 	require.Equal(t, http.StatusOK, code)
 	require.Zero(t, view.Total, "all or none")
 
 	// A booking ID with a slash travels path-escaped.
-	code, raw = c.do("POST", "/api/standby/bookings", standbyBookingBody("PNR/7 Ж", "2026-11-21T10:00:00Z", []map[string]any{su100("economy")}, pax("S7", "2015-01-01", 0)), nil)
+	code, raw = c.do("POST", "/api/standby/bookings", standbyBookingBody("PNR/7 Ж", "2027-11-21T10:00:00Z", []map[string]any{su100("economy")}, pax("S7", "2015-01-01", 0)), nil)
 	require.Equal(t, http.StatusCreated, code, raw)
 	code, raw = c.do("GET", "/api/standby/bookings/"+url.PathEscape("PNR/7 Ж"), nil, &got)
 	require.Equal(t, http.StatusOK, code, raw)
 	require.Equal(t, "PNR/7 Ж", got.BookingID)
-	require.Equal(t, []string{"SU-100-2026-11-23 active 4/4"}, got.places())
+	require.Equal(t, []string{"SU-100-2027-11-23 active 4/4"}, got.places())
 
 	// Boarding and cancelling.
 	leave := func(booking string, passenger int, status string) (int, string) {
@@ -268,8 +268,8 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	code, _ = c.do("GET", "/api/standby/bookings/BK2", nil, &before)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, []string{
-		"SU-100-2026-11-23 boarded", "SU-100-2026-11-23 active 1/2",
-		"SU-101-2026-11-30 active 1/2", "SU-101-2026-11-30 active 2/2",
+		"SU-100-2027-11-23 boarded", "SU-100-2027-11-23 active 1/2",
+		"SU-101-2027-11-30 active 1/2", "SU-101-2027-11-30 active 2/2",
 	}, before.places())
 
 	// A restart on the same file keeps every place.
@@ -283,7 +283,7 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	require.Equal(t, before.places(), after.places())
 	code, _ = restarted.do("GET", "/api/standby/bookings/"+url.PathEscape("PNR/7 Ж"), nil, &got)
 	require.Equal(t, http.StatusOK, code)
-	require.Equal(t, []string{"SU-100-2026-11-23 active 2/2"}, got.places())
+	require.Equal(t, []string{"SU-100-2027-11-23 active 2/2"}, got.places())
 
 	// Closing the flight.
 	var closed struct {
@@ -300,8 +300,8 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	code, _ = restarted.do("GET", "/api/standby/bookings/BK2", nil, &after)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, []string{
-		"SU-100-2026-11-23 boarded", "SU-100-2026-11-23 closed",
-		"SU-101-2026-11-30 active 1/2", "SU-101-2026-11-30 active 2/2",
+		"SU-100-2027-11-23 boarded", "SU-100-2027-11-23 closed",
+		"SU-101-2027-11-30 active 1/2", "SU-101-2027-11-30 active 2/2",
 	}, after.places())
 }
 
@@ -313,24 +313,24 @@ func TestStandbyTwoServersOnPostgres(t *testing.T) {
 	b := startStandby(t, "-db", db)
 	require.Contains(t, a.ts.stderr.String(), "shared=true")
 
-	code, raw := a.do("POST", "/api/standby/bookings", standbyBookingBody("BK1", "2026-11-20T09:00:00Z", []map[string]any{su100("economy")}, pax("SU", "2010-01-01", 5)), nil)
+	code, raw := a.do("POST", "/api/standby/bookings", standbyBookingBody("BK1", "2027-11-20T09:00:00Z", []map[string]any{su100("economy")}, pax("SU", "2010-01-01", 5)), nil)
 	require.Equal(t, http.StatusCreated, code, raw)
-	code, raw = b.do("POST", "/api/standby/bookings", standbyBookingBody("BK2", "2026-11-20T10:00:00Z", []map[string]any{su100("economy")}, pax("SU", "2010-01-01", 2)), nil)
+	code, raw = b.do("POST", "/api/standby/bookings", standbyBookingBody("BK2", "2027-11-20T10:00:00Z", []map[string]any{su100("economy")}, pax("SU", "2010-01-01", 2)), nil)
 	require.Equal(t, http.StatusCreated, code, raw)
 
 	var got standbyTestBooking
 	code, _ = a.do("GET", "/api/standby/bookings/BK1", nil, &got)
 	require.Equal(t, http.StatusOK, code)
-	require.Equal(t, []string{"SU-100-2026-11-23 active 2/2"}, got.places(), "server a sees b's booking ahead")
+	require.Equal(t, []string{"SU-100-2027-11-23 active 2/2"}, got.places(), "server a sees b's booking ahead")
 
 	code, _ = a.do("POST", standbyFlight+"/leave", map[string]any{"booking_id": "BK2", "passenger": 0, "status": "boarded"}, nil)
 	require.Equal(t, http.StatusOK, code)
 	code, _ = b.do("GET", "/api/standby/bookings/BK1", nil, &got)
 	require.Equal(t, http.StatusOK, code)
-	require.Equal(t, []string{"SU-100-2026-11-23 active 1/1"}, got.places(), "server b sees a's boarding")
+	require.Equal(t, []string{"SU-100-2027-11-23 active 1/1"}, got.places(), "server b sees a's boarding")
 
 	// The same passenger added through both servers at once is stored once.
-	body := standbyBookingBody("BK3", "2026-11-20T11:00:00Z", []map[string]any{su100("economy")}, pax("SU", "2010-01-01", 1))
+	body := standbyBookingBody("BK3", "2027-11-20T11:00:00Z", []map[string]any{su100("economy")}, pax("SU", "2010-01-01", 1))
 	codes := make(chan int, 2)
 	for _, c := range []standbyClient{a, b} {
 		go func() {

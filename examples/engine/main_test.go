@@ -45,6 +45,7 @@ func TestStoreStandby(t *testing.T) {
 	ctx := context.Background()
 	store := NewStore()
 	svc := standby.NewService(store)
+	svc.Now = func() time.Time { return now } // before the flight leaves
 	flight := standby.Flight{Carrier: "SU", Number: "0100", Date: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}
 	rights := standby.Employee{Employer: "SU", EmployedOn: time.Date(2001, 3, 15, 0, 0, 0, 0, time.UTC), Category: 2}
 	book := func(id string, at time.Time, passengers ...standby.Passenger) error {

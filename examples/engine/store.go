@@ -294,6 +294,13 @@ func (s *Store) bookingRecords(bookingID string) []*standby.Record {
 	return out
 }
 
+// FlightClosed reports whether the flight was closed.
+func (s *Store) FlightClosed(_ context.Context, flight standby.FlightKey) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed[flight], nil
+}
+
 // FlightVersion returns how many times a flight's active entries changed.
 func (s *Store) FlightVersion(_ context.Context, flight standby.FlightKey) (int64, error) {
 	s.mu.Lock()

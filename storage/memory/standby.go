@@ -256,6 +256,18 @@ func (s *StandbyStore) FlightVersion(_ context.Context, key standby.FlightKey) (
 	return 0, nil
 }
 
+// FlightClosed reports whether the flight was closed; false when never
+// seen.
+func (s *StandbyStore) FlightClosed(_ context.Context, key standby.FlightKey) (bool, error) {
+	if err := checkStandbyFlightKey(key); err != nil {
+		return false, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	f := s.flights[key]
+	return f != nil && f.closed, nil
+}
+
 // sortedStandbyIDs returns a sorted copy, by flight key (byte order) then
 // passenger, as the SQL adapters order them.
 func sortedStandbyIDs(ids []standby.EntryID) []standby.EntryID {

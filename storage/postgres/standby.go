@@ -375,6 +375,23 @@ func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey)
 	return v, nil
 }
 
+// FlightClosed reports whether the flight was closed; false when never
+// seen.
+func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) (bool, error) {
+	if _, err := standby.ParseFlightKey(string(key)); err != nil {
+		return false, fmt.Errorf("postgres: standby: %w", err)
+	}
+	var closed bool
+	err := s.db.sql.QueryRowContext(ctx, "SELECT closed_at IS NOT NULL FROM standby_flights WHERE flight_key = $1", string(key)).Scan(&closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("postgres: standby flight %s closed: %w", key, translate(err))
+	}
+	return closed, nil
+}
+
 // standbyFlightCache keeps the flight of the last key read: rows come
 // grouped by flight, so each key is parsed once.
 type standbyFlightCache struct {

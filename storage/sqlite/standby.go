@@ -275,6 +275,23 @@ func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey)
 	return v, nil
 }
 
+// FlightClosed reports whether the flight was closed; false when never
+// seen.
+func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) (bool, error) {
+	if _, err := standby.ParseFlightKey(string(key)); err != nil {
+		return false, fmt.Errorf("sqlite: standby: %w", err)
+	}
+	var closed bool
+	err := s.db.sql.QueryRowContext(ctx, "SELECT closed_at IS NOT NULL FROM standby_flights WHERE flight_key = ?", string(key)).Scan(&closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sqlite: standby flight %s closed: %w", key, translate(err))
+	}
+	return closed, nil
+}
+
 // The columns read back, in three rather than eight. Reading a row costs
 // the driver a few locked calls into SQLite per column, which made up most
 // of the rebuild's time; so the small integers come packed in one integer

@@ -228,9 +228,15 @@ func testStandby(t *testing.T, open Open) {
 
 	t.Run("CloseFlight", func(t *testing.T) {
 		s := open(t).Standby
+		closed, err := s.FlightClosed(ctx, sbKey(sbSU1000))
+		require.NoError(t, err)
+		require.False(t, closed, "a flight never seen is not closed")
 		n, err := s.CloseFlight(ctx, sbKey(sbSU1000), t0)
 		require.NoError(t, err)
 		require.Zero(t, n, "closing a flight never seen closes nobody")
+		closed, err = s.FlightClosed(ctx, sbKey(sbSU1000))
+		require.NoError(t, err)
+		require.True(t, closed, "closing a flight never seen still closes it")
 		require.ErrorIs(t, s.AddEntries(ctx, []standby.Entry{sbEntry(sbSU1000, "BK1", 0)}, t1), bookingkit.ErrConflict,
 			"a flight closed before anyone booked refuses entries")
 
@@ -240,10 +246,19 @@ func testStandby(t *testing.T, open Open) {
 		_, err = s.RemoveEntry(ctx, sbID(e1), standby.StatusBoarded, t0)
 		require.NoError(t, err)
 		_, before := sbActive(t, s, sbSU100)
+		closed, err = s.FlightClosed(ctx, sbKey(sbSU100))
+		require.NoError(t, err)
+		require.False(t, closed, "a flight with passengers waiting is open")
 
 		n, err = s.CloseFlight(ctx, sbKey(sbSU100), t1)
 		require.NoError(t, err)
 		require.Equal(t, 2, n)
+		closed, err = s.FlightClosed(ctx, sbKey(sbSU100))
+		require.NoError(t, err)
+		require.True(t, closed)
+		closed, err = s.FlightClosed(ctx, sbKey(sbAF1234))
+		require.NoError(t, err)
+		require.False(t, closed, "other flights stay open")
 		got, after := sbActive(t, s, sbSU100)
 		require.Empty(t, got)
 		require.Greater(t, after, before)
@@ -464,6 +479,8 @@ func testStandby(t *testing.T, open Open) {
 			require.ErrorIs(t, err, bookingkit.ErrInvalid, "ActiveEntries %q", key)
 			_, err = s.FlightVersion(ctx, key)
 			require.ErrorIs(t, err, bookingkit.ErrInvalid, "FlightVersion %q", key)
+			_, err = s.FlightClosed(ctx, key)
+			require.ErrorIs(t, err, bookingkit.ErrInvalid, "FlightClosed %q", key)
 			_, err = s.RemoveEntry(ctx, standby.EntryID{Flight: key, BookingID: "BK1"}, standby.StatusBoarded, t0)
 			require.ErrorIs(t, err, bookingkit.ErrInvalid, "RemoveEntry %q", key)
 		}
@@ -587,8 +604,11 @@ func testStandby(t *testing.T, open Open) {
 
 	t.Run("SharedServicesSeeEachOther", func(t *testing.T) {
 		s := open(t).Standby
-		a := &standby.Service{Store: s, Shared: true}
-		b := &standby.Service{Store: s, Shared: true}
+		// The clock is before the flights leave: a departed flight takes
+		// no standby passengers.
+		now := func() time.Time { return t1 }
+		a := &standby.Service{Store: s, Shared: true, Now: now}
+		b := &standby.Service{Store: s, Shared: true, Now: now}
 		first := sbEntry(sbSU100, "BK1", 0)
 		require.NoError(t, a.Add(ctx, first))
 		pos, err := b.Position(ctx, first.ID())
