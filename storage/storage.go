@@ -5,6 +5,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
@@ -29,6 +30,8 @@ type Stores struct {
 	// StaffBookings keeps the bookings staff make for themselves and their companions.
 	StaffBookings staffid.BookingStore
 	Partner       partner.Store
+	// Outbox keeps the messages (mails) waiting for delivery.
+	Outbox outbox.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

@@ -12,6 +12,7 @@ import (
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
@@ -206,6 +207,17 @@ func fillEveryTable(t *testing.T, s storage.Stores) {
 	require.NoError(t, s.Partner.MarkThreadRead(ctx, "cmp_a", partner.SidePartner, "msg_1"))
 	require.NoError(t, s.Partner.AppendAudit(ctx, audit(7, "ptn_a", partner.ObjectInstance, "ins_1", "clear_session")))
 	require.NoError(t, s.Partner.UseImpersonation(ctx, "nonce-1", copyAt(60*24*365), audit(8, "ptn_a", partner.ObjectLicence, "lic_1", "impersonation_open")))
+
+	// outbox: two mails waiting, one of which failed once.
+	for i, to := range []string{"anna@example.com", "boris@example.com"} {
+		_, err := s.Outbox.Enqueue(ctx, outbox.Message{Kind: outbox.KindMail, Payload: json.RawMessage(`{"to":"` + to + `","subject":"Ссылка ✓"}`),
+			CreatedAt: copyAt(90 + i), NextAttempt: copyAt(90 + i)})
+		require.NoError(t, err)
+	}
+	claimed, err := s.Outbox.Claim(ctx, []string{outbox.KindMail}, copyAt(91), copyAt(92), "lease", 1)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	require.NoError(t, s.Outbox.Retry(ctx, claimed[0].ID, "lease", copyAt(95), "connection refused"))
 }
 
 // readEveryTable reads back through s everything fillEveryTable wrote,
@@ -235,6 +247,9 @@ func readEveryTable(t *testing.T, s storage.Stores) map[string]any {
 	}
 	sess, err := s.Accounts.Session(ctx, "sess-1")
 	must("session", sess, err)
+
+	backlog, err := s.Outbox.Backlog(ctx)
+	must("outbox", backlog, err)
 
 	people, err := s.StaffID.People(ctx, staffid.PeopleQuery{Limit: 100})
 	must("people", people, err)

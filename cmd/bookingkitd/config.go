@@ -55,6 +55,7 @@ type FileConfig struct {
 	StaffID staffidFileConfig `json:"staffid"` // import.go
 
 	StaffAccounts staffAccountsConfig `json:"staff_accounts"` // staff.go
+	Mail          mailFileConfig      `json:"mail"`           // mailer.go: how the outbox retries
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {

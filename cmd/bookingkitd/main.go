@@ -87,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	// Requests run under requestsCtx, not under the server's own
+	stopOutbox := startOutbox(logger, svc)
+	defer stopOutbox()
 	// background context, so that the handlers still running when the
 	// shutdown timeout expires (a 100 000-person import, say) can be
 	// cancelled: their transactions roll back and they answer, instead of
@@ -140,6 +142,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // cancelGrace is how long the requests cancelled at the shutdown timeout
 // have to roll back and answer before their connections are closed.
+// startOutbox starts the worker that sends the mails the requests store
+// (mailer.go) and returns the function that stops it. run defers the stop,
+// so it comes after the requests in flight have finished (their mails are
+// stored) and before the stores close; a mail still being sent then has
+// cancelGrace to finish, or is sent again once its lease runs out.
+func startOutbox(logger *slog.Logger, svc *services) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if b, err := svc.outbox.Backlog(ctx); err == nil && b.Messages > 0 {
+			logger.Info("outbox: mails waiting to be sent", "messages", b.Messages, "failing", b.Failing, "oldest", b.Oldest)
+		}
+		svc.outbox.Run(ctx) //nolint:errcheck // returns nil once stopped
+	}()
+	return func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(cancelGrace):
+			logger.Warn("outbox: a mail was still being sent at shutdown; it is sent again once its lease runs out")
+		}
+	}
+}
+
 const cancelGrace = 5 * time.Second
 
 func newLogger(format string, w io.Writer) *slog.Logger {

@@ -116,8 +116,9 @@ type moguServer struct {
 }
 
 // newMoguServer builds MOGU's service and the app's accounts from the
-// config, loading or generating the claim keys.
-func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores) (*moguServer, error) {
+// config, loading or generating the claim keys. mailer takes the app's
+// one-time links (the outbox's moguMailKind, mailer.go).
+func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, mailer account.Mailer) (*moguServer, error) {
 	c := cfg.File.Mogu
 	origin := "http://" + moguHostPort(cfg.Addr)
 	def := func(v, d string) string {
@@ -180,7 +181,7 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 			return nil, fmt.Errorf("config mogu.%s %q: must contain {token}", field, tpl)
 		}
 	}
-	m.mailer = newMailer(moguMailEnv(cfg.Mail, c, cfg.MoguEnv), logger)
+	m.mailer = mailer
 	return m, nil
 }
 

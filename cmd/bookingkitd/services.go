@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -22,10 +23,12 @@ type services struct {
 	// *standby.Service (staffid: standby.AddBooking on a completed
 	// standby booking).
 	standby *standbyServer
-	// mailer sends the one-time sign-in links of modules without a mail
-	// setting of their own (mailer.go): SMTP when BOOKINGKIT_SMTP_ADDR is
-	// set, else the development folder mailer.
+	// mailer takes the one-time sign-in links of modules without a mail
+	// setting of their own into the outbox, whose worker sends them
+	// (mailer.go): SMTP when BOOKINGKIT_SMTP_ADDR is set, else the
+	// development folder mailer.
 	mailer  account.Mailer
+	outbox  *outbox.Outbox
 	partner *partnerServer
 	// staffidConfig is the staff-travel module's settings (the config
 	// file's staffid section, defaults filled in), the same for every
@@ -45,7 +48,13 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	moguSrv, err := newMoguServer(ctx, logger, cfg, stores)
+	// Mail leaves through the outbox: the handlers store it, the worker
+	// that run starts sends it.
+	ob, err := newOutbox(cfg, stores, logger)
+	if err != nil {
+		return nil, err
+	}
+	moguSrv, err := newMoguServer(ctx, logger, cfg, stores, ob.Mailer(moguMailKind))
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +62,7 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	mailer := newMailer(cfg.Mail, logger)
+	mailer := ob.Mailer(outbox.KindMail)
 	partnerSrv, err := newPartnerServer(ctx, logger, cfg, stores, mailer)
 	if err != nil {
 		return nil, err
@@ -73,6 +82,6 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err := staff.reconcile(ctx); err != nil {
 		return nil, err
 	}
-	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, partner: partnerSrv,
+	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, outbox: ob, partner: partnerSrv,
 		staffidConfig: staffidCfg, imports: imports, staff: staff}, nil
 }

@@ -23,6 +23,7 @@ type DB struct {
 	staffid       *StaffIDStore
 	staffBookings *StaffBookingStore
 	partner       *PartnerStore
+	outbox        *OutboxStore
 }
 
 // New returns an empty in-memory database.
@@ -35,6 +36,7 @@ func New() *DB {
 		staffid:       newStaffIDStore(),
 		staffBookings: newStaffBookingStore(),
 		partner:       newPartnerStore(),
+		outbox:        newOutboxStore(),
 	}
 }
 
@@ -51,6 +53,7 @@ func (db *DB) Stores() storage.Stores {
 		StaffID:       db.staffid,
 		StaffBookings: db.staffBookings,
 		Partner:       db.partner,
+		Outbox:        db.outbox,
 	}
 }
 

@@ -160,6 +160,8 @@ func (db *DB) Stores() storage.Stores {
 
 		// staffid bookings (staffid_booking.go)
 		StaffBookings: &StaffBookingStore{db: db},
+
+		Outbox: &OutboxStore{db: db},
 	}
 }
 

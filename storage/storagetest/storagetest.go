@@ -36,6 +36,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("StaffID", func(t *testing.T) { testStaffID(t, open) })
 	t.Run("StaffBookings", func(t *testing.T) { testStaffBookings(t, open) })
 	t.Run("Partner", func(t *testing.T) { testPartner(t, open) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 }
 
 func testPing(t *testing.T, open Open) {

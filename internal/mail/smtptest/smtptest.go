@@ -11,7 +11,9 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Message is what the server received.
@@ -28,21 +30,51 @@ type Server struct {
 	Messages chan Message
 	ln       net.Listener
 	wg       sync.WaitGroup
+	delay    time.Duration
+	accepted atomic.Int64
+}
+
+// Options change how the server behaves.
+type Options struct {
+	// Addr is the address to listen on; a free local port when empty.
+	// A test that stops a server and starts another on its address plays
+	// a mail server outage.
+	Addr string
+	// Delay is how long the server waits before its greeting: a slow
+	// mail server, as seen from the client.
+	Delay time.Duration
 }
 
 // Start listens on a free local port; the server stops when the test ends.
-func Start(tb testing.TB) *Server {
+func Start(tb testing.TB) *Server { return StartWith(tb, Options{}) }
+
+// StartWith starts a server with opts; it stops when the test ends.
+func StartWith(tb testing.TB, opts Options) *Server {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Addr: ln.Addr().String(), Messages: make(chan Message, 100), ln: ln}
+	s := &Server{Addr: ln.Addr().String(), Messages: make(chan Message, 100), ln: ln, delay: opts.Delay}
 	s.wg.Add(1)
 	go s.accept()
-	tb.Cleanup(func() { ln.Close(); s.wg.Wait() })
+	tb.Cleanup(s.Close)
 	return s
 }
+
+// Close stops the server: it takes no more connections and waits for the
+// ones it serves.
+func (s *Server) Close() {
+	s.ln.Close()
+	s.wg.Wait()
+}
+
+// Accepted returns how many connections the server has taken.
+func (s *Server) Accepted() int { return int(s.accepted.Load()) }
 
 func (s *Server) accept() {
 	defer s.wg.Done()
@@ -51,6 +83,7 @@ func (s *Server) accept() {
 		if err != nil {
 			return
 		}
+		s.accepted.Add(1)
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
@@ -63,6 +96,7 @@ func (s *Server) serve(conn net.Conn) {
 	defer conn.Close()
 	r := bufio.NewReader(conn)
 	reply := func(line string) { io.WriteString(conn, line+"\r\n") }
+	time.Sleep(s.delay)
 	reply("220 smtptest ready")
 	var from string
 	var to []string

@@ -1,0 +1,42 @@
+// Package outbox keeps messages that must leave the process — one-time
+// sign-in links by mail today, webhooks tomorrow — in the database until a
+// worker has delivered them, so that a request never waits for a mail
+// server and a mail server outage loses nothing.
+//
+// # Flow
+//
+// A request stores a [Message] with [Outbox.Enqueue] (or through the
+// [account.Mailer] that [Outbox.Mailer] returns, which the modules already
+// call) and answers at once: the time it takes no longer depends on the
+// mail server, so an existing account and an unknown one answer alike.
+// [Outbox.Run], started once per process, claims due messages one at a
+// time, oldest first, and hands each to the [Handler] registered for its
+// kind ([MailHandler] sends a mail through a real mailer). A delivered
+// message is deleted; a failed one is tried again later, after a delay
+// that doubles from Config.RetryFirst up to Config.RetryMax, until it is
+// Config.GiveUpAfter old or its handler says the failure is [Permanent];
+// then it is dropped and logged at error level.
+//
+// # Several processes, crashes
+//
+// Every server that shares the database runs a worker over the same
+// stored messages. [Store.Claim] leases a message to one worker for
+// Config.Lease (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the write
+// lock), so two workers never deliver one message at the same time; a
+// delivery is cancelled well before its lease ends. A worker that dies
+// mid-delivery leaves its message leased: once the lease runs out, any
+// worker claims it again. Delivery is therefore at least once: a crash
+// between the mail server's acceptance and the deletion sends that
+// message a second time, which for a one-time link is harmless.
+//
+// # Security
+//
+// A stored mail holds its link in clear text until it is delivered (the
+// accounts keep only the links' hashes); it is deleted as soon as the mail
+// server accepts it, and never logged.
+//
+// # Storage
+//
+// The [Store] interface is implemented by every adapter under storage/
+// and checked by the conformance suite (storage/storagetest).
+package outbox
