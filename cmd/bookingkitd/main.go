@@ -85,10 +85,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-
-	// Requests run under requestsCtx, not under the server's own
 	stopOutbox := startOutbox(logger, svc)
 	defer stopOutbox()
+
+	// Requests run under requestsCtx, not under the server's own
 	// background context, so that the handlers still running when the
 	// shutdown timeout expires (a 100 000-person import, say) can be
 	// cancelled: their transactions roll back and they answer, instead of
@@ -140,8 +140,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// cancelGrace is how long the requests cancelled at the shutdown timeout
-// have to roll back and answer before their connections are closed.
 // startOutbox starts the worker that sends the mails the requests store
 // (mailer.go) and returns the function that stops it. run defers the stop,
 // so it comes after the requests in flight have finished (their mails are
@@ -167,6 +165,8 @@ func startOutbox(logger *slog.Logger, svc *services) (stop func()) {
 	}
 }
 
+// cancelGrace is how long the requests cancelled at the shutdown timeout
+// have to roll back and answer before their connections are closed.
 const cancelGrace = 5 * time.Second
 
 func newLogger(format string, w io.Writer) *slog.Logger {
