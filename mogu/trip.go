@@ -160,6 +160,11 @@ func validateBookingID(id string) error {
 	return validateText("booking_id", id, MaxBookingIDLen)
 }
 
+// ValidateBookingID checks a booking ID as MOGU's methods do (printable
+// UTF-8, at most MaxBookingIDLen bytes, no surrounding spaces), for pages
+// that show a booking ID without calling one.
+func ValidateBookingID(id string) error { return validateBookingID(id) }
+
 func validateID(field, id string) error {
 	return validateText(field, id, MaxIDLen)
 }

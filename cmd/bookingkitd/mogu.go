@@ -39,6 +39,9 @@ type moguConfig struct {
 	ClaimURLBase string `json:"claim_url_base"`
 	// ServicesURLTemplate is the engine's own "add services" page, printed
 	// on vouchers without MOGU; "{booking}" is replaced by the booking ID.
+	// Default: http://<addr>/booking/{booking}/services, a page of this
+	// server that sends the traveller to where they booked
+	// (servicesLanding).
 	ServicesURLTemplate string `json:"services_url_template"`
 	// BackOfficeURL is the root of the "open in MOGU" links. Default:
 	// http://<addr>/api/backoffice/mogu, whose accounts/… routes land the
@@ -151,7 +154,7 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 		return nil, err
 	}
 	if c.ServicesURLTemplate == "" {
-		logger.Warn("mogu: services_url_template is not configured; vouchers without MOGU point at a placeholder on this server")
+		logger.Warn("mogu: services_url_template is not configured; vouchers without MOGU point at this server's page that sends travellers back to where they booked", "services_url", origin+"/booking/{booking}/services")
 	}
 	svc, err := mogu.NewService(stores.Mogu, keys, ratelimit.New(interval, burst), mogu.Config{
 		ClaimURLBase:           def(c.ClaimURLBase, origin+"/api/mogu/c/"),
@@ -696,6 +699,48 @@ func (m *moguServer) landing() http.Handler {
 		w.WriteHeader(status)
 		if err := moguLandingPage.Execute(w, data); err != nil {
 			m.logger.WarnContext(r.Context(), "mogu: landing page", "error", err)
+		}
+	})
+}
+
+var moguServicesPage = template.Must(template.New("services").Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Add services to your booking</title>
+<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}code{font-size:1.2rem}</style>
+</head>
+<body>
+<h1>Add services to your booking</h1>
+<p>Your booking reference is <code>{{.}}</code>.</p>
+<p>Seats, baggage, transfers and other services are added where you booked: on the website you booked on, or with your travel agency. Give them this reference.</p>
+</body>
+</html>
+`))
+
+// servicesLanding is the "add services" page that vouchers without MOGU
+// point at when the config names no page of the engine
+// (mogu.services_url_template): a code printed on paper must open
+// something real, on whichever server answers. The page tells the
+// traveller their reference and where services are added; it reads
+// nothing from storage, so it says nothing about whether the booking
+// exists.
+func (m *moguServer) servicesLanding() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		booking := r.PathValue("booking")
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("X-Robots-Tag", "noindex")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		if err := mogu.ValidateBookingID(booking); err != nil {
+			writeError(w, r, m.logger, err)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		if err := moguServicesPage.Execute(w, booking); err != nil {
+			m.logger.WarnContext(r.Context(), "mogu: services page", "error", err)
 		}
 	})
 }

@@ -60,6 +60,9 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []route {
 		// …the landing page of the QR codes' claim URLs, printed in upper case…
 		{pattern: "GET /api/mogu/c/{token}", handler: svc.mogu.landing()},
 		{pattern: "GET /API/MOGU/C/{token}", handler: svc.mogu.landing()},
+		// …the "add services" page of vouchers without MOGU, when the
+		// config names no page of the engine (services_url_template)…
+		{pattern: "GET /booking/{booking}/services", handler: svc.mogu.servicesLanding()},
 		// …and the engine's back office, with the engine token and X-Operator.
 		{pattern: "PUT /api/backoffice/mogu/bookings/{booking}", handler: requireToken(svc.engine, svc.mogu.putBooking())},
 		{pattern: "GET /api/backoffice/mogu/bookings/{booking}/status", handler: requireToken(svc.engine, svc.mogu.bookingStatus())},
