@@ -46,7 +46,7 @@ func runMoguQR(ctx context.Context, e *env, args []string) error {
 			"engine's \"add services\" page (the reason is printed). The format follows the file's\n"+
 			"extension. The claim keys come from BOOKINGKIT_MOGU_KEYS, else the config file's\n"+
 			"mogu.keys, else the key the server generated in the database; the URLs from the\n"+
-			"config file's mogu section, else the server's defaults for -addr.")
+			"config file's mogu section, else the server's defaults: BOOKINGKIT_PUBLIC_URL, else -addr.")
 	db := dbFlag(e, fs)
 	out := fs.String("o", "", "output `file`, ending in .png or .svg (required)")
 	size := fs.Int("size", mogu.DefaultPixelsPerModule, "`pixels` (PNG) or units (SVG) per module")
@@ -92,7 +92,11 @@ func runMoguQR(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	svc, err := moguService(ctx, e, s, settings, *addr)
+	origin := "http://" + moguHostPort(*addr)
+	if public := strings.TrimSpace(e.getenv("BOOKINGKIT_PUBLIC_URL")); public != "" {
+		origin = strings.TrimSuffix(public, "/") // as the server: vouchers start at its public address
+	}
+	svc, err := moguService(ctx, e, s, settings, origin)
 	if err != nil {
 		return err
 	}
@@ -145,7 +149,7 @@ func moguReadSettings(path string) (moguFileSettings, error) {
 
 // moguService builds the service as the server does, without generating
 // keys: the tool only prints what the server would.
-func moguService(ctx context.Context, e *env, s storage.Stores, settings moguFileSettings, addr string) (*mogu.Service, error) {
+func moguService(ctx context.Context, e *env, s storage.Stores, settings moguFileSettings, origin string) (*mogu.Service, error) {
 	source, spec := "BOOKINGKIT_MOGU_KEYS", strings.TrimSpace(e.getenv("BOOKINGKIT_MOGU_KEYS"))
 	if spec == "" {
 		source, spec = "config mogu.keys", strings.Join(settings.Keys, ",")
@@ -171,7 +175,6 @@ func moguService(ctx context.Context, e *env, s storage.Stores, settings moguFil
 			return nil, fmt.Errorf("config mogu.token_lifetime_after_trip %q: want a positive Go duration", settings.TokenLifetimeAfterTrip)
 		}
 	}
-	origin := "http://" + moguHostPort(addr)
 	def := func(v, d string) string {
 		if strings.TrimSpace(v) == "" {
 			return d

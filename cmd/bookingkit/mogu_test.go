@@ -156,3 +156,15 @@ func TestMoguQRBadUsage(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, errOut, "-o file")
 }
+
+// The tool prints the URLs the server prints: with BOOKINGKIT_PUBLIC_URL,
+// the claim URL starts at the public address, as the server's does, so a
+// voucher printed by the tool is claimed on any server behind it.
+func TestMoguQRStartsAtThePublicAddress(t *testing.T) {
+	db, claimURL := moguCLIDB(t, "https://trips.example.com/api/mogu/c/")
+	env := map[string]string{"BOOKINGKIT_MOGU_KEYS": mogu.FormatKey(moguCLIKey), "BOOKINGKIT_PUBLIC_URL": "https://trips.example.com/"}
+	stdout, stderr, err := runTool(t, env, "mogu", "qr", "ITT-10593", "-o", filepath.Join(t.TempDir(), "v.png"), "-db", db)
+	require.NoError(t, err, stderr)
+	require.Contains(t, stdout, claimURL)
+	require.True(t, strings.HasPrefix(claimURL, "HTTPS://TRIPS.EXAMPLE.COM/API/MOGU/C/"), claimURL)
+}

@@ -35,13 +35,16 @@ type moguConfig struct {
 	// appended. It is used in upper case (QR's alphanumeric mode) and must
 	// end with "/". This server shows the landing page at /api/mogu/c/ and
 	// /API/MOGU/C/; a base with another path needs a proxy that maps it
-	// there. Default: http://<addr>/api/mogu/c/.
+	// there. Default: <public>/api/mogu/c/, where <public> is
+	// BOOKINGKIT_PUBLIC_URL, else http://<addr>. A claim is accepted only
+	// under this base, so every server of one database needs the same one:
+	// a printed voucher is claimed through whichever server the app
+	// reaches.
 	ClaimURLBase string `json:"claim_url_base"`
 	// ServicesURLTemplate is the engine's own "add services" page, printed
 	// on vouchers without MOGU; "{booking}" is replaced by the booking ID.
-	// Default: http://<addr>/booking/{booking}/services, a page of this
-	// server that sends the traveller to where they booked
-	// (servicesLanding).
+	// Default: <public>/booking/{booking}/services, a page of this server
+	// that sends the traveller to where they booked (servicesLanding).
 	ServicesURLTemplate string `json:"services_url_template"`
 	// BackOfficeURL is the root of the "open in MOGU" links. Default:
 	// http://<addr>/api/backoffice/mogu, whose accounts/… routes land the
@@ -123,12 +126,21 @@ type moguServer struct {
 // one-time links (the outbox's moguMailKind, mailer.go).
 func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, mailer account.Mailer) (*moguServer, error) {
 	c := cfg.File.Mogu
-	origin := "http://" + moguHostPort(cfg.Addr)
+	// Printed vouchers outlive the process that printed them and are read
+	// back by any server of the database: their URLs start at the one
+	// configured public address, not at this server's listening address.
+	origin, err := staffPublicURL(cfg)
+	if err != nil {
+		return nil, err
+	}
 	def := func(v, d string) string {
 		if strings.TrimSpace(v) == "" {
 			return d
 		}
 		return v
+	}
+	if c.ClaimURLBase == "" && cfg.PublicURL == "" {
+		logger.Warn("mogu: neither mogu.claim_url_base nor BOOKINGKIT_PUBLIC_URL is set; vouchers print this server's listening address, and only servers listening there accept their claims", "claim_url_base", origin+"/api/mogu/c/")
 	}
 	lifetime, err := moguDuration("mogu.token_lifetime_after_trip", c.TokenLifetimeAfterTrip, mogu.DefaultTokenLifetimeAfterTrip)
 	if err != nil {
@@ -164,6 +176,9 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 		Administrators:         c.Administrators,
 	})
 	if err != nil {
+		if c.ClaimURLBase == "" && cfg.PublicURL != "" {
+			return nil, fmt.Errorf("config mogu: the claim URLs start at BOOKINGKIT_PUBLIC_URL when mogu.claim_url_base is unset: %w", err)
+		}
 		return nil, fmt.Errorf("config mogu: %w", err)
 	}
 	if base, err := url.Parse(svc.ClaimURL("")); err == nil && !strings.EqualFold(base.Path, "/api/mogu/c/") {
