@@ -36,9 +36,13 @@ type Gate interface {
 }
 
 // Limiter takes one attempt for a key, or refuses it with an error matching
-// bookingkit.ErrRateLimited (ideally a *bookingkit.RetryAfterError).
+// bookingkit.ErrRateLimited (ideally a *bookingkit.RetryAfterError). ctx is
+// the request's: a limiter that keeps its counts in a database (so that
+// every server sharing it counts the same attempts, package throttle)
+// gives up with the request. Any other error means the limiter could not
+// decide, and the attempt is refused all the same.
 type Limiter interface {
-	Allow(key string) error
+	Allow(ctx context.Context, key string) error
 }
 
 // Config configures a [Service].
@@ -109,18 +113,29 @@ func (s *Service) Realm() Realm { return s.cfg.Realm }
 // Limit takes one attempt of kind ("register", "login", "link") for the
 // client address and the account key (an email or subject); either may be
 // empty. Modules call it for their own forms, such as registration.
-func (s *Service) Limit(kind, addr, accountKey string) error {
+//
+// A limiter that cannot decide (its database is down) refuses the attempt
+// with its error, which does not match ErrRateLimited: attempts are never
+// let through unlimited.
+func (s *Service) Limit(ctx context.Context, kind, addr, accountKey string) error {
 	if addr != "" {
-		if err := s.cfg.PerAddress.Allow(string(s.cfg.Realm) + ":" + kind + ":addr:" + addr); err != nil {
-			return fmt.Errorf("too many %s attempts from this address: %w", kind, err)
+		if err := s.cfg.PerAddress.Allow(ctx, string(s.cfg.Realm)+":"+kind+":addr:"+addr); err != nil {
+			return limitError(kind, "from this address", err)
 		}
 	}
 	if accountKey != "" {
-		if err := s.cfg.PerAccount.Allow(string(s.cfg.Realm) + ":" + kind + ":acct:" + accountKey); err != nil {
-			return fmt.Errorf("too many %s attempts for this account: %w", kind, err)
+		if err := s.cfg.PerAccount.Allow(ctx, string(s.cfg.Realm)+":"+kind+":acct:"+accountKey); err != nil {
+			return limitError(kind, "for this account", err)
 		}
 	}
 	return nil
+}
+
+func limitError(kind, scope string, err error) error {
+	if errors.Is(err, bookingkit.ErrRateLimited) {
+		return fmt.Errorf("too many %s attempts %s: %w", kind, scope, err)
+	}
+	return fmt.Errorf("cannot count the %s attempts %s: %w", kind, scope, err)
 }
 
 // Create makes an account without a password for email and subject and
@@ -161,7 +176,7 @@ func (s *Service) RequestReset(ctx context.Context, email, addr string) (Account
 	if err != nil {
 		return Account{}, "", err
 	}
-	if err := s.Limit("link", addr, email); err != nil {
+	if err := s.Limit(ctx, "link", addr, email); err != nil {
 		return Account{}, "", err
 	}
 	a, err := s.store.AccountByEmail(ctx, s.cfg.Realm, email)
@@ -252,7 +267,7 @@ func (s *Service) Login(ctx context.Context, email, pw, addr string) (Account, s
 	if err != nil {
 		return Account{}, "", ErrBadCredentials
 	}
-	if err := s.Limit("login", addr, email); err != nil {
+	if err := s.Limit(ctx, "login", addr, email); err != nil {
 		return Account{}, "", err
 	}
 	a, err := s.store.AccountByEmail(ctx, s.cfg.Realm, email)

@@ -51,7 +51,7 @@ func newCountingLimiter(max int) *countingLimiter {
 	return &countingLimiter{max: max, attempts: map[string]int{}}
 }
 
-func (l *countingLimiter) Allow(key string) error {
+func (l *countingLimiter) Allow(_ context.Context, key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.attempts[key]++

@@ -22,10 +22,17 @@ import (
 // [bookingkit.ErrRateLimited] — ideally a [*bookingkit.RetryAfterError] —
 // to refuse it; any other error is passed on as is.
 //
-// The project's shared token-bucket limiter (internal/ratelimit) has this
-// method, so the reference server hands it over as is.
+// ctx is the claim's: a limiter that keeps its counts in a database (so
+// that every server sharing it counts the same attempts, package
+// throttle) gives up with the request. A limiter that cannot decide must
+// return an error that does not match ErrRateLimited: the claim is then
+// refused, never let through unlimited.
+//
+// The project's in-process token-bucket limiter (internal/ratelimit) and
+// the database one (throttle.Limiter) have this method, so the reference
+// server hands them over as they are.
 type Limiter interface {
-	Allow(key string) error
+	Allow(ctx context.Context, key string) error
 }
 
 // Config is what an embedding engine tells MOGU about its URLs.
@@ -396,11 +403,11 @@ func (s *Service) Claim(ctx context.Context, acct Account, token, address string
 		return AccountTrip{}, err
 	}
 	if address != "" {
-		if err := s.limiter.Allow("mogu.claim.address:" + address); err != nil {
+		if err := s.limiter.Allow(ctx, "mogu.claim.address:"+address); err != nil {
 			return AccountTrip{}, err
 		}
 	}
-	if err := s.limiter.Allow("mogu.claim.account:" + acct.ID); err != nil {
+	if err := s.limiter.Allow(ctx, "mogu.claim.account:"+acct.ID); err != nil {
 		return AccountTrip{}, err
 	}
 	now := s.now()

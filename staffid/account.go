@@ -222,10 +222,10 @@ func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr str
 	// Both limits are taken before the list is read: probing one
 	// employee's details field by field is limited however many addresses
 	// it comes from, and probing from one address however many employees.
-	if err := a.svc.Limit("register", addr, "employee:"+Normalize(key)); err != nil {
+	if err := a.svc.Limit(ctx, "register", addr, "employee:"+Normalize(key)); err != nil {
 		return Person{}, err
 	}
-	if err := a.svc.Limit("register", "", "email:"+email); err != nil {
+	if err := a.svc.Limit(ctx, "register", "", "email:"+email); err != nil {
 		return Person{}, err
 	}
 	p, err := a.find(ctx, typed)

@@ -197,7 +197,7 @@ func moguService(ctx context.Context, e *env, s storage.Stores, settings moguFil
 // moguNoLimit lets every attempt through; the tool never claims.
 type moguNoLimit struct{}
 
-func (moguNoLimit) Allow(string) error { return nil }
+func (moguNoLimit) Allow(context.Context, string) error { return nil }
 
 // moguHostPort is the server's rule for the host:port of its default
 // URLs: an unspecified or IPv6 host becomes localhost.

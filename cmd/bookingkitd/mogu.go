@@ -492,7 +492,7 @@ func (m *moguServer) register() http.Handler {
 			return err
 		}
 		ctx, addr := r.Context(), moguClientAddress(r)
-		if err := m.accounts.Limit("register", addr, email); err != nil {
+		if err := m.accounts.Limit(ctx, "register", addr, email); err != nil {
 			return err
 		}
 		_, token, err := m.accounts.Create(ctx, email, "")

@@ -3,6 +3,7 @@
 package ratelimit
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sync"
@@ -42,7 +43,10 @@ func (l *Limiter) WithClock(now func() time.Time) *Limiter {
 // Allow takes one attempt for key. It returns nil, or an error matching
 // bookingkit.ErrRateLimited that is a *bookingkit.RetryAfterError saying
 // when the next attempt will be allowed. A refused attempt costs nothing.
-func (l *Limiter) Allow(key string) error {
+// The context is not used: the counts are in this process's memory (it is
+// there to match account.Limiter and mogu.Limiter, whose database-backed
+// limiters need one).
+func (l *Limiter) Allow(_ context.Context, key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()

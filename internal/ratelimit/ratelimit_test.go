@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 )
+
+var ctx = context.Background()
 
 type clock struct {
 	mu sync.Mutex
@@ -27,33 +30,33 @@ func TestBurstThenRetryAfter(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	l := New(time.Minute, 3).WithClock(c.now)
 	for i := range 3 {
-		require.NoError(t, l.Allow("ip:1.2.3.4"), "attempt %d", i)
+		require.NoError(t, l.Allow(ctx, "ip:1.2.3.4"), "attempt %d", i)
 	}
-	err := l.Allow("ip:1.2.3.4")
+	err := l.Allow(ctx, "ip:1.2.3.4")
 	require.ErrorIs(t, err, bookingkit.ErrRateLimited)
 	var ra *bookingkit.RetryAfterError
 	require.True(t, errors.As(err, &ra))
 	require.Equal(t, 60, ra.Seconds)
 
-	require.NoError(t, l.Allow("ip:5.6.7.8"), "keys are independent")
+	require.NoError(t, l.Allow(ctx, "ip:5.6.7.8"), "keys are independent")
 
 	c.add(30 * time.Second)
-	err = l.Allow("ip:1.2.3.4")
+	err = l.Allow(ctx, "ip:1.2.3.4")
 	require.True(t, errors.As(err, &ra))
 	require.Equal(t, 30, ra.Seconds, "refused attempts do not push the wait further")
 	c.add(30 * time.Second)
-	require.NoError(t, l.Allow("ip:1.2.3.4"))
+	require.NoError(t, l.Allow(ctx, "ip:1.2.3.4"))
 }
 
 func TestIdleKeysAreForgotten(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	l := New(time.Second, 2).WithClock(c.now)
 	for _, k := range []string{"a", "b", "c"} {
-		require.NoError(t, l.Allow(k))
+		require.NoError(t, l.Allow(ctx, k))
 	}
 	require.Equal(t, 3, l.Len())
 	c.add(10 * time.Second)
-	require.NoError(t, l.Allow("d"))
+	require.NoError(t, l.Allow(ctx, "d"))
 	require.Equal(t, 1, l.Len(), "refilled buckets are dropped")
 }
 
@@ -64,7 +67,7 @@ func TestConcurrentAllowNeverExceedsBurst(t *testing.T) {
 	allowed := 0
 	for range 100 {
 		wg.Go(func() {
-			if l.Allow("k") == nil {
+			if l.Allow(ctx, "k") == nil {
 				mu.Lock()
 				allowed++
 				mu.Unlock()
