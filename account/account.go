@@ -67,6 +67,15 @@ type Store interface {
 	// SetPasswordHash replaces the account's password hash (ErrNotFound when
 	// there is no such account).
 	SetPasswordHash(ctx context.Context, accountID, hash string) error
+	// MoveAccount gives the account another email, in one transaction,
+	// when its email is still from: it sets the email to to, clears the
+	// password hash, and deletes the account's sessions and one-time links
+	// (a link mailed to the old address must not set the moved account's
+	// password). It returns the moved account. ErrNotFound when there is
+	// no account with id and the email from (a concurrent move came
+	// first), ErrConflict when another account of the realm has the email
+	// to; either way nothing changes.
+	MoveAccount(ctx context.Context, id, from, to string) (Account, error)
 
 	// CreateLink stores a one-time link.
 	CreateLink(ctx context.Context, l Link) error

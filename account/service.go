@@ -29,10 +29,12 @@ var ErrBadLink = fmt.Errorf("this link is invalid, already used or expired; ask 
 // password work again. A nil Gate lets everyone in.
 type Gate interface {
 	// Allowed returns nil, or an error matching bookingkit.ErrForbidden
-	// (or ErrNotFound) saying why the subject may not get in. Any other
-	// error means the gate could not decide; the request fails but the
-	// person's sessions are kept.
-	Allowed(ctx context.Context, subject string) error
+	// (or ErrNotFound) saying why the account's subject may not get in
+	// (with this account: staffid also refuses an account whose email is
+	// not the one the airline's list gives). Any other error means the
+	// gate could not decide; the request fails but the person's sessions
+	// are kept. It is asked only for accounts with a subject.
+	Allowed(ctx context.Context, a Account) error
 }
 
 // Limiter takes one attempt for a key, or refuses it with an error matching
@@ -159,6 +161,29 @@ func (s *Service) Create(ctx context.Context, email, subject string) (Account, s
 		return Account{}, "", err
 	}
 	return a, token, nil
+}
+
+// Move gives account a another email, when the module that owns the
+// person knows better (staffid: the airline's list gives the employee
+// another address): the password and every session and one-time link end,
+// and the returned set-password link token is to be mailed to the new
+// address, whose owner chooses the password. ErrNotFound when a's email
+// changed meanwhile (a concurrent Move came first: it mails its own
+// link); ErrConflict when another account of the realm has the address.
+func (s *Service) Move(ctx context.Context, a Account, to string) (Account, string, error) {
+	to, err := NormaliseEmail(to)
+	if err != nil {
+		return Account{}, "", err
+	}
+	moved, err := s.store.MoveAccount(ctx, a.ID, a.Email, to)
+	if err != nil {
+		return Account{}, "", fmt.Errorf("move account: %w", err)
+	}
+	token, err := s.issueLink(ctx, moved.ID, PurposeSetPassword)
+	if err != nil {
+		return Account{}, "", err
+	}
+	return moved, token, nil
 }
 
 // AccountBySubject returns the realm's account for subject, or ErrNotFound.
@@ -365,5 +390,5 @@ func (s *Service) allowed(ctx context.Context, a Account) error {
 	if s.cfg.Gate == nil || a.Subject == "" {
 		return nil
 	}
-	return s.cfg.Gate.Allowed(ctx, a.Subject)
+	return s.cfg.Gate.Allowed(ctx, a)
 }

@@ -37,10 +37,10 @@ type blockList struct {
 	blocked map[string]bool
 }
 
-func (b *blockList) Allowed(_ context.Context, subject string) error {
+func (b *blockList) Allowed(_ context.Context, a account.Account) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.blocked[subject] {
+	if b.blocked[a.Subject] {
 		return fmt.Errorf("person is blocked: %w", bookingkit.ErrForbidden)
 	}
 	return nil
@@ -227,7 +227,7 @@ func TestNormaliseEmail(t *testing.T) {
 // flakyGate fails as a broken store would.
 type flakyGate struct{ broken bool }
 
-func (g *flakyGate) Allowed(context.Context, string) error {
+func (g *flakyGate) Allowed(context.Context, account.Account) error {
 	if g.broken {
 		return errors.New("database is down")
 	}
@@ -251,4 +251,38 @@ func TestGateFailureKeepsSessions(t *testing.T) {
 	g.broken = false
 	_, err = svc.Authenticate(ctx, session)
 	require.NoError(t, err, "the session survived the outage")
+}
+
+// Move hands an account to another address: the old password, sessions
+// and links end, and only the new address's link sets a password.
+func TestMove(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, account.Config{})
+	a, link, err := f.svc.Create(ctx, "colleague@example.com", "person-ann")
+	require.NoError(t, err)
+	_, session, err := f.svc.SetPassword(ctx, link, "correct horse battery staple")
+	require.NoError(t, err)
+	_, stale, err := f.svc.RequestReset(ctx, "colleague@example.com", "1.1.1.1")
+	require.NoError(t, err)
+	a, err = f.svc.AccountBySubject(ctx, "person-ann")
+	require.NoError(t, err)
+
+	moved, token, err := f.svc.Move(ctx, a, " Ann@Example.com")
+	require.NoError(t, err)
+	require.Equal(t, a.ID, moved.ID)
+	require.Equal(t, "ann@example.com", moved.Email)
+	require.Empty(t, moved.PasswordHash)
+	_, err = f.svc.Authenticate(ctx, session)
+	require.ErrorIs(t, err, bookingkit.ErrUnauthorized, "the sessions ended")
+	_, _, err = f.svc.Login(ctx, "colleague@example.com", "correct horse battery staple", "1.1.1.1")
+	require.ErrorIs(t, err, account.ErrBadCredentials, "the old address no longer signs in")
+	_, _, err = f.svc.SetPassword(ctx, stale, "another good passphrase")
+	require.ErrorIs(t, err, account.ErrBadLink, "a link mailed to the old address is dead")
+
+	_, _, err = f.svc.Move(ctx, a, "someone@example.com")
+	require.ErrorIs(t, err, bookingkit.ErrNotFound, "a stale account value moves nothing")
+	_, _, err = f.svc.SetPassword(ctx, token, "another good passphrase")
+	require.NoError(t, err)
+	_, _, err = f.svc.Login(ctx, "ann@example.com", "another good passphrase", "1.1.1.1")
+	require.NoError(t, err)
 }

@@ -42,30 +42,62 @@ var (
 	ErrBlocked error = &importError{"your staff travel access is blocked: you are not on your airline's current employee list; ask your staff travel office", bookingkit.ErrForbidden}
 )
 
+// ErrAddressNotListed: the account's email is not the one the airline's
+// list now gives the employee. The list is the authority on who owns an
+// employee's account: the account has moved to the listed address (see
+// [Accounts.FollowList]), whose owner gets a link to choose the password.
+// Matches bookingkit.ErrForbidden.
+var ErrAddressNotListed error = &importError{"this address no longer signs in to staff travel: your airline's employee list gives you another address, and a link to choose a password has been sent there; ask your staff travel office if that is wrong", bookingkit.ErrForbidden}
+
 // Gate is the [account.Gate] of staff accounts: only a listed, unblocked
-// employee gets in. The account service asks it at every sign-in and every
-// request, so an import that blocks an employee ends their sessions at once
-// and one that lists them again lets their old password work.
+// employee gets in, and only with the email the list gives them when it
+// gives one. The account service asks it at every sign-in and every
+// request, so an import that blocks an employee ends their sessions at
+// once and one that lists them again lets their old password work; and an
+// account whose email the list has since changed signs in no more, on any
+// server of the database, even if the import that changed it did not move
+// it (a crash, an import by the command-line tool).
 type Gate struct {
 	People PeopleStore
+
+	// follow, when set, moves an account the list gives another address
+	// to that address and mails the link (Accounts.follow): the first
+	// server that notices applies the list.
+	follow func(ctx context.Context, p Person, acct account.Account) error
 }
 
 var _ account.Gate = Gate{}
 
-// Allowed returns nil for an active employee, [ErrBlocked] for anyone else,
-// or the store's error.
-func (g Gate) Allowed(ctx context.Context, personID string) error {
-	p, err := g.People.Person(ctx, personID)
+// Allowed returns nil for an active employee signing in with the list's
+// email (or any email when the list has none), [ErrBlocked] for anyone
+// else who is not an active employee, [ErrAddressNotListed] for an account
+// whose email differs from the list's, or the store's error.
+func (g Gate) Allowed(ctx context.Context, acct account.Account) error {
+	p, err := g.People.Person(ctx, acct.Subject)
 	if errors.Is(err, bookingkit.ErrNotFound) {
 		return ErrBlocked
 	}
 	if err != nil {
-		return fmt.Errorf("staffid: check person %s: %w", personID, err)
+		return fmt.Errorf("staffid: check person %s: %w", acct.Subject, err)
 	}
 	if p.Blocked || !p.IsEmployee {
 		return ErrBlocked
 	}
+	if listed := listedEmail(p); listed != "" && listed != acct.Email {
+		if g.follow != nil {
+			// Whether or not the move succeeds (a concurrent one may
+			// have come first), this account's address is not the
+			// list's: refuse it.
+			g.follow(ctx, p, acct) //nolint:errcheck
+		}
+		return ErrAddressNotListed
+	}
 	return nil
+}
+
+// listedEmail is the email the list gives p, normalised, or "".
+func listedEmail(p Person) string {
+	return strings.ToLower(strings.TrimSpace(p.Email))
 }
 
 // AccountsConfig configures [Accounts].
@@ -147,7 +179,7 @@ func NewAccounts(cfg Config, people PeopleStore, accounts account.Store, ac Acco
 	if acfg.Realm == "" {
 		acfg.Realm = StaffRealm
 	}
-	acfg.Gate = Gate{People: people}
+	acfg.Gate = Gate{People: people, follow: a.follow}
 	acfg.UserInputs = a.userInputs
 	a.linkTTL = acfg.LinkTTL
 	if a.linkTTL == 0 {
@@ -238,6 +270,12 @@ func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr str
 
 	existing, err := a.svc.AccountBySubject(ctx, p.ID)
 	switch {
+	case err == nil && existing.Email != email && listedEmail(p) != "":
+		// The list gives the employee this address (matches checked
+		// it) and the account has another: someone registered them
+		// first with their own. The account follows the list, and its
+		// link comes here.
+		return p, a.follow(ctx, p, existing)
 	case err == nil:
 		if existing.PasswordHash != "" || existing.Email != email {
 			return Person{}, ErrAlreadyRegistered
@@ -269,6 +307,66 @@ func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr str
 		return Person{}, fmt.Errorf("%w (register again to get a new link)", err)
 	}
 	return p, nil
+}
+
+// follow moves acct to the email the list gives its employee p and mails
+// the set-password link there ([account.Service.Move]: the password,
+// sessions and links of the old address end). A move another request or
+// server made first is not an error: that one mails the link.
+func (a *Accounts) follow(ctx context.Context, p Person, acct account.Account) error {
+	moved, token, err := a.svc.Move(ctx, acct, p.Email)
+	switch {
+	case errors.Is(err, bookingkit.ErrNotFound):
+		return nil
+	case errors.Is(err, bookingkit.ErrConflict):
+		return fmt.Errorf("staffid: the list gives employee %s the address %s, which another staff account has; the account stays shut until the list or that account changes: %w", p.ID, listedEmail(p), err)
+	case err != nil:
+		return fmt.Errorf("staffid: move the account of employee %s to the list's address: %w", p.ID, err)
+	}
+	return a.send(ctx, a.templates.moved, p, moved.Email, token)
+}
+
+// FollowList makes accounts follow the list after an import: each active
+// employee of people (those the import created, changed or unblocked: see
+// [Importer.AfterImport]) whose account has another email than the one the
+// list now gives them gets the account moved to the list's address, with
+// the password and sessions ended and a link to choose a password mailed
+// there. Someone who registered a colleague first with their own address
+// loses the account the moment the airline lists the colleague's.
+//
+// It returns how many accounts moved, and the failures of the others
+// joined; those accounts stay shut anyway ([Gate] refuses an address the
+// list does not give) and move when next used or when the employee
+// registers with the listed address.
+func (a *Accounts) FollowList(ctx context.Context, people []*Person) (int, error) {
+	moved := 0
+	var errs []error
+	for _, p := range people {
+		if err := ctx.Err(); err != nil {
+			return moved, errors.Join(append(errs, err)...)
+		}
+		listed := listedEmail(*p)
+		if listed == "" || !p.IsEmployee || p.Blocked {
+			continue
+		}
+		acct, err := a.svc.AccountBySubject(ctx, p.ID)
+		if errors.Is(err, bookingkit.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("staffid: account of employee %s: %w", p.ID, err))
+			continue
+		}
+		if acct.Email == listed {
+			continue
+		}
+		if err := a.follow(ctx, *p, acct); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		moved++
+	}
+	return moved, errors.Join(errs...)
 }
 
 // typedField is one registration field as typed.

@@ -23,19 +23,23 @@ type MailData struct {
 
 // MailTemplates are the texts of the messages [Accounts] sends: one on
 // registration, with the link to set the first password
-// ([RegisterTemplateFile]), and one on a forgotten-password request
-// ([ResetTemplateFile]). Each is a text/template that renders, from a
+// ([RegisterTemplateFile]), one on a forgotten-password request
+// ([ResetTemplateFile]), and one when the airline's list gives an employee
+// another address than their account's and the account moves there
+// ([MovedTemplateFile]). Each is a text/template that renders, from a
 // [MailData], a "Subject: …" line, an empty line, and the body. Build them
 // with [ParseMailTemplates] or [DefaultMailTemplates].
 type MailTemplates struct {
 	register *mailTemplate
 	reset    *mailTemplate
+	moved    *mailTemplate
 }
 
 // Names of the template files [ParseMailTemplates] reads.
 const (
 	RegisterTemplateFile = "staff_register.txt"
 	ResetTemplateFile    = "staff_reset.txt"
+	MovedTemplateFile    = "staff_moved.txt"
 )
 
 const defaultRegisterTemplate = `Subject: Your staff travel account
@@ -62,6 +66,21 @@ Open this link to choose a new password for staff travel; it works once, within 
 If you did not ask for this, ignore this message: your password stays as it is.
 `
 
+const defaultMovedTemplate = `Subject: Your staff travel account now uses this address
+
+Hello {{.FirstName}},
+
+Your airline's employee list gives this address ({{.Email}}) for your staff
+travel account, so the account now uses it. The previous address no longer
+signs in, and its password and sessions have ended.
+
+Open this link to choose your password; it works once, within {{.ValidFor}}:
+
+{{.Link}}
+
+If you did not expect this, ask your staff travel office.
+`
+
 type mailTemplate struct {
 	name string
 	tpl  *template.Template
@@ -77,7 +96,8 @@ func DefaultMailTemplates() *MailTemplates {
 }
 
 // ParseMailTemplates reads the message templates a deployment supplies
-// in fsys ([RegisterTemplateFile], [ResetTemplateFile]); a file that is
+// in fsys ([RegisterTemplateFile], [ResetTemplateFile],
+// [MovedTemplateFile]); a file that is
 // absent, or a nil fsys, keeps the built-in text. Each template is checked
 // by rendering it with sample data, so a mistake shows at start, not when
 // the first employee registers.
@@ -111,7 +131,11 @@ func ParseMailTemplates(fsys fs.FS) (*MailTemplates, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &MailTemplates{register: reg, reset: reset}, nil
+	moved, err := load(MovedTemplateFile, defaultMovedTemplate)
+	if err != nil {
+		return nil, err
+	}
+	return &MailTemplates{register: reg, reset: reset, moved: moved}, nil
 }
 
 // render executes the template and splits the subject from the body.

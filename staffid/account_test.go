@@ -563,3 +563,122 @@ func TestRegisterReportsAFailedMail(t *testing.T) {
 	e.mailer.fail = nil
 	e.register(t, harrison(), "here comes the sun") // and registering again works
 }
+
+// harrisonListed is acctList where the airline has given Harrison an email.
+func harrisonListed(email string) []map[string]any {
+	list := slices.Clone(acctList)
+	list[4] = maps.Clone(list[4])
+	list[4]["Email"] = email
+	return list
+}
+
+// Attack: a colleague registers an employee the list has no email for
+// with their own address; the next list gives the employee's address. The
+// import moves the account there (FollowList as the importer's
+// AfterImport): the colleague's password, sessions and links end, and
+// the link goes to the listed address.
+func TestAttackTakeoverByRegisteringFirstFollowsTheList(t *testing.T) {
+	ctx := context.Background()
+	e := newAcctEnv(t, staffid.Config{}, account.Config{})
+	var moved int
+	e.importer.AfterImport = func(ctx context.Context, changed []*staffid.Person) {
+		n, err := e.accounts.FollowList(ctx, changed)
+		require.NoError(t, err)
+		moved += n
+	}
+	form := harrison()
+	form.Email = "colleague@example.com"
+	s := e.register(t, form, "my colleague's travel perks")
+	require.NoError(t, e.accounts.RequestReset(ctx, "colleague@example.com", "10.0.0.1"))
+	kept := e.mailer.lastToken(t, "colleague@example.com")
+
+	e.importList(t, harrisonListed("George@Harrison.example"))
+	require.Equal(t, 1, moved)
+	msg := e.mailer.sent[len(e.mailer.sent)-1]
+	require.Equal(t, "george@harrison.example", msg.To)
+	require.Equal(t, "Your staff travel account now uses this address", msg.Subject)
+	require.Contains(t, msg.Body, "Hello Джордж,")
+
+	_, err := e.accounts.Authenticate(ctx, s.Session)
+	require.ErrorIs(t, err, bookingkit.ErrUnauthorized, "the colleague's session ended")
+	_, err = e.accounts.Login(ctx, "colleague@example.com", "my colleague's travel perks", "10.0.0.1")
+	require.ErrorIs(t, err, account.ErrBadCredentials, "the colleague's address signs in no more")
+	_, err = e.accounts.SetPassword(ctx, kept, "taking it back again")
+	require.ErrorIs(t, err, account.ErrBadLink, "nor does a link mailed to it")
+
+	george, err := e.accounts.SetPassword(ctx, e.mailer.lastToken(t, "george@harrison.example"), "something in the way she moves")
+	require.NoError(t, err)
+	require.Equal(t, "george@harrison.example", george.Account.Email)
+	require.Equal(t, s.Account.ID, george.Account.ID, "the same account: his bookings stay his")
+
+	// A later import that changes nothing about him moves nothing.
+	n := e.mailer.count()
+	e.importList(t, harrisonListed("george@harrison.example"))
+	require.Equal(t, 1, moved)
+	require.Equal(t, n, e.mailer.count())
+}
+
+// When no import moved the account (a crash after the import, or an import
+// by the command-line tool), the gate refuses the colleague on every
+// server and moves the account at the first use; the real employee's
+// registration with the listed address moves it too.
+func TestGateRefusesAnAddressTheListDoesNotGive(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("at the colleague's next request", func(t *testing.T) {
+		e := newAcctEnv(t, staffid.Config{}, account.Config{})
+		form := harrison()
+		form.Email = "colleague@example.com"
+		s := e.register(t, form, "my colleague's travel perks")
+		e.importList(t, harrisonListed("george@harrison.example")) // no AfterImport
+		n := e.mailer.count()
+
+		_, err := e.accounts.Authenticate(ctx, s.Session)
+		require.ErrorIs(t, err, bookingkit.ErrUnauthorized)
+		require.Equal(t, n+1, e.mailer.count(), "the link went to the listed address")
+		_, err = e.accounts.Login(ctx, "colleague@example.com", "my colleague's travel perks", "10.0.0.1")
+		require.ErrorIs(t, err, account.ErrBadCredentials)
+		_, err = e.accounts.SetPassword(ctx, e.mailer.lastToken(t, "george@harrison.example"), "something in the way she moves")
+		require.NoError(t, err)
+	})
+
+	t.Run("at the colleague's sign-in", func(t *testing.T) {
+		e := newAcctEnv(t, staffid.Config{}, account.Config{})
+		form := harrison()
+		form.Email = "colleague@example.com"
+		e.register(t, form, "my colleague's travel perks")
+		e.importList(t, harrisonListed("george@harrison.example"))
+		_, err := e.accounts.Login(ctx, "colleague@example.com", "my colleague's travel perks", "10.0.0.1")
+		require.ErrorIs(t, err, staffid.ErrAddressNotListed)
+		require.ErrorIs(t, err, bookingkit.ErrForbidden)
+		e.mailer.lastToken(t, "george@harrison.example")
+	})
+
+	t.Run("at the employee's registration", func(t *testing.T) {
+		e := newAcctEnv(t, staffid.Config{}, account.Config{})
+		form := harrison()
+		form.Email = "colleague@example.com"
+		e.register(t, form, "my colleague's travel perks")
+		e.importList(t, harrisonListed("george@harrison.example"))
+		form.Email = "george@harrison.example"
+		s := e.register(t, form, "something in the way she moves")
+		require.Equal(t, "george@harrison.example", s.Account.Email)
+		_, err := e.accounts.Login(ctx, "colleague@example.com", "my colleague's travel perks", "10.0.0.1")
+		require.ErrorIs(t, err, account.ErrBadCredentials)
+	})
+
+	t.Run("the listed address has another account", func(t *testing.T) {
+		e := newAcctEnv(t, staffid.Config{}, account.Config{})
+		form := harrison()
+		form.Email = "colleague@example.com"
+		s := e.register(t, form, "my colleague's travel perks")
+		e.importList(t, harrisonListed("it@websky.tech"))
+		e.register(t, lennon(), "yellow submarine 1966")
+		_, err := e.accounts.FollowList(ctx, []*staffid.Person{{ID: s.Employee.ID, IsEmployee: true, Email: "it@websky.tech"}})
+		require.ErrorIs(t, err, bookingkit.ErrConflict)
+		_, err = e.accounts.Authenticate(ctx, s.Session)
+		require.ErrorIs(t, err, bookingkit.ErrUnauthorized, "the account stays shut")
+		_, err = e.accounts.Login(ctx, "it@websky.tech", "yellow submarine 1966", "10.0.0.1")
+		require.NoError(t, err, "the other account is untouched")
+	})
+}

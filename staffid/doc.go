@@ -62,6 +62,16 @@
 // still listed, so an import that blocks someone signs them out at once,
 // and listing them again lets the old password work.
 //
+// The list is the authority on an account's address: when it gives an
+// employee an email that differs from their account's (someone registered
+// them first with another address, or the address changed), the account
+// moves to the list's address, its password, sessions and links end, and a
+// link to choose the password goes to the new address
+// ([Accounts.FollowList], run by the importer's [Importer.AfterImport]).
+// The gate refuses an address the list does not give on every server of
+// the database, and moves the account at its first use when no import did;
+// the employee registering with the listed address moves it too.
+//
 // # Passengers and bookings
 //
 // [Passengers] returns an employee's group: themselves first, then their

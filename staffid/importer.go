@@ -60,6 +60,12 @@ type Importer struct {
 	Limits Limits
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// AfterImport, when set, is called once an import is stored, with the
+	// people it updated or unblocked (its Plan.Update), under a context
+	// that the caller's cancellation does not end: what the import
+	// committed is followed through. Staff accounts use it to move to the
+	// addresses the list now gives ([Accounts.FollowList]).
+	AfterImport func(ctx context.Context, changed []*Person)
 }
 
 // NewImporter returns an Importer for cfg (after [Config.WithDefaults])
@@ -118,6 +124,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 	var (
 		report  *Report
 		refusal error
+		applied *Plan // the plan stored, unless refused
 	)
 	_, err = im.store.ApplyImport(ctx, func(current []PersonState) (*Plan, error) {
 		plan := PlanSync(current, people, now)
@@ -125,6 +132,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 		if !opts.Force {
 			refusal = plan.CheckMassBlock(im.cfg.MassBlockThreshold)
 		}
+		applied = nil
 		if refusal != nil {
 			report = errorReport(refusal.Error(), n)
 			return &Plan{At: now, Active: plan.Active, Entry: newHistoryEntry(now, opts, report)}, nil
@@ -140,10 +148,14 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 			SyncCounts:         &counts,
 		}
 		plan.Entry = newHistoryEntry(now, opts, report)
+		applied = plan
 		return plan, nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if applied != nil && refusal == nil && im.AfterImport != nil {
+		im.AfterImport(context.WithoutCancel(ctx), applied.Update)
 	}
 	return report, refusal
 }

@@ -5,10 +5,16 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
 
 // Attack: weak passwords that passed the length rule. The issue's
@@ -50,4 +56,82 @@ func TestAttackWeakPasswords(t *testing.T) {
 		refused(t, status, body, "your own details")
 		e.call("POST", "/api/mogu/password", nil, map[string]string{"token": token, "password": "Tenerife in December, 2026!"}, http.StatusOK, nil)
 	})
+}
+
+// staffHarrisonForm is the registration form of the list's employee
+// without an email, as a colleague who knows his details types it.
+var staffHarrisonForm = map[string]string{"LastName": "Harrison", "FirstName": "George", "BirthDay": "25.02.1943", "EmployeeID": "100"}
+
+// staffListWithEmail is staffTestList where the airline has added
+// Harrison's email.
+func staffListWithEmail(email string) []map[string]any {
+	list := slices.Clone(staffTestList)
+	list[4] = maps.Clone(list[4])
+	list[4]["Email"] = email
+	return list
+}
+
+// Attack: takeover by registering first. A colleague registers an
+// employee the list has no email for with their own address and sets a
+// password; the airline's next list adds the employee's real email. The
+// list is the authority: the account moves to the listed address, the
+// colleague's session and password end, the real employee gets the link,
+// and the colleague's address signs in no more.
+func staffTakeoverByRegisteringFirst(t *testing.T, db string) {
+	e := startStaff(t, db, nil)
+	e.upload(staffTestList)
+	form := maps.Clone(staffHarrisonForm)
+	form["Email"] = "colleague@example.com"
+	e.call("POST", "/api/staff/register", nil, form, http.StatusAccepted, nil)
+	link := e.mailedLink("colleague@example.com")
+	var colleague staffSessionT
+	e.call("POST", "/api/staff/password", nil, map[string]string{"token": staffToken(link), "password": "my colleague's travel perks"}, http.StatusOK, &colleague)
+	e.call("GET", "/api/staff/me", staffAuth(colleague.SessionToken), nil, http.StatusOK, nil)
+	// A reset link the colleague keeps for later.
+	e.call("POST", "/api/staff/password/reset", nil, map[string]string{"email": "colleague@example.com"}, http.StatusAccepted, nil)
+	kept := e.mailedLink("colleague@example.com")
+
+	// The airline's next list gives George his own address.
+	var report struct {
+		Status  string `json:"status"`
+		Updated int    `json:"updated"`
+	}
+	e.call("POST", "/api__airline_employee_upload?force=true", http.Header{"Authorization": {"Bearer " + staffTestImportToken}}, staffListWithEmail("George@Harrison.example"), http.StatusOK, &report)
+	require.Equal(t, 1, report.Updated)
+
+	// The account moved: a link to choose the password went to George.
+	georgeLink := e.mailedLink("george@harrison.example")
+	e.call("GET", "/api/staff/me", staffAuth(colleague.SessionToken), nil, http.StatusUnauthorized, nil)
+	e.call("POST", "/api/staff/login", nil, map[string]string{"email": "colleague@example.com", "password": "my colleague's travel perks"}, http.StatusUnauthorized, nil)
+	e.call("POST", "/api/staff/password", nil, map[string]string{"token": staffToken(kept), "password": "taking it back again"}, http.StatusUnauthorized, nil)
+
+	var george staffSessionT
+	e.call("POST", "/api/staff/password", nil, map[string]string{"token": staffToken(georgeLink), "password": "something in the way she moves"}, http.StatusOK, &george)
+	require.Equal(t, "george@harrison.example", george.Email)
+	require.Equal(t, "Harrison", george.Employee.LastNameEng)
+	e.call("POST", "/api/staff/login", nil, map[string]string{"email": "george@harrison.example", "password": "something in the way she moves"}, http.StatusOK, nil)
+
+	// And the forgotten-password form now serves George's address.
+	e.call("POST", "/api/staff/password/reset", nil, map[string]string{"email": "george@harrison.example"}, http.StatusAccepted, nil)
+	e.mailedLink("george@harrison.example")
+	e.call("POST", "/api/staff/password/reset", nil, map[string]string{"email": "colleague@example.com"}, http.StatusAccepted, nil)
+	e.noMail()
+}
+
+func TestStaffAttackTakeoverByRegisteringFirstOnSQLite(t *testing.T) {
+	staffTakeoverByRegisteringFirst(t, filepath.Join(t.TempDir(), "bookingkit.db"))
+}
+
+func TestStaffAttackTakeoverByRegisteringFirstOnPostgres(t *testing.T) {
+	staffTakeoverByRegisteringFirst(t, pgtest.URL(t))
+}
+
+// noMail checks that no message leaves within half a second.
+func (e *staffEnvT) noMail() {
+	e.t.Helper()
+	select {
+	case m := <-e.smtp.Messages:
+		e.t.Fatalf("unexpected mail to %v: %s", m.To, m.Body)
+	case <-time.After(500 * time.Millisecond):
+	}
 }

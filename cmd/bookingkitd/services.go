@@ -82,6 +82,9 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err := staff.reconcile(ctx); err != nil {
 		return nil, err
 	}
+	// An import that gives an employee another email moves their account
+	// there (staffid.Accounts.FollowList).
+	imports.importer.AfterImport = staff.followList
 	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, outbox: ob, partner: partnerSrv,
 		staffidConfig: staffidCfg, imports: imports, staff: staff}, nil
 }

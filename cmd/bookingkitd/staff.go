@@ -47,7 +47,7 @@ type staffAccountsConfig struct {
 	// MinPasswordLength is the shortest password accepted; default 8.
 	MinPasswordLength int `json:"min_password_length"`
 	// TemplatesDir is a folder with the deployment's own message texts
-	// (staff_register.txt, staff_reset.txt: text/templates rendering
+	// (staff_register.txt, staff_reset.txt, staff_moved.txt: text/templates rendering
 	// "Subject: …", an empty line, the body); a file absent there keeps
 	// the built-in text.
 	TemplatesDir string `json:"templates_dir"`

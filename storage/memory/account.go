@@ -79,6 +79,29 @@ func (s *AccountStore) SetPasswordHash(_ context.Context, accountID, hash string
 	return nil
 }
 
+func (s *AccountStore) MoveAccount(_ context.Context, id, from, to string) (account.Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[id]
+	if !ok || a.Email != from {
+		return account.Account{}, notFound("account with that email")
+	}
+	for _, b := range s.accounts {
+		if b.ID != id && b.Realm == a.Realm && b.Email == to {
+			return account.Account{}, fmt.Errorf("memory: account %s in %s exists: %w", to, a.Realm, bookingkit.ErrConflict)
+		}
+	}
+	a.Email, a.PasswordHash = to, ""
+	s.accounts[id] = a
+	s.deleteSessionsLocked(id)
+	for k, l := range s.links {
+		if l.AccountID == id {
+			delete(s.links, k)
+		}
+	}
+	return a, nil
+}
+
 func (s *AccountStore) CreateLink(_ context.Context, l account.Link) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

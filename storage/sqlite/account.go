@@ -66,6 +66,26 @@ func (s *AccountStore) SetPasswordHash(ctx context.Context, accountID, hash stri
 	return oneRow(res, err, "set password hash")
 }
 
+func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (account.Account, error) {
+	var a account.Account
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanAccount(tx.QueryRowContext(ctx, "UPDATE accounts SET email = ?, password_hash = '' WHERE id = ? AND email = ? RETURNING "+accountColumns, to, id, from))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM account_sessions WHERE account_id = ?", id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM account_links WHERE account_id = ?", id)
+		return err
+	})
+	if err != nil {
+		return account.Account{}, fmt.Errorf("sqlite: move account: %w", err)
+	}
+	return a, nil
+}
+
 func (s *AccountStore) CreateLink(ctx context.Context, l account.Link) error {
 	_, err := s.db.sql.ExecContext(ctx, `INSERT INTO account_links (token_hash, account_id, purpose, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?)`, l.TokenHash, l.AccountID, string(l.Purpose), l.CreatedAt.UTC(), l.ExpiresAt.UTC())

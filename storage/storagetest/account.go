@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -122,6 +123,71 @@ func testAccounts(t *testing.T, open Open) {
 					mu.Unlock()
 				} else if !errors.Is(err, bookingkit.ErrNotFound) {
 					t.Errorf("UseLink: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		require.Equal(t, 1, wins)
+	})
+
+	t.Run("MoveAccount", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		require.NoError(t, s.SetPasswordHash(ctx, ann.ID, "$argon2id$old"))
+		require.NoError(t, s.CreateSession(ctx, account.Session{TokenHash: "s-old", AccountID: ann.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+		require.NoError(t, s.CreateLink(ctx, account.Link{TokenHash: "l-old", AccountID: ann.ID, Purpose: account.PurposeResetPassword, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+		other := account.Account{ID: "acc-bob", Realm: staff, Email: "bob@example.com", Subject: "person-bob", CreatedAt: t0}
+		require.NoError(t, s.CreateAccount(ctx, other))
+		require.NoError(t, s.CreateSession(ctx, account.Session{TokenHash: "s-bob", AccountID: other.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+
+		_, err := s.MoveAccount(ctx, ann.ID, "ann@example.com", "bob@example.com")
+		require.ErrorIs(t, err, bookingkit.ErrConflict, "another account has the address")
+		_, err = s.MoveAccount(ctx, ann.ID, "someone@example.com", "ann.new@example.com")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "the account's email is no longer from")
+		_, err = s.MoveAccount(ctx, "nobody", "ann@example.com", "ann.new@example.com")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+		got, err := s.Account(ctx, ann.ID)
+		require.NoError(t, err)
+		require.Equal(t, "$argon2id$old", got.PasswordHash, "a refused move changes nothing")
+		_, err = s.Session(ctx, "s-old")
+		require.NoError(t, err, "a refused move keeps the sessions")
+
+		moved, err := s.MoveAccount(ctx, ann.ID, "ann@example.com", "ann.new@example.com")
+		require.NoError(t, err)
+		want := ann
+		want.Email = "ann.new@example.com"
+		require.Equal(t, want, moved, "same ID and subject, new email, no password")
+		got, err = s.AccountByEmail(ctx, staff, "ann.new@example.com")
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+		_, err = s.AccountByEmail(ctx, staff, "ann@example.com")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "the old address has no account")
+		_, err = s.Session(ctx, "s-old")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "the sessions ended")
+		_, err = s.UseLink(ctx, "l-old", t0.Add(time.Minute), "$argon2id$taken")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound, "a link mailed before the move is dead")
+		_, err = s.Session(ctx, "s-bob")
+		require.NoError(t, err, "other accounts keep their sessions")
+
+		// The old address is free again.
+		require.NoError(t, s.CreateAccount(ctx, account.Account{ID: "acc-new", Realm: staff, Email: "ann@example.com", Subject: "person-new", CreatedAt: t0}))
+	})
+
+	t.Run("ConcurrentMoveAccountHasOneWinner", func(t *testing.T) {
+		s := open(t).Accounts
+		require.NoError(t, s.CreateAccount(ctx, ann))
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for i := range 6 {
+			wg.Go(func() {
+				_, err := s.MoveAccount(ctx, ann.ID, "ann@example.com", fmt.Sprintf("ann%d@example.com", i))
+				if err == nil {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				} else if !errors.Is(err, bookingkit.ErrNotFound) && !errors.Is(err, bookingkit.ErrConflict) {
+					t.Errorf("MoveAccount: %v", err)
 				}
 			})
 		}
