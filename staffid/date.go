@@ -3,6 +3,7 @@ package staffid
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -88,7 +89,15 @@ func dateNumber(s string, i, min, max int) (int, int) {
 // dateError is the seed's date message; it matches bookingkit.ErrInvalid.
 type dateError struct{ value string }
 
-func invalidDate(s string) error { return &dateError{value: s} }
+// invalidDate is the seed's error for s. The value is quoted as sent, cut
+// after 64 characters (with echoCut): an upload may send a date of any
+// length, and one record's error must not be megabytes long.
+func invalidDate(s string) error {
+	if cut := shorten(s); len(cut) < len(s) {
+		s = strings.TrimSuffix(cut, "…") + echoCut
+	}
+	return &dateError{value: s}
+}
 
 func (e *dateError) Error() string {
 	return fmt.Sprintf("Invalid date %s, the format is d.m.Y", e.value)
@@ -212,7 +221,7 @@ var (
 // excelSerialDate converts a workbook date serial ("14923", or "14923.5"
 // with a time of day) into a Date. It reports false for anything else.
 func excelSerialDate(s string, date1904 bool) (Date, bool) {
-	if s == "" || s[0] < '0' || s[0] > '9' {
+	if s == "" || s[0] < '0' || s[0] > '9' || len(s) > 32 {
 		return Date{}, false
 	}
 	v, err := strconv.ParseFloat(s, 64)

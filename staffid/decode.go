@@ -74,7 +74,7 @@ type listReader struct {
 	validator *recordValidator
 	list      list
 	rec       rawRecord
-	echo      []byte // the current workbook row as a JSON object
+	echo      echoBuilder // the current workbook row as a JSON object
 }
 
 // read decodes and validates every record of r. On a failure to read the
@@ -230,9 +230,12 @@ func (lr *listReader) readXLSX(r io.Reader) error {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904
 	}
+	// Sheet names are the workbook's text, of any length: messages quote
+	// them shortened.
+	sheetName := shorten(sheets[0])
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return fmt.Errorf("%w: cannot read sheet %q (%v)", ErrMalformed, sheets[0], err)
+		return fmt.Errorf("%w: cannot read sheet %q (%v)", ErrMalformed, sheetName, err)
 	}
 	defer rows.Close()
 
@@ -246,7 +249,10 @@ func (lr *listReader) readXLSX(r io.Reader) error {
 		rowNum++
 		cells, err := rows.Columns(raw)
 		if err != nil {
-			return fmt.Errorf("%w: sheet %q row %d (%v)", ErrMalformed, sheets[0], rowNum, err)
+			return fmt.Errorf("%w: sheet %q row %d (%v)", ErrMalformed, sheetName, rowNum, err)
+		}
+		if len(cells) > MaxColumns {
+			return fmt.Errorf("%w: sheet %q row %d has more than %d columns, the most an Excel sheet has", ErrMalformed, sheetName, rowNum, MaxColumns)
 		}
 		if header == nil {
 			if header, columns, err = xlsxHeader(cells); err != nil {
@@ -263,10 +269,10 @@ func (lr *listReader) readXLSX(r io.Reader) error {
 		lr.xlsxRecord(header, columns, cells, date1904)
 	}
 	if err := rows.Error(); err != nil {
-		return fmt.Errorf("%w: sheet %q (%v)", ErrMalformed, sheets[0], err)
+		return fmt.Errorf("%w: sheet %q (%v)", ErrMalformed, sheetName, err)
 	}
 	if header == nil {
-		return fmt.Errorf("%w: the first sheet %q is empty; row 1 must hold the field names (%s, ...)", ErrMalformed, sheets[0], strings.Join(fieldNames[:4], ", "))
+		return fmt.Errorf("%w: the first sheet %q is empty; row 1 must hold the field names (%s, ...)", ErrMalformed, sheetName, strings.Join(fieldNames[:4], ", "))
 	}
 	return nil
 }
@@ -274,7 +280,8 @@ func (lr *listReader) readXLSX(r io.Reader) error {
 // checkZip checks a workbook's zip container before excelize reads it:
 // the parts may not unpack to more than limit bytes together (checked on
 // the declared sizes, before inflating anything, then on the real ones),
-// and every part must inflate to its declared size and checksum. excelize
+// every part must inflate to its declared size and checksum, and the
+// sheet's cells must not unpack to more than xlsxscan.go allows. excelize
 // checks the declared sizes but reads a damaged part without an error, as
 // far as it goes: a sheet cut short would silently drop the rows after
 // the damage, and with them people from the list.
@@ -291,16 +298,46 @@ func checkZip(body []byte, limit int64) error {
 			return tooLarge
 		}
 	}
+	// The shared strings first: the cells are measured by them.
+	var sst *zip.File
 	for _, f := range zr.File {
+		if strings.EqualFold(f.Name, sharedStringsPart) {
+			if sst != nil {
+				return fmt.Errorf("%w: the workbook has two parts %s", ErrMalformed, sharedStringsPart)
+			}
+			sst = f
+		}
+	}
+	scan := &xmlScanner{limit: limit}
+	check := func(f *zip.File) error {
 		rc, err := f.Open()
 		if err == nil {
 			// The reader fails on more bytes than declared and on a bad
-			// checksum at the end.
-			_, err = io.Copy(io.Discard, rc)
+			// checksum at the end. Every part is scanned, not only the
+			// parts named like worksheets: the workbook's relations may
+			// put its sheet anywhere.
+			scan.startPart(f == sst)
+			_, err = io.Copy(scan, rc)
 			rc.Close()
 		}
 		if err != nil {
-			return fmt.Errorf("%w: the workbook is damaged: part %s (%v); save it again from Excel", ErrMalformed, f.Name, err)
+			if refusal := scanError(f.Name, err, limit); refusal != err {
+				return refusal
+			}
+			return fmt.Errorf("%w: the workbook is damaged: part %s (%v); save it again from Excel", ErrMalformed, shorten(f.Name), err)
+		}
+		return nil
+	}
+	if sst != nil {
+		if err := check(sst); err != nil {
+			return err
+		}
+	}
+	for _, f := range zr.File {
+		if f != sst {
+			if err := check(f); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -352,9 +389,8 @@ func isBlankRow(cells []string) bool {
 func (lr *listReader) xlsxRecord(header []string, columns []int, cells []string, date1904 bool) {
 	rec := &lr.rec
 	rec.reset()
-	arena := lr.echo[:0]
-	arena = append(arena, '{')
-	first := true
+	echo := &lr.echo
+	echo.reset(echo.buf)
 	for i, c := range cells {
 		if i >= len(header) || header[i] == "" {
 			continue
@@ -373,15 +409,15 @@ func (lr *listReader) xlsxRecord(header []string, columns []int, cells []string,
 			rec.seen.add(f)
 			rec.setValue(f, c)
 		}
-		if !first {
-			arena = append(arena, ',')
+		if echo.cut > 0 {
+			echo.cut++ // the echo is full: count the cell, do not write it
+			continue
 		}
-		first = false
-		arena = appendQuoted(arena, header[i])
-		arena = append(arena, ':')
-		arena = appendQuoted(arena, c)
+		mark := echo.begin()
+		echo.buf = appendEchoString(echo.buf, header[i])
+		echo.buf = append(echo.buf, ':')
+		echo.buf = appendEchoString(echo.buf, c)
+		echo.end(mark)
 	}
-	arena = append(arena, '}')
-	lr.echo = arena
-	lr.list.add(lr.validator, rec, arena)
+	lr.list.add(lr.validator, rec, echo.finish())
 }

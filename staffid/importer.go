@@ -21,6 +21,17 @@ type Limits struct {
 	// MaxUnzipXMLSize is the size above which a worksheet is unpacked to a
 	// temporary file instead of memory (default 16 MiB).
 	MaxUnzipXMLSize int64
+	// MaxReportBytes bounds the invalid records a report lists, echoes
+	// and errors together (default 8 MiB); Report.InvalidRecordsOmitted
+	// counts the ones left out. It also bounds what the import keeps of
+	// invalid records while it reads (twice this).
+	MaxReportBytes int
+	// MaxEchoBytes bounds the echoes of valid records kept while the list
+	// is read, in case a rule over the whole list makes them invalid
+	// (default 64 MiB, the default upload limit of the server: a JSON
+	// list's echoes are never larger than the list). A record read past
+	// it that turns invalid is echoed from its fields.
+	MaxEchoBytes int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -34,6 +45,12 @@ func (l Limits) withDefaults() Limits {
 		l.MaxUnzipXMLSize = 16 << 20
 	}
 	l.MaxUnzipXMLSize = min(l.MaxUnzipXMLSize, l.MaxUnzipSize)
+	if l.MaxReportBytes <= 0 {
+		l.MaxReportBytes = 8 << 20
+	}
+	if l.MaxEchoBytes <= 0 {
+		l.MaxEchoBytes = 64 << 20
+	}
 	return l
 }
 
@@ -110,7 +127,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 	if err != nil && !isRefusal(err) {
 		return nil, err
 	}
-	if report, refusal := refuse(l, err, opts.Force); report != nil {
+	if report, refusal := refuse(l, err, opts.Force, im.Limits.withDefaults()); report != nil {
 		if _, err := im.store.AddImportHistory(ctx, newHistoryEntry(now, opts, report)); err != nil {
 			return report, fmt.Errorf("recording the refused import in the history: %w", err)
 		}
@@ -170,7 +187,7 @@ func (im *Importer) Validate(ctx context.Context, r io.Reader, format Format) (*
 	if err != nil && !isRefusal(err) {
 		return nil, err
 	}
-	if report, refusal := refuse(l, err, false); report != nil {
+	if report, refusal := refuse(l, err, false, im.Limits.withDefaults()); report != nil {
 		return report, refusal
 	}
 	employees, companions := l.counts()
@@ -188,13 +205,13 @@ func (im *Importer) Validate(ctx context.Context, r io.Reader, format Format) (*
 // refuse returns the report and error of a list refused before planning
 // (readErr is nil or a refusal), or a nil report when the list may be
 // planned.
-func refuse(l *list, readErr error, force bool) (*Report, error) {
+func refuse(l *list, readErr error, force bool, limits Limits) (*Report, error) {
 	switch {
 	case readErr != nil:
 		return errorReport(readErr.Error(), l.len()), readErr
 	case l.invalid > 0:
 		report := errorReport(MsgInvalidRecords, l.len())
-		report.InvalidRecords = l.invalidRecords()
+		report.InvalidRecords, report.InvalidRecordsOmitted = l.invalidRecords(limits.MaxReportBytes)
 		return report, ErrInvalidRecords
 	case l.len() == 0 && !force:
 		return errorReport(ErrEmptyList.Error(), 0), ErrEmptyList
@@ -213,7 +230,9 @@ func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now ti
 	// A birth date is in the future only when it is after today in every
 	// time zone, so nobody born today east of the server is refused.
 	today := DateOf(now.In(time.FixedZone("UTC+14", 14*60*60)))
-	lr := &listReader{ctx: ctx, limits: im.Limits.withDefaults(), validator: newRecordValidator(im.cfg, today)}
+	limits := im.Limits.withDefaults()
+	lr := &listReader{ctx: ctx, limits: limits, validator: newRecordValidator(im.cfg, today)}
+	lr.list.maxValidEcho, lr.list.maxDetail = limits.MaxEchoBytes, 2*limits.MaxReportBytes
 	if err := lr.read(r, format); err != nil {
 		return &lr.list, err
 	}

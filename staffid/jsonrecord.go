@@ -14,13 +14,16 @@ import (
 type recordParser struct {
 	vbuf []byte            // values of the current record, back to back
 	offs [numFields][2]int // where each value lies in vbuf
-	echo []byte            // compact copy of the current record
+	echo []byte            // compact (and cut) copy of the current record
+	eb   echoBuilder       // writes echo
 	key  []byte            // scratch for keys with escapes
 }
 
 var errBadJSON = errors.New("malformed JSON value")
 
-// parse reads the JSON value b into rec and its compact copy into p.echo. A value that is not an object is a record error, not a parse
+// parse reads the JSON value b into rec and its compact copy, cut as
+// echo.go says, into p.echo. A value that is not an object is a record
+// error, not a parse
 // error: the list is still readable. The error is only for bytes that are
 // not valid JSON, which json.Decoder never hands over.
 func (p *recordParser) parse(b []byte, rec *rawRecord) error {
@@ -38,10 +41,10 @@ func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 		}
 		rec.notRecord = true
 		rec.errs = append(rec.errs, "a record must be a JSON object with the list's fields, got "+kind.String())
-		p.echo = appendCompact(p.echo, b[i:end])
+		p.echo = appendEchoJSON(p.echo, b[i:end], kind)
 		return nil
 	}
-	p.echo = append(p.echo, '{')
+	p.eb.reset(p.echo)
 	i++
 	first := true
 	for {
@@ -80,23 +83,22 @@ func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 		if valEnd < 0 {
 			return errBadJSON
 		}
-		if !first {
-			p.echo = append(p.echo, ',')
-		}
 		first = false
-		p.echo = append(p.echo, b[keyStart:keyEnd]...)
-		p.echo = append(p.echo, ':')
-		if kind == kindObject || kind == kindArray {
-			p.echo = appendCompact(p.echo, b[i:valEnd])
+		if p.eb.cut > 0 {
+			p.eb.cut++ // the echo is full: count the member, do not write it
 		} else {
-			p.echo = append(p.echo, b[i:valEnd]...)
+			mark := p.eb.begin()
+			p.eb.buf = appendEchoJSONString(p.eb.buf, b[keyStart:keyEnd])
+			p.eb.buf = append(p.eb.buf, ':')
+			p.eb.buf = appendEchoJSON(p.eb.buf, b[i:valEnd], kind)
+			p.eb.end(mark)
 		}
 		if f, ok := lookupField(key); ok {
 			p.setField(rec, f, b[i:valEnd], kind)
 		}
 		i = valEnd
 	}
-	p.echo = append(p.echo, '}')
+	p.echo = p.eb.finish()
 	// One string for all values of the record: one allocation, not fifteen.
 	all := string(p.vbuf)
 	for f := range numFields {
@@ -235,36 +237,6 @@ func literal(b []byte, i int, lit string) int {
 		return -1
 	}
 	return i + len(lit)
-}
-
-// appendCompact appends the JSON value v without the white space outside
-// its strings.
-func appendCompact(dst, v []byte) []byte {
-	inString := false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if inString {
-			dst = append(dst, c)
-			switch c {
-			case '\\':
-				if i+1 < len(v) {
-					i++
-					dst = append(dst, v[i])
-				}
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			continue
-		case '"':
-			inString = true
-		}
-		dst = append(dst, c)
-	}
-	return dst
 }
 
 // appendUnquoted appends the contents of a JSON string (between the

@@ -65,7 +65,12 @@ func FuzzRecordParser(f *testing.F) {
 
 		var compact bytes.Buffer
 		require.NoError(t, json.Compact(&compact, b))
-		require.Equal(t, compact.String(), string(p.echo))
+		if compact.Len() <= maxEchoString {
+			require.Equal(t, compact.String(), string(p.echo), "nothing to cut")
+		} else {
+			require.True(t, json.Valid(p.echo), "%q", p.echo)
+			require.LessOrEqual(t, len(p.echo), maxEchoRecord+maxEchoString, "the echo is bounded")
+		}
 
 		var obj map[string]any
 		dec := json.NewDecoder(bytes.NewReader(b))

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bookingkit/bookingkit"
 )
@@ -12,20 +14,35 @@ import (
 // entry is one record of an upload after its own fields were checked.
 type entry struct {
 	person Person
-	errs   []string // nil when valid
+	errs   []string // nil when valid, or when dropped
 	bad    fieldSet // fields that have an error
-	echo   echoRef  // the record as sent
+	echo   echoRef  // the record as sent; noEcho when not kept
+	// dropped is set on an invalid record whose errors and echo were not
+	// kept: the list's budget for them was spent (see list.keep).
+	dropped bool
 }
+
+func (e *entry) isInvalid() bool { return e.errs != nil || e.dropped }
 
 // list is a decoded and validated upload. Its entries and echoes are kept
 // in fixed-size chunks rather than in slices grown by append: 100 000
 // records would otherwise be copied again at every growth, several times
 // their final size in all.
+//
+// What the list keeps for the report is bounded, whatever the upload: the
+// echoes of valid records (which a rule over the whole list may still
+// make invalid) up to maxValidEcho bytes, the errors and echoes of invalid
+// records up to maxDetail bytes. Past those, a valid record keeps no echo
+// (its report entry is rebuilt from its fields, all valid) and an invalid
+// one is only counted.
 type list struct {
 	chunks  [][]entry // each of capacity entryChunk
 	n       int       // entries
 	echoes  echoArena // compact copies of the records, for the report
 	invalid int       // entries with errors
+
+	maxValidEcho, maxDetail int
+	validEcho, detail       int // bytes kept so far
 }
 
 const entryChunk = 1024
@@ -43,14 +60,44 @@ func (l *list) add(v *recordValidator, rec *rawRecord, echo []byte) {
 		l.chunks = append(l.chunks, make([]entry, 0, entryChunk))
 	}
 	last := &l.chunks[len(l.chunks)-1]
-	*last = append(*last, entry{echo: l.echoes.add(echo)})
+	*last = append(*last, entry{echo: noEcho})
 	l.n++
 	e := &(*last)[len(*last)-1]
 	v.validate(rec, &e.person)
 	e.bad = rec.bad
-	if len(rec.errs) > 0 {
-		e.errs = append([]string(nil), rec.errs...)
+	if len(rec.errs) == 0 {
+		if l.validEcho+len(echo) <= l.maxValidEcho {
+			l.validEcho += len(echo)
+			e.echo = l.echoes.add(echo)
+		}
+		return
 	}
+	size := len(echo)
+	for _, msg := range rec.errs {
+		size += len(msg)
+	}
+	if !l.keep(e, size) {
+		return
+	}
+	e.errs = append([]string(nil), rec.errs...)
+	e.echo = l.echoes.add(echo)
+}
+
+// keep reports whether size more bytes of e's errors (and echo) fit in
+// the list's budget for invalid records, and takes them; when they do not
+// fit, e is dropped: counted as invalid, its errors and echo forgotten.
+// The report could not show them anyway: it stops at MaxReportBytes, and
+// the budget is twice that.
+func (l *list) keep(e *entry, size int) bool {
+	if e.dropped {
+		return false
+	}
+	if l.detail+size > l.maxDetail {
+		e.dropped, e.errs, e.echo = true, nil, noEcho
+		return false
+	}
+	l.detail += size
+	return true
 }
 
 // echoArena keeps the records' echoes back to back in blocks of 1 MiB.
@@ -63,6 +110,9 @@ type echoRef struct {
 	block    int32
 	from, to int32
 }
+
+// noEcho is the echoRef of a record whose echo was not kept.
+var noEcho = echoRef{block: -1}
 
 const echoBlock = 1 << 20
 
@@ -102,7 +152,7 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 			continue
 		}
 		if first, ok := employeeOf[e.person.GroupKey]; ok {
-			e.addError(fieldIsEmployee, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
+			l.addError(e, fieldIsEmployee, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
 				fmt.Sprintf("a second employee in this group (record %d is its employee); a group holds exactly one record with IsEmployee 1", first+1)).Error())
 			continue
 		}
@@ -115,7 +165,7 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 		}
 		emp, ok := employeeOf[e.person.GroupKey]
 		if !ok {
-			e.addError(v.groupField, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
+			l.addError(e, v.groupField, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
 				"no employee in this group; a companion needs a record with IsEmployee 1 and the same "+v.groupField.String()).Error())
 			continue
 		}
@@ -126,7 +176,7 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 			case *own == "":
 				*own = theirs
 			case *own != theirs:
-				e.addError(f, bookingkit.Invalid(f.String(), *own,
+				l.addError(e, f, bookingkit.Invalid(f.String(), *own,
 					fmt.Sprintf("a companion carries its employee's value %s (record %d)", theirs, emp+1)).Error())
 			}
 		}
@@ -137,7 +187,7 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 			case own.IsZero():
 				e.person.DateOfEmployment = employee.DateOfEmployment
 			case own != employee.DateOfEmployment:
-				e.addError(fieldDateOfEmployment, bookingkit.Invalid(FieldDateOfEmployment, own.String(),
+				l.addError(e, fieldDateOfEmployment, bookingkit.Invalid(FieldDateOfEmployment, own.String(),
 					fmt.Sprintf("a companion carries its employee's value %s (record %d)", employee.DateOfEmployment, emp+1)).Error())
 			}
 		}
@@ -151,12 +201,12 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 		if e.bad&identityFields == 0 {
 			e.person.ID = h.id(&e.person)
 			if first, ok := byID[e.person.ID]; ok {
-				e.errs = append(e.errs, fmt.Sprintf("the same person as record %d: equal %s", first+1, identityNames(v.identity)))
+				l.addError(e, numFields, fmt.Sprintf("the same person as record %d: equal %s", first+1, identityNames(v.identity)))
 			} else {
 				byID[e.person.ID] = i
 			}
 		}
-		if e.errs != nil {
+		if e.isInvalid() {
 			l.invalid++
 			continue
 		}
@@ -164,9 +214,20 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 	}
 }
 
-func (e *entry) addError(f field, msg string) {
-	e.bad.add(f)
-	e.errs = append(e.errs, msg)
+// addError notes a problem of field f (numFields: of the whole record)
+// found by a rule over the whole list.
+func (l *list) addError(e *entry, f field, msg string) {
+	if f < numFields {
+		e.bad.add(f)
+	}
+	size := len(msg)
+	if e.errs == nil && e.echo != noEcho {
+		// A valid record's echo now belongs to an invalid one.
+		size += int(e.echo.to - e.echo.from)
+	}
+	if l.keep(e, size) {
+		e.errs = append(e.errs, msg)
+	}
 }
 
 func identityNames(identity fieldSet) string {
@@ -191,24 +252,118 @@ func (l *list) counts() (employees, companions int) {
 	return employees, companions
 }
 
-// invalidRecords returns the report's echo of every invalid record.
-func (l *list) invalidRecords() []InvalidRecord {
-	out := make([]InvalidRecord, 0, l.invalid)
+// invalidRecords returns the report's entries of the invalid records, in
+// the list's order, as many as fit in maxBytes (echoes and errors
+// together), and how many invalid records it left out: those past the
+// limit and those the list dropped.
+func (l *list) invalidRecords(maxBytes int) ([]InvalidRecord, int) {
+	out := make([]InvalidRecord, 0, min(l.invalid, 1024))
+	size, omitted, full := 0, 0, false
 	for i := range l.n {
 		e := l.at(i)
-		if e.errs == nil {
+		if !e.isInvalid() {
 			continue
 		}
-		raw := l.echoes.get(e.echo)
+		if full || e.dropped {
+			omitted++
+			continue
+		}
+		var raw []byte
+		if e.echo == noEcho {
+			raw = personEcho(&e.person)
+		} else {
+			raw = l.echoes.get(e.echo)
+		}
 		// Strings may carry invalid UTF-8 as sent; a report must be
 		// valid JSON text, so those bytes read as U+FFFD.
-		raw = bytes.ToValidUTF8(raw, []byte("\ufffd"))
+		if !utf8.Valid(raw) {
+			raw = bytes.ToValidUTF8(raw, []byte("\ufffd"))
+		}
 		if !json.Valid(raw) {
 			raw = appendQuoted(nil, string(raw)) // cannot happen; never emit broken JSON
 		}
-		out = append(out, InvalidRecord{Record: json.RawMessage(raw), Error: strings.Join(e.errs, "; "), Index: i + 1})
+		msg := strings.Join(e.errs, "; ")
+		// 21: {"record":,"error":} and the comma before the entry.
+		if size += len(raw) + quotedLen(msg) + 21; size > maxBytes {
+			full = true
+			omitted++
+			continue
+		}
+		out = append(out, InvalidRecord{Record: json.RawMessage(raw), Error: msg, Index: i + 1})
 	}
-	return out
+	return out, omitted
+}
+
+// quotedLen is the length of s as encoding/json writes it, quoted and
+// escaped (HTML characters left as they are, as the report is written).
+func quotedLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+				n += 2
+			case c < 0x20:
+				n += 6
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += 6 // \ufffd
+		case r == '\u2028' || r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
+// personEcho writes the fields of p, a record whose own fields were all
+// valid but whose echo was not kept, as its report entry's record.
+func personEcho(p *Person) []byte {
+	var e echoBuilder
+	e.reset(nil)
+	str := func(name, v string) {
+		if v != "" {
+			mark := e.begin()
+			e.buf = appendEchoString(e.buf, name)
+			e.buf = append(e.buf, ':')
+			e.buf = appendEchoString(e.buf, v)
+			e.end(mark)
+		}
+	}
+	str(FieldGUID, p.GUID)
+	str(FieldLastName, p.LastName)
+	str(FieldFirstName, p.FirstName)
+	str(FieldMiddleName, p.MiddleName)
+	str(FieldLastNameEng, p.LastNameEng)
+	str(FieldFirstNameEng, p.FirstNameEng)
+	str(FieldMiddleNameEng, p.MiddleNameEng)
+	if !p.BirthDay.IsZero() {
+		str(FieldBirthDay, p.BirthDay.String())
+	}
+	str(FieldSex, p.Sex)
+	if !p.DateOfEmployment.IsZero() {
+		str(FieldDateOfEmployment, p.DateOfEmployment.String())
+	}
+	str(FieldEmployeeID, p.EmployeeID)
+	isEmployee := "0"
+	if p.IsEmployee {
+		isEmployee = "1"
+	}
+	str(FieldIsEmployee, isEmployee)
+	str(FieldCategoryCode, strconv.Itoa(p.CategoryCode))
+	str(FieldEmail, p.Email)
+	str(FieldRelationDegree, p.RelationDegree)
+	return e.finish()
 }
 
 // people returns pointers to the persons of a valid list.

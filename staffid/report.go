@@ -1,7 +1,11 @@
 package staffid
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"time"
 )
 
@@ -31,13 +35,20 @@ type Report struct {
 	EmployeesImported  int             `json:"employees_imported"`
 	CompanionsImported int             `json:"companions_imported"`
 	InvalidRecords     []InvalidRecord `json:"invalid_records"`
+	// InvalidRecordsOmitted counts the invalid records left out of
+	// InvalidRecords because the report is bounded (Limits.MaxReportBytes):
+	// absent, as in the seed's shape, when none was.
+	InvalidRecordsOmitted int `json:"invalid_records_omitted,omitempty"`
 	// SyncCounts is set only when an import was applied (status "Ok").
 	*SyncCounts
 }
 
 // InvalidRecord is one refused record: the record as sent (compacted; for
 // a workbook row, an object of its non-empty cells under the header's
-// names) and every problem found in it, joined by "; ".
+// names) and every problem found in it, joined by "; ". The echo is cut to
+// a few kilobytes: each string after 200 bytes, each record after 4 KiB,
+// every cut marked "…[cut]" (a record's left-out fields are counted in a
+// last member "…[cut]": "N more fields").
 type InvalidRecord struct {
 	Record json.RawMessage `json:"record"`
 	Error  string          `json:"error"`
@@ -109,7 +120,50 @@ func newHistoryEntry(at time.Time, opts ImportOptions, report *Report) HistoryEn
 	return e
 }
 
+// maxErrorMsg bounds a refused upload's error_msg, which may quote the
+// upload (a sheet's name, a reader's error).
+const maxErrorMsg = 1024
+
 // errorReport is the report of a refused upload.
 func errorReport(msg string, input int) *Report {
+	if len(msg) > maxErrorMsg {
+		msg = msg[:cutAt(msg, maxErrorMsg)] + echoCut
+	}
 	return &Report{Status: StatusError, ErrorMsg: msg, InputRecordsCount: input, InvalidRecords: []InvalidRecord{}}
+}
+
+// WriteJSON writes r as JSON, followed by a newline, as json.Encoder with
+// SetEscapeHTML(false) writes it, one invalid record at a time through a
+// small buffer: a report of several megabytes is never held twice.
+func (r *Report) WriteJSON(w io.Writer) error {
+	head := *r
+	head.InvalidRecords = []InvalidRecord{}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&head); err != nil {
+		return err
+	}
+	// The key can only occur once unescaped: inside a string value its
+	// quotes would be escaped.
+	const key = `"invalid_records":[]`
+	all := bytes.Clone(buf.Bytes())
+	at := bytes.Index(all, []byte(key))
+	if at < 0 {
+		return errors.New("staffid: report without invalid_records")
+	}
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.Write(all[:at+len(key)-1])
+	for i := range r.InvalidRecords {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		buf.Reset()
+		if err := enc.Encode(&r.InvalidRecords[i]); err != nil {
+			return err
+		}
+		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	bw.Write(all[at+len(key)-1:])
+	return bw.Flush()
 }

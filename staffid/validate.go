@@ -111,7 +111,10 @@ func (v *recordValidator) validate(rec *rawRecord, p *Person) {
 		}
 	}
 	if s, ok := v.value(rec, fieldCategoryCode); ok {
-		n, err := strconv.Atoi(s)
+		n, err := strconv.Atoi(s[:min(len(s), 8)])
+		if len(s) > 8 {
+			err = strconv.ErrRange
+		}
 		if err != nil || n < 0 || n > 9 || strings.ContainsAny(s, "+-") {
 			v.fail(rec, fieldCategoryCode, s, "expected a whole number from 0 to 9")
 		} else {
@@ -158,6 +161,12 @@ func (v *recordValidator) text(rec *rawRecord, f field, max int) string {
 	if !ok {
 		return ""
 	}
+	if len(s) > maxBytesPerChar*max {
+		// Surely too long, and too long to scan for every record of an
+		// upload that repeats it (a workbook's shared string).
+		v.fail(rec, f, s, fmt.Sprintf("at most %d characters, got %d bytes", max, len(s)))
+		return ""
+	}
 	if hasControl(s) {
 		v.fail(rec, f, s, "must not contain control characters")
 		return ""
@@ -188,6 +197,10 @@ func (v *recordValidator) nativeName(rec *rawRecord, f field) string {
 func (v *recordValidator) latinName(rec *rawRecord, f field) string {
 	s, ok := v.value(rec, f)
 	if !ok {
+		return ""
+	}
+	if len(s) > maxBytesPerChar*MaxNameLength {
+		v.fail(rec, f, s, fmt.Sprintf("at most %d characters, got %d bytes", MaxNameLength, len(s)))
 		return ""
 	}
 	letters := 0
@@ -272,16 +285,23 @@ func charCount(s string) int {
 }
 
 // shorten cuts a value quoted in a message to a readable length; the
-// report echoes the whole record anyway.
+// report echoes the record anyway. It looks at no more than the first 65
+// characters, however long s is.
 func shorten(s string) string {
 	const max = 64
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
 	i := 0
-	for n := 0; n < max; n++ {
+	for n := 0; n < max && i < len(s); n++ {
 		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 	}
+	if i >= len(s) {
+		return s
+	}
 	return s[:i] + "…"
 }
+
+// maxBytesPerChar bounds the bytes of one character as charCount counts
+// it (a Hangul syllable typed as three jamo is 9 bytes, a letter with
+// combining marks more); a value longer than maxBytesPerChar × the
+// field's limit is refused on its length alone, before any scan.
+const maxBytesPerChar = 16

@@ -50,9 +50,14 @@ const defaultMaxUploadBytes = 64 << 20
 // the rest of the file goes to a temporary file until the import reads it.
 const multipartMemory = 8 << 20
 
-// maxPageInvalidRecords bounds the invalid records the control-panel page
-// lists; the JSON API answers all of them.
-const maxPageInvalidRecords = 1000
+// maxPageInvalidRecords and maxPageInvalidBytes bound the invalid records
+// the control-panel page lists, in number and in bytes of echoes and
+// errors (HTML escaping may make them several times longer); the JSON API
+// answers as many as its report holds.
+const (
+	maxPageInvalidRecords = 1000
+	maxPageInvalidBytes   = 1 << 20
+)
 
 // newStaffIDConfig returns the module's settings from the config file,
 // defaults filled in: the one staffid.Config of the whole server.
@@ -254,8 +259,18 @@ func (s *importServer) upload() http.Handler {
 			return
 		}
 		forceHint(report, err, "to import it anyway, send it again with ?force=true")
-		writeJSON(w, importStatus(err), report)
+		writeReport(w, importStatus(err), report)
 	})
+}
+
+// writeReport answers an import report with status, written record by
+// record (staffid.Report.WriteJSON): the report is bounded by the
+// importer's Limits.MaxReportBytes, and is not copied whole into an
+// encoder's buffer on the way out.
+func writeReport(w http.ResponseWriter, status int, report *staffid.Report) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	report.WriteJSON(w) //nolint:errcheck // the client has gone; nothing to do
 }
 
 func parseForce(v string) (bool, error) {
@@ -333,7 +348,7 @@ type importPageData struct {
 	Nonce   string
 	Error   string // a refusal before any import (token, address, form)
 	Report  *staffid.Report
-	Invalid []staffid.InvalidRecord // the first maxPageInvalidRecords
+	Invalid []staffid.InvalidRecord // the first ones, within maxPageInvalidRecords and maxPageInvalidBytes
 	Omitted int                     // invalid records not listed
 	Forced  bool
 }
@@ -426,10 +441,20 @@ func (s *importServer) pagePost() http.Handler {
 			return
 		}
 		forceHint(report, err, "to import it anyway, tick “Force” and upload it again")
-		data := importPageData{Report: report, Invalid: report.InvalidRecords, Forced: force}
-		if len(data.Invalid) > maxPageInvalidRecords {
-			data.Invalid, data.Omitted = data.Invalid[:maxPageInvalidRecords], len(data.Invalid)-maxPageInvalidRecords
-		}
+		data := importPageData{Report: report, Invalid: pageInvalid(report.InvalidRecords), Forced: force}
+		data.Omitted = len(report.InvalidRecords) - len(data.Invalid) + report.InvalidRecordsOmitted
 		s.renderPage(w, r, importStatus(err), data)
 	})
+}
+
+// pageInvalid returns the first invalid records, as many as the page
+// lists.
+func pageInvalid(all []staffid.InvalidRecord) []staffid.InvalidRecord {
+	size := 0
+	for i, rec := range all {
+		if size += len(rec.Record) + len(rec.Error); i == maxPageInvalidRecords || size > maxPageInvalidBytes {
+			return all[:i]
+		}
+	}
+	return all
 }

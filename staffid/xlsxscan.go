@@ -1,0 +1,350 @@
+package staffid
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/bookingkit/bookingkit"
+)
+
+// A workbook costs more to read than its size says: excelize hands over
+// each cell that points at a shared string as a fresh copy of that
+// string, so a 57 KB file whose cells all point at one 32 000-character
+// string unpacks, row by row, into gigabytes; and a row of 4 million
+// cells took it 28 s to parse. checkZip therefore follows the XML of
+// every part while it checks the zip, before excelize reads anything, and
+// refuses a workbook when
+//   - a row holds more than MaxColumns cells;
+//   - a row's cells would unpack to more than maxRowText bytes of text;
+//   - all the cells together would unpack to more than the unzip limit
+//     (the bound a zip bomb meets too);
+//   - its table of shared strings holds more than maxSharedStrings.
+//
+// The scanner reads tags, not a document tree, and errs on the side of
+// counting too much: a cell whose shared-string index it cannot read
+// plainly counts as the longest shared string; markup quoted in a comment
+// counts as markup.
+
+// MaxColumns is the most columns a sheet may have: Excel's own limit
+// (column XFD).
+const MaxColumns = 16384
+
+// maxRowText bounds the text of one row's cells, shared strings
+// expanded: a row of the list is some hundreds of bytes.
+const maxRowText = 4 << 20
+
+// maxSharedStrings bounds the workbook's table of shared strings: a list
+// of a million people has fewer distinct texts.
+const maxSharedStrings = 4_000_000
+
+// sharedStringsPart is where excelize reads the shared strings from
+// (the name compared ignoring case, as excelize does).
+const sharedStringsPart = "xl/sharedStrings.xml"
+
+var (
+	errTooManyColumns = errors.New("too many cells in a row")
+	errRowTooLarge    = errors.New("a row unpacks to too much text")
+	errCellsTooLarge  = errors.New("the cells unpack to too much text")
+	errTooManyStrings = errors.New("too many shared strings")
+	errDeclaration    = errors.New("a markup declaration")
+)
+
+// scanError turns a scanner's refusal of part into the upload's error.
+func scanError(part string, err error, limit int64) error {
+	switch {
+	case errors.Is(err, errTooManyColumns):
+		return fmt.Errorf("%w: part %s has a row of more than %d cells, the most columns an Excel sheet has", ErrMalformed, shorten(part), MaxColumns)
+	case errors.Is(err, errRowTooLarge):
+		return fmt.Errorf("part %s has a row whose cells unpack to more than %d bytes of text: %w", shorten(part), maxRowText, bookingkit.ErrTooLarge)
+	case errors.Is(err, errCellsTooLarge):
+		return fmt.Errorf("the workbook's cells unpack to more than %d bytes of text: %w", limit, bookingkit.ErrTooLarge)
+	case errors.Is(err, errTooManyStrings):
+		return fmt.Errorf("the workbook holds more than %d shared strings: %w", maxSharedStrings, bookingkit.ErrTooLarge)
+	case errors.Is(err, errDeclaration):
+		return fmt.Errorf("%w: part %s holds a markup declaration (<!DOCTYPE or <!ENTITY), which no Excel workbook has", ErrMalformed, shorten(part))
+	}
+	return err
+}
+
+type scanState uint8
+
+const (
+	stText  scanState = iota
+	stName            // after '<'
+	stBang            // after "<!"
+	stAttrs           // in a tag, after its name
+	stValue           // in a quoted attribute value
+	stSkip            // in a comment, CDATA section or processing instruction
+)
+
+// xmlScanner is an io.Writer that follows XML markup byte by byte. In
+// table mode it measures each shared string (<si>) of the table; in cell
+// mode it counts each row's cells (<c>) and adds up the text of those
+// that point at a shared string (t="s", the index in <v>).
+type xmlScanner struct {
+	table  bool     // measuring the shared strings table
+	sst    []uint32 // the bytes of each shared string (table mode fills it)
+	sstMax uint32   // the longest of them
+	limit  int64    // cell mode: the most text all cells may unpack to
+	total  int64    // cell mode: the text of every cell so far, every part
+
+	state    scanState
+	name     []byte // the tag's local name (its first 16 bytes)
+	end      bool   // an end tag
+	empty    bool   // an empty-element tag, <c/>
+	bang     []byte // what follows "<!"
+	attr     []byte // the attribute's local name (its first 8 bytes)
+	attrDone bool   // the attribute name has ended
+	val      []byte // the attribute's value (its first 8 bytes)
+	valLen   int
+	ref      bool // the value holds a reference (&...;)
+	quote    byte
+	skipTo   string // the end of the comment, CDATA section or instruction
+	match    int    // bytes of skipTo matched so far
+	cdata    bool   // skipping CDATA: its bytes are text
+
+	// table mode
+	inSI  bool
+	siLen uint32
+
+	// cell mode
+	cells     int   // cells of the current row
+	rowText   int64 // their text
+	shared    bool  // the current <c> start tag says t="s"
+	ambiguous bool  // its t holds a reference, which may spell s
+	inCell    bool  // inside a (maybe) shared cell
+	inV       bool  // reading its <v>
+	index     uint64
+	digits    int
+	plain     bool // the <v> so far is digits and spaces only
+}
+
+// startPart makes the scanner ready for another part; the cells' total
+// runs on across parts.
+func (s *xmlScanner) startPart(table bool) {
+	s.table = table
+	s.state, s.inSI, s.inCell, s.inV, s.cells, s.rowText = stText, false, false, false, 0, 0
+}
+
+func (s *xmlScanner) Write(p []byte) (int, error) {
+	for i, b := range p {
+		if err := s.byte(b); err != nil {
+			return i, err
+		}
+	}
+	return len(p), nil
+}
+
+func (s *xmlScanner) byte(b byte) error {
+	switch s.state {
+	case stText:
+		if b == '<' {
+			s.state, s.name, s.end, s.empty = stName, s.name[:0], false, false
+			return nil
+		}
+		s.text(b)
+	case stName:
+		switch {
+		case len(s.name) == 0 && !s.end && b == '/':
+			s.end = true
+		case len(s.name) == 0 && !s.end && b == '?':
+			s.skip("?>", false)
+		case len(s.name) == 0 && !s.end && b == '!':
+			s.state, s.bang = stBang, s.bang[:0]
+		case b == ' ' || b == '\t' || b == '\n' || b == '\r':
+			s.state, s.attr, s.attrDone = stAttrs, s.attr[:0], false
+		case b == '/':
+			s.state, s.attr, s.attrDone, s.empty = stAttrs, s.attr[:0], false, true
+		case b == '>':
+			return s.tagEnd()
+		case b == ':':
+			s.name = s.name[:0] // a namespace prefix, however long
+		default:
+			if len(s.name) < 16 {
+				s.name = append(s.name, b)
+			}
+		}
+	case stBang:
+		s.bang = append(s.bang, b)
+		switch string(s.bang) {
+		case "--":
+			s.skip("-->", false)
+		case "[CDATA[":
+			if s.inV {
+				s.plain = false // a value the scanner does not read as digits
+			}
+			s.skip("]]>", true)
+		case "-", "[", "[C", "[CD", "[CDA", "[CDAT", "[CDATA":
+		default:
+			return errDeclaration
+		}
+	case stAttrs:
+		switch b {
+		case '>':
+			return s.tagEnd()
+		case '/':
+			s.empty = true
+		case '"', '\'':
+			s.state, s.quote, s.val, s.valLen, s.ref = stValue, b, s.val[:0], 0, false
+		case ' ', '\t', '\n', '\r', '=':
+			s.attrDone = len(s.attr) > 0
+		case ':':
+			s.attr = s.attr[:0]
+		default:
+			if s.attrDone {
+				s.attr, s.attrDone = s.attr[:0], false
+			}
+			if len(s.attr) < 8 {
+				s.attr = append(s.attr, b)
+			}
+		}
+	case stValue:
+		switch b {
+		case s.quote:
+			s.state = stAttrs
+			s.attribute()
+			s.attr, s.attrDone = s.attr[:0], false
+		case '&':
+			s.ref = true
+		default:
+			s.valLen++
+			if len(s.val) < 8 {
+				s.val = append(s.val, b)
+			}
+		}
+	case stSkip:
+		if s.cdata {
+			s.text(b) // CDATA is text; its end marker counts too, which only adds
+		}
+		switch {
+		case b == s.skipTo[s.match]:
+			s.match++
+			if s.match == len(s.skipTo) {
+				s.state = stText
+			}
+		case b == s.skipTo[0]:
+			s.match = 1
+		default:
+			s.match = 0
+		}
+	}
+	return nil
+}
+
+func (s *xmlScanner) skip(to string, cdata bool) {
+	s.state, s.skipTo, s.match, s.cdata = stSkip, to, 0, cdata
+}
+
+// attribute handles an attribute of the current tag: t of a cell.
+func (s *xmlScanner) attribute() {
+	if s.table || s.end || string(s.name) != "c" || string(s.attr) != "t" {
+		return
+	}
+	// As encoding/xml, the last t of a tag wins.
+	s.shared = !s.ref && s.valLen == 1 && s.val[0] == 's'
+	s.ambiguous = s.ref
+}
+
+// tagEnd handles the '>' that ends a tag.
+func (s *xmlScanner) tagEnd() error {
+	s.state = stText
+	if s.end {
+		return s.endElement()
+	}
+	if err := s.startElement(); err != nil {
+		return err
+	}
+	if s.empty {
+		return s.endElement()
+	}
+	return nil
+}
+
+func (s *xmlScanner) startElement() error {
+	name := string(s.name)
+	if s.table {
+		if name == "si" {
+			s.inSI, s.siLen = true, 0
+		}
+		return nil
+	}
+	switch name {
+	case "row":
+		s.cells, s.rowText = 0, 0
+	case "c":
+		s.cells++
+		if s.cells > MaxColumns {
+			return errTooManyColumns
+		}
+		s.inCell = s.shared || s.ambiguous
+		s.shared = false
+	case "v":
+		if s.inCell {
+			s.inV, s.index, s.digits, s.plain = true, 0, 0, true
+		}
+	}
+	return nil
+}
+
+func (s *xmlScanner) endElement() error {
+	name := string(s.name)
+	if s.table {
+		if name == "si" && s.inSI {
+			s.inSI = false
+			if len(s.sst) >= maxSharedStrings {
+				return errTooManyStrings
+			}
+			s.sst = append(s.sst, s.siLen)
+			s.sstMax = max(s.sstMax, s.siLen)
+		}
+		return nil
+	}
+	switch name {
+	case "v":
+		if s.inV {
+			s.inV = false
+			return s.countCell()
+		}
+	case "c":
+		s.inCell, s.inV, s.ambiguous = false, false, false
+	}
+	return nil
+}
+
+// text handles one byte of character data.
+func (s *xmlScanner) text(b byte) {
+	switch {
+	case s.table:
+		if s.inSI {
+			s.siLen++
+		}
+	case s.inV:
+		switch {
+		case b >= '0' && b <= '9':
+			if s.digits < 12 {
+				s.index = s.index*10 + uint64(b-'0')
+			}
+			s.digits++
+		case b == ' ' || b == '\t' || b == '\n' || b == '\r':
+		default:
+			s.plain = false
+		}
+	}
+}
+
+// countCell adds the text of the shared cell whose <v> just ended.
+func (s *xmlScanner) countCell() error {
+	n := int64(s.sstMax)
+	if s.plain && !s.ambiguous && s.digits > 0 && s.digits <= 10 && s.index < uint64(len(s.sst)) {
+		n = int64(s.sst[s.index])
+	}
+	s.rowText += n
+	s.total += n
+	switch {
+	case s.rowText > maxRowText:
+		return errRowTooLarge
+	case s.total > s.limit:
+		return errCellsTooLarge
+	}
+	return nil
+}
