@@ -163,6 +163,27 @@ func (s *Service) Create(ctx context.Context, email, subject string) (Account, s
 	return a, token, nil
 }
 
+// CreateOrReset is [Service.Create] for a sign-up form that must answer
+// the same whether or not the address has an account: when the realm
+// already has the email, it returns that account with a reset link token
+// instead, and existed true. Either way one link is issued, and no rate
+// limit beyond the caller's is taken (RequestReset's link limit would turn
+// an exhausted limit into a 429 for existing addresses only). A conflict
+// on subject alone is ErrConflict.
+func (s *Service) CreateOrReset(ctx context.Context, email, subject string) (a Account, token string, existed bool, err error) {
+	a, token, err = s.Create(ctx, email, subject)
+	if !errors.Is(err, bookingkit.ErrConflict) {
+		return a, token, false, err
+	}
+	email, _ = NormaliseEmail(email) // Create checked it
+	a, err = s.store.AccountByEmail(ctx, s.cfg.Realm, email)
+	if err != nil {
+		return Account{}, "", false, fmt.Errorf("create account: %w", bookingkit.ErrConflict)
+	}
+	token, err = s.issueLink(ctx, a.ID, PurposeResetPassword)
+	return a, token, true, err
+}
+
 // Move gives account a another email, when the module that owns the
 // person knows better (staffid: the airline's list gives the employee
 // another address): the password and every session and one-time link end,
@@ -213,6 +234,16 @@ func (s *Service) RequestReset(ctx context.Context, email, addr string) (Account
 	}
 	token, err := s.issueLink(ctx, a.ID, PurposeResetPassword)
 	return a, token, err
+}
+
+// IssueLink returns a new one-time link token of purpose p for account a,
+// to be mailed to a's address. Unlike [Service.RequestReset] it takes no
+// rate limit and asks no gate: the module calls it for a form it has
+// limited and checked itself (staffid: a registration of an employee whose
+// account never got a password), so that form's answers do not depend on
+// the link limit.
+func (s *Service) IssueLink(ctx context.Context, a Account, p Purpose) (string, error) {
+	return s.issueLink(ctx, a.ID, p)
 }
 
 func (s *Service) issueLink(ctx context.Context, accountID string, p Purpose) (string, error) {

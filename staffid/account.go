@@ -20,22 +20,6 @@ const StaffRealm account.Realm = "staff"
 // Errors of registration and sign-in. Each matches a sentinel of package
 // bookingkit under errors.Is.
 var (
-	// ErrRegistrationRefused is the one answer to a registration whose
-	// details do not lead to an employee who may register: unknown person,
-	// a companion, a blocked employee, any field that differs from the
-	// list, or another email than the one the list holds. It never says
-	// which, so the form cannot be used to probe the list. Matches
-	// bookingkit.ErrForbidden.
-	ErrRegistrationRefused error = &importError{"registration refused: these details do not match an employee of the list who may register; check every field as your employer recorded it, or ask your staff travel office", bookingkit.ErrForbidden}
-
-	// ErrAlreadyRegistered: the employee has an account with a password
-	// already. Matches bookingkit.ErrConflict.
-	ErrAlreadyRegistered error = &importError{"you are already registered: sign in with your email and password, or ask for a password reset link if you forgot the password", bookingkit.ErrConflict}
-
-	// ErrEmailTaken: another staff account uses the email. Matches
-	// bookingkit.ErrConflict.
-	ErrEmailTaken error = &importError{"this email address cannot be used for your account: register with another one", bookingkit.ErrConflict}
-
 	// ErrBlocked: the person is not on the airline's current list (or is
 	// not an employee), so they may not sign in. Matches
 	// bookingkit.ErrForbidden.
@@ -228,46 +212,87 @@ type RegistrationForm struct {
 	Email  string
 }
 
-// Register checks a registration form against the list and, when it
-// matches an active employee without an account, creates the account and
-// mails its one-time set-password link to the email. addr is the client's
-// address, for rate limits. It returns the employee.
+// RegisterOutcome says what a registration did. It is for the log: the
+// client's answer must be the same whatever it is, and only the mail to
+// the address given differs, so the form tells nobody who is on the list
+// or who has an account.
+type RegisterOutcome string
+
+// Outcomes of [Accounts.Register].
+const (
+	// RegisterLinkSent: a new account, or one whose password was never
+	// set; the set-password link went to the address.
+	RegisterLinkSent RegisterOutcome = "link_sent"
+	// RegisterMoved: the employee's account had another address than the
+	// one the list gives (and was typed); it moved here with a link.
+	RegisterMoved RegisterOutcome = "account_moved"
+	// RegisterAlready: the employee's account has this address and a
+	// password; the mail says to sign in or reset the password.
+	RegisterAlready RegisterOutcome = "already_registered"
+	// RegisterElsewhere: the employee's account has another address and
+	// the list gives none; the mail says to sign in with that one or ask
+	// the staff travel office.
+	RegisterElsewhere RegisterOutcome = "registered_with_another_address"
+	// RegisterEmailTaken: another employee's account has this address;
+	// the mail says so.
+	RegisterEmailTaken RegisterOutcome = "email_taken"
+	// RegisterRefused: the details do not lead to an employee who may
+	// register (unknown, a companion, blocked, a field that differs, or
+	// another email than the list's); the mail says they do not match.
+	RegisterRefused RegisterOutcome = "refused"
+)
+
+// Registration is what [Accounts.Register] did.
+type Registration struct {
+	Outcome RegisterOutcome
+	// PersonID is the employee the details matched; empty when refused.
+	PersonID string
+}
+
+// Register checks a registration form against the list and mails the
+// address given what comes of it: the one-time set-password link when the
+// details match an active employee without an account (or whose password
+// was never set), and otherwise a message that says why not (already
+// registered, registered with another address, the address belongs to
+// another account, the details do not match the list). Every well-formed
+// form within the rate limits gets a nil error, whatever the list and the
+// accounts hold, so the answer to the client can be one: what differs goes
+// only to the mailbox of the address typed. addr is the client's address,
+// for rate limits.
 //
 // A form that is incomplete or malformed (a missing field, an unknown one,
 // a date that is no date, an email that is no address) is a
-// *bookingkit.ValidationError naming the field: that reveals nothing about
-// the list. Every other refusal is [ErrRegistrationRefused], the same
-// whatever failed. An employee whose account has a password already gets
-// [ErrAlreadyRegistered]; one who registered but never set the password
-// gets a new link. [ErrEmailTaken] when another staff account has the
-// email.
-func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr string) (Person, error) {
+// *bookingkit.ValidationError naming the field: that depends on nothing
+// stored. A rate limit gives an error matching bookingkit.ErrRateLimited,
+// a failing store or mailer another error.
+func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr string) (Registration, error) {
 	email, err := account.NormaliseEmail(form.Email)
 	if err != nil {
-		return Person{}, err
+		return Registration{}, err
 	}
 	typed, err := a.readForm(form.Fields)
 	if err != nil {
-		return Person{}, err
+		return Registration{}, err
 	}
 	key := a.lookupKey(typed)
 	// Both limits are taken before the list is read: probing one
 	// employee's details field by field is limited however many addresses
 	// it comes from, and probing from one address however many employees.
 	if err := a.svc.Limit(ctx, "register", addr, "employee:"+Normalize(key)); err != nil {
-		return Person{}, err
+		return Registration{}, err
 	}
 	if err := a.svc.Limit(ctx, "register", "", "email:"+email); err != nil {
-		return Person{}, err
+		return Registration{}, err
 	}
-	p, err := a.find(ctx, typed)
+	p, found, err := a.find(ctx, typed)
 	if err != nil {
-		return Person{}, err
+		return Registration{}, err
 	}
-	if !matches(p, typed, email) {
-		return Person{}, ErrRegistrationRefused
+	if !found || !matches(p, typed, email) {
+		// No name in this mail: the details may be anyone's.
+		return Registration{Outcome: RegisterRefused}, a.send(ctx, a.templates.refused, Person{}, email, "")
 	}
-
+	reg := Registration{PersonID: p.ID}
 	existing, err := a.svc.AccountBySubject(ctx, p.ID)
 	switch {
 	case err == nil && existing.Email != email && listedEmail(p) != "":
@@ -275,38 +300,52 @@ func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr str
 		// it) and the account has another: someone registered them
 		// first with their own. The account follows the list, and its
 		// link comes here.
-		return p, a.follow(ctx, p, existing)
-	case err == nil:
-		if existing.PasswordHash != "" || existing.Email != email {
-			return Person{}, ErrAlreadyRegistered
+		reg.Outcome = RegisterMoved
+		err := a.follow(ctx, p, existing)
+		if errors.Is(err, bookingkit.ErrConflict) {
+			// Another account has the listed address.
+			reg.Outcome = RegisterEmailTaken
+			return reg, a.send(ctx, a.templates.already, Person{}, email, "")
 		}
+		return reg, err
+	case err == nil && existing.Email != email:
+		reg.Outcome = RegisterElsewhere
+		return reg, a.send(ctx, a.templates.elsewhere, p, email, "")
+	case err == nil && existing.PasswordHash != "":
+		reg.Outcome = RegisterAlready
+		return reg, a.send(ctx, a.templates.already, p, email, "")
+	case err == nil:
 		// Registered, but the link was lost before a password was set:
 		// send a fresh one.
-		_, token, err := a.svc.RequestReset(ctx, email, addr)
+		token, err := a.svc.IssueLink(ctx, existing, account.PurposeSetPassword)
 		if err != nil {
-			return Person{}, err
+			return Registration{}, fmt.Errorf("staffid: register: %w", err)
 		}
-		return p, a.send(ctx, a.templates.register, p, email, token)
+		reg.Outcome = RegisterLinkSent
+		return reg, a.send(ctx, a.templates.register, p, email, token)
 	case !errors.Is(err, bookingkit.ErrNotFound):
-		return Person{}, fmt.Errorf("staffid: register: %w", err)
+		return Registration{}, fmt.Errorf("staffid: register: %w", err)
 	}
 
 	_, token, err := a.svc.Create(ctx, email, p.ID)
 	if errors.Is(err, bookingkit.ErrConflict) {
-		// The subject or the email is taken: tell which, the subject
-		// first (a concurrent registration of the same employee).
-		if _, err := a.svc.AccountBySubject(ctx, p.ID); err == nil {
-			return Person{}, ErrAlreadyRegistered
+		// Another employee's account has the address, or a concurrent
+		// registration of this employee came first (and mails its own
+		// link): either way the address has an account now.
+		reg.Outcome = RegisterEmailTaken
+		if other, err := a.svc.AccountBySubject(ctx, p.ID); err == nil && other.Email == email {
+			reg.Outcome = RegisterAlready
 		}
-		return Person{}, ErrEmailTaken
+		return reg, a.send(ctx, a.templates.already, Person{}, email, "")
 	}
 	if err != nil {
-		return Person{}, fmt.Errorf("staffid: register: %w", err)
+		return Registration{}, fmt.Errorf("staffid: register: %w", err)
 	}
+	reg.Outcome = RegisterLinkSent
 	if err := a.send(ctx, a.templates.register, p, email, token); err != nil {
-		return Person{}, fmt.Errorf("%w (register again to get a new link)", err)
+		return Registration{}, fmt.Errorf("%w (register again to get a new link)", err)
 	}
-	return p, nil
+	return reg, nil
 }
 
 // follow moves acct to the email the list gives its employee p and mails
@@ -453,31 +492,31 @@ func typedValue(typed []typedField, name string) string {
 	return ""
 }
 
-// find returns the employee the form points at, or ErrRegistrationRefused.
-func (a *Accounts) find(ctx context.Context, typed []typedField) (Person, error) {
+// find returns the employee the form points at; found is false when there
+// is none (or the group's first person is no employee).
+func (a *Accounts) find(ctx context.Context, typed []typedField) (p Person, found bool, err error) {
 	if a.lookup == lookupByGroup {
 		group, err := a.people.GroupPeople(ctx, typedValue(typed, a.cfg.GroupField))
 		if err != nil {
-			return Person{}, fmt.Errorf("staffid: register: %w", err)
+			return Person{}, false, fmt.Errorf("staffid: register: %w", err)
 		}
 		if len(group) == 0 || !group[0].IsEmployee {
-			return Person{}, ErrRegistrationRefused
+			return Person{}, false, nil
 		}
-		return group[0], nil
+		return group[0], true, nil
 	}
-	var p Person
 	for _, t := range typed {
 		f := fieldByExactName[t.name]
 		setTyped(&p, f, t)
 	}
 	got, err := a.people.Person(ctx, IdentityID(a.cfg, p))
 	if errors.Is(err, bookingkit.ErrNotFound) {
-		return Person{}, ErrRegistrationRefused
+		return Person{}, false, nil
 	}
 	if err != nil {
-		return Person{}, fmt.Errorf("staffid: register: %w", err)
+		return Person{}, false, fmt.Errorf("staffid: register: %w", err)
 	}
-	return got, nil
+	return got, true, nil
 }
 
 // setTyped puts a typed value into the field f of p, for the identity hash.
@@ -533,16 +572,18 @@ func matches(p Person, typed []typedField, email string) bool {
 	return ok
 }
 
-// send renders a message template for p and mails it to email with the
-// link of token.
+// send renders a message template for p (the zero Person when the
+// message must not name anyone) and mails it to email, with the link of
+// token when there is one.
 func (a *Accounts) send(ctx context.Context, tpl *mailTemplate, p Person, email, token string) error {
-	msg, err := tpl.render(MailData{
-		FirstName: p.FirstName,
-		FullName:  p.FullName(),
-		Email:     email,
-		Link:      strings.Replace(a.linkURL, "{token}", token, 1),
-		ValidFor:  formatValidity(a.linkTTL),
-	})
+	d := MailData{Email: email}
+	if p.ID != "" {
+		d.FirstName, d.FullName = p.FirstName, p.FullName()
+	}
+	if token != "" {
+		d.Link, d.ValidFor = strings.Replace(a.linkURL, "{token}", token, 1), formatValidity(a.linkTTL)
+	}
+	msg, err := tpl.render(d)
 	if err != nil {
 		return fmt.Errorf("staffid: mail template %s: %w", tpl.name, err)
 	}

@@ -26,20 +26,31 @@ type MailData struct {
 // ([RegisterTemplateFile]), one on a forgotten-password request
 // ([ResetTemplateFile]), and one when the airline's list gives an employee
 // another address than their account's and the account moves there
-// ([MovedTemplateFile]). Each is a text/template that renders, from a
+// ([MovedTemplateFile]). A registration that cannot make an account is
+// answered by mail too, since its HTTP answer is the same for every form:
+// the address already has an account ([AlreadyTemplateFile]), the employee
+// has one under another address ([ElsewhereTemplateFile]), the details do
+// not match the list ([RefusedTemplateFile]). Those three carry no link,
+// and the last no name (.FirstName and .FullName are empty). Each is a text/template that renders, from a
 // [MailData], a "Subject: …" line, an empty line, and the body. Build them
 // with [ParseMailTemplates] or [DefaultMailTemplates].
 type MailTemplates struct {
-	register *mailTemplate
-	reset    *mailTemplate
-	moved    *mailTemplate
+	register  *mailTemplate
+	reset     *mailTemplate
+	moved     *mailTemplate
+	already   *mailTemplate
+	elsewhere *mailTemplate
+	refused   *mailTemplate
 }
 
 // Names of the template files [ParseMailTemplates] reads.
 const (
-	RegisterTemplateFile = "staff_register.txt"
-	ResetTemplateFile    = "staff_reset.txt"
-	MovedTemplateFile    = "staff_moved.txt"
+	RegisterTemplateFile  = "staff_register.txt"
+	ResetTemplateFile     = "staff_reset.txt"
+	MovedTemplateFile     = "staff_moved.txt"
+	AlreadyTemplateFile   = "staff_already_registered.txt"
+	ElsewhereTemplateFile = "staff_registered_elsewhere.txt"
+	RefusedTemplateFile   = "staff_register_refused.txt"
 )
 
 const defaultRegisterTemplate = `Subject: Your staff travel account
@@ -81,9 +92,56 @@ Open this link to choose your password; it works once, within {{.ValidFor}}:
 If you did not expect this, ask your staff travel office.
 `
 
+const defaultAlreadyTemplate = `Subject: Your staff travel account
+
+Hello{{if .FirstName}} {{.FirstName}}{{end}},
+
+Someone, perhaps you, asked to register for staff travel with this address
+({{.Email}}), which already has a staff travel account.
+
+Sign in with this address and your password. If you forgot the password,
+choose "Forgot password" on the sign-in page to get a link for a new one.
+One address holds one account: to register other details, use another
+address.
+
+If you did not ask for this, ignore this message: nothing has changed.
+`
+
+const defaultElsewhereTemplate = `Subject: Your staff travel account
+
+Hello{{if .FirstName}} {{.FirstName}}{{end}},
+
+Someone, perhaps you, asked to register for staff travel with this address
+({{.Email}}). The details given belong to an employee who already has a
+staff travel account, under another address.
+
+Sign in with that address. If it is not yours, or you no longer have it,
+ask your staff travel office: once your employer's list gives your own
+address, the account moves to it and a link to choose your password is
+sent there.
+
+If you did not ask for this, ignore this message: nothing has changed.
+`
+
+const defaultRefusedTemplate = `Subject: Your staff travel registration
+
+Hello,
+
+Someone, perhaps you, asked to register for staff travel with this address
+({{.Email}}), but the details given do not match an employee of your
+airline's list who may register. Every field must be as your employer
+recorded it, and when the list holds your email address, register with that
+one. Check the details and try again, or ask your staff travel office.
+
+If you did not ask for this, ignore this message: no account was made.
+`
+
 type mailTemplate struct {
 	name string
 	tpl  *template.Template
+	// linked says the message carries the one-time link: the template
+	// must show it.
+	linked bool
 }
 
 // DefaultMailTemplates returns the built-in English texts.
@@ -96,13 +154,12 @@ func DefaultMailTemplates() *MailTemplates {
 }
 
 // ParseMailTemplates reads the message templates a deployment supplies
-// in fsys ([RegisterTemplateFile], [ResetTemplateFile],
-// [MovedTemplateFile]); a file that is
+// in fsys (the *TemplateFile names); a file that is
 // absent, or a nil fsys, keeps the built-in text. Each template is checked
 // by rendering it with sample data, so a mistake shows at start, not when
 // the first employee registers.
 func ParseMailTemplates(fsys fs.FS) (*MailTemplates, error) {
-	load := func(file, def string) (*mailTemplate, error) {
+	load := func(file, def string, linked bool) (*mailTemplate, error) {
 		text := def
 		if fsys != nil {
 			b, err := fs.ReadFile(fsys, file)
@@ -117,25 +174,36 @@ func ParseMailTemplates(fsys fs.FS) (*MailTemplates, error) {
 		if err != nil {
 			return nil, bookingkit.Invalid(file, "", "a text/template: "+err.Error())
 		}
-		mt := &mailTemplate{name: file, tpl: tpl}
-		if _, err := mt.render(MailData{FirstName: "Anna", FullName: "Petrova Anna", Email: "anna@example.com", Link: "https://example.com/x", ValidFor: "24 hours"}); err != nil {
+		mt := &mailTemplate{name: file, tpl: tpl, linked: linked}
+		sample := MailData{FirstName: "Anna", FullName: "Petrova Anna", Email: "anna@example.com"}
+		if linked {
+			sample.Link, sample.ValidFor = "https://example.com/x", "24 hours"
+		}
+		if _, err := mt.render(sample); err != nil {
 			return nil, err
 		}
 		return mt, nil
 	}
-	reg, err := load(RegisterTemplateFile, defaultRegisterTemplate)
-	if err != nil {
-		return nil, err
+	var t MailTemplates
+	for _, m := range []struct {
+		dst        **mailTemplate
+		file, text string
+		linked     bool
+	}{
+		{&t.register, RegisterTemplateFile, defaultRegisterTemplate, true},
+		{&t.reset, ResetTemplateFile, defaultResetTemplate, true},
+		{&t.moved, MovedTemplateFile, defaultMovedTemplate, true},
+		{&t.already, AlreadyTemplateFile, defaultAlreadyTemplate, false},
+		{&t.elsewhere, ElsewhereTemplateFile, defaultElsewhereTemplate, false},
+		{&t.refused, RefusedTemplateFile, defaultRefusedTemplate, false},
+	} {
+		mt, err := load(m.file, m.text, m.linked)
+		if err != nil {
+			return nil, err
+		}
+		*m.dst = mt
 	}
-	reset, err := load(ResetTemplateFile, defaultResetTemplate)
-	if err != nil {
-		return nil, err
-	}
-	moved, err := load(MovedTemplateFile, defaultMovedTemplate)
-	if err != nil {
-		return nil, err
-	}
-	return &MailTemplates{register: reg, reset: reset, moved: moved}, nil
+	return &t, nil
 }
 
 // render executes the template and splits the subject from the body.
@@ -154,7 +222,7 @@ func (t *mailTemplate) render(d MailData) (account.Message, error) {
 	if subject == "" || strings.TrimSpace(body) == "" {
 		return account.Message{}, bookingkit.Invalid(t.name, "", "a non-empty subject and body")
 	}
-	if !strings.Contains(body, d.Link) {
+	if t.linked && !strings.Contains(body, d.Link) {
 		return account.Message{}, bookingkit.Invalid(t.name, "", "a body that shows the link ({{.Link}})")
 	}
 	return account.Message{Subject: subject, Body: body}, nil

@@ -176,9 +176,9 @@ func TestRegisterSetPasswordLoginLogout(t *testing.T) {
 	ctx := context.Background()
 	e := newAcctEnv(t, staffid.Config{}, account.Config{})
 
-	p, err := e.accounts.Register(ctx, lennon(), "10.0.0.1")
+	reg, err := e.accounts.Register(ctx, lennon(), "10.0.0.1")
 	require.NoError(t, err)
-	require.Equal(t, "Lennon", p.LastNameEng)
+	require.Equal(t, staffid.RegisterLinkSent, reg.Outcome)
 	require.Equal(t, 1, e.mailer.count())
 	msg := e.mailer.sent[0]
 	require.Equal(t, "it@websky.tech", msg.To)
@@ -191,7 +191,7 @@ func TestRegisterSetPasswordLoginLogout(t *testing.T) {
 	for range 3 {
 		a, err := e.accounts.CheckLink(ctx, token)
 		require.NoError(t, err)
-		require.Equal(t, p.ID, a.Subject)
+		require.Equal(t, reg.PersonID, a.Subject)
 	}
 	_, err = e.accounts.SetPassword(ctx, token, "password")
 	require.ErrorIs(t, err, bookingkit.ErrInvalid, "a common password is refused")
@@ -201,7 +201,8 @@ func TestRegisterSetPasswordLoginLogout(t *testing.T) {
 	s, err := e.accounts.SetPassword(ctx, token, "yellow submarine 1966")
 	require.NoError(t, err)
 	require.NotEmpty(t, s.Session)
-	require.Equal(t, p.ID, s.Employee.ID)
+	require.Equal(t, reg.PersonID, s.Employee.ID)
+	require.Equal(t, "Lennon", s.Employee.LastNameEng)
 
 	// Replaying the used link fails.
 	_, err = e.accounts.SetPassword(ctx, token, "another long password")
@@ -226,11 +227,17 @@ func TestRegisterSetPasswordLoginLogout(t *testing.T) {
 	_, err = e.accounts.Authenticate(ctx, s.Session)
 	require.NoError(t, err, "logging out one session keeps the others")
 
-	// Registering again: already registered, with a pointer to the reset.
-	_, err = e.accounts.Register(ctx, lennon(), "10.0.0.1")
-	require.ErrorIs(t, err, staffid.ErrAlreadyRegistered)
-	require.ErrorIs(t, err, bookingkit.ErrConflict)
-	require.Contains(t, err.Error(), "password reset")
+	// Registering again: no error, and the mail points to the sign-in
+	// and the reset.
+	reg, err = e.accounts.Register(ctx, lennon(), "10.0.0.1")
+	require.NoError(t, err)
+	require.Equal(t, staffid.RegisterAlready, reg.Outcome)
+	msg = e.mailer.sent[e.mailer.count()-1]
+	require.Equal(t, "it@websky.tech", msg.To)
+	require.Contains(t, msg.Body, "Hello Джон,")
+	require.Contains(t, msg.Body, "already has a staff travel account")
+	require.Contains(t, msg.Body, "Forgot password")
+	require.NotContains(t, msg.Body, "token=")
 }
 
 func TestRegisterWithoutEmailInListTakesAnyEmail(t *testing.T) {
@@ -253,11 +260,17 @@ func TestRegisterAgainBeforeSettingPasswordSendsANewLink(t *testing.T) {
 	_, err = e.accounts.SetPassword(ctx, second, "here comes the sun")
 	require.NoError(t, err)
 
-	// Another email for the same employee is refused as already registered.
+	// Another email for the same employee: told by mail that the
+	// account has another address.
 	other := harrison()
 	other.Email = "someone@example.com"
-	_, err = e.accounts.Register(ctx, other, "10.0.0.1")
-	require.ErrorIs(t, err, staffid.ErrAlreadyRegistered)
+	reg, err := e.accounts.Register(ctx, other, "10.0.0.1")
+	require.NoError(t, err)
+	require.Equal(t, staffid.RegisterElsewhere, reg.Outcome)
+	msg := e.mailer.sent[e.mailer.count()-1]
+	require.Equal(t, "someone@example.com", msg.To)
+	require.Contains(t, msg.Body, "under another address")
+	require.NotContains(t, msg.Body, "george@example.com", "the other address is not told")
 }
 
 func TestRegisterEmailOfAnotherAccount(t *testing.T) {
@@ -265,8 +278,13 @@ func TestRegisterEmailOfAnotherAccount(t *testing.T) {
 	e.register(t, lennon(), "yellow submarine 1966")
 	form := harrison()
 	form.Email = "it@websky.tech"
-	_, err := e.accounts.Register(context.Background(), form, "10.0.0.1")
-	require.ErrorIs(t, err, staffid.ErrEmailTaken)
+	reg, err := e.accounts.Register(context.Background(), form, "10.0.0.1")
+	require.NoError(t, err)
+	require.Equal(t, staffid.RegisterEmailTaken, reg.Outcome)
+	msg := e.mailer.sent[e.mailer.count()-1]
+	require.Equal(t, "it@websky.tech", msg.To)
+	require.Contains(t, msg.Body, "already has a staff travel account")
+	require.NotContains(t, msg.Body, "Джордж", "the address's owner is not told whose details were typed")
 }
 
 func TestRegisterFormErrorsNameTheField(t *testing.T) {
@@ -308,16 +326,20 @@ func TestAttackRegisterWithAnotherEmailWhenListHasOne(t *testing.T) {
 	e := newAcctEnv(t, staffid.Config{}, account.Config{})
 	form := lennon()
 	form.Email = "attacker@evil.example"
-	_, err := e.accounts.Register(context.Background(), form, "10.6.6.6")
-	require.ErrorIs(t, err, staffid.ErrRegistrationRefused)
-	require.Equal(t, staffid.ErrRegistrationRefused.Error(), err.Error())
-	require.Zero(t, e.mailer.count())
+	reg, err := e.accounts.Register(context.Background(), form, "10.6.6.6")
+	require.NoError(t, err)
+	require.Equal(t, staffid.RegisterRefused, reg.Outcome)
+	require.Empty(t, reg.PersonID)
+	require.Equal(t, 1, e.mailer.count())
+	require.Contains(t, e.mailer.sent[0].Body, "do not match")
+	require.NotContains(t, e.mailer.sent[0].Body, "token=")
 	_, err = e.stores.Accounts.AccountByEmail(context.Background(), staffid.StaffRealm, "attacker@evil.example")
 	require.ErrorIs(t, err, bookingkit.ErrNotFound, "no account was made")
 }
 
 // Attack: probing the list field by field gets the same answer whatever
-// is wrong, and whether or not the person exists.
+// is wrong, and whether or not the person exists: no error, and one mail
+// that names nobody.
 func TestAttackProbingRegistrationFieldByField(t *testing.T) {
 	e := newAcctEnv(t, staffid.Config{}, account.Config{})
 	// Harrison leaves the list: a blocked employee.
@@ -336,15 +358,24 @@ func TestAttackProbingRegistrationFieldByField(t *testing.T) {
 			f.Fields = map[string]string{"LastName": "Нет", "FirstName": "Никого", "BirthDay": "01.01.1970", "EmployeeID": "1"}
 		},
 	}
+	var first string
 	for name, edit := range probes {
 		form := lennon()
 		edit(&form)
-		_, err := e.accounts.Register(context.Background(), form, "10.6.6.6")
-		require.ErrorIs(t, err, staffid.ErrRegistrationRefused, name)
-		require.Equal(t, staffid.ErrRegistrationRefused.Error(), err.Error(), "%s: the same message every time", name)
-		require.ErrorIs(t, err, bookingkit.ErrForbidden, name)
+		n := e.mailer.count()
+		reg, err := e.accounts.Register(context.Background(), form, "10.6.6.6")
+		require.NoError(t, err, name)
+		require.Equal(t, staffid.Registration{Outcome: staffid.RegisterRefused}, reg, name)
+		require.Equal(t, n+1, e.mailer.count(), name)
+		msg := e.mailer.sent[n]
+		require.Equal(t, strings.ToLower(form.Email), msg.To, name)
+		body := strings.ReplaceAll(msg.Body, msg.To, "EMAIL")
+		if first == "" {
+			first = body
+		}
+		require.Equal(t, first, body, "%s: the same mail every time", name)
 	}
-	require.Zero(t, e.mailer.count())
+	require.Contains(t, first, "do not match")
 }
 
 // Probing one employee is rate-limited whatever the address; probing from
@@ -358,8 +389,9 @@ func TestRegistrationIsRateLimited(t *testing.T) {
 	bad := lennon()
 	bad.Fields["BirthDay"] = "01.01.1941"
 	for i := range 3 {
-		_, err := e.accounts.Register(ctx, bad, "10.0.0."+string(rune('1'+i)))
-		require.ErrorIs(t, err, staffid.ErrRegistrationRefused)
+		reg, err := e.accounts.Register(ctx, bad, "10.0.0."+string(rune('1'+i)))
+		require.NoError(t, err)
+		require.Equal(t, staffid.RegisterRefused, reg.Outcome)
 	}
 	_, err := e.accounts.Register(ctx, lennon(), "10.0.0.9")
 	require.ErrorIs(t, err, bookingkit.ErrRateLimited, "the fourth try for one employee, even right and from elsewhere")
@@ -371,12 +403,13 @@ func TestRegistrationIsRateLimited(t *testing.T) {
 		form := harrison()
 		form.Fields["employeeid"] = string(rune('a' + i))
 		form.Email = string(rune('a'+i)) + "@example.com"
-		_, err := e.accounts.Register(ctx, form, "10.9.9.9")
-		require.ErrorIs(t, err, staffid.ErrRegistrationRefused)
+		reg, err := e.accounts.Register(ctx, form, "10.9.9.9")
+		require.NoError(t, err)
+		require.Equal(t, staffid.RegisterRefused, reg.Outcome)
 	}
 	_, err = e.accounts.Register(ctx, harrison(), "10.9.9.9")
 	require.ErrorIs(t, err, bookingkit.ErrRateLimited, "the sixth try from one address")
-	require.Zero(t, e.mailer.count())
+	require.Equal(t, 8, e.mailer.count(), "a mail for each try within the limits, none beyond")
 }
 
 // Attack: a link that expired is refused, opened or used.
@@ -426,8 +459,9 @@ func TestAttackLoginWhileBlocked(t *testing.T) {
 	require.ErrorIs(t, err, bookingkit.ErrForbidden)
 	_, err = e.accounts.Login(ctx, "george@example.com", "wrong password!", "10.0.0.1")
 	require.ErrorIs(t, err, account.ErrBadCredentials, "a wrong password says nothing about the block")
-	_, err = e.accounts.Register(ctx, harrison(), "10.0.0.1")
-	require.ErrorIs(t, err, staffid.ErrRegistrationRefused, "nor can they register")
+	reg, err := e.accounts.Register(ctx, harrison(), "10.0.0.1")
+	require.NoError(t, err)
+	require.Equal(t, staffid.RegisterRefused, reg.Outcome, "nor can they register")
 
 	e.importList(t, acctList)
 	again, err := e.accounts.Login(ctx, "george@example.com", "while my guitar gently weeps", "10.0.0.1")
@@ -499,8 +533,9 @@ func TestRegisterByIdentityWhenGroupFieldIsNotAsked(t *testing.T) {
 
 	form.Fields["Sex"] = "F"
 	form.Email = "other@example.com"
-	_, err := e.accounts.Register(context.Background(), form, "10.0.0.1")
-	require.ErrorIs(t, err, staffid.ErrRegistrationRefused)
+	reg, err := e.accounts.Register(context.Background(), form, "10.0.0.1")
+	require.NoError(t, err)
+	require.Equal(t, staffid.RegisterRefused, reg.Outcome)
 }
 
 func TestNewAccountsRefusesUnusableSettings(t *testing.T) {
@@ -552,6 +587,18 @@ func TestMailTemplates(t *testing.T) {
 		_, err := staffid.ParseMailTemplates(fstest.MapFS{staffid.ResetTemplateFile: {Data: []byte(text)}})
 		require.ErrorIs(t, err, bookingkit.ErrInvalid, name)
 	}
+	// The messages of a registration that makes no account carry no link.
+	tpl, err = staffid.ParseMailTemplates(fstest.MapFS{staffid.RefusedTemplateFile: {Data: []byte("Subject: Регистрация\n\nДанные не совпадают ({{.Email}}).\n")}})
+	require.NoError(t, err)
+	accounts, err = staffid.NewAccounts(staffid.Config{}, e.stores.StaffID, e.stores.Accounts, staffid.AccountsConfig{
+		Account: account.Config{HashParams: acctFast}, Mailer: mailer, Templates: tpl, LinkURL: "https://s.example/p?token={token}",
+	})
+	require.NoError(t, err)
+	form := lennon()
+	form.Fields["BirthDay"] = "01.01.1941"
+	_, err = accounts.Register(ctx, form, "10.0.0.1")
+	require.NoError(t, err)
+	require.Equal(t, "Данные не совпадают (it@websky.tech).\n", mailer.sent[len(mailer.sent)-1].Body)
 }
 
 func TestRegisterReportsAFailedMail(t *testing.T) {

@@ -51,11 +51,14 @@
 //
 // [Accounts] ([NewAccounts]) lets a listed, unblocked employee register:
 // the configured [Config.RegistrationFields] and an email are compared with
-// the list, normalised as for identity, and any mismatch gets one message
-// ([ErrRegistrationRefused]) that tells neither which field failed nor
-// whether the person exists; when the list holds the employee's email, only
-// that email is accepted. A one-time link is mailed; opening it only shows
-// the form, posting a password uses it and signs in. Passwords, links,
+// the list, normalised as for identity; when the list holds the employee's
+// email, only that email is accepted. [Accounts.Register] returns no error
+// for any well-formed form within the rate limits, so the answer tells
+// nobody whether the details are right or who has an account: the mail to
+// the address given carries the one-time link, or says why there is none
+// (already registered, registered under another address, the address
+// belongs to another account, the details do not match). Opening the link
+// only shows the form, posting a password uses it and signs in. Passwords, links,
 // sessions and rate limits are the shared machinery of package
 // [github.com/bookingkit/bookingkit/account] (realm [StaffRealm]); its gate
 // asks this package at every sign-in and request whether the person is

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +125,111 @@ func TestStaffAttackTakeoverByRegisteringFirstOnSQLite(t *testing.T) {
 
 func TestStaffAttackTakeoverByRegisteringFirstOnPostgres(t *testing.T) {
 	staffTakeoverByRegisteringFirst(t, pgtest.URL(t))
+}
+
+// mailedText waits for the next message, checks it went to email, and
+// returns its subject and body.
+func (e *staffEnvT) mailedText(email string) string {
+	e.t.Helper()
+	select {
+	case m := <-e.smtp.Messages:
+		require.Equal(e.t, []string{strings.ToLower(email)}, m.To)
+		return m.Subject + "\n\n" + m.Body
+	case <-time.After(10 * time.Second):
+		e.t.Fatalf("no mail to %s", email)
+		return ""
+	}
+}
+
+// Attack: registration told whether the details were right (409 "already
+// registered" with any email, 403 otherwise) and whether an address had an
+// account (409 "this email address cannot be used", 202 when free). Every
+// well-formed registration now gets the same status and body; only the mail
+// to the address typed differs.
+func staffRegistrationTellsNothing(t *testing.T, db string) {
+	e := startStaff(t, db, map[string]any{"attempts_per_account": 100})
+	e.signUp() // Lennon: it@websky.tech, with a password
+	with := func(form map[string]string, email string) map[string]string {
+		f := maps.Clone(form)
+		f["Email"] = email
+		return f
+	}
+	wrong := with(staffLennonForm, "it@websky.tech")
+	wrong["LastName"] = "Lenon"
+	yoko := map[string]string{"LastName": "Yoko", "FirstName": "Ono", "BirthDay": "18.02.1933", "EmployeeID": "884220062"}
+	cases := []struct {
+		name, email string
+		form        map[string]string
+		mail        string // what the mail says
+	}{
+		{"right details, their own address", "it@websky.tech", staffLennonForm, "already has a staff travel account"},
+		{"right details, another address than the list's", "attacker@evil.example", with(staffLennonForm, "attacker@evil.example"), "do not match"},
+		{"wrong details, an address with an account", "it@websky.tech", wrong, "do not match"},
+		{"wrong details, a free address", "fresh@example.com", with(wrong, "fresh@example.com"), "do not match"},
+		{"a companion's details", "yoko@example.com", with(yoko, "yoko@example.com"), "do not match"},
+		{"an employee without an account, another's address", "it@websky.tech", with(staffHarrisonForm, "it@websky.tech"), "already has a staff travel account"},
+		{"an employee without an account, a free address", "george@example.com", with(staffHarrisonForm, "george@example.com"), "token="},
+		{"the same employee, another free address", "george2@example.com", with(staffHarrisonForm, "george2@example.com"), "under another address"},
+	}
+	var first []byte
+	var firstType string
+	for _, c := range cases {
+		status, h, body := e.do("POST", "/api/staff/register", nil, c.form)
+		require.Equal(t, http.StatusAccepted, status, "%s: %s", c.name, body)
+		if first == nil {
+			first, firstType = body, h.Get("Content-Type")
+		}
+		require.Equal(t, string(first), string(body), "%s: the same body", c.name)
+		require.Equal(t, firstType, h.Get("Content-Type"), c.name)
+		require.Contains(t, e.mailedText(c.email), c.mail, c.name)
+	}
+
+	// Malformed input still names the field: that depends on nothing
+	// stored.
+	status, _, body := e.do("POST", "/api/staff/register", nil, with(staffHarrisonForm, "not an address"))
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, string(body), `"field":"email"`)
+	bad := with(staffHarrisonForm, "george@example.com")
+	bad["BirthDay"] = "1943/02/25"
+	status, _, body = e.do("POST", "/api/staff/register", nil, bad)
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, string(body), `"field":"BirthDay"`)
+}
+
+func TestStaffAttackRegistrationTellsNothingOnSQLite(t *testing.T) {
+	staffRegistrationTellsNothing(t, filepath.Join(t.TempDir(), "bookingkit.db"))
+}
+
+func TestStaffAttackRegistrationTellsNothingOnPostgres(t *testing.T) {
+	staffRegistrationTellsNothing(t, pgtest.URL(t))
+}
+
+// Attack: MOGU's sign-up answered alike for new and existing addresses,
+// but reached the reset link's rate limit only for an existing one: after
+// five reset requests for an address, registering it answered 429 when it
+// had an account and 202 when not. Now both take the same steps.
+func TestMoguAttackRegistrationTellsNothing(t *testing.T) {
+	e := startMogu(t, "memory:", nil)
+	e.signUp("known@example.com")
+	for range 5 {
+		e.call("POST", "/api/mogu/password/reset", nil, map[string]string{"email": "known@example.com"}, http.StatusAccepted, nil)
+		e.mailedToken("known@example.com")
+	}
+	for range 5 {
+		e.call("POST", "/api/mogu/password/reset", nil, map[string]string{"email": "unknown@example.com"}, http.StatusAccepted, nil)
+	}
+	answer := func(email string) (int, string) {
+		status, _, body := e.do("POST", "/api/mogu/register", nil, map[string]string{"email": email})
+		return status, strings.ReplaceAll(string(body), email, "EMAIL")
+	}
+	knownStatus, knownBody := answer("known@example.com")
+	unknownStatus, unknownBody := answer("unknown@example.com")
+	require.Equal(t, http.StatusAccepted, knownStatus, knownBody)
+	require.Equal(t, unknownStatus, knownStatus)
+	require.Equal(t, unknownBody, knownBody)
+	// The difference is in the mail: a reset link for the account.
+	e.mailedToken("known@example.com")
+	e.mailedToken("unknown@example.com")
 }
 
 // noMail checks that no message leaves within half a second.

@@ -47,7 +47,9 @@ type staffAccountsConfig struct {
 	// MinPasswordLength is the shortest password accepted; default 8.
 	MinPasswordLength int `json:"min_password_length"`
 	// TemplatesDir is a folder with the deployment's own message texts
-	// (staff_register.txt, staff_reset.txt, staff_moved.txt: text/templates rendering
+	// (staff_register.txt, staff_reset.txt, staff_moved.txt,
+	// staff_already_registered.txt, staff_registered_elsewhere.txt,
+	// staff_register_refused.txt: text/templates rendering
 	// "Subject: …", an empty line, the body); a file absent there keeps
 	// the built-in text.
 	TemplatesDir string `json:"templates_dir"`
@@ -337,8 +339,13 @@ func staffQueryInt(r *http.Request, name string, def int) (int, error) {
 
 // Accounts.
 
+// staffRegisterAnswer is the one answer to a well-formed registration:
+// whether the details match the list, whether the employee or the address
+// has an account, is told only to the mailbox of the address given.
+const staffRegisterAnswer = "thank you: we have sent a message about your registration to the address you gave; it has a link to choose your password, or says why there is none"
+
 // register checks the form against the employee list and mails the
-// one-time link. The body holds the configured registration fields by the
+// one-time link, or why there is none. The body holds the configured registration fields by the
 // list's names and the email: {"LastName": …, "BirthDay": "09.10.1940",
 // …, "Email": …}.
 func (s *staffServer) register() http.Handler {
@@ -365,12 +372,14 @@ func (s *staffServer) register() http.Handler {
 				form.Fields[k] = v
 			}
 		}
-		p, err := s.accounts.Register(r.Context(), form, staffClientAddress(r))
+		reg, err := s.accounts.Register(r.Context(), form, staffClientAddress(r))
 		if err != nil {
 			return err
 		}
-		s.logger.InfoContext(r.Context(), "staff: registration link sent", "person", p.ID)
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "a link to choose your password has been sent to " + strings.ToLower(strings.TrimSpace(form.Email))})
+		// The outcome goes to the log and, in words, to the mailbox of
+		// the address given; the answer is the same for every form.
+		s.logger.InfoContext(r.Context(), "staff: registration answered by mail", "outcome", reg.Outcome, "person", reg.PersonID)
+		writeJSON(w, http.StatusAccepted, map[string]string{"status": staffRegisterAnswer})
 		return nil
 	})
 }
