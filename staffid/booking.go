@@ -218,6 +218,15 @@ func (s *Bookings) Create(ctx context.Context, employeeID string, req BookingReq
 		if derr := s.store.DeleteBooking(context.WithoutCancel(ctx), b.ID); derr != nil {
 			return BookingView{}, fmt.Errorf("staffid: booking %s stored but not queued (%w), and could not be taken back: %v", b.ID, err, derr)
 		}
+		var queued *standby.AlreadyQueuedError
+		if errors.As(err, &queued) {
+			for _, p := range b.Passengers {
+				if p.PersonID == queued.Traveller {
+					// Name the passenger: the queue knows only their ID.
+					return BookingView{}, fmt.Errorf("staffid: passenger %s %s: %w", p.FirstNameEng, p.LastNameEng, queued)
+				}
+			}
+		}
 		return BookingView{}, fmt.Errorf("staffid: standby queue: %w", err)
 	}
 	view.Placements, err = s.placements(ctx, b.ID)
@@ -303,6 +312,9 @@ func (s *Bookings) standbyBooking(emp Person, b Booking) standby.Booking {
 		} else {
 			sb.Passengers[i] = rights.Companion(p.CategoryCode)
 		}
+		// The person, whatever booking they are on: the queue gives
+		// them one place per flight.
+		sb.Passengers[i].Traveller = p.PersonID
 	}
 	return sb
 }

@@ -24,6 +24,10 @@ type Passenger struct {
 	Employer   string
 	EmployedOn time.Time
 	Category   int
+	// Traveller identifies the person ([Entry.Traveller]); set it so that
+	// the queue refuses them a second place on a flight. Self and
+	// Companion leave it empty.
+	Traveller string
 }
 
 // Self returns the employee travelling themself.
@@ -89,6 +93,7 @@ func (b Booking) Entries() ([]Entry, error) {
 			e, err := Entry{
 				BookingID:  b.ID,
 				Passenger:  p,
+				Traveller:  pax.Traveller,
 				Employer:   pax.Employer,
 				Cabin:      seg.Cabin,
 				Category:   pax.Category,

@@ -56,9 +56,14 @@
 // flight. A flight that is closed or has departed ([Departed]) takes no
 // standby passengers: [Service.Add] and [Service.Estimate] both refuse it
 // with a [*NoStandbyError] ([Service.CheckOpen]), so an estimate never
-// offers a place that booking would refuse. The storage adapters under storage/ implement Store; with
-// [Service.Shared] set, several processes can share one database and each
-// reloads a flight's queue when the flight's version in the store changed.
+// offers a place that booking would refuse. One person has one place per
+// flight: an entry names its person in [Entry.Traveller] (staff bookings
+// always do), and a second waiting entry of the same person on a flight is
+// refused with an [*AlreadyQueuedError], by the store, so across every
+// process sharing it. The storage adapters under storage/ implement Store;
+// with [Service.Shared] set, several processes can share one database and
+// each reloads a flight's queue when the flight's version in the store
+// changed.
 //
 // Errors wrap the sentinels of package [github.com/bookingkit/bookingkit]:
 // bad input is a [github.com/bookingkit/bookingkit.ValidationError] naming

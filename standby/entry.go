@@ -81,8 +81,16 @@ func (c *Cabin) UnmarshalText(text []byte) error {
 // queue order is computed from. A booking with several passengers has one
 // Entry per passenger (and per flight, when it has several flights).
 type Entry struct {
-	BookingID  string
-	Passenger  int // index of the passenger inside the booking
+	BookingID string
+	Passenger int // index of the passenger inside the booking
+	// Traveller identifies the person travelling, the same in every
+	// booking they are on: the employee list's person ID for a staff
+	// booking, the engine's own ID of the passenger (a profile or loyalty
+	// number) for its bookings. One person has one place per flight: a
+	// Store refuses a second active entry of the same Traveller on a
+	// flight. Empty means unknown, and such an entry is not checked. It
+	// plays no part in the order.
+	Traveller  string
 	Flight     Flight
 	Employer   string // IATA code of the airline employing the passenger (a companion: their employee's)
 	Cabin      Cabin
@@ -94,6 +102,7 @@ type Entry struct {
 // Limits on the identifying fields of an entry.
 const (
 	MaxBookingIDLen = 64  // bytes
+	MaxTravellerLen = 64  // bytes
 	MaxPassengers   = 100 // passenger indexes are 0..MaxPassengers-1
 	MaxCategory     = 9
 )
@@ -148,6 +157,9 @@ func (e Entry) normalizeOn(f Flight) (Entry, error) {
 	if e.Passenger < 0 || e.Passenger >= MaxPassengers {
 		return Entry{}, bookingkit.Invalid("passenger", strconv.Itoa(e.Passenger), fmt.Sprintf("expected a passenger index from 0 to %d", MaxPassengers-1))
 	}
+	if err := validateTraveller(e.Traveller); err != nil {
+		return Entry{}, err
+	}
 	employer, err := NormalizeCarrier(e.Employer)
 	if err != nil {
 		return Entry{}, withField(err, "employer")
@@ -168,6 +180,7 @@ func (e Entry) normalizeOn(f Flight) (Entry, error) {
 	return Entry{
 		BookingID:  e.BookingID,
 		Passenger:  e.Passenger,
+		Traveller:  e.Traveller,
 		Flight:     f,
 		Employer:   employer,
 		Cabin:      e.Cabin,
@@ -199,6 +212,43 @@ func validateBookingID(id string) error {
 	}
 	return nil
 }
+
+// validateTraveller accepts an empty ID (unknown) or printable UTF-8 text
+// of at most MaxTravellerLen bytes without surrounding spaces, the rule of
+// booking IDs: it is a storage key too.
+func validateTraveller(id string) error {
+	if id == "" {
+		return nil
+	}
+	if len(id) > MaxTravellerLen {
+		return bookingkit.Invalid("traveller", id, fmt.Sprintf("at most %d bytes", MaxTravellerLen))
+	}
+	if err := validateBookingID(id); err != nil {
+		if ve, ok := err.(*bookingkit.ValidationError); ok {
+			return bookingkit.Invalid("traveller", ve.Value, ve.Reason)
+		}
+		return err
+	}
+	return nil
+}
+
+// AlreadyQueuedError refuses a second place for one person on one flight:
+// the traveller already stands in the flight's queue with another booking
+// (or another passenger of the same one). It matches
+// [bookingkit.ErrConflict].
+type AlreadyQueuedError struct {
+	Flight    FlightKey
+	Traveller string
+	BookingID string // the booking that holds the place
+}
+
+func (e *AlreadyQueuedError) Error() string {
+	return fmt.Sprintf("standby: traveller %s already stands in the standby queue of %s with booking %s: one place per person and flight; cancel that booking first",
+		e.Traveller, e.Flight, e.BookingID)
+}
+
+// Is makes an *AlreadyQueuedError match bookingkit.ErrConflict.
+func (e *AlreadyQueuedError) Is(target error) bool { return target == bookingkit.ErrConflict }
 
 func validateBookedAt(t time.Time) error {
 	if t.IsZero() {

@@ -48,13 +48,26 @@ func (s *fakeStore) AddEntries(ctx context.Context, entries []Entry, at time.Tim
 	if err := s.fail("AddEntries"); err != nil {
 		return err
 	}
-	for _, e := range entries {
+	for i, e := range entries {
 		id := e.ID()
 		if _, ok := s.records[id]; ok {
 			return fmt.Errorf("entry %s exists: %w", id, bookingkit.ErrConflict)
 		}
 		if s.closed[id.Flight] {
 			return fmt.Errorf("flight %s closed: %w", id.Flight, bookingkit.ErrConflict)
+		}
+		if e.Traveller == "" {
+			continue
+		}
+		for _, r := range s.records {
+			if r.Status == StatusActive && r.Entry.Traveller == e.Traveller && r.Entry.ID().Flight == id.Flight {
+				return &AlreadyQueuedError{Flight: id.Flight, Traveller: e.Traveller, BookingID: r.Entry.BookingID}
+			}
+		}
+		for _, o := range entries[:i] {
+			if o.Traveller == e.Traveller && o.ID().Flight == id.Flight {
+				return &AlreadyQueuedError{Flight: id.Flight, Traveller: e.Traveller, BookingID: o.BookingID}
+			}
 		}
 	}
 	for _, e := range entries {

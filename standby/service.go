@@ -112,15 +112,23 @@ func (s *Service) checkOpen(ctx context.Context, f Flight) error {
 
 // Add stores entries (all or none) and puts them into their flights'
 // queues. Entries are normalised first ([Entry.Normalize]); the same
-// passenger listed twice is invalid input. It fails with an error matching
-// [bookingkit.ErrConflict] when a passenger is already stored, and with a
-// [*NoStandbyError] when a flight is closed or has departed.
+// passenger, or the same traveller on one flight, listed twice is invalid
+// input. It fails with an error matching [bookingkit.ErrConflict] when a
+// passenger is already stored, with an [*AlreadyQueuedError] when a
+// traveller already stands in a flight's queue (one person, one place per
+// flight, across every server of the store), and with a [*NoStandbyError]
+// when a flight is closed or has departed.
 func (s *Service) Add(ctx context.Context, entries ...Entry) error {
 	if len(entries) == 0 {
 		return bookingkit.Invalid("entries", "", "at least one entry")
 	}
 	normalized := make([]Entry, len(entries))
 	ids := make(map[EntryID]bool, len(entries))
+	type travellerOn struct {
+		flight    FlightKey
+		traveller string
+	}
+	travellers := make(map[travellerOn]int, len(entries))
 	var keys []FlightKey
 	for i, e := range entries {
 		ne, err := e.Normalize()
@@ -132,6 +140,13 @@ func (s *Service) Add(ctx context.Context, entries ...Entry) error {
 			return bookingkit.Invalid(fmt.Sprintf("entries[%d]", i), id.String(), "the same passenger is listed twice")
 		}
 		ids[id] = true
+		if ne.Traveller != "" {
+			t := travellerOn{id.Flight, ne.Traveller}
+			if first, dup := travellers[t]; dup {
+				return bookingkit.Invalid(fmt.Sprintf("entries[%d].traveller", i), ne.Traveller, fmt.Sprintf("the same traveller as entries[%d] on %s: one place per person and flight", first, id.Flight))
+			}
+			travellers[t] = i
+		}
 		normalized[i] = ne
 		keys = append(keys, id.Flight)
 		if Departed(ne.Flight, s.now()) {

@@ -67,8 +67,13 @@ type Store interface {
 	// AddEntries stores entries as active, all or none, and records each
 	// flight they touch (version increased). It fails with an error
 	// matching bookingkit.ErrConflict, storing nothing, when an entry's ID
-	// is already stored or one of their flights is closed. The entries may
-	// belong to several flights (a booking with a return flight).
+	// is already stored or one of their flights is closed; and with an
+	// [*AlreadyQueuedError] when an entry's Traveller (not empty) already
+	// has an active entry on its flight, or two entries of the call have
+	// the same Traveller and flight. That check and the insert are atomic
+	// across every process sharing the store (a unique constraint, or the
+	// flight's lock). The entries may belong to several flights (a booking
+	// with a return flight).
 	AddEntries(ctx context.Context, entries []Entry, at time.Time) error
 
 	// RemoveEntry sets the status of one active entry to status

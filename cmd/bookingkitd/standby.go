@@ -81,6 +81,7 @@ type standbyEntryJSON struct {
 	Flight     standby.FlightKey `json:"flight"`
 	BookingID  string            `json:"booking_id"`
 	Passenger  int               `json:"passenger"`
+	Traveller  string            `json:"traveller,omitempty"`
 	Employer   string            `json:"employer"`
 	Cabin      standby.Cabin     `json:"cabin"`
 	Category   int               `json:"category"`
@@ -90,7 +91,7 @@ type standbyEntryJSON struct {
 
 func standbyEntryOut(e standby.Entry) standbyEntryJSON {
 	return standbyEntryJSON{
-		Flight: e.Flight.Key(), BookingID: e.BookingID, Passenger: e.Passenger, Employer: e.Employer,
+		Flight: e.Flight.Key(), BookingID: e.BookingID, Passenger: e.Passenger, Traveller: e.Traveller, Employer: e.Employer,
 		Cabin: e.Cabin, Category: e.Category, EmployedOn: e.EmployedOn.Format(time.DateOnly), BookedAt: e.BookedAt,
 	}
 }
@@ -283,6 +284,9 @@ func (s *standbyServer) handleAddBooking() http.Handler {
 				Employer   string `json:"employer"`
 				EmployedOn string `json:"employed_on"`
 				Category   *int   `json:"category"`
+				// Traveller is the engine's own ID of the person, for
+				// the rule of one place per person and flight; optional.
+				Traveller string `json:"traveller"`
 			} `json:"passengers"`
 		}
 		if err := decodeJSON(r, &in); err != nil {
@@ -315,7 +319,7 @@ func (s *standbyServer) handleAddBooking() http.Handler {
 			if p.Category == nil {
 				return bookingkit.Invalid(fmt.Sprintf("passengers[%d].category", i), "", "required: the passenger's own category code, 0 to 9")
 			}
-			b.Passengers = append(b.Passengers, standby.Passenger{Employer: p.Employer, EmployedOn: employedOn, Category: *p.Category})
+			b.Passengers = append(b.Passengers, standby.Passenger{Employer: p.Employer, EmployedOn: employedOn, Category: *p.Category, Traveller: p.Traveller})
 		}
 		if _, err := s.AddBooking(r.Context(), b); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit/internal/mail/smtptest"
+	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
 
 // startStaffWithEngine is startStaff with a known engine token, for tests
@@ -107,4 +108,86 @@ func TestStandbyEstimateSaysClosedOrDepartedFlightsTakeNobody(t *testing.T) {
 		require.Equal(t, http.StatusConflict, status, "%s", raw)
 		require.Contains(t, string(raw), "takes no standby passengers")
 	}
+}
+
+// Attack (issue 14, item 12): two staff bookings for Paul on one flight
+// gave him two places in its standby queue (total 2). One person, one
+// place per flight: the second booking is refused with 409, and the
+// queue keeps one place.
+func staffOnePlacePerPerson(t *testing.T, db string) {
+	e := startStaffWithEngine(t, db)
+	session, ids := e.signUp()
+	date := time.Now().UTC().AddDate(0, 0, 10).Format(time.DateOnly)
+	key := "SU-100-" + date
+	book := func(people ...string) (int, []byte) {
+		t.Helper()
+		var passengers []map[string]string
+		for _, p := range people {
+			passengers = append(passengers, map[string]string{"person_id": ids[p]})
+		}
+		status, _, raw := e.do("POST", "/api/staff/bookings", staffAuth(session), map[string]any{
+			"flight": map[string]string{"carrier": "SU", "number": "100", "date": date}, "fare_basis": "ZED1", "passenger_type": "ZED", "cabin": "economy",
+			"passengers": passengers,
+		})
+		return status, raw
+	}
+	queueTotal := func() int {
+		t.Helper()
+		var view struct {
+			Total int `json:"total"`
+		}
+		e.call("GET", "/api/standby/flights/"+key+"/queue", engineAuth(), nil, http.StatusOK, &view)
+		return view.Total
+	}
+
+	status, raw := book("McCartney")
+	require.Equal(t, http.StatusCreated, status, "%s", raw)
+	var first staffBookingT
+	require.NoError(t, json.Unmarshal(raw, &first))
+
+	status, raw = book("McCartney")
+	require.Equal(t, http.StatusConflict, status, "%s", raw)
+	var refused errorBody
+	require.NoError(t, json.Unmarshal(raw, &refused))
+	require.Contains(t, refused.Error, "passenger Paul McCartney")
+	require.Contains(t, refused.Error, "already stands in the standby queue of "+key+" with booking "+first.ID)
+	require.Contains(t, refused.Error, "one place per person and flight")
+	// With a companion, all or none: Yoko gets no place from the refused booking.
+	status, raw = book("Yoko", "McCartney")
+	require.Equal(t, http.StatusConflict, status, "%s", raw)
+	require.Equal(t, 1, queueTotal(), "Paul stands once")
+	var list struct {
+		Items []staffBookingT `json:"items"`
+	}
+	e.call("GET", "/api/staff/bookings", staffAuth(session), nil, http.StatusOK, &list)
+	require.Len(t, list.Items, 1, "the refused bookings were taken back")
+
+	// Once his place is given up he may book again.
+	e.call("POST", "/api/standby/bookings/"+first.ID+"/cancel", engineAuth(), nil, http.StatusOK, nil)
+	status, raw = book("McCartney")
+	require.Equal(t, http.StatusCreated, status, "%s", raw)
+	require.Equal(t, 1, queueTotal())
+
+	// The engine's own bookings follow the same rule when they name the
+	// traveller.
+	engineBooking := func(id string) (int, string) {
+		status, _, raw := e.do("POST", "/api/standby/bookings", engineAuth(), standbyBookingBody(id, "",
+			[]map[string]any{{"flight": map[string]any{"carrier": "SU", "number": "200", "date": date}, "cabin": "economy"}},
+			map[string]any{"employer": "AF", "employed_on": "2010-01-01", "category": 3, "traveller": "AF-PROFILE-77"}))
+		return status, string(raw)
+	}
+	status, body := engineBooking("ENGINE-1")
+	require.Equal(t, http.StatusCreated, status, body)
+	require.Contains(t, body, `"traveller":"AF-PROFILE-77"`)
+	status, body = engineBooking("ENGINE-2")
+	require.Equal(t, http.StatusConflict, status, body)
+	require.Contains(t, body, "traveller AF-PROFILE-77 already stands in the standby queue of SU-200-"+date+" with booking ENGINE-1")
+}
+
+func TestStaffOnePlacePerPersonOnSQLite(t *testing.T) {
+	staffOnePlacePerPerson(t, filepath.Join(t.TempDir(), "bookingkit.db"))
+}
+
+func TestStaffOnePlacePerPersonOnPostgres(t *testing.T) {
+	staffOnePlacePerPerson(t, pgtest.URL(t))
 }

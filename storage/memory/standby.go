@@ -27,6 +27,10 @@ type standbyFlight struct {
 	version int64
 	closed  bool
 	records map[standbyPax]*standby.Record
+	// travellers holds, by Traveller, the active entry of each person
+	// known to stand in the queue: one place per person and flight, as
+	// the SQL adapters' unique index on (flight_key, traveller) keeps it.
+	travellers map[string]standbyPax
 }
 
 type standbyPax struct {
@@ -63,10 +67,17 @@ func checkStandbyFlightKey(key standby.FlightKey) error {
 func (s *StandbyStore) flight(key standby.FlightKey) *standbyFlight {
 	f := s.flights[key]
 	if f == nil {
-		f = &standbyFlight{records: map[standbyPax]*standby.Record{}}
+		f = &standbyFlight{records: map[standbyPax]*standby.Record{}, travellers: map[string]standbyPax{}}
 		s.flights[key] = f
 	}
 	return f
+}
+
+// leave records that r left its flight's queue.
+func (f *standbyFlight) leave(r *standby.Record) {
+	if t := r.Entry.Traveller; t != "" && f.travellers[t] == (standbyPax{r.Entry.BookingID, r.Entry.Passenger}) {
+		delete(f.travellers, t)
+	}
 }
 
 // AddEntries stores entries as active, all or none.
@@ -78,6 +89,11 @@ func (s *StandbyStore) AddEntries(_ context.Context, entries []standby.Entry, at
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seen := make(map[standby.EntryID]bool, len(entries))
+	type travellerOn struct {
+		flight    standby.FlightKey
+		traveller string
+	}
+	travellers := map[travellerOn]string{}
 	for i, e := range entries {
 		id := standby.EntryID{Flight: keys[i], BookingID: e.BookingID, Passenger: e.Passenger}
 		if f := s.flights[keys[i]]; f != nil {
@@ -87,16 +103,29 @@ func (s *StandbyStore) AddEntries(_ context.Context, entries []standby.Entry, at
 			if _, dup := f.records[standbyPax{e.BookingID, e.Passenger}]; dup {
 				return fmt.Errorf("memory: standby entry %s exists: %w", id, bookingkit.ErrConflict)
 			}
+			if holder, queued := f.travellers[e.Traveller]; queued && e.Traveller != "" {
+				return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder.bookingID}
+			}
 		}
 		if seen[id] {
 			return fmt.Errorf("memory: standby entry %s given twice: %w", id, bookingkit.ErrConflict)
 		}
 		seen[id] = true
+		if e.Traveller != "" {
+			t := travellerOn{keys[i], e.Traveller}
+			if holder, dup := travellers[t]; dup {
+				return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
+			}
+			travellers[t] = e.BookingID
+		}
 	}
 	bumped := map[standby.FlightKey]bool{}
 	for i, e := range entries {
 		f := s.flight(keys[i])
 		f.records[standbyPax{e.BookingID, e.Passenger}] = &standby.Record{Entry: e, Status: standby.StatusActive, AddedAt: at, ChangedAt: at}
+		if e.Traveller != "" {
+			f.travellers[e.Traveller] = standbyPax{e.BookingID, e.Passenger}
+		}
 		if !bumped[keys[i]] {
 			f.version++
 			bumped[keys[i]] = true
@@ -128,6 +157,7 @@ func (s *StandbyStore) RemoveEntry(_ context.Context, id standby.EntryID, status
 		return standby.Entry{}, fmt.Errorf("memory: standby entry %s is %s: %w", id, r.Status, bookingkit.ErrConflict)
 	}
 	r.Status, r.ChangedAt = status, at
+	f.leave(r)
 	f.version++
 	return r.Entry, nil
 }
@@ -150,6 +180,7 @@ func (s *StandbyStore) CancelBooking(_ context.Context, bookingID string, at tim
 			continue
 		}
 		r.Status, r.ChangedAt = standby.StatusCancelled, at
+		f.leave(r)
 		if !bumped[id.Flight] {
 			f.version++
 			bumped[id.Flight] = true
@@ -173,6 +204,7 @@ func (s *StandbyStore) CloseFlight(_ context.Context, key standby.FlightKey, at 
 	for _, r := range f.records {
 		if r.Status == standby.StatusActive {
 			r.Status, r.ChangedAt = standby.StatusClosed, at
+			f.leave(r)
 			n++
 		}
 	}

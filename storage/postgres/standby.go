@@ -30,6 +30,10 @@ var _ standby.Store = (*StandbyStore)(nil)
 
 const standbyEntryColumns = "flight_key, booking_id, passenger, employer, cabin, category, employed_on, booked_at"
 
+// standbyEntrySelect reads what scanStandbyEntry scans: the entry's
+// columns and its traveller ("" when not known).
+const standbyEntrySelect = standbyEntryColumns + ", COALESCE(traveller, '')"
+
 // standbyInsertBatch is how many entries one INSERT ... SELECT FROM unnest
 // carries: large enough that a bulk load makes few round trips, small
 // enough to keep each statement's arrays modest.
@@ -43,6 +47,20 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 	}
 	if len(entries) == 0 {
 		return nil
+	}
+	// The travellers of the call, each once per flight.
+	var travellerFlights, travellers []string
+	first := map[[2]string]string{}
+	for i, e := range entries {
+		if e.Traveller == "" {
+			continue
+		}
+		k := [2]string{string(keys[i]), e.Traveller}
+		if holder, dup := first[k]; dup {
+			return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
+		}
+		first[k] = e.BookingID
+		travellerFlights, travellers = append(travellerFlights, k[0]), append(travellers, k[1])
 	}
 	flights := slices.Compact(slices.Sorted(slices.Values(keys)))
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -76,32 +94,49 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 		if closedFlight != "" {
 			return fmt.Errorf("flight %s is closed: %w", closedFlight, bookingkit.ErrConflict)
 		}
+		if len(travellers) > 0 {
+			// One place per person and flight. The flights' rows are
+			// locked now, so no other server adds to them until this
+			// transaction ends: what this reads stays true. The unique
+			// index standby_entries_traveller stands behind it.
+			var flight, traveller, holder string
+			err := tx.QueryRowContext(ctx, `SELECT e.flight_key, e.traveller, e.booking_id FROM standby_entries e
+				JOIN unnest($1::text[], $2::text[]) AS u (f, t) ON e.flight_key = u.f AND e.traveller = u.t
+				WHERE e.status = 'active' LIMIT 1`, travellerFlights, travellers).Scan(&flight, &traveller, &holder)
+			switch {
+			case err == nil:
+				return &standby.AlreadyQueuedError{Flight: standby.FlightKey(flight), Traveller: traveller, BookingID: holder}
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
 
 		added := at.UTC()
 		for start := 0; start < len(entries); start += standbyInsertBatch {
 			end := min(start+standbyInsertBatch, len(entries))
 			n := end - start
 			var (
-				flightKeys = make([]string, n)
-				bookingIDs = make([]string, n)
-				passengers = make([]int32, n)
-				employers  = make([]string, n)
-				cabins     = make([]int32, n)
-				categories = make([]int32, n)
-				employedOn = make([]time.Time, n)
-				bookedAt   = make([]time.Time, n)
+				flightKeys   = make([]string, n)
+				bookingIDs   = make([]string, n)
+				passengers   = make([]int32, n)
+				employers    = make([]string, n)
+				cabins       = make([]int32, n)
+				categories   = make([]int32, n)
+				employedOn   = make([]time.Time, n)
+				bookedAt     = make([]time.Time, n)
+				travellerIDs = make([]string, n)
 			)
 			for i, e := range entries[start:end] {
 				flightKeys[i] = string(keys[start+i])
 				bookingIDs[i], passengers[i], employers[i] = e.BookingID, int32(e.Passenger), e.Employer
 				cabins[i], categories[i] = int32(e.Cabin), int32(e.Category)
-				employedOn[i], bookedAt[i] = e.EmployedOn, e.BookedAt
+				employedOn[i], bookedAt[i], travellerIDs[i] = e.EmployedOn, e.BookedAt, e.Traveller
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO standby_entries (`+standbyEntryColumns+`, status, added_at, changed_at)
-				SELECT f, b, p, e, c, k, d, t, 'active', $9, $9
-				FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::date[], $8::timestamptz[])
-					AS u (f, b, p, e, c, k, d, t)`,
-				flightKeys, bookingIDs, passengers, employers, cabins, categories, employedOn, bookedAt, added)
+			_, err := tx.ExecContext(ctx, `INSERT INTO standby_entries (`+standbyEntryColumns+`, traveller, status, added_at, changed_at)
+				SELECT f, b, p, e, c, k, d, t, NULLIF(r, ''), 'active', $10, $10
+				FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::date[], $8::timestamptz[], $9::text[])
+					AS u (f, b, p, e, c, k, d, t, r)`,
+				flightKeys, bookingIDs, passengers, employers, cabins, categories, employedOn, bookedAt, travellerIDs, added)
 			if err != nil {
 				return withDetail(err)
 			}
@@ -143,7 +178,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 		}
 		row := tx.QueryRowContext(ctx, `UPDATE standby_entries SET status = $1, changed_at = $2
 			WHERE flight_key = $3 AND booking_id = $4 AND passenger = $5 AND status = 'active'
-			RETURNING `+standbyEntryColumns, string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
+			RETURNING `+standbyEntrySelect, string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
 		e, err = scanStandbyEntry(row, &standbyFlightCache{key: string(id.Flight), flight: flight})
 		if errors.Is(err, sql.ErrNoRows) {
 			var current string
@@ -194,7 +229,7 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE standby_entries SET status = 'cancelled', changed_at = $1
 			WHERE booking_id = $2 AND status = 'active' AND flight_key = ANY($3::text[])
-			RETURNING `+standbyEntryColumns, at.UTC(), bookingID, flights)
+			RETURNING `+standbyEntrySelect, at.UTC(), bookingID, flights)
 		if err != nil {
 			return err
 		}
@@ -267,7 +302,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 	if err != nil {
 		return nil, 0, fmt.Errorf("postgres: standby: %w", err)
 	}
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT f.version, e.booking_id, e.passenger, e.employer, e.cabin, e.category, e.employed_on, e.booked_at
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT f.version, e.booking_id, e.passenger, e.employer, e.cabin, e.category, e.employed_on, e.booked_at, e.traveller
 		FROM standby_flights f LEFT JOIN standby_entries e ON e.flight_key = f.flight_key AND e.status = 'active'
 		WHERE f.flight_key = $1`, string(key))
 	if err != nil {
@@ -278,11 +313,11 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 	var version int64
 	for rows.Next() {
 		var (
-			bookingID, employer        sql.NullString
-			passenger, cabin, category sql.NullInt64
-			employedOn, bookedAt       sql.NullTime
+			bookingID, employer, traveller sql.NullString
+			passenger, cabin, category     sql.NullInt64
+			employedOn, bookedAt           sql.NullTime
 		)
-		if err := rows.Scan(&version, &bookingID, &passenger, &employer, &cabin, &category, &employedOn, &bookedAt); err != nil {
+		if err := rows.Scan(&version, &bookingID, &passenger, &employer, &cabin, &category, &employedOn, &bookedAt, &traveller); err != nil {
 			return nil, 0, fmt.Errorf("postgres: standby entries of %s: %w", key, err)
 		}
 		if !bookingID.Valid {
@@ -291,6 +326,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 		out = append(out, standby.Entry{
 			BookingID:  bookingID.String,
 			Passenger:  int(passenger.Int64),
+			Traveller:  traveller.String,
 			Flight:     flight,
 			Employer:   employer.String,
 			Cabin:      standby.Cabin(cabin.Int64),
@@ -308,7 +344,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 // EachActiveEntry streams the active entries in flight key order: pgx
 // decodes the rows as they arrive.
 func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntryColumns+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntrySelect+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
 	if err != nil {
 		return fmt.Errorf("postgres: standby entries: %w", translate(err))
 	}
@@ -332,7 +368,7 @@ func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entr
 // BookingRecords returns every entry of a booking, by flight key then
 // passenger.
 func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntryColumns+", status, added_at, changed_at FROM standby_entries WHERE booking_id = $1 ORDER BY flight_key, passenger", bookingID)
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntrySelect+", status, added_at, changed_at FROM standby_entries WHERE booking_id = $1 ORDER BY flight_key, passenger", bookingID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: standby booking: %w", translate(err))
 	}
@@ -410,7 +446,7 @@ func (c *standbyFlightCache) get(key string) (standby.Flight, error) {
 	return c.flight, nil
 }
 
-// scanStandbyEntry reads the standbyEntryColumns of one row, then extra.
+// scanStandbyEntry reads the standbyEntrySelect of one row, then extra.
 func scanStandbyEntry(row interface{ Scan(...any) error }, cache *standbyFlightCache, extra ...any) (standby.Entry, error) {
 	var (
 		e                  standby.Entry
@@ -418,7 +454,7 @@ func scanStandbyEntry(row interface{ Scan(...any) error }, cache *standbyFlightC
 		cabin              int
 		employedOn, booked time.Time
 	)
-	dest := append([]any{&key, &e.BookingID, &e.Passenger, &e.Employer, &cabin, &e.Category, &employedOn, &booked}, extra...)
+	dest := append([]any{&key, &e.BookingID, &e.Passenger, &e.Employer, &cabin, &e.Category, &employedOn, &booked, &e.Traveller}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return standby.Entry{}, err
 	}

@@ -49,16 +49,33 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 				return fmt.Errorf("flight %s is closed: %w", key, bookingkit.ErrConflict)
 			}
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO standby_entries (`+standbyEntryColumns+`, status, added_at, changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO standby_entries (`+standbyEntryColumns+`, traveller, status, added_at, changed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		added := at.UTC()
 		for i, e := range entries {
+			var traveller any // NULL: not known, not checked
+			if e.Traveller != "" {
+				// One place per person and flight. The transaction holds
+				// the database's write lock, so nobody adds the person
+				// between this read and the insert; the unique index
+				// standby_entries_traveller stands behind it.
+				var holder string
+				err := tx.QueryRowContext(ctx, `SELECT booking_id FROM standby_entries
+					WHERE flight_key = ? AND traveller = ? AND status = 'active'`, string(keys[i]), e.Traveller).Scan(&holder)
+				switch {
+				case err == nil:
+					return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
+				case !errors.Is(err, sql.ErrNoRows):
+					return err
+				}
+				traveller = e.Traveller
+			}
 			_, err := stmt.ExecContext(ctx, string(keys[i]), e.BookingID, e.Passenger, e.Employer, int(e.Cabin), e.Category,
-				e.EmployedOn.Format(time.DateOnly), e.BookedAt, added, added)
+				e.EmployedOn.Format(time.DateOnly), e.BookedAt, traveller, added, added)
 			if err != nil {
 				id := standby.EntryID{Flight: keys[i], BookingID: e.BookingID, Passenger: e.Passenger}
 				return fmt.Errorf("entry %s: %w", id, translate(err))
@@ -302,11 +319,12 @@ func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) 
 //
 // Times are read as the text the driver stored, with no declared type, so
 // the driver does not parse them; parseStandbyTime and parseStandbyDate do,
-// several times cheaper than the driver's general parser. The booking ID,
-// which may contain any printable character, has its own column.
+// several times cheaper than the driver's general parser. The booking ID
+// and the traveller, which may contain any printable character, have
+// their own columns.
 const (
 	standbyEntrySelect = "booking_id, passenger * 100 + cabin * 10 + category, " +
-		"flight_key || '|' || employer || '|' || employed_on || '|' || booked_at"
+		"flight_key || '|' || employer || '|' || employed_on || '|' || booked_at, traveller"
 	standbyRecordSelect = standbyEntrySelect + ", status || '|' || added_at || '|' || changed_at"
 )
 
@@ -321,6 +339,7 @@ type standbyScanner struct {
 	// reflection and a decimal string.
 	packed      any
 	texts       sql.RawBytes
+	traveller   any // NULL (nil) or the text
 	recordTexts sql.RawBytes
 
 	entryDest, recordDest []any
@@ -332,8 +351,8 @@ type standbyScanner struct {
 
 func newStandbyScanner() *standbyScanner {
 	sc := &standbyScanner{employers: map[string]string{}}
-	sc.entryDest = []any{&sc.bookingID, &sc.packed, &sc.texts}
-	sc.recordDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.recordTexts}
+	sc.entryDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller}
+	sc.recordDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller, &sc.recordTexts}
 	return sc
 }
 
@@ -414,9 +433,20 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 	if err != nil {
 		return standby.Entry{}, fmt.Errorf("stored booked_at: %w", err)
 	}
+	var traveller string
+	switch t := sc.traveller.(type) {
+	case nil:
+	case string:
+		traveller = t
+	case []byte:
+		traveller = string(t)
+	default:
+		return standby.Entry{}, fmt.Errorf("stored traveller: %T is not text", sc.traveller)
+	}
 	return standby.Entry{
 		BookingID:  sc.bookingID,
 		Passenger:  int(packed / 100),
+		Traveller:  traveller,
 		Flight:     sc.flight,
 		Employer:   employer,
 		Cabin:      standby.Cabin(packed / 10 % 10),

@@ -226,6 +226,99 @@ func testStandby(t *testing.T, open Open) {
 		require.NoError(t, s.AddEntries(ctx, []standby.Entry{sbEntry(sbAF1234, "BK-active", 0)}, t0))
 	})
 
+	t.Run("OnePlacePerTravellerAndFlight", func(t *testing.T) {
+		s := open(t).Standby
+		paul := func(f standby.Flight, bookingID string, passenger int) standby.Entry {
+			e := sbEntry(f, bookingID, passenger)
+			e.Traveller = "v1:paul"
+			return e
+		}
+		requireQueued := func(err error, f standby.Flight, holder string) {
+			t.Helper()
+			require.ErrorIs(t, err, bookingkit.ErrConflict)
+			var aq *standby.AlreadyQueuedError
+			require.ErrorAs(t, err, &aq)
+			require.Equal(t, &standby.AlreadyQueuedError{Flight: sbKey(f), Traveller: "v1:paul", BookingID: holder}, aq)
+		}
+		first := paul(sbSU100, "BK1", 1)
+		require.NoError(t, s.AddEntries(ctx, []standby.Entry{first}, t0))
+		_, before := sbActive(t, s, sbSU100)
+
+		// Another booking for the same person on the same flight is
+		// refused, all or none: its entry on another flight is not kept.
+		err := s.AddEntries(ctx, []standby.Entry{sbEntry(sbAF1234, "BK2", 0), paul(sbSU100, "BK2", 1)}, t1)
+		requireQueued(err, sbSU100, "BK1")
+		records, err := s.BookingRecords(ctx, "BK2")
+		require.NoError(t, err)
+		require.Empty(t, records)
+		_, after := sbActive(t, s, sbSU100)
+		require.Equal(t, before, after)
+		// Twice in one call, too.
+		requireQueued(s.AddEntries(ctx, []standby.Entry{paul(sbSU1000, "BK3", 0), paul(sbSU1000, "BK4", 0)}, t1), sbSU1000, "BK3")
+		// The answer is the domain's error, in its words.
+		require.Contains(t, s.AddEntries(ctx, []standby.Entry{paul(sbSU100, "BK5", 0)}, t1).Error(), "already stands in the standby queue of SU-100-2026-11-23 with booking BK1")
+
+		// The same person on another flight, and people not identified,
+		// are not concerned.
+		require.NoError(t, s.AddEntries(ctx, []standby.Entry{paul(sbAF1234, "BK6", 0)}, t1))
+		require.NoError(t, s.AddEntries(ctx, []standby.Entry{sbEntry(sbSU100, "BK7", 0), sbEntry(sbSU100, "BK8", 0)}, t1))
+
+		// The traveller comes back from every read.
+		got, _ := sbActive(t, s, sbSU100)
+		requireSameEntries(t, []standby.Entry{first, sbEntry(sbSU100, "BK7", 0), sbEntry(sbSU100, "BK8", 0)}, got)
+		records, err = s.BookingRecords(ctx, "BK1")
+		require.NoError(t, err)
+		require.Equal(t, "v1:paul", records[0].Entry.Traveller)
+		var streamed []standby.Entry
+		require.NoError(t, s.EachActiveEntry(ctx, func(e standby.Entry) error {
+			if e.Traveller != "" {
+				streamed = append(streamed, e)
+			}
+			return nil
+		}))
+		requireSameEntries(t, []standby.Entry{first, paul(sbAF1234, "BK6", 0)}, streamed)
+
+		// A place given up frees the person to book again.
+		removed, err := s.RemoveEntry(ctx, sbID(first), standby.StatusCancelled, t1)
+		require.NoError(t, err)
+		require.Equal(t, "v1:paul", removed.Traveller)
+		again := paul(sbSU100, "BK9", 0)
+		require.NoError(t, s.AddEntries(ctx, []standby.Entry{again}, t1))
+		cancelled, err := s.CancelBooking(ctx, "BK9", t1)
+		require.NoError(t, err)
+		requireSameEntries(t, []standby.Entry{again}, cancelled)
+		require.NoError(t, s.AddEntries(ctx, []standby.Entry{paul(sbSU100, "BK10", 0)}, t1))
+	})
+
+	t.Run("ConcurrentAddsOfOneTravellerOneWins", func(t *testing.T) {
+		s := open(t).Standby
+		const racers = 6
+		errs := make([]error, racers)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range racers {
+			wg.Go(func() {
+				<-start
+				e := sbEntry(sbSU100, fmt.Sprintf("BK-PAUL-%d", i), 0)
+				e.Traveller = "v1:paul"
+				errs[i] = s.AddEntries(ctx, []standby.Entry{e}, t0)
+			})
+		}
+		close(start)
+		wg.Wait()
+		winners := 0
+		for i, err := range errs {
+			if err == nil {
+				winners++
+				continue
+			}
+			require.ErrorIs(t, err, bookingkit.ErrConflict, "racer %d", i)
+		}
+		require.Equal(t, 1, winners, "one person, one place, however many writers")
+		got, _ := sbActive(t, s, sbSU100)
+		require.Len(t, got, 1)
+	})
+
 	t.Run("CloseFlight", func(t *testing.T) {
 		s := open(t).Standby
 		closed, err := s.FlightClosed(ctx, sbKey(sbSU1000))
