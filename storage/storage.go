@@ -9,6 +9,7 @@ import (
 	"github.com/bookingkit/bookingkit/partner"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
+	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // Stores is one storage backend seen through the domain packages' own
@@ -32,6 +33,9 @@ type Stores struct {
 	Partner       partner.Store
 	// Outbox keeps the messages (mails) waiting for delivery.
 	Outbox outbox.Store
+	// RateLimits keeps the attempt counts that every server sharing the
+	// database limits together.
+	RateLimits throttle.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

@@ -218,6 +218,11 @@ func fillEveryTable(t *testing.T, s storage.Stores) {
 	require.NoError(t, err)
 	require.Len(t, claimed, 1)
 	require.NoError(t, s.Outbox.Retry(ctx, claimed[0].ID, "lease", copyAt(95), "connection refused"))
+
+	// rate_limits: two keys' arrival times.
+	for i, key := range []string{"staff:login:addr:203.0.113.7", "mogu.claim.account:acc-2"} {
+		require.NoError(t, s.RateLimits.Update(ctx, key, func(time.Time) (time.Time, bool) { return copyAt(100 + i), true }))
+	}
 }
 
 // readEveryTable reads back through s everything fillEveryTable wrote,
@@ -250,6 +255,11 @@ func readEveryTable(t *testing.T, s storage.Stores) map[string]any {
 
 	backlog, err := s.Outbox.Backlog(ctx)
 	must("outbox", backlog, err)
+	for _, key := range []string{"staff:login:addr:203.0.113.7", "mogu.claim.account:acc-2"} {
+		var tat time.Time
+		require.NoError(t, s.RateLimits.Update(ctx, key, func(t time.Time) (time.Time, bool) { tat = t; return t, false }))
+		got["rate limit "+key] = tat
+	}
 
 	people, err := s.StaffID.People(ctx, staffid.PeopleQuery{Limit: 100})
 	must("people", people, err)

@@ -22,7 +22,6 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -168,7 +167,7 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 	if c.ServicesURLTemplate == "" {
 		logger.Warn("mogu: services_url_template is not configured; vouchers without MOGU point at this server's page that sends travellers back to where they booked", "services_url", origin+"/booking/{booking}/services")
 	}
-	svc, err := mogu.NewService(stores.Mogu, keys, ratelimit.New(interval, burst), mogu.Config{
+	svc, err := mogu.NewService(stores.Mogu, keys, newLimiter(stores, interval, burst), mogu.Config{
 		ClaimURLBase:           def(c.ClaimURLBase, origin+"/api/mogu/c/"),
 		ServicesURLTemplate:    def(c.ServicesURLTemplate, origin+"/booking/{booking}/services"),
 		BackOfficeURL:          def(c.BackOfficeURL, origin+"/api/backoffice/mogu"),
@@ -185,9 +184,11 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 		logger.Warn("mogu: claim_url_base has another path than /api/mogu/c/; route it to this server's /API/MOGU/C/", "claim_url_base", svc.ClaimURL(""))
 	}
 
+	// Sign-in and link attempts count across every server of the database.
+	perAddress, perAccount := accountLimits(stores)
 	m := &moguServer{
 		svc:            svc,
-		accounts:       account.New(stores.Accounts, account.Config{Realm: moguRealm, SessionTTL: sessions}),
+		accounts:       account.New(stores.Accounts, account.Config{Realm: moguRealm, SessionTTL: sessions, PerAddress: perAddress, PerAccount: perAccount}),
 		logger:         logger,
 		setPasswordURL: def(c.SetPasswordURL, "mogu://set-password?token={token}"),
 		appClaimURL:    def(c.AppClaimURL, "mogu://claim/{token}"),

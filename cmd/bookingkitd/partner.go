@@ -121,9 +121,11 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 		ImpersonationTTL: ttl,
 		PanelURL:         c.PanelURL,
 	}
+	// Sign-in and link attempts count across every server of the database.
+	perAddress, perAccount := accountLimits(stores)
 	p := &partnerServer{
 		svc:      svc,
-		accounts: account.New(stores.Accounts, account.Config{Realm: partnerRealm, SessionTTL: sessions}),
+		accounts: account.New(stores.Accounts, account.Config{Realm: partnerRealm, SessionTTL: sessions, PerAddress: perAddress, PerAccount: perAccount}),
 		mailer:   mailer,
 		logger:   logger,
 		baseURL:  strings.TrimSuffix(cmp.Or(c.BaseURL, cfg.PublicURL), "/"),

@@ -27,7 +27,6 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 	"github.com/bookingkit/bookingkit/storage"
@@ -127,8 +126,8 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 			LinkTTL:           linkTTL,
 			SessionTTL:        sessionTTL,
 			MinPasswordLength: minLen,
-			PerAddress:        ratelimit.New(interval, perAddress),
-			PerAccount:        ratelimit.New(interval, perAccount),
+			PerAddress:        newLimiter(stores, interval, perAddress),
+			PerAccount:        newLimiter(stores, interval, perAccount),
 		},
 		Mailer:    mailer,
 		Templates: templates,

@@ -24,6 +24,7 @@ type DB struct {
 	staffBookings *StaffBookingStore
 	partner       *PartnerStore
 	outbox        *OutboxStore
+	rateLimits    *RateLimitStore
 }
 
 // New returns an empty in-memory database.
@@ -37,6 +38,7 @@ func New() *DB {
 		staffBookings: newStaffBookingStore(),
 		partner:       newPartnerStore(),
 		outbox:        newOutboxStore(),
+		rateLimits:    newRateLimitStore(),
 	}
 }
 
@@ -54,6 +56,7 @@ func (db *DB) Stores() storage.Stores {
 		StaffBookings: db.staffBookings,
 		Partner:       db.partner,
 		Outbox:        db.outbox,
+		RateLimits:    db.rateLimits,
 	}
 }
 

@@ -161,7 +161,8 @@ func (db *DB) Stores() storage.Stores {
 		// staffid bookings (staffid_booking.go)
 		StaffBookings: &StaffBookingStore{db: db},
 
-		Outbox: &OutboxStore{db: db},
+		Outbox:     &OutboxStore{db: db},
+		RateLimits: &RateLimitStore{db: db},
 	}
 }
 

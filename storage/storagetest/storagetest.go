@@ -37,6 +37,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("StaffBookings", func(t *testing.T) { testStaffBookings(t, open) })
 	t.Run("Partner", func(t *testing.T) { testPartner(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("RateLimits", func(t *testing.T) { testRateLimits(t, open) })
 }
 
 func testPing(t *testing.T, open Open) {

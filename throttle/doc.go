@@ -1,0 +1,43 @@
+// Package throttle limits attempts per key — a client address, an account
+// — with the counts kept in a database, so that every server sharing the
+// database enforces one limit: two servers behind a load balancer no
+// longer give a client twice the attempts.
+//
+// # Algorithm
+//
+// [Limiter] is the generic cell rate algorithm (GCRA), the token bucket
+// written as one time per key: the theoretical arrival time (TAT), when
+// the bucket will be full again. An attempt at now is allowed when
+// max(TAT, now) + interval − burst·interval ≤ now, and then moves the TAT
+// to max(TAT, now) + interval. So each key allows burst attempts at once,
+// then one per interval, as the in-process token buckets did. A refused
+// attempt costs nothing and says, in a [*bookingkit.RetryAfterError], when
+// the next one will be allowed.
+//
+// One row per key holds its TAT, read and written in one atomic step
+// ([Store.Update]: a row lock on PostgreSQL, the write lock on SQLite), so
+// concurrent attempts on several servers never exceed the burst. A row
+// whose TAT has passed says no more than a missing row, so [Limiter.Allow]
+// deletes such rows now and then ([Store.Expire]): the table holds only
+// the keys active within one refill period.
+//
+// # Failures
+//
+// When the store fails (the database is down), Allow returns the store's
+// error, which does not match [bookingkit.ErrRateLimited]: the callers
+// (account.Service.Limit, mogu's claims) refuse the attempt rather than
+// let it through unlimited.
+//
+// # Clocks
+//
+// The TATs are instants, taken from each server's clock: keep the clocks
+// of servers sharing a database in sync (NTP). A server whose clock runs
+// ahead by d lets a key's attempts through up to d sooner.
+//
+// # Storage
+//
+// The [Store] interface is implemented by every adapter under storage/
+// and checked by the conformance suite (storage/storagetest). A program
+// that runs one process may keep using an in-process limiter; the
+// reference server does so on its memory backend.
+package throttle
