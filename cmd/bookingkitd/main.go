@@ -74,7 +74,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// really took ("-addr :0" picks a free port).
 	cfg.Addr = ln.Addr().String()
 
-	stores, err := backend.Open(ctx, cfg.DB)
+	// OpenServer: a SQLite file serves one server at a time (its standby
+	// queues live in this process's memory); a second one stops here.
+	stores, err := backend.OpenServer(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("open storage %s: %w", backend.Describe(cfg.DB), err)
 	}

@@ -11,6 +11,8 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -523,30 +525,91 @@ func testImportCrash(t *testing.T, dsn string) {
 	t.Logf("%d rounds: %v; whole test %v", crashRounds, outcomes, time.Since(testStart).Round(100*time.Millisecond))
 }
 
-func TestTwoServersImportAtOnceSQLite(t *testing.T) {
-	testTwoServersImportAtOnce(t, filepath.Join(t.TempDir(), "bookingkit.db"))
+// TestServerAndToolImportAtOnceSQLite is the two-writers test on SQLite,
+// where one server holds the file (a second one refuses to start:
+// TestSecondServerOnOneSQLiteFileRefusesToStart) and the other writer is
+// the command-line tool beside it, as an operator runs it.
+func TestServerAndToolImportAtOnceSQLite(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "bookingkit.db")
+	testImportAtOnce(t, dsn, func(env map[string]string) map[string]listImporter {
+		return map[string]listImporter{
+			"old": serverImporter(startProcess(t, env, "-db", dsn)),
+			"new": toolImporter(t, dsn),
+		}
+	})
 }
 
 func TestTwoServersImportAtOncePostgres(t *testing.T) {
-	testTwoServersImportAtOnce(t, pgtest.URL(t))
+	dsn := pgtest.URL(t)
+	testImportAtOnce(t, dsn, func(env map[string]string) map[string]listImporter {
+		return map[string]listImporter{
+			"old": serverImporter(startProcess(t, env, "-db", dsn)),
+			"new": serverImporter(startProcess(t, env, "-db", dsn)),
+		}
+	})
 }
 
-// testTwoServersImportAtOnce is the issue's concurrency test: two server
-// processes on one empty database, the old list uploaded to one and the
-// new list to the other at the same moment. Both answer 200; the database
-// holds one list whole, imported second over the whole other one (the
-// history's and the answers' counts say so), blocked people included.
-func testTwoServersImportAtOnce(t *testing.T, dsn string) {
+// listImporter imports a JSON list, forced, into the shared database
+// through one writer; stop ends that writer (nil when it ends by itself).
+type listImporter struct {
+	name   string
+	upload func(list []byte) uploadResult
+	stop   func() error
+}
+
+// serverImporter uploads to a bookingkitd process.
+func serverImporter(p *serverProcess) listImporter {
+	return listImporter{
+		name:   "the server at " + p.URL,
+		upload: func(list []byte) uploadResult { return postList(p.URL, list, true, make(chan struct{})) },
+		stop:   p.Stop,
+	}
+}
+
+// toolImporter runs `bookingkit staffid import -force` on dsn; the list
+// counts as sent when the tool starts (it reads the file at once) and as
+// answered when it exits.
+func toolImporter(t *testing.T, dsn string) listImporter {
+	tool, dir := bookingkitToolBinary(t), t.TempDir()
+	return listImporter{
+		name: "bookingkit staffid import",
+		upload: func(list []byte) uploadResult {
+			var res uploadResult
+			file := filepath.Join(dir, "list.json")
+			if res.err = os.WriteFile(file, list, 0o600); res.err != nil {
+				return res
+			}
+			cmd := exec.Command(tool, "staffid", "import", "-force", "-db", dsn, file)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			res.sent = time.Now()
+			out, err := cmd.Output()
+			res.answered = time.Now()
+			res.status = http.StatusOK
+			if err != nil {
+				res.status = http.StatusBadRequest
+			}
+			if jerr := json.Unmarshal(out, &res.report); jerr != nil {
+				res.err = fmt.Errorf("the tool printed no report (%v, %v): %s\n%s", err, jerr, out, stderr.Bytes())
+			}
+			return res
+		},
+	}
+}
+
+// testImportAtOnce is the issue's concurrency test: two writers (server
+// processes, or a server and the tool) on one empty database, the old list
+// imported by one and the new list by the other at the same moment. Both
+// succeed; the database holds one list whole, imported second over the
+// whole other one (the history's and the answers' counts say so), blocked
+// people included.
+func testImportAtOnce(t *testing.T, dsn string, start func(env map[string]string) map[string]listImporter) {
 	if testing.Short() {
 		t.Skip("-short: the concurrency test imports two 100 000-person lists")
 	}
 	testStart := time.Now()
 	lists := listsForResilience(t)
-	env := resilienceEnv(t)
-	servers := map[string]*serverProcess{ // list → the server it goes to
-		"old": startProcess(t, env, "-db", dsn),
-		"new": startProcess(t, env, "-db", dsn),
-	}
+	servers := start(resilienceEnv(t)) // list → the writer that imports it
 
 	release := make(chan struct{})
 	results := map[string]uploadResult{}
@@ -555,7 +618,7 @@ func testTwoServersImportAtOnce(t *testing.T, dsn string) {
 	for list, server := range servers {
 		wg.Go(func() {
 			<-release
-			res := postList(server.URL, lists.body[list], true, make(chan struct{}))
+			res := server.upload(lists.body[list])
 			mu.Lock()
 			results[list] = res
 			mu.Unlock()
@@ -567,8 +630,8 @@ func testTwoServersImportAtOnce(t *testing.T, dsn string) {
 
 	for _, list := range []string{"old", "new"} {
 		res := results[list]
-		require.NoError(t, res.err, "the %s list's upload", list)
-		require.Equal(t, http.StatusOK, res.status, "the %s list's upload: %+v", list, res.report)
+		require.NoError(t, res.err, "the %s list's import by %s", list, servers[list].name)
+		require.Equal(t, http.StatusOK, res.status, "the %s list's import by %s: %+v", list, servers[list].name, res.report)
 		t.Logf("the %s list: body sent %v and answered %v after the release", list,
 			res.sent.Sub(released).Round(time.Millisecond), res.answered.Sub(released).Round(time.Millisecond))
 	}
@@ -589,7 +652,9 @@ func testTwoServersImportAtOnce(t *testing.T, dsn string) {
 	require.Equal(t, first, *results[lost].report.SyncCounts)
 	require.True(t, results[lost].answered.Before(results[won].answered), "the first import answers first")
 	for list, server := range servers {
-		require.NoError(t, server.Stop(), "the %s list's server stops cleanly", list)
+		if server.stop != nil {
+			require.NoError(t, server.stop(), "the %s list's server stops cleanly", list)
+		}
 	}
 	t.Logf("stored: the %s list, imported second over the whole %s list; whole test %v", won, lost, time.Since(testStart).Round(100*time.Millisecond))
 }

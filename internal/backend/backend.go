@@ -43,6 +43,42 @@ func Open(ctx context.Context, dsn string) (storage.Stores, error) {
 	}
 }
 
+// OpenServer opens dsn as Open does, for a server: it first claims a
+// SQLite file for this process (sqlite.LockServer) and fails, saying which
+// file and what to do, when another server holds it; Close gives the claim
+// up. A server keeps the standby queues in its memory, so two on one SQLite
+// file would diverge; PostgreSQL servers share them through the database
+// and the memory store is the process's own, so neither is claimed.
+// Tools that open the file for one job use Open and work beside a server.
+func OpenServer(ctx context.Context, dsn string) (storage.Stores, error) {
+	if IsPostgres(dsn) || dsn == "memory:" {
+		return Open(ctx, dsn)
+	}
+	if dsn == "" {
+		dsn = DefaultDB
+	}
+	lock, err := sqlite.LockServer(dsn)
+	if err != nil {
+		return storage.Stores{}, err
+	}
+	stores, err := Open(ctx, dsn)
+	if err != nil {
+		lock.Release() //nolint:errcheck // the open error is the one to report
+		return storage.Stores{}, err
+	}
+	closeDB := stores.Close
+	stores.Close = func() error {
+		// The claim outlives the database handle: another server may
+		// open the file only once this one no longer writes to it.
+		err := closeDB()
+		if lerr := lock.Release(); err == nil {
+			err = lerr
+		}
+		return err
+	}
+	return stores, nil
+}
+
 // Describe returns dsn without its password, for logs.
 func Describe(dsn string) string {
 	if dsn == "" {

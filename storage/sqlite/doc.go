@@ -12,9 +12,14 @@
 // writer never waits for readers. Every transaction begins IMMEDIATE and
 // waits up to 10 s for the write lock, so concurrent writers queue rather
 // than fail with SQLITE_BUSY; an employee-list import, which can hold the
-// lock for seconds, waits for another as long as its context allows. Only
-// one server should write to a file at a time; several servers sharing
-// data need PostgreSQL.
+// lock for seconds, waits for another as long as its context allows.
+//
+// One server per file: a server keeps state in memory beside the file (the
+// standby queues), so a second server on it would drift apart from the
+// first. [LockServer] claims a file for one process (an exclusive flock on
+// a lock file beside it, dropped by the kernel when the process ends); the
+// reference server takes it at start, tools that open the file for a job
+// do not. Several servers sharing data need PostgreSQL.
 //
 // # Backup
 //

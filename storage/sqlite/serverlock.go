@@ -1,0 +1,85 @@
+package sqlite
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/bookingkit/bookingkit"
+)
+
+// ServerLock is a server's claim on a SQLite file: while one process holds
+// it, no other can take it. A server keeps state beside the file in its
+// own memory (the standby queues, rebuilt from the file at start and then
+// kept up to date by that server alone), so a second server on the same
+// file would answer from queues that diverge from the first's. PostgreSQL
+// servers share that state through the database; on SQLite, one server per
+// file.
+//
+// The claim is an exclusive OS lock (flock) on the lock file beside the
+// database, path + ".lock", held for as long as the lock is; the kernel
+// drops it when the process ends however it ends, SIGKILL and crashes
+// included, so a stale lock file never blocks a restart. Tools that open
+// the file for a job (backups, imports, the command-line tool) do not
+// take it and work beside a running server, as SQLite's own locking lets
+// them.
+type ServerLock struct {
+	f *os.File
+}
+
+// LockPath returns the lock file of the database at path.
+func LockPath(path string) string { return path + ".lock" }
+
+// LockServer claims the database at path for this process. It fails with
+// an error matching bookingkit.ErrConflict, naming the file and the
+// holder's process ID, when another process holds the claim.
+func LockServer(path string) (*ServerLock, error) {
+	if path == "" {
+		return nil, bookingkit.Invalid("path", path, "a SQLite file name is required")
+	}
+	lockPath := LockPath(path)
+	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	held, err := lockFile(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if held {
+		owner := "another process"
+		if b, err := os.ReadFile(lockPath); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+				owner = fmt.Sprintf("another process (pid %d)", pid)
+			}
+		}
+		f.Close()
+		return nil, fmt.Errorf("the SQLite file %s is in use by %s, which holds %s: "+
+			"stop that server first, or give this one another database file; "+
+			"several servers can share one database only on PostgreSQL "+
+			"(the bookingkit command-line tool works beside a running server): %w",
+			path, owner, lockPath, bookingkit.ErrConflict)
+	}
+	// The holder's process ID, for the message above and for an operator
+	// who looks at the file; the lock itself is what counts.
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0) //nolint:errcheck // informative only
+	}
+	return &ServerLock{f: f}, nil
+}
+
+// Release gives the claim up. The lock file stays: removing it could let
+// two processes lock two different files of the same name.
+func (l *ServerLock) Release() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	err := unlockFile(l.f)
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}
