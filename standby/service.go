@@ -159,6 +159,10 @@ func (s *Service) Add(ctx context.Context, entries ...Entry) error {
 	unlock := s.flights.lock(keys)
 	defer unlock()
 	if err := s.Store.AddEntries(ctx, normalized, s.now()); err != nil {
+		var queued *AlreadyQueuedError
+		if errors.As(err, &queued) {
+			return queued // the queue's own words, without the adapter's
+		}
 		if errors.Is(err, bookingkit.ErrConflict) {
 			// The store refuses a closed flight with its own words; say
 			// it in the queue's. (Closing is final, so the answer holds.)

@@ -31,6 +31,7 @@ func TestOnePlacePerTravellerAndFlight(t *testing.T) {
 	var aq *AlreadyQueuedError
 	require.ErrorAs(t, err, &aq)
 	require.Equal(t, &AlreadyQueuedError{Flight: "SU-100-2026-11-23", Traveller: "v1:paul", BookingID: "BK1"}, aq)
+	require.Equal(t, "standby: traveller v1:paul already stands in the standby queue of SU-100-2026-11-23 with booking BK1: one place per person and flight; cancel that booking first", err.Error())
 	view, err := s.View(ctx, su100, 1, 10, "")
 	require.NoError(t, err)
 	require.Equal(t, 1, view.Total, "Paul stands once, and Yoko's half of the refused booking is not kept")

@@ -181,7 +181,10 @@ func staffOnePlacePerPerson(t *testing.T, db string) {
 	require.Contains(t, body, `"traveller":"AF-PROFILE-77"`)
 	status, body = engineBooking("ENGINE-2")
 	require.Equal(t, http.StatusConflict, status, body)
-	require.Contains(t, body, "traveller AF-PROFILE-77 already stands in the standby queue of SU-200-"+date+" with booking ENGINE-1")
+	var engineRefused errorBody
+	require.NoError(t, json.Unmarshal([]byte(body), &engineRefused))
+	require.Equal(t, "standby: traveller AF-PROFILE-77 already stands in the standby queue of SU-200-"+date+" with booking ENGINE-1: one place per person and flight; cancel that booking first", engineRefused.Error,
+		"the queue's words, on SQLite and PostgreSQL alike")
 }
 
 func TestStaffOnePlacePerPersonOnSQLite(t *testing.T) {
