@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -343,8 +344,18 @@ type BookingPage struct {
 // (blocked ones included: their past bookings stay visible), newest first,
 // with the standby places of standby bookings. beforeSeq is 0 for the
 // first page, then the previous page's Next. flight, when not empty, keeps
-// only the bookings on that flight.
+// only the bookings on that flight. limit is from 1 to [MaxPageSize], or 0
+// for [DefaultPageSize]. A negative beforeSeq or limit, or a limit over
+// MaxPageSize, is refused (bookingkit.ErrInvalid naming "before" or
+// "limit", the parameters' names in the API) rather than read as another
+// page: one page, one spelling.
 func (s *Bookings) List(ctx context.Context, employeeID string, flight standby.FlightKey, beforeSeq int64, limit int) (BookingPage, error) {
+	if beforeSeq < 0 {
+		return BookingPage{}, bookingkit.Invalid("before", strconv.FormatInt(beforeSeq, 10), "the next of the previous page, a positive number (absent for the first page)")
+	}
+	if limit < 0 || limit > MaxPageSize {
+		return BookingPage{}, bookingkit.Invalid("limit", strconv.Itoa(limit), fmt.Sprintf("a number from 1 to %d (absent for %d)", MaxPageSize, DefaultPageSize))
+	}
 	_, group, err := groupOf(ctx, s.people, employeeID)
 	if err != nil {
 		return BookingPage{}, err

@@ -35,13 +35,14 @@ const (
 	contentTypeXLS  = "application/vnd.ms-excel"
 )
 
-// FormatForContentType maps an HTTP Content-Type to a Format. An empty
-// type or application/octet-stream gives FormatAuto; a legacy Excel type
-// gives ErrLegacyXLS; anything else that is not JSON or .xlsx gives
-// ErrUnsupportedFormat.
+// FormatForContentType maps an HTTP Content-Type to a Format.
+// application/octet-stream gives FormatAuto (the body says what it is); a
+// legacy Excel type gives ErrLegacyXLS; anything else that is not JSON or
+// .xlsx, and no type at all, gives ErrUnsupportedFormat: a body without a
+// type is not taken for JSON.
 func FormatForContentType(contentType string) (Format, error) {
 	if strings.TrimSpace(contentType) == "" {
-		return FormatAuto, nil
+		return "", fmt.Errorf("%w: the Content-Type is missing; send %s or %s", ErrUnsupportedFormat, ContentTypeJSON, ContentTypeXLSX)
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {

@@ -73,21 +73,30 @@ var fieldByExactName = func() map[string]field {
 
 func (f field) String() string { return fieldNames[f] }
 
-// lookupField finds a field by its name. Names match case-insensitively
-// (as encoding/json matches struct fields), so "birthday" and "BIRTHDAY"
-// are BirthDay; the exact spelling is tried first because it is the
-// common case and costs no allocation.
+// lookupField finds a field by its name. Names match case-insensitively,
+// with Unicode's simple case folding as encoding/json matches struct
+// fields: "birthday" and "BIRTHDAY" are BirthDay, and so is "ſex" (long
+// s) Sex, which a record must then not hold twice. (Compared bytewise,
+// "ſex" was an unknown field, and {"Sex":"M","ſex":"F"} silently took the
+// first.) The exact spelling is tried first because it is the common case
+// and costs no allocation.
 func lookupField(name []byte) (field, bool) {
 	if f, ok := fieldByExactName[string(name)]; ok {
 		return f, true
 	}
+	if len(name) > 3*maxFieldNameLen {
+		return 0, false // no folding of a field name is that long
+	}
 	for f, n := range fieldNames {
-		if len(n) == len(name) && strings.EqualFold(n, string(name)) {
+		if strings.EqualFold(n, string(name)) {
 			return field(f), true
 		}
 	}
 	return 0, false
 }
+
+// maxFieldNameLen is the length of the longest field name.
+const maxFieldNameLen = len(FieldDateOfEmployment)
 
 // fieldSet is a set of fields, one bit each.
 type fieldSet uint32

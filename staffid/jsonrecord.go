@@ -4,6 +4,8 @@ import (
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/bookingkit/bookingkit"
 )
 
 // recordParser reads one record from the bytes of one JSON value, as
@@ -126,15 +128,15 @@ func (p *recordParser) setField(rec *rawRecord, f field, v []byte, kind jsonKind
 		p.vbuf = append(p.vbuf, v...)
 	case kindNull:
 	case kindTrue, kindFalse:
-		if f != fieldIsEmployee {
-			rec.addError(f, f.String()+": expected a string or a number, got "+kind.String())
+		// The list's values are strings or numbers; IsEmployee is 1 or 0
+		// (the spec), not a JSON boolean, which read as 1 or 0 would
+		// give two spellings of one list.
+		if f == fieldIsEmployee {
+			rec.addError(f, bookingkit.Invalid(f.String(), kind.String(), "expected 1 (employee) or 0 (companion), not a JSON boolean").Error())
 			return
 		}
-		if kind == kindTrue {
-			p.vbuf = append(p.vbuf, '1')
-		} else {
-			p.vbuf = append(p.vbuf, '0')
-		}
+		rec.addError(f, f.String()+": expected a string or a number, got "+kind.String())
+		return
 	default:
 		rec.addError(f, f.String()+": expected a string or a number, got "+kind.String())
 		return

@@ -171,6 +171,10 @@ func (v *recordValidator) text(rec *rawRecord, f field, max int) string {
 		v.fail(rec, f, s, "must not contain control characters")
 		return ""
 	}
+	if r, ok := bidiControl(s); ok {
+		v.fail(rec, f, s, fmt.Sprintf("must not contain bidirectional formatting characters (U+%04X)", r))
+		return ""
+	}
 	if n := charCount(s); n > max {
 		v.fail(rec, f, s, fmt.Sprintf("at most %d characters, got %d", max, n))
 		return ""
@@ -254,7 +258,7 @@ func checkEmail(s string) string {
 	}
 	a, err := mail.ParseAddress(s)
 	at := strings.LastIndexByte(s, '@')
-	if err != nil || a.Address != s || at < 1 || !strings.Contains(s[at:], ".") || hasControl(s) {
+	if _, bidi := bidiControl(s); err != nil || a.Address != s || at < 1 || !strings.Contains(s[at:], ".") || hasControl(s) || bidi {
 		return "expected an email address like name@example.com"
 	}
 	return ""
@@ -267,6 +271,22 @@ func hasControl(s string) bool {
 		}
 	}
 	return false
+}
+
+// bidiControl returns the first bidirectional formatting character of s:
+// the embeddings and overrides U+202A–U+202E, the isolates U+2066–U+2069
+// and the marks U+200E, U+200F and U+061C. None belongs in a name, a
+// personnel number or an address, and an override shows one text while
+// holding another ("Иванов" followed by U+202E reads backwards wherever
+// the name is shown: the cabinet, a boarding list, a mail).
+func bidiControl(s string) (rune, bool) {
+	for _, r := range s {
+		switch {
+		case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069', r == '\u200E', r == '\u200F', r == '\u061C':
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // charCount counts characters as a person reads them: runes after NFC

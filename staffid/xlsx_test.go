@@ -242,7 +242,8 @@ func TestFormatForContentType(t *testing.T) {
 		{"application/json", staffid.FormatJSON, nil},
 		{"application/json; charset=utf-8", staffid.FormatJSON, nil},
 		{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", staffid.FormatXLSX, nil},
-		{"", staffid.FormatAuto, nil},
+		{"", "", staffid.ErrUnsupportedFormat}, // issue 14, item 9: not read as JSON
+		{"  ", "", staffid.ErrUnsupportedFormat},
 		{"application/octet-stream", staffid.FormatAuto, nil},
 		{"application/vnd.ms-excel", "", staffid.ErrLegacyXLS},
 		{"text/csv", "", staffid.ErrUnsupportedFormat},

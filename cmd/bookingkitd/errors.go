@@ -25,9 +25,10 @@ type errorBody struct {
 func statusOf(err error) int {
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.Is(err, staffid.ErrUnsupportedFormat):
+	case errors.Is(err, staffid.ErrUnsupportedFormat), errors.Is(err, errUnsupportedMediaType):
 		// An upload in a format the server cannot read (not JSON or
-		// xlsx), which HTTP names apart from other invalid input.
+		// xlsx), or a body a JSON route cannot read as JSON, which HTTP
+		// names apart from other invalid input.
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, bookingkit.ErrInvalid):
 		return http.StatusBadRequest
@@ -96,20 +97,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v) //nolint:errcheck // the client has gone; nothing to do
 }
 
-// decodeJSON reads the request body as one JSON value into v, refusing
-// unknown fields and trailing data, with errors that say what is wrong.
-func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return errTooLarge(tooBig.Limit)
-		}
-		return fmt.Errorf("request body: %w", bookingkit.Invalid("body", "", "valid JSON: "+err.Error()))
-	}
-	if dec.More() {
-		return fmt.Errorf("request body: %w", bookingkit.Invalid("body", "", "a single JSON value"))
-	}
-	return nil
-}
+// decodeJSON, the one reader of JSON request bodies, is in jsonbody.go.

@@ -43,6 +43,9 @@ func (c standbyClient) do(method, path string, in, out any) (int, string) {
 	req, err := http.NewRequest(method, c.ts.URL+path, body)
 	require.NoError(c.t, err)
 	req.Header.Set("Authorization", "Bearer "+standbyTestToken)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(c.t, err)
 	defer resp.Body.Close()
