@@ -551,7 +551,10 @@ func ParseTripCursor(s string) (*TripCursor, error) {
 		return nil, bad
 	}
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(s)
-	if err != nil {
+	// The decoder skips \r and \n even in strict mode, so "M\nC50" read as
+	// "MC50": one cursor, several spellings. Only the one String writes is
+	// a cursor.
+	if err != nil || base64.RawURLEncoding.EncodeToString(raw) != s {
 		return nil, bad
 	}
 	micros, id, ok := strings.Cut(string(raw), ".")
