@@ -1,0 +1,29 @@
+package throttle_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/storage/memory"
+	"github.com/bookingkit/bookingkit/throttle"
+)
+
+// An engine running several processes on one database hands the account
+// service limiters over the database's rate-limit store (here the memory
+// adapter's, for the example): 2 attempts per account, then one a minute.
+func Example() {
+	store := memory.New().Stores().RateLimits // or the SQL adapters' Stores().RateLimits
+	cfg := account.Config{
+		PerAddress: throttle.New(store, time.Minute, 10),
+		PerAccount: throttle.New(store, time.Minute, 2),
+	}
+	for i := range 3 {
+		fmt.Println(i+1, cfg.PerAccount.Allow(context.Background(), "login:ann@example.com"))
+	}
+	// Output:
+	// 1 <nil>
+	// 2 <nil>
+	// 3 rate limited: retry after 60 s
+}
