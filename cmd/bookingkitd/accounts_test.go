@@ -4,6 +4,8 @@ package main
 // (issue 14, items 1, 2 and 4), played over HTTP on the real server.
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"maps"
 	"net/http"
@@ -15,7 +17,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/storage"
+	"github.com/bookingkit/bookingkit/storage/postgres"
 	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/sqlite"
 )
 
 // Attack: weak passwords that passed the length rule. The issue's
@@ -125,6 +131,55 @@ func TestStaffAttackTakeoverByRegisteringFirstOnSQLite(t *testing.T) {
 
 func TestStaffAttackTakeoverByRegisteringFirstOnPostgres(t *testing.T) {
 	staffTakeoverByRegisteringFirst(t, pgtest.URL(t))
+}
+
+// The safety net: an import that does not move accounts (the command-line
+// tool's, beside the running server, here the staffid importer on the same
+// database) still shuts the colleague out at their next request, and that
+// request moves the account and mails the listed address.
+func staffTakeoverAfterAnImportBesideTheServer(t *testing.T, db string, open func() (storage.Stores, func() error)) {
+	e := startStaff(t, db, nil)
+	e.upload(staffTestList)
+	form := maps.Clone(staffHarrisonForm)
+	form["Email"] = "colleague@example.com"
+	e.call("POST", "/api/staff/register", nil, form, http.StatusAccepted, nil)
+	link := e.mailedLink("colleague@example.com")
+	var colleague staffSessionT
+	e.call("POST", "/api/staff/password", nil, map[string]string{"token": staffToken(link), "password": "my colleague's travel perks"}, http.StatusOK, &colleague)
+
+	stores, closeStores := open()
+	im, err := staffid.NewImporter(staffid.Config{StandbyPassengerTypes: []string{"ZED"}, AirlineCode: "SU"}, stores.StaffID)
+	require.NoError(t, err)
+	raw, err := json.Marshal(staffListWithEmail("george@harrison.example"))
+	require.NoError(t, err)
+	report, err := im.Import(context.Background(), bytes.NewReader(raw), staffid.FormatJSON, staffid.ImportOptions{Source: staffid.SourceCLI, Force: true})
+	require.NoError(t, err)
+	require.Equal(t, 1, report.SyncCounts.Updated)
+	require.NoError(t, closeStores())
+	e.noMail() // nothing moved yet
+
+	e.call("GET", "/api/staff/me", staffAuth(colleague.SessionToken), nil, http.StatusUnauthorized, nil)
+	georgeLink := e.mailedLink("george@harrison.example")
+	e.call("POST", "/api/staff/login", nil, map[string]string{"email": "colleague@example.com", "password": "my colleague's travel perks"}, http.StatusUnauthorized, nil)
+	e.call("POST", "/api/staff/password", nil, map[string]string{"token": staffToken(georgeLink), "password": "something in the way she moves"}, http.StatusOK, nil)
+}
+
+func TestStaffAttackTakeoverAfterAnImportBesideTheServerOnSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bookingkit.db")
+	staffTakeoverAfterAnImportBesideTheServer(t, path, func() (storage.Stores, func() error) {
+		db, err := sqlite.Open(context.Background(), path)
+		require.NoError(t, err)
+		return db.Stores(), db.Close
+	})
+}
+
+func TestStaffAttackTakeoverAfterAnImportBesideTheServerOnPostgres(t *testing.T) {
+	url := pgtest.URL(t)
+	staffTakeoverAfterAnImportBesideTheServer(t, url, func() (storage.Stores, func() error) {
+		db, err := postgres.Open(context.Background(), url)
+		require.NoError(t, err)
+		return db.Stores(), db.Close
+	})
 }
 
 // mailedText waits for the next message, checks it went to email, and
