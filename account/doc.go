@@ -31,7 +31,14 @@
 //     throttle's limiters).
 //   - A module's [Gate] is asked at every login and request, so a person
 //     the module blocks is signed out at once and can sign in again with
-//     the same password when unblocked.
+//     the same password when unblocked. The gate sees the whole account:
+//     staffid also refuses an address the airline's list no longer gives
+//     the employee, and [Service.Move] hands the account to the listed
+//     address (password, sessions and links end; a new link goes there).
+//   - A sign-up form can answer the same whether or not the address has an
+//     account: [Service.CreateOrReset] and [Service.IssueLink] take the
+//     same steps and limits either way, and the difference goes only into
+//     the mail.
 //
 // # Storage
 //
