@@ -160,3 +160,38 @@ func mailSurvivesKill(t *testing.T, db string) {
 	case <-time.After(3 * time.Second):
 	}
 }
+
+// TestTwoServersSendEachMailOnceOnPostgres: two server processes on one
+// schema, each with its outbox worker polling the shared table; mails
+// stored through both leave once each.
+func TestTwoServersSendEachMailOnceOnPostgres(t *testing.T) {
+	db := pgtest.URL(t)
+	smtp := smtptest.Start(t)
+	env := map[string]string{"BOOKINGKIT_ENGINE_TOKEN": moguTestEngineToken, "BOOKINGKIT_MOGU_KEYS": moguTestKeys, "BOOKINGKIT_SMTP_ADDR": smtp.Addr}
+	servers := []string{startProcess(t, env, "-db", db).URL, startProcess(t, env, "-db", db).URL}
+	want := map[string]bool{}
+	for i := range 8 {
+		email := fmt.Sprintf("traveller%d@example.com", i)
+		want[email] = true
+		status, body := postJSON(t, servers[i%2], "/api/mogu/register", nil, map[string]string{"email": email})
+		require.Equal(t, http.StatusAccepted, status, "%s", body)
+	}
+	got := map[string]int{}
+	for range want {
+		select {
+		case m := <-smtp.Messages:
+			require.Len(t, m.To, 1)
+			got[m.To[0]]++
+		case <-time.After(15 * time.Second):
+			t.Fatalf("mails received: %v", got)
+		}
+	}
+	select {
+	case m := <-smtp.Messages:
+		t.Fatalf("a mail too many: %v", m.To)
+	case <-time.After(3 * time.Second): // both workers poll every 2 s
+	}
+	for email := range want {
+		require.Equal(t, 1, got[email], email)
+	}
+}
