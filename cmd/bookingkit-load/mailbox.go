@@ -51,11 +51,31 @@ const mailWait = 15 * time.Second
 // token waits for a new message to `to` and returns the token of the
 // link in it (its "token" query parameter).
 func (m *mailbox) token(ctx context.Context, to string) (string, error) {
+	token, _, err := m.wait(ctx, to, "")
+	return token, err
+}
+
+// staffAlreadyRegistered is what the server's built-in mail to a
+// registration of an employee who has an account already says (staffid's
+// staff_already_registered.txt); the registration's answer is the same
+// either way.
+const staffAlreadyRegistered = "already has a staff travel account"
+
+// registration waits for the mail that answers a staff registration of
+// `to`: the token of its link, or already true when the mail says the
+// address has an account (registered by an earlier run).
+func (m *mailbox) registration(ctx context.Context, to string) (token string, already bool, err error) {
+	return m.wait(ctx, to, staffAlreadyRegistered)
+}
+
+// wait waits for a new message to `to` that has a link, or (when says is
+// not "") whose text says says; it returns the link's token, or said true.
+func (m *mailbox) wait(ctx context.Context, to, says string) (token string, said bool, err error) {
 	deadline := time.Now().Add(mailWait)
 	for {
 		names, err := m.files()
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		for _, name := range names {
 			if m.seen[name] {
@@ -65,22 +85,26 @@ func (m *mailbox) token(ctx context.Context, to string) (string, error) {
 			if err != nil {
 				continue
 			}
-			rcpt, token, err := linkToken(raw)
-			if err != nil {
+			rcpt, text, err := readMail(raw)
+			if err != nil || !strings.EqualFold(rcpt, to) {
 				// Maybe still being written; read it again next time.
 				continue
 			}
-			if strings.EqualFold(rcpt, to) {
+			if token, err := linkToken(text); err == nil {
 				m.seen[name] = true
-				return token, nil
+				return token, false, nil
+			}
+			if says != "" && strings.Contains(text, says) {
+				m.seen[name] = true
+				return "", true, nil
 			}
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("no mail to %s in %s within %s: is -mail-dir the server's BOOKINGKIT_MAIL_DIR, and are BOOKINGKIT_SMTP_ADDR and the config's mogu.smtp_addr and mogu.mail_dir unset?", to, m.dir, mailWait)
+			return "", false, fmt.Errorf("no mail to %s in %s within %s: is -mail-dir the server's BOOKINGKIT_MAIL_DIR, and are BOOKINGKIT_SMTP_ADDR and the config's mogu.smtp_addr and mogu.mail_dir unset?", to, m.dir, mailWait)
 		}
 		select {
 		case <-ctx.Done():
-			return "", ctx.Err()
+			return "", false, ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -90,10 +114,10 @@ func (m *mailbox) token(ctx context.Context, to string) (string, error) {
 // carry it as ?token=.
 var linkRE = regexp.MustCompile(`[?&]token=([A-Za-z0-9_.~%-]+)`)
 
-// linkToken returns the recipient of a mailed message and the token of
-// the link in its body, decoding the body's quoted-printable first (long
-// links are broken over lines there, and "=" is written "=3D").
-func linkToken(raw []byte) (to, token string, err error) {
+// readMail returns the recipient of a mailed message and its body,
+// decoding the body's quoted-printable first (long links are broken over
+// lines there, and "=" is written "=3D").
+func readMail(raw []byte) (to, text string, err error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		return "", "", err
@@ -102,17 +126,18 @@ func linkToken(raw []byte) (to, token string, err error) {
 	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
 		body = quotedprintable.NewReader(msg.Body)
 	}
-	text, err := io.ReadAll(body)
+	b, err := io.ReadAll(body)
 	if err != nil {
 		return "", "", err
 	}
-	match := linkRE.FindSubmatch(text)
+	return msg.Header.Get("To"), string(b), nil
+}
+
+// linkToken returns the token of the link in a message's text.
+func linkToken(text string) (string, error) {
+	match := linkRE.FindStringSubmatch(text)
 	if match == nil {
-		return "", "", fmt.Errorf("no link with a token in the message to %s", msg.Header.Get("To"))
+		return "", fmt.Errorf("no link with a token in the message")
 	}
-	token, err = url.QueryUnescape(string(match[1]))
-	if err != nil {
-		return "", "", err
-	}
-	return msg.Header.Get("To"), token, nil
+	return url.QueryUnescape(match[1])
 }

@@ -253,6 +253,28 @@ func TestMailboxReadsNewLinksOfTheDevelopmentMailer(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded, "each message is read once")
 }
 
+// A staff registration is answered by mail: a link, or (registered by an
+// earlier run) the text that says the address has an account.
+func TestMailboxTellsARegistrationsMail(t *testing.T) {
+	dir := t.TempDir()
+	mailer := &mail.Dir{Path: dir, From: "bookingkit@localhost"}
+	box, err := openMailbox(dir)
+	require.NoError(t, err)
+	require.NoError(t, mailer.Send(context.Background(), account.Message{To: "ivan@example.com", Subject: "Your staff travel account",
+		Body: "Someone, perhaps you, asked to register for staff travel with this address\n(ivan@example.com), which already has a staff travel account.\n"}))
+	require.NoError(t, mailer.Send(context.Background(), account.Message{To: "olga@example.com", Subject: "Your staff travel account",
+		Body: "Open this link: https://staff.example.com/api/staff/password?token=olga-token\n"}))
+
+	token, already, err := box.registration(context.Background(), "ivan@example.com")
+	require.NoError(t, err)
+	require.True(t, already)
+	require.Empty(t, token)
+	token, already, err = box.registration(context.Background(), "olga@example.com")
+	require.NoError(t, err)
+	require.False(t, already)
+	require.Equal(t, "olga-token", token)
+}
+
 func TestPercentile(t *testing.T) {
 	var sorted []time.Duration
 	for i := 1; i <= 200; i++ {

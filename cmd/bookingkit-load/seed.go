@@ -146,21 +146,23 @@ func (s *seeded) employees(ctx context.Context, c *api, o options, box *mailbox,
 		var session struct {
 			SessionToken string `json:"session_token"`
 		}
-		switch status {
-		case http.StatusAccepted:
-			token, err := box.token(ctx, r.Email)
-			if err != nil {
-				return err
-			}
-			if err := c.call(ctx, "POST", "/api/staff/password", nil, map[string]string{"token": token, "password": loadPassword}, http.StatusOK, &session); err != nil {
-				return err
-			}
-		case http.StatusConflict: // registered by an earlier run
+		if status != http.StatusAccepted {
+			return fmt.Errorf("POST /api/staff/register %s: status %d: %s", r.Email, status, truncate(raw, errorBodyLimit))
+		}
+		// The answer is the same whether or not the employee registered
+		// in an earlier run; the mail tells.
+		token, already, err := box.registration(ctx, r.Email)
+		switch {
+		case err != nil:
+			return err
+		case already:
 			if err := c.call(ctx, "POST", "/api/staff/login", nil, map[string]string{"email": r.Email, "password": loadPassword}, http.StatusOK, &session); err != nil {
 				return err
 			}
 		default:
-			return fmt.Errorf("POST /api/staff/register %s: status %d: %s", r.Email, status, truncate(raw, errorBodyLimit))
+			if err := c.call(ctx, "POST", "/api/staff/password", nil, map[string]string{"token": token, "password": loadPassword}, http.StatusOK, &session); err != nil {
+				return err
+			}
 		}
 		var passengers struct {
 			Passengers []struct{} `json:"passengers"`
