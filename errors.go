@@ -65,3 +65,33 @@ func (e *RetryAfterError) Error() string {
 
 // Is makes a *RetryAfterError match ErrRateLimited.
 func (e *RetryAfterError) Is(target error) bool { return target == ErrRateLimited }
+
+// StorageError is an error that a storage adapter returns: Err is the
+// adapter's whole error, with the driver's message, SQL and table names,
+// for logs; it matches the sentinel the adapter translated the driver's
+// error into (ErrNotFound, ErrConflict, ErrInvalid), if any. Public says
+// what happened in the domain's words ("a licence with this login already
+// exists on the instance"), or is empty when the sentinel says all a
+// caller may know. A server shows [StorageError.Message], never Error.
+type StorageError struct {
+	Public string
+	Err    error
+}
+
+func (e *StorageError) Error() string { return e.Err.Error() }
+
+func (e *StorageError) Unwrap() error { return e.Err }
+
+// Message is what a caller may be told: Public, else the sentinel's text,
+// else "internal error" (a failure that is not the caller's to correct).
+func (e *StorageError) Message() string {
+	if e.Public != "" {
+		return e.Public
+	}
+	for _, s := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrTooLarge} {
+		if errors.Is(e.Err, s) {
+			return s.Error()
+		}
+	}
+	return "internal error"
+}

@@ -11,7 +11,12 @@
 // the same conformance suite, [github.com/bookingkit/bookingkit/storage/storagetest],
 // and translates its driver's errors into the sentinels of package
 // [github.com/bookingkit/bookingkit] (a unique violation is ErrConflict, a
-// missing row ErrNotFound), which the suite checks.
+// missing row ErrNotFound), which the suite checks. The adapters wrap
+// their errors with [Fail] and translate the driver's with [Refused]: a
+// *bookingkit.StorageError, whose text keeps the driver's detail for logs
+// and whose Message says in the domain's words what a caller may know
+// ("a licence with this login, serial or PIN on the instance already
+// exists"), never SQL, a table or the adapter's name.
 //
 // # Schema migrations
 //

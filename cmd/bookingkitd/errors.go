@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
@@ -49,11 +50,40 @@ func statusOf(err error) int {
 	}
 }
 
+// publicMessage is the text of err that an answer may show. An error that
+// came from storage (a *bookingkit.StorageError in its chain) shows the
+// words of the domain around it and the storage error's Message, never its
+// text: that names the adapter, SQL, tables and constraints.
+func publicMessage(err error) string {
+	var se *bookingkit.StorageError
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	// The domain's context wraps the storage error with %w, so its text
+	// ends with the storage error's; anything else shows only Message.
+	if context, ok := strings.CutSuffix(err.Error(), se.Error()); ok {
+		return context + se.Message()
+	}
+	return se.Message()
+}
+
+// fromStorage reports whether err came from storage, whose detail only the
+// log may hold.
+func fromStorage(err error) bool {
+	var se *bookingkit.StorageError
+	return errors.As(err, &se)
+}
+
 // writeError answers err with its status and a JSON body. A 500 hides the
-// error's text from the client (it may hold internals) and logs it instead.
+// error's text from the client (it may hold internals) and logs it instead;
+// an error from storage shows only its public message (publicMessage) and
+// the log keeps the detail under the request ID.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	status := statusOf(err)
-	body := errorBody{Error: err.Error(), RequestID: requestID(r.Context())}
+	body := errorBody{Error: publicMessage(err), RequestID: requestID(r.Context())}
+	if status != http.StatusInternalServerError && logger != nil && fromStorage(err) {
+		logger.InfoContext(r.Context(), "request refused by storage", "request_id", body.RequestID, "status", status, "error", err)
+	}
 	var ve *bookingkit.ValidationError
 	if errors.As(err, &ve) {
 		body.Field, body.Value = ve.Field, ve.Value

@@ -377,7 +377,7 @@ func (s *importServer) renderPage(w http.ResponseWriter, r *http.Request, status
 // pageError renders the form again with err's message and status.
 func (s *importServer) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
-	msg := err.Error()
+	msg := publicMessage(err)
 	if status == http.StatusInternalServerError {
 		s.logger.ErrorContext(r.Context(), "staffid: import page failed", "request_id", requestID(r.Context()), "error", err)
 		msg = "internal error (request " + requestID(r.Context()) + ")"

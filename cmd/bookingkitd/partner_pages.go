@@ -183,7 +183,7 @@ func (p *partnerServer) setPasswordPost() http.Handler {
 			if errors.As(err, &ve) {
 				data["Error"] = "Password: " + ve.Reason + "."
 			} else {
-				data["Error"] = strings.TrimSuffix(err.Error(), ": "+bookingkit.ErrUnauthorized.Error())
+				data["Error"] = strings.TrimSuffix(publicMessage(err), ": "+bookingkit.ErrUnauthorized.Error())
 			}
 			p.render(w, r, statusOf(err), "setpassword", data)
 			return
@@ -349,7 +349,7 @@ func (p *partnerServer) reportsData(ctx context.Context, r *http.Request, u part
 		data["Partners"] = opts
 	}
 	fail := func(err error) (map[string]any, int) {
-		data["Error"] = err.Error()
+		data["Error"] = publicMessage(err)
 		status := statusOf(err)
 		if status == http.StatusInternalServerError {
 			p.logger.ErrorContext(ctx, "partner: reports page failed", "error", err)

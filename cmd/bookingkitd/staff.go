@@ -559,7 +559,7 @@ func (s *staffServer) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 			s.logger.ErrorContext(r.Context(), "staff: set password failed", "error", err)
 			data["Error"] = "Something went wrong; try again."
 		default:
-			data["Error"] = err.Error()
+			data["Error"] = publicMessage(err)
 		}
 		s.render(w, r, statusOf(err), data)
 		return

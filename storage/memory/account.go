@@ -2,7 +2,6 @@ package memory
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -24,14 +23,14 @@ func newAccountStore() *AccountStore {
 	return &AccountStore{accounts: map[string]account.Account{}, links: map[string]account.Link{}, sessions: map[string]account.Session{}}
 }
 
-func notFound(what string) error { return fmt.Errorf("memory: %s: %w", what, bookingkit.ErrNotFound) }
+func notFound(what string) error { return fail("%s: %w", what, bookingkit.ErrNotFound) }
 
 func (s *AccountStore) CreateAccount(_ context.Context, a account.Account) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, b := range s.accounts {
 		if b.ID == a.ID || b.Realm == a.Realm && (b.Email == a.Email || a.Subject != "" && b.Subject == a.Subject) {
-			return fmt.Errorf("memory: account %s in %s exists: %w", a.Email, a.Realm, bookingkit.ErrConflict)
+			return fail("account %s in %s exists: %w", a.Email, a.Realm, bookingkit.ErrConflict)
 		}
 	}
 	s.accounts[a.ID] = a
@@ -88,7 +87,7 @@ func (s *AccountStore) MoveAccount(_ context.Context, id, from, to string) (acco
 	}
 	for _, b := range s.accounts {
 		if b.ID != id && b.Realm == a.Realm && b.Email == to {
-			return account.Account{}, fmt.Errorf("memory: account %s in %s exists: %w", to, a.Realm, bookingkit.ErrConflict)
+			return account.Account{}, fail("account %s in %s exists: %w", to, a.Realm, bookingkit.ErrConflict)
 		}
 	}
 	a.Email, a.PasswordHash = to, ""
@@ -106,10 +105,10 @@ func (s *AccountStore) CreateLink(_ context.Context, l account.Link) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.accounts[l.AccountID]; !ok {
-		return fmt.Errorf("memory: link for unknown account: %w", bookingkit.ErrInvalid)
+		return fail("link for unknown account: %w", bookingkit.ErrInvalid)
 	}
 	if _, ok := s.links[l.TokenHash]; ok {
-		return fmt.Errorf("memory: link exists: %w", bookingkit.ErrConflict)
+		return fail("link exists: %w", bookingkit.ErrConflict)
 	}
 	s.links[l.TokenHash] = l
 	return nil
@@ -148,10 +147,10 @@ func (s *AccountStore) CreateSession(_ context.Context, sess account.Session) er
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.accounts[sess.AccountID]; !ok {
-		return fmt.Errorf("memory: session for unknown account: %w", bookingkit.ErrInvalid)
+		return fail("session for unknown account: %w", bookingkit.ErrInvalid)
 	}
 	if _, ok := s.sessions[sess.TokenHash]; ok {
-		return fmt.Errorf("memory: session exists: %w", bookingkit.ErrConflict)
+		return fail("session exists: %w", bookingkit.ErrConflict)
 	}
 	s.sessions[sess.TokenHash] = sess
 	return nil

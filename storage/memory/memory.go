@@ -75,7 +75,7 @@ func (s *SettingsStore) Setting(_ context.Context, key string) (string, error) {
 	defer s.mu.Unlock()
 	v, ok := s.values[key]
 	if !ok {
-		return "", fmt.Errorf("memory: setting %q: %w", key, bookingkit.ErrNotFound)
+		return "", fail("setting %q: %w", key, bookingkit.ErrNotFound)
 	}
 	return v, nil
 }
@@ -98,4 +98,10 @@ func (s *SettingsStore) PutSetting(_ context.Context, key, value string) error {
 	defer s.mu.Unlock()
 	s.values[key] = value
 	return nil
+}
+
+// fail returns the adapter's error: its context, with "memory: " before
+// it, around the cause (storage.Fail says what callers are told of it).
+func fail(format string, args ...any) error {
+	return storage.Fail(fmt.Errorf("memory: "+format, args...))
 }

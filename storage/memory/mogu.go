@@ -3,7 +3,6 @@ package memory
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -75,7 +74,7 @@ func (s *MoguStore) RecordActivation(_ context.Context, a mogu.Activation) error
 	defer s.mu.Unlock()
 	h := s.activations[a.MicrositeID]
 	if a.Seq != int64(len(h))+1 {
-		return fmt.Errorf("memory: mogu activation %d of microsite %s: latest is %d: %w", a.Seq, a.MicrositeID, len(h), bookingkit.ErrConflict)
+		return fail("mogu activation %d of microsite %s: latest is %d: %w", a.Seq, a.MicrositeID, len(h), bookingkit.ErrConflict)
 	}
 	s.activations[a.MicrositeID] = append(h, a)
 	return nil
@@ -262,7 +261,7 @@ func (s *MoguStore) AddMembership(_ context.Context, m mogu.Membership) error {
 	defer s.mu.Unlock()
 	k := [2]string{m.OperatorID, m.AgencyID}
 	if _, ok := s.memberships[k]; ok {
-		return fmt.Errorf("memory: operator %s is a member of agency %s already: %w", m.OperatorID, m.AgencyID, bookingkit.ErrConflict)
+		return fail("operator %s is a member of agency %s already: %w", m.OperatorID, m.AgencyID, bookingkit.ErrConflict)
 	}
 	s.memberships[k] = m
 	return nil

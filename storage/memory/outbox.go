@@ -2,7 +2,6 @@ package memory
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -61,7 +60,7 @@ func (s *OutboxStore) Claim(_ context.Context, kinds []string, now, until time.T
 func (s *OutboxStore) leased(id int64, token, what string) (*storedMessage, error) {
 	m, ok := s.messages[id]
 	if !ok || token == "" || m.token != token {
-		return nil, fmt.Errorf("memory: %s: %w", what, bookingkit.ErrNotFound)
+		return nil, fail("%s: %w", what, bookingkit.ErrNotFound)
 	}
 	return m, nil
 }

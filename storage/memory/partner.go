@@ -67,11 +67,11 @@ func newPartnerStore() *PartnerStore {
 }
 
 func partnerNotFound(what, id string) error {
-	return fmt.Errorf("memory: %s %s: %w", what, id, bookingkit.ErrNotFound)
+	return fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
 }
 
 func partnerConflict(format string, args ...any) error {
-	return fmt.Errorf("memory: "+format+": %w", append(args, bookingkit.ErrConflict)...)
+	return fail(""+format+": %w", append(args, bookingkit.ErrConflict)...)
 }
 
 // partnerPage cuts items to limit (no limit when limit <= 0).

@@ -66,11 +66,11 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 		return staffid.HistoryEntry{}, err
 	}
 	if pl == nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: the plan is nil: %w", bookingkit.ErrInvalid)
+		return staffid.HistoryEntry{}, fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
 	}
 	report, err := json.Marshal(pl.Entry.Report)
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: encoding the report: %w", err)
+		return staffid.HistoryEntry{}, fail("staffid: encoding the report: %w", err)
 	}
 
 	s.mu.Lock()
@@ -81,21 +81,21 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 	created := make(map[string]struct{}, len(pl.Create))
 	for _, p := range pl.Create {
 		if _, ok := s.people[p.ID]; ok {
-			return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: create person %s: %w", p.ID, bookingkit.ErrConflict)
+			return staffid.HistoryEntry{}, fail("staffid: create person %s: %w", p.ID, bookingkit.ErrConflict)
 		}
 		if _, ok := created[p.ID]; ok {
-			return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: person %s created twice: %w", p.ID, bookingkit.ErrConflict)
+			return staffid.HistoryEntry{}, fail("staffid: person %s created twice: %w", p.ID, bookingkit.ErrConflict)
 		}
 		created[p.ID] = struct{}{}
 	}
 	for _, p := range pl.Update {
 		if _, ok := s.people[p.ID]; !ok {
-			return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: update person %s: %w", p.ID, bookingkit.ErrNotFound)
+			return staffid.HistoryEntry{}, fail("staffid: update person %s: %w", p.ID, bookingkit.ErrNotFound)
 		}
 	}
 	for _, id := range pl.Block {
 		if _, ok := s.people[id]; !ok {
-			return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: block person %s: %w", id, bookingkit.ErrNotFound)
+			return staffid.HistoryEntry{}, fail("staffid: block person %s: %w", id, bookingkit.ErrNotFound)
 		}
 	}
 
@@ -136,7 +136,7 @@ func (s *StaffIDStore) AddImportHistory(ctx context.Context, e staffid.HistoryEn
 	}
 	report, err := json.Marshal(e.Report)
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: encoding the report: %w", err)
+		return staffid.HistoryEntry{}, fail("staffid: encoding the report: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -154,7 +154,7 @@ func (s *StaffIDStore) appendHistoryLocked(e staffid.HistoryEntry, report []byte
 func decodeHistoryEntry(h storedHistoryEntry) (staffid.HistoryEntry, error) {
 	e := h.entry
 	if err := json.Unmarshal(h.report, &e.Report); err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("memory: staffid: decoding the report of import %d: %w", e.ID, err)
+		return staffid.HistoryEntry{}, fail("staffid: decoding the report of import %d: %w", e.ID, err)
 	}
 	return e, nil
 }

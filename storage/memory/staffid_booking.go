@@ -48,7 +48,7 @@ func (s *StaffBookingStore) CreateBooking(ctx context.Context, b staffid.Booking
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.bookings[b.ID]; dup {
-		return staffid.Booking{}, fmt.Errorf("memory: staff booking %s: %w", b.ID, bookingkit.ErrConflict)
+		return staffid.Booking{}, fail("staff booking %s: %w", b.ID, bookingkit.ErrConflict)
 	}
 	s.seq++
 	b = cloneBooking(b)

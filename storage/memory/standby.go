@@ -3,7 +3,6 @@ package memory
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -50,7 +49,7 @@ func normalizeStandbyEntries(entries []standby.Entry) ([]standby.Entry, []standb
 	for i, e := range entries {
 		ne, err := e.Normalize()
 		if err != nil {
-			return nil, nil, fmt.Errorf("memory: standby entry %d: %w", i, err)
+			return nil, nil, fail("standby entry %d: %w", i, err)
 		}
 		out[i], keys[i] = ne, ne.Flight.Key()
 	}
@@ -59,7 +58,7 @@ func normalizeStandbyEntries(entries []standby.Entry) ([]standby.Entry, []standb
 
 func checkStandbyFlightKey(key standby.FlightKey) error {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return fmt.Errorf("memory: standby: %w", err)
+		return fail("standby: %w", err)
 	}
 	return nil
 }
@@ -98,17 +97,17 @@ func (s *StandbyStore) AddEntries(_ context.Context, entries []standby.Entry, at
 		id := standby.EntryID{Flight: keys[i], BookingID: e.BookingID, Passenger: e.Passenger}
 		if f := s.flights[keys[i]]; f != nil {
 			if f.closed {
-				return fmt.Errorf("memory: standby flight %s is closed: %w", keys[i], bookingkit.ErrConflict)
+				return fail("standby flight %s is closed: %w", keys[i], bookingkit.ErrConflict)
 			}
 			if _, dup := f.records[standbyPax{e.BookingID, e.Passenger}]; dup {
-				return fmt.Errorf("memory: standby entry %s exists: %w", id, bookingkit.ErrConflict)
+				return fail("standby entry %s exists: %w", id, bookingkit.ErrConflict)
 			}
 			if holder, queued := f.travellers[e.Traveller]; queued && e.Traveller != "" {
 				return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder.bookingID}
 			}
 		}
 		if seen[id] {
-			return fmt.Errorf("memory: standby entry %s given twice: %w", id, bookingkit.ErrConflict)
+			return fail("standby entry %s given twice: %w", id, bookingkit.ErrConflict)
 		}
 		seen[id] = true
 		if e.Traveller != "" {
@@ -151,10 +150,10 @@ func (s *StandbyStore) RemoveEntry(_ context.Context, id standby.EntryID, status
 		r = f.records[standbyPax{id.BookingID, id.Passenger}]
 	}
 	if r == nil {
-		return standby.Entry{}, fmt.Errorf("memory: standby entry %s: %w", id, bookingkit.ErrNotFound)
+		return standby.Entry{}, fail("standby entry %s: %w", id, bookingkit.ErrNotFound)
 	}
 	if r.Status != standby.StatusActive {
-		return standby.Entry{}, fmt.Errorf("memory: standby entry %s is %s: %w", id, r.Status, bookingkit.ErrConflict)
+		return standby.Entry{}, fail("standby entry %s is %s: %w", id, r.Status, bookingkit.ErrConflict)
 	}
 	r.Status, r.ChangedAt = status, at
 	f.leave(r)
@@ -168,7 +167,7 @@ func (s *StandbyStore) CancelBooking(_ context.Context, bookingID string, at tim
 	defer s.mu.Unlock()
 	ids, ok := s.bookings[bookingID]
 	if !ok {
-		return nil, fmt.Errorf("memory: standby booking %q: %w", bookingID, bookingkit.ErrNotFound)
+		return nil, fail("standby booking %q: %w", bookingID, bookingkit.ErrNotFound)
 	}
 	ids = sortedStandbyIDs(ids)
 	out := []standby.Entry{}

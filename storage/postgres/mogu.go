@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -36,7 +35,7 @@ func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (m
 	a, err := moguScanActivation(s.db.sql.QueryRowContext(ctx, "SELECT "+moguActivationColumns+
 		" FROM mogu_activations WHERE microsite_id = $1 ORDER BY seq DESC LIMIT 1", micrositeID))
 	if err != nil {
-		return mogu.Activation{}, fmt.Errorf("postgres: mogu activation of microsite %s: %w", micrositeID, translate(err))
+		return mogu.Activation{}, fail("mogu activation of microsite %s: %w", micrositeID, translate(err))
 	}
 	return a, nil
 }
@@ -51,7 +50,7 @@ func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) err
 		a.MicrositeID, a.Seq, a.Active, a.By, a.At.UTC(), a.Note)
 	if err := oneRow(res, err, "record mogu activation"); err != nil {
 		if errors.Is(err, bookingkit.ErrNotFound) || errors.Is(err, bookingkit.ErrInvalid) {
-			return fmt.Errorf("postgres: mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
+			return fail("mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
 		}
 		return err
 	}
@@ -64,19 +63,19 @@ func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, b
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+moguActivationColumns+` FROM mogu_activations
 		WHERE microsite_id = $1 AND ($2::bigint = 0 OR seq < $2) ORDER BY seq DESC LIMIT $3`, micrositeID, beforeSeq, limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: mogu activation history: %w", translate(err))
+		return nil, fail("mogu activation history: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.Activation{}
 	for rows.Next() {
 		a, err := moguScanActivation(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: mogu activation history: %w", translate(err))
+			return nil, fail("mogu activation history: %w", translate(err))
 		}
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: mogu activation history: %w", translate(err))
+		return nil, fail("mogu activation history: %w", translate(err))
 	}
 	return out, nil
 }
@@ -148,7 +147,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 		t.ID, int64(t.Channel), t.ContactEmail, t.AgentEmail, nullIfEmpty(t.AgencyID), t.MicrositeID, t.Title, t.Travelers,
 		t.Start.UTC(), t.End.UTC(), t.ContactKey, t.ListedByEmail, now))
 	if err != nil {
-		return mogu.Trip{}, fmt.Errorf("postgres: put mogu trip %s: %w", t.ID, translate(err))
+		return mogu.Trip{}, fail("put mogu trip %s: %w", t.ID, translate(err))
 	}
 	return got, nil
 }
@@ -157,7 +156,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
 	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = $1", bookingID))
 	if err != nil {
-		return mogu.Trip{}, fmt.Errorf("postgres: mogu trip %s: %w", bookingID, translate(err))
+		return mogu.Trip{}, fail("mogu trip %s: %w", bookingID, translate(err))
 	}
 	return t, nil
 }
@@ -168,7 +167,7 @@ func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.
 	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, `UPDATE mogu_trips AS t SET token_generation = t.token_generation + 1, updated_at = $1
 		WHERE t.booking_id = $2 RETURNING `+moguTripColumns, now.UTC(), bookingID))
 	if err != nil {
-		return mogu.Trip{}, fmt.Errorf("postgres: rotate token of mogu trip %s: %w", bookingID, translate(err))
+		return mogu.Trip{}, fail("rotate token of mogu trip %s: %w", bookingID, translate(err))
 	}
 	return t, nil
 }
@@ -223,7 +222,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		return nil
 	})
 	if err != nil {
-		return mogu.TripLink{}, false, fmt.Errorf("postgres: add mogu link of trip %s: %w", l.BookingID, err)
+		return mogu.TripLink{}, false, fail("add mogu link of trip %s: %w", l.BookingID, err)
 	}
 	return out, created, nil
 }
@@ -237,7 +236,7 @@ func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookin
 		WHERE t.booking_id = $2 AND (l.account_id IS NOT NULL OR (t.listed_by_email AND t.contact_key = $3))`,
 		accountID, bookingID, emailKey))
 	if err != nil {
-		return mogu.AccountTrip{}, fmt.Errorf("postgres: mogu trip %s of account %s: %w", bookingID, accountID, translate(err))
+		return mogu.AccountTrip{}, fail("mogu trip %s of account %s: %w", bookingID, accountID, translate(err))
 	}
 	return at, nil
 }
@@ -271,19 +270,19 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 		) trips ORDER BY start_at, booking_id LIMIT $6`,
 		q.AccountID, q.EmailKey, q.EndsAfter.UTC(), afterStart, afterID, q.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: mogu trips of account %s: %w", q.AccountID, translate(err))
+		return nil, fail("mogu trips of account %s: %w", q.AccountID, translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.AccountTrip{}
 	for rows.Next() {
 		at, err := moguScanAccountTrip(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: mogu trips of account %s: %w", q.AccountID, translate(err))
+			return nil, fail("mogu trips of account %s: %w", q.AccountID, translate(err))
 		}
 		out = append(out, at)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: mogu trips of account %s: %w", q.AccountID, translate(err))
+		return nil, fail("mogu trips of account %s: %w", q.AccountID, translate(err))
 	}
 	return out, nil
 }
@@ -296,19 +295,19 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 		WHERE t.agency_id = $1 AND (t.start_at, t.booking_id) > ($2::timestamptz, $3::text COLLATE "C")
 		ORDER BY t.start_at, t.booking_id LIMIT $4`, q.AgencyID, afterStart, afterID, q.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: mogu trips of agency %s: %w", q.AgencyID, translate(err))
+		return nil, fail("mogu trips of agency %s: %w", q.AgencyID, translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.Trip{}
 	for rows.Next() {
 		t, err := moguScanTrip(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: mogu trips of agency %s: %w", q.AgencyID, translate(err))
+			return nil, fail("mogu trips of agency %s: %w", q.AgencyID, translate(err))
 		}
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: mogu trips of agency %s: %w", q.AgencyID, translate(err))
+		return nil, fail("mogu trips of agency %s: %w", q.AgencyID, translate(err))
 	}
 	return out, nil
 }
@@ -320,7 +319,7 @@ func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error 
 	_, err := s.db.sql.ExecContext(ctx, "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
 		m.OperatorID, m.AgencyID, m.GrantedBy, m.GrantedAt.UTC())
 	if err != nil {
-		return fmt.Errorf("postgres: add mogu membership: %w", translate(err))
+		return fail("add mogu membership: %w", translate(err))
 	}
 	return nil
 }
@@ -339,7 +338,7 @@ func (s *MoguStore) Membership(ctx context.Context, operatorID, agencyID string)
 	err := s.db.sql.QueryRowContext(ctx, `SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships
 		WHERE operator_id = $1 AND agency_id = $2`, operatorID, agencyID).Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, &m.GrantedAt)
 	if err != nil {
-		return mogu.Membership{}, fmt.Errorf("postgres: mogu membership: %w", translate(err))
+		return mogu.Membership{}, fail("mogu membership: %w", translate(err))
 	}
 	m.GrantedAt = m.GrantedAt.UTC()
 	return m, nil
@@ -350,20 +349,20 @@ func (s *MoguStore) Memberships(ctx context.Context, operatorID, afterAgencyID s
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships
 		WHERE operator_id = $1 AND agency_id > $2 ORDER BY agency_id LIMIT $3`, operatorID, afterAgencyID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: mogu memberships: %w", translate(err))
+		return nil, fail("mogu memberships: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.Membership{}
 	for rows.Next() {
 		var m mogu.Membership
 		if err := rows.Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, &m.GrantedAt); err != nil {
-			return nil, fmt.Errorf("postgres: mogu memberships: %w", translate(err))
+			return nil, fail("mogu memberships: %w", translate(err))
 		}
 		m.GrantedAt = m.GrantedAt.UTC()
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: mogu memberships: %w", translate(err))
+		return nil, fail("mogu memberships: %w", translate(err))
 	}
 	return out, nil
 }
@@ -380,7 +379,7 @@ func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID s
 		now.UTC(), operatorID, agencyID)
 	err = oneRow(res, err, "operator "+operatorID+" enters agency "+agencyID)
 	if errors.Is(err, bookingkit.ErrInvalid) { // the membership went between the read and the write
-		return fmt.Errorf("postgres: operator %s enters agency %s: no membership: %w", operatorID, agencyID, bookingkit.ErrNotFound)
+		return fail("operator %s enters agency %s: no membership: %w", operatorID, agencyID, bookingkit.ErrNotFound)
 	}
 	return err
 }
@@ -391,7 +390,7 @@ func (s *MoguStore) CurrentAgency(ctx context.Context, operatorID string) (strin
 	var agency string
 	err := s.db.sql.QueryRowContext(ctx, "SELECT agency_id FROM mogu_current_agencies WHERE operator_id = $1", operatorID).Scan(&agency)
 	if err != nil {
-		return "", fmt.Errorf("postgres: current mogu agency of operator %s: %w", operatorID, translate(err))
+		return "", fail("current mogu agency of operator %s: %w", operatorID, translate(err))
 	}
 	return agency, nil
 }

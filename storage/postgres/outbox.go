@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"time"
 
@@ -20,7 +19,7 @@ func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, err
 	err := s.db.sql.QueryRowContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		m.Kind, string(m.Payload), m.CreatedAt.UTC(), m.NextAttempt.UTC()).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: enqueue a message: %w", translate(err))
+		return 0, fail("enqueue a message: %w", translate(err))
 	}
 	return id, nil
 }
@@ -39,7 +38,7 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 		RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`,
 		until.UTC(), token, kinds, now.UTC(), limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: claim messages: %w", translate(err))
+		return nil, fail("claim messages: %w", translate(err))
 	}
 	defer rows.Close()
 	var out []outbox.Message
@@ -47,14 +46,14 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 		var m outbox.Message
 		var payload string
 		if err := rows.Scan(&m.ID, &m.Kind, &payload, &m.CreatedAt, &m.NextAttempt, &m.Attempts, &m.LastError); err != nil {
-			return nil, fmt.Errorf("postgres: claim messages: %w", err)
+			return nil, fail("claim messages: %w", err)
 		}
 		m.Payload = []byte(payload)
 		m.CreatedAt, m.NextAttempt = m.CreatedAt.UTC(), m.NextAttempt.UTC()
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: claim messages: %w", translate(err))
+		return nil, fail("claim messages: %w", translate(err))
 	}
 	slices.SortFunc(out, func(a, b outbox.Message) int { return int(a.ID - b.ID) })
 	return out, nil
@@ -77,7 +76,7 @@ func (s *OutboxStore) Backlog(ctx context.Context) (outbox.Backlog, error) {
 	err := s.db.sql.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(*) FILTER (WHERE last_error <> ''), MIN(created_at) FROM outbox").
 		Scan(&b.Messages, &b.Failing, &oldest)
 	if err != nil {
-		return outbox.Backlog{}, fmt.Errorf("postgres: count the messages: %w", translate(err))
+		return outbox.Backlog{}, fail("count the messages: %w", translate(err))
 	}
 	if oldest.Valid {
 		b.Oldest = oldest.Time.UTC()

@@ -36,14 +36,14 @@ type DB struct {
 func Open(ctx context.Context, url string) (*DB, error) {
 	sqldb, err := sql.Open("pgx", url)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: open: %w", err)
+		return nil, fail("open: %w", err)
 	}
 	sqldb.SetMaxOpenConns(16)
 	sqldb.SetMaxIdleConns(16)
 	db := &DB{sql: sqldb}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("postgres: connect: %w", err)
+		return nil, fail("connect: %w", err)
 	}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
@@ -73,7 +73,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		Placeholder: func(n int) string { return fmt.Sprintf("$%d", n) },
 	}
 	if _, err := migrate.Apply(ctx, db.sql, d, ms); err != nil {
-		return fmt.Errorf("postgres: %w", err)
+		return fail("%w", err)
 	}
 	return nil
 }
@@ -82,7 +82,7 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("postgres: ping: %w", err)
+		return fail("ping: %w", err)
 	}
 	return nil
 }
@@ -129,43 +129,57 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return translate(tx.Commit())
 }
 
-// translate turns driver errors into bookingkit's sentinels, keeping the
-// original text for the logs.
+// translate turns driver errors into bookingkit's sentinels, saying what
+// happened in the domain's words for callers and keeping the driver's
+// text for the logs (storage.Refused). An error translated already, or
+// one the adapter made, is returned as it is.
 func translate(err error) error {
 	if err == nil {
 		return nil
 	}
+	var done *bookingkit.StorageError
+	if errors.As(err, &done) {
+		return err
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %w", bookingkit.ErrNotFound, err)
+		return storage.Refused(bookingkit.ErrNotFound, "", err)
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
 		case pe.Code == "23505": // unique_violation
-			return fmt.Errorf("%w: %w", bookingkit.ErrConflict, err)
+			return storage.Refused(bookingkit.ErrConflict, storage.Exists(pe.TableName), err)
 		case pe.Code == "40001", pe.Code == "40P01": // serialization_failure, deadlock_detected
-			return fmt.Errorf("%w: %w", bookingkit.ErrConflict, err)
+			return storage.Refused(bookingkit.ErrConflict, storage.Concurrent, err)
+		case pe.Code == "23503": // foreign_key_violation
+			return storage.Refused(bookingkit.ErrInvalid, storage.Dangling(pe.TableName), err)
 		case strings.HasPrefix(pe.Code, "23"): // other integrity violations
-			return fmt.Errorf("%w: %w", bookingkit.ErrInvalid, err)
+			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
 		case pe.Code == "22001", pe.Code == "22007", pe.Code == "22008", pe.Code == "22P02": // bad data
-			return fmt.Errorf("%w: %w", bookingkit.ErrInvalid, err)
+			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
 		}
 	}
 	return err
+}
+
+// fail returns the adapter's error: its context, with "postgres: " before
+// it, around the cause (storage.Fail says what callers are told of it).
+func fail(format string, args ...any) error {
+	return storage.Fail(fmt.Errorf("postgres: "+format, args...))
 }
 
 // oneRow checks that an UPDATE or DELETE touched exactly one row and
 // reports ErrNotFound when it touched none.
 func oneRow(res sql.Result, err error, what string) error {
 	if err != nil {
-		return fmt.Errorf("postgres: %s: %w", what, translate(err))
+		return fail("%s: %w", what, translate(err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("postgres: %s: %w", what, err)
+		return fail("%s: %w", what, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("postgres: %s: %w", what, bookingkit.ErrNotFound)
+		return fail("%s: %w", what, bookingkit.ErrNotFound)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/bookingkit/bookingkit/throttle"
@@ -38,7 +37,7 @@ func (s *RateLimitStore) Update(ctx context.Context, key string, decide func(tim
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: rate limit: %w", err)
+		return fail("rate limit: %w", err)
 	}
 	return nil
 }
@@ -46,7 +45,7 @@ func (s *RateLimitStore) Update(ctx context.Context, key string, decide func(tim
 func (s *RateLimitStore) Expire(ctx context.Context, before time.Time) (int64, error) {
 	res, err := s.db.sql.ExecContext(ctx, "DELETE FROM rate_limits WHERE tat < $1", before.UTC())
 	if err != nil {
-		return 0, fmt.Errorf("postgres: expire rate limits: %w", translate(err))
+		return 0, fail("expire rate limits: %w", translate(err))
 	}
 	return res.RowsAffected()
 }

@@ -80,17 +80,17 @@ func scanStaffIDPerson(row interface{ Scan(...any) error }) (staffid.Person, err
 func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
 	conn, err := s.db.sql.Conn(ctx)
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: %w", translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: %w", translate(err))
 	}
 	defer conn.Close()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: %w", translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: %w", translate(err))
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
 	if _, err := tx.ExecContext(ctx, lockKey("staffid.import")); err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: lock: %w", translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: lock: %w", translate(err))
 	}
 	current, err := staffidStates(ctx, tx)
 	if err != nil {
@@ -101,11 +101,11 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 		return staffid.HistoryEntry{}, err
 	}
 	if pl == nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: the plan is nil: %w", bookingkit.ErrInvalid)
+		return staffid.HistoryEntry{}, fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
 	}
 	at := pl.At.UTC()
 	if err := staffidCopy(ctx, conn, "staffid_people", pl.Create, at); err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: create people: %w", translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: create people: %w", translate(err))
 	}
 	if err := staffidUpdate(ctx, conn, tx, pl.Update, at); err != nil {
 		return staffid.HistoryEntry{}, err
@@ -121,7 +121,7 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 		return staffid.HistoryEntry{}, err
 	}
 	if err := tx.Commit(); err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: commit: %w", translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: commit: %w", translate(err))
 	}
 	return entry, nil
 }
@@ -130,23 +130,23 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 func staffidStates(ctx context.Context, tx *sql.Tx) ([]staffid.PersonState, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM staffid_people").Scan(&n); err != nil {
-		return nil, fmt.Errorf("postgres: staffid: count people: %w", translate(err))
+		return nil, fail("staffid: count people: %w", translate(err))
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT id, digest, blocked FROM staffid_people")
 	if err != nil {
-		return nil, fmt.Errorf("postgres: staffid: read people: %w", translate(err))
+		return nil, fail("staffid: read people: %w", translate(err))
 	}
 	defer rows.Close()
 	current := make([]staffid.PersonState, 0, n)
 	for rows.Next() {
 		var st staffid.PersonState
 		if err := rows.Scan(&st.ID, &st.Digest, &st.Blocked); err != nil {
-			return nil, fmt.Errorf("postgres: staffid: read people: %w", err)
+			return nil, fail("staffid: read people: %w", err)
 		}
 		current = append(current, st)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: staffid: read people: %w", translate(err))
+		return nil, fail("staffid: read people: %w", translate(err))
 	}
 	return current, nil
 }
@@ -179,10 +179,10 @@ func staffidUpdate(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*st
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staffid_stage (LIKE staffid_people INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
-		return fmt.Errorf("postgres: staffid: staging table: %w", translate(err))
+		return fail("staffid: staging table: %w", translate(err))
 	}
 	if err := staffidCopy(ctx, conn, "staffid_stage", people, at); err != nil {
-		return fmt.Errorf("postgres: staffid: stage updates: %w", translate(err))
+		return fail("staffid: stage updates: %w", translate(err))
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE staffid_people p SET
 		group_key = s.group_key, is_employee = s.is_employee, guid = s.guid,
@@ -196,7 +196,7 @@ func staffidUpdate(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*st
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "DROP TABLE staffid_stage"); err != nil {
-		return fmt.Errorf("postgres: staffid: drop staging table: %w", translate(err))
+		return fail("staffid: drop staging table: %w", translate(err))
 	}
 	return nil
 }
@@ -205,14 +205,14 @@ func staffidUpdate(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*st
 // want rows: fewer means some ID is not stored.
 func staffidRowsAffected(res sql.Result, err error, want int, what string) error {
 	if err != nil {
-		return fmt.Errorf("postgres: staffid: %s: %w", what, translate(err))
+		return fail("staffid: %s: %w", what, translate(err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("postgres: staffid: %s: %w", what, err)
+		return fail("staffid: %s: %w", what, err)
 	}
 	if n != int64(want) {
-		return fmt.Errorf("postgres: staffid: %s: %d of %d found: %w", what, n, want, bookingkit.ErrNotFound)
+		return fail("staffid: %s: %d of %d found: %w", what, n, want, bookingkit.ErrNotFound)
 	}
 	return nil
 }
@@ -224,13 +224,13 @@ type queryRower interface {
 func staffidAddHistory(ctx context.Context, db queryRower, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
 	report, err := json.Marshal(e.Report)
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: encoding the report: %w", err)
+		return staffid.HistoryEntry{}, fail("staffid: encoding the report: %w", err)
 	}
 	e.At = e.At.UTC()
 	err = db.QueryRowContext(ctx, `INSERT INTO staffid_imports (at, source, actor, forced, invalid_records_omitted, report)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, e.At, string(e.Source), e.Actor, e.Forced, e.InvalidRecordsOmitted, string(report)).Scan(&e.ID)
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: add import history: %w", translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: add import history: %w", translate(err))
 	}
 	return e, nil
 }
@@ -266,19 +266,19 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 	}
 	rows, err := s.db.sql.QueryContext(ctx, staffidSelectHistory+"WHERE id < $1 ORDER BY id DESC LIMIT $2", before, staffid.NormalizeLimit(q.Limit))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: staffid: import history: %w", translate(err))
+		return nil, fail("staffid: import history: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []staffid.HistoryEntry{}
 	for rows.Next() {
 		e, err := scanStaffIDHistory(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: staffid: import history: %w", err)
+			return nil, fail("staffid: import history: %w", err)
 		}
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: staffid: import history: %w", translate(err))
+		return nil, fail("staffid: import history: %w", translate(err))
 	}
 	return out, nil
 }
@@ -287,7 +287,7 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.HistoryEntry, error) {
 	e, err := scanStaffIDHistory(s.db.sql.QueryRowContext(ctx, staffidSelectHistory+"WHERE id = $1", id))
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("postgres: staffid: import %d: %w", id, translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: import %d: %w", id, translate(err))
 	}
 	return e, nil
 }
@@ -296,7 +296,7 @@ func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.Histo
 func (s *StaffIDStore) Person(ctx context.Context, id string) (staffid.Person, error) {
 	p, err := scanStaffIDPerson(s.db.sql.QueryRowContext(ctx, staffidSelectPerson+"WHERE id = $1", id))
 	if err != nil {
-		return staffid.Person{}, fmt.Errorf("postgres: staffid: person %s: %w", id, translate(err))
+		return staffid.Person{}, fail("staffid: person %s: %w", id, translate(err))
 	}
 	return p, nil
 }
@@ -321,19 +321,19 @@ func (s *StaffIDStore) People(ctx context.Context, q staffid.PeopleQuery) ([]sta
 func (s *StaffIDStore) queryPeople(ctx context.Context, what, query string, args ...any) ([]staffid.Person, error) {
 	rows, err := s.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: staffid: %s: %w", what, translate(err))
+		return nil, fail("staffid: %s: %w", what, translate(err))
 	}
 	defer rows.Close()
 	out := []staffid.Person{}
 	for rows.Next() {
 		p, err := scanStaffIDPerson(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: staffid: %s: %w", what, err)
+			return nil, fail("staffid: %s: %w", what, err)
 		}
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: staffid: %s: %w", what, translate(err))
+		return nil, fail("staffid: %s: %w", what, translate(err))
 	}
 	return out, nil
 }

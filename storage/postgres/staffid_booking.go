@@ -47,7 +47,7 @@ func (s *StaffBookingStore) CreateBooking(ctx context.Context, b staffid.Booking
 		return nil
 	})
 	if err != nil {
-		return staffid.Booking{}, fmt.Errorf("postgres: create staff booking %s: %w", b.ID, err)
+		return staffid.Booking{}, fail("create staff booking %s: %w", b.ID, err)
 	}
 	return b, nil
 }
@@ -66,7 +66,7 @@ func (s *StaffBookingStore) Booking(ctx context.Context, id string) (staffid.Boo
 		return staffid.Booking{}, err
 	}
 	if len(bs) == 0 {
-		return staffid.Booking{}, fmt.Errorf("postgres: staff booking %s: %w", id, bookingkit.ErrNotFound)
+		return staffid.Booking{}, fail("staff booking %s: %w", id, bookingkit.ErrNotFound)
 	}
 	return bs[0], nil
 }
@@ -109,7 +109,7 @@ func (s *StaffBookingStore) StandbyBookings(ctx context.Context, q staffid.Stand
 func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any) ([]staffid.Booking, error) {
 	rows, err := s.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: staff bookings: %w", translate(err))
+		return nil, fail("staff bookings: %w", translate(err))
 	}
 	defer rows.Close()
 	bookings := []staffid.Booking{}
@@ -121,10 +121,10 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 			cabin     int
 		)
 		if err := rows.Scan(&b.Seq, &b.ID, &b.BookedBy, &b.GroupKey, &flightKey, &b.FareBasis, &b.PassengerType, &cabin, &b.Standby, &b.CreatedAt); err != nil {
-			return nil, fmt.Errorf("postgres: staff bookings: %w", err)
+			return nil, fail("staff bookings: %w", err)
 		}
 		if b.Flight, err = standby.ParseFlightKey(flightKey); err != nil {
-			return nil, fmt.Errorf("postgres: staff booking %s: flight: %w", b.ID, err)
+			return nil, fail("staff booking %s: flight: %w", b.ID, err)
 		}
 		b.Cabin, b.CreatedAt = standby.Cabin(cabin), b.CreatedAt.UTC()
 		b.Passengers = []staffid.BookedPassenger{}
@@ -132,7 +132,7 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 		bookings = append(bookings, b)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: staff bookings: %w", translate(err))
+		return nil, fail("staff bookings: %w", translate(err))
 	}
 	rows.Close()
 	if len(bookings) == 0 {
@@ -147,7 +147,7 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 		FROM staffid_booking_passengers WHERE booking_seq = ANY($1::bigint[])
 		ORDER BY booking_seq, idx`, seqs)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: staff booking passengers: %w", translate(err))
+		return nil, fail("staff booking passengers: %w", translate(err))
 	}
 	defer prows.Close()
 	for prows.Next() {
@@ -157,14 +157,14 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 			birth time.Time
 		)
 		if err := prows.Scan(&seq, &p.PersonID, &p.IsEmployee, &p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, &birth, &p.Sex, &p.CategoryCode); err != nil {
-			return nil, fmt.Errorf("postgres: staff booking passengers: %w", err)
+			return nil, fail("staff booking passengers: %w", err)
 		}
 		p.BirthDay = staffid.DateOf(birth)
 		i := bySeq[seq]
 		bookings[i].Passengers = append(bookings[i].Passengers, p)
 	}
 	if err := prows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: staff booking passengers: %w", translate(err))
+		return nil, fail("staff booking passengers: %w", translate(err))
 	}
 	return bookings, nil
 }

@@ -144,7 +144,7 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: add standby entries: %w", err)
+		return fail("add standby entries: %w", err)
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 	}
 	flight, err := standby.ParseFlightKey(string(id.Flight))
 	if err != nil {
-		return standby.Entry{}, fmt.Errorf("postgres: standby: %w", err)
+		return standby.Entry{}, fail("standby: %w", err)
 	}
 	var e standby.Entry
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -192,7 +192,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 		return err
 	})
 	if err != nil {
-		return standby.Entry{}, fmt.Errorf("postgres: remove standby entry %s: %w", id, err)
+		return standby.Entry{}, fail("remove standby entry %s: %w", id, err)
 	}
 	return e, nil
 }
@@ -245,7 +245,7 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: cancel standby booking: %w", err)
+		return nil, fail("cancel standby booking: %w", err)
 	}
 	sortStandbyEntries(out)
 	return out, nil
@@ -271,7 +271,7 @@ func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([
 // CloseFlight records the flight closed and closes its active entries.
 func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, at time.Time) (int, error) {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return 0, fmt.Errorf("postgres: standby: %w", err)
+		return 0, fail("standby: %w", err)
 	}
 	var n int64
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -290,7 +290,7 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("postgres: close standby flight %s: %w", key, err)
+		return 0, fail("close standby flight %s: %w", key, err)
 	}
 	return int(n), nil
 }
@@ -300,13 +300,13 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) ([]standby.Entry, int64, error) {
 	flight, err := standby.ParseFlightKey(string(key))
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgres: standby: %w", err)
+		return nil, 0, fail("standby: %w", err)
 	}
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT f.version, e.booking_id, e.passenger, e.employer, e.cabin, e.category, e.employed_on, e.booked_at, e.traveller
 		FROM standby_flights f LEFT JOIN standby_entries e ON e.flight_key = f.flight_key AND e.status = 'active'
 		WHERE f.flight_key = $1`, string(key))
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgres: standby entries of %s: %w", key, translate(err))
+		return nil, 0, fail("standby entries of %s: %w", key, translate(err))
 	}
 	defer rows.Close()
 	out := []standby.Entry{}
@@ -318,7 +318,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 			employedOn, bookedAt           sql.NullTime
 		)
 		if err := rows.Scan(&version, &bookingID, &passenger, &employer, &cabin, &category, &employedOn, &bookedAt, &traveller); err != nil {
-			return nil, 0, fmt.Errorf("postgres: standby entries of %s: %w", key, err)
+			return nil, 0, fail("standby entries of %s: %w", key, err)
 		}
 		if !bookingID.Valid {
 			continue // the flight has no active entry
@@ -336,7 +336,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 		})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("postgres: standby entries of %s: %w", key, err)
+		return nil, 0, fail("standby entries of %s: %w", key, err)
 	}
 	return out, version, nil
 }
@@ -346,21 +346,21 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntrySelect+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
 	if err != nil {
-		return fmt.Errorf("postgres: standby entries: %w", translate(err))
+		return fail("standby entries: %w", translate(err))
 	}
 	defer rows.Close()
 	var cache standbyFlightCache
 	for rows.Next() {
 		e, err := scanStandbyEntry(rows, &cache)
 		if err != nil {
-			return fmt.Errorf("postgres: standby entries: %w", err)
+			return fail("standby entries: %w", err)
 		}
 		if err := fn(e); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgres: standby entries: %w", err)
+		return fail("standby entries: %w", err)
 	}
 	return nil
 }
@@ -370,7 +370,7 @@ func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entr
 func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntrySelect+", status, added_at, changed_at FROM standby_entries WHERE booking_id = $1 ORDER BY flight_key, passenger", bookingID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: standby booking: %w", translate(err))
+		return nil, fail("standby booking: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []standby.Record{}
@@ -380,17 +380,17 @@ func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]
 		var status string
 		e, err := scanStandbyEntry(rows, &cache, &status, &r.AddedAt, &r.ChangedAt)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: standby booking: %w", err)
+			return nil, fail("standby booking: %w", err)
 		}
 		r.Entry = e
 		if r.Status, err = standby.ParseStatus(status); err != nil {
-			return nil, fmt.Errorf("postgres: standby booking: stored %w", err)
+			return nil, fail("standby booking: stored %w", err)
 		}
 		r.AddedAt, r.ChangedAt = r.AddedAt.UTC(), r.ChangedAt.UTC()
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: standby booking: %w", err)
+		return nil, fail("standby booking: %w", err)
 	}
 	return out, nil
 }
@@ -398,7 +398,7 @@ func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]
 // FlightVersion returns the flight's version, 0 when never seen.
 func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey) (int64, error) {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return 0, fmt.Errorf("postgres: standby: %w", err)
+		return 0, fail("standby: %w", err)
 	}
 	var v int64
 	err := s.db.sql.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = $1", string(key)).Scan(&v)
@@ -406,7 +406,7 @@ func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey)
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("postgres: standby flight version %s: %w", key, translate(err))
+		return 0, fail("standby flight version %s: %w", key, translate(err))
 	}
 	return v, nil
 }
@@ -415,7 +415,7 @@ func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey)
 // seen.
 func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) (bool, error) {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return false, fmt.Errorf("postgres: standby: %w", err)
+		return false, fail("standby: %w", err)
 	}
 	var closed bool
 	err := s.db.sql.QueryRowContext(ctx, "SELECT closed_at IS NOT NULL FROM standby_flights WHERE flight_key = $1", string(key)).Scan(&closed)
@@ -423,7 +423,7 @@ func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) 
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("postgres: standby flight %s closed: %w", key, translate(err))
+		return false, fail("standby flight %s closed: %w", key, translate(err))
 	}
 	return closed, nil
 }
@@ -480,7 +480,7 @@ func normalizeStandbyEntries(entries []standby.Entry) ([]standby.Entry, []standb
 	for i, e := range entries {
 		ne, err := e.Normalize()
 		if err != nil {
-			return nil, nil, fmt.Errorf("postgres: standby entry %d: %w", i, err)
+			return nil, nil, fail("standby entry %d: %w", i, err)
 		}
 		out[i], keys[i] = ne, ne.Flight.Key()
 	}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/bookingkit/bookingkit/account"
@@ -36,7 +35,7 @@ func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) err
 	_, err := s.db.sql.ExecContext(ctx, `INSERT INTO accounts (id, realm, email, subject, password_hash, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, a.ID, string(a.Realm), a.Email, nullIfEmpty(a.Subject), a.PasswordHash, a.CreatedAt.UTC())
 	if err != nil {
-		return fmt.Errorf("sqlite: create account: %w", translate(err))
+		return fail("create account: %w", translate(err))
 	}
 	return nil
 }
@@ -44,7 +43,7 @@ func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) err
 func (s *AccountStore) queryAccount(ctx context.Context, where string, args ...any) (account.Account, error) {
 	a, err := scanAccount(s.db.sql.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE "+where, args...))
 	if err != nil {
-		return account.Account{}, fmt.Errorf("sqlite: account: %w", translate(err))
+		return account.Account{}, fail("account: %w", translate(err))
 	}
 	return a, nil
 }
@@ -81,7 +80,7 @@ func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (ac
 		return err
 	})
 	if err != nil {
-		return account.Account{}, fmt.Errorf("sqlite: move account: %w", err)
+		return account.Account{}, fail("move account: %w", err)
 	}
 	return a, nil
 }
@@ -90,7 +89,7 @@ func (s *AccountStore) CreateLink(ctx context.Context, l account.Link) error {
 	_, err := s.db.sql.ExecContext(ctx, `INSERT INTO account_links (token_hash, account_id, purpose, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?)`, l.TokenHash, l.AccountID, string(l.Purpose), l.CreatedAt.UTC(), l.ExpiresAt.UTC())
 	if err != nil {
-		return fmt.Errorf("sqlite: create link: %w", translate(err))
+		return fail("create link: %w", translate(err))
 	}
 	return nil
 }
@@ -102,7 +101,7 @@ func (s *AccountStore) Link(ctx context.Context, tokenHash string) (account.Link
 	err := s.db.sql.QueryRowContext(ctx, `SELECT token_hash, account_id, purpose, created_at, expires_at, used_at
 		FROM account_links WHERE token_hash = ?`, tokenHash).Scan(&l.TokenHash, &l.AccountID, &purpose, &l.CreatedAt, &l.ExpiresAt, &used)
 	if err != nil {
-		return account.Link{}, fmt.Errorf("sqlite: link: %w", translate(err))
+		return account.Link{}, fail("link: %w", translate(err))
 	}
 	l.Purpose = account.Purpose(purpose)
 	l.CreatedAt, l.ExpiresAt = l.CreatedAt.UTC(), l.ExpiresAt.UTC()
@@ -131,7 +130,7 @@ func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.T
 		return err
 	})
 	if err != nil {
-		return account.Account{}, fmt.Errorf("sqlite: use link: %w", err)
+		return account.Account{}, fail("use link: %w", err)
 	}
 	return a, nil
 }
@@ -140,7 +139,7 @@ func (s *AccountStore) CreateSession(ctx context.Context, sess account.Session) 
 	_, err := s.db.sql.ExecContext(ctx, `INSERT INTO account_sessions (token_hash, account_id, created_at, expires_at)
 		VALUES (?, ?, ?, ?)`, sess.TokenHash, sess.AccountID, sess.CreatedAt.UTC(), sess.ExpiresAt.UTC())
 	if err != nil {
-		return fmt.Errorf("sqlite: create session: %w", translate(err))
+		return fail("create session: %w", translate(err))
 	}
 	return nil
 }
@@ -150,7 +149,7 @@ func (s *AccountStore) Session(ctx context.Context, tokenHash string) (account.S
 	err := s.db.sql.QueryRowContext(ctx, `SELECT token_hash, account_id, created_at, expires_at
 		FROM account_sessions WHERE token_hash = ?`, tokenHash).Scan(&sess.TokenHash, &sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt)
 	if err != nil {
-		return account.Session{}, fmt.Errorf("sqlite: session: %w", translate(err))
+		return account.Session{}, fail("session: %w", translate(err))
 	}
 	sess.CreatedAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC()
 	return sess, nil
@@ -159,7 +158,7 @@ func (s *AccountStore) Session(ctx context.Context, tokenHash string) (account.S
 func (s *AccountStore) DeleteSession(ctx context.Context, tokenHash string) error {
 	_, err := s.db.sql.ExecContext(ctx, "DELETE FROM account_sessions WHERE token_hash = ?", tokenHash)
 	if err != nil {
-		return fmt.Errorf("sqlite: delete session: %w", translate(err))
+		return fail("delete session: %w", translate(err))
 	}
 	return nil
 }
@@ -167,7 +166,7 @@ func (s *AccountStore) DeleteSession(ctx context.Context, tokenHash string) erro
 func (s *AccountStore) DeleteSessions(ctx context.Context, accountID string) error {
 	_, err := s.db.sql.ExecContext(ctx, "DELETE FROM account_sessions WHERE account_id = ?", accountID)
 	if err != nil {
-		return fmt.Errorf("sqlite: delete sessions: %w", translate(err))
+		return fail("delete sessions: %w", translate(err))
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -30,12 +29,12 @@ func Backup(ctx context.Context, path, to string) error {
 		return bookingkit.Invalid("to", to, "the name of the backup file to create is required")
 	}
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("sqlite: backup: %w", err)
+		return fail("backup: %w", err)
 	}
 	if _, err := os.Stat(to); err == nil {
-		return fmt.Errorf("sqlite: backup: %w: %s already exists; a backup never overwrites a file, choose a new name", bookingkit.ErrConflict, to)
+		return fail("backup: %w: %s already exists; a backup never overwrites a file, choose a new name", bookingkit.ErrConflict, to)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("sqlite: backup: %w", err)
+		return fail("backup: %w", err)
 	}
 
 	// mode=rw: never create the source. No migration and no write: the
@@ -45,16 +44,16 @@ func Backup(ctx context.Context, path, to string) error {
 	q.Add("_pragma", "busy_timeout(10000)")
 	sqldb, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
-		return fmt.Errorf("sqlite: backup: open %s: %w", path, err)
+		return fail("backup: open %s: %w", path, err)
 	}
 	defer sqldb.Close()
 	if _, err := sqldb.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
 		// SQLite may have written part of the file; it is ours (it did not
 		// exist above), and half a backup is worse than none.
 		if rmErr := os.Remove(to); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
-			return fmt.Errorf("sqlite: backup %s to %s: %w (and removing the partial file: %v)", path, to, err, rmErr)
+			return fail("backup %s to %s: %w (and removing the partial file: %v)", path, to, err, rmErr)
 		}
-		return fmt.Errorf("sqlite: backup %s to %s: %w", path, to, err)
+		return fail("backup %s to %s: %w", path, to, err)
 	}
 	return nil
 }

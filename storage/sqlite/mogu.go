@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -61,7 +60,7 @@ func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (m
 	a, err := moguScanActivation(s.queryRow(ctx, "SELECT "+moguActivationColumns+
 		" FROM mogu_activations WHERE microsite_id = ? ORDER BY seq DESC LIMIT 1", micrositeID))
 	if err != nil {
-		return mogu.Activation{}, fmt.Errorf("sqlite: mogu activation of microsite %s: %w", micrositeID, translate(err))
+		return mogu.Activation{}, fail("mogu activation of microsite %s: %w", micrositeID, translate(err))
 	}
 	return a, nil
 }
@@ -75,7 +74,7 @@ func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) err
 		a.MicrositeID, a.Seq, a.Active, a.By, a.At.UTC(), a.Note, a.MicrositeID, a.Seq-1)
 	if err := oneRow(res, err, "record mogu activation"); err != nil {
 		if errors.Is(err, bookingkit.ErrNotFound) || errors.Is(err, bookingkit.ErrInvalid) {
-			return fmt.Errorf("sqlite: mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
+			return fail("mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
 		}
 		return err
 	}
@@ -88,19 +87,19 @@ func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, b
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+moguActivationColumns+` FROM mogu_activations
 		WHERE microsite_id = ? AND (? = 0 OR seq < ?) ORDER BY seq DESC LIMIT ?`, micrositeID, beforeSeq, beforeSeq, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: mogu activation history: %w", translate(err))
+		return nil, fail("mogu activation history: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.Activation{}
 	for rows.Next() {
 		a, err := moguScanActivation(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: mogu activation history: %w", translate(err))
+			return nil, fail("mogu activation history: %w", translate(err))
 		}
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: mogu activation history: %w", translate(err))
+		return nil, fail("mogu activation history: %w", translate(err))
 	}
 	return out, nil
 }
@@ -165,7 +164,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 		t.ID, int(t.Channel), t.ContactEmail, t.AgentEmail, nullIfEmpty(t.AgencyID), t.MicrositeID, t.Title, t.Travelers,
 		t.Start.UTC(), t.End.UTC(), t.ContactKey, t.ListedByEmail, now, now))
 	if err != nil {
-		return mogu.Trip{}, fmt.Errorf("sqlite: put mogu trip %s: %w", t.ID, translate(err))
+		return mogu.Trip{}, fail("put mogu trip %s: %w", t.ID, translate(err))
 	}
 	return got, nil
 }
@@ -174,7 +173,7 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
 	t, err := moguScanTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = ?", bookingID))
 	if err != nil {
-		return mogu.Trip{}, fmt.Errorf("sqlite: mogu trip %s: %w", bookingID, translate(err))
+		return mogu.Trip{}, fail("mogu trip %s: %w", bookingID, translate(err))
 	}
 	return t, nil
 }
@@ -184,7 +183,7 @@ func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.
 	t, err := moguScanTrip(s.db.sql.QueryRowContext(ctx, `UPDATE mogu_trips SET token_generation = token_generation + 1, updated_at = ?
 		WHERE booking_id = ? RETURNING `+moguTripReturning, now.UTC(), bookingID))
 	if err != nil {
-		return mogu.Trip{}, fmt.Errorf("sqlite: rotate token of mogu trip %s: %w", bookingID, translate(err))
+		return mogu.Trip{}, fail("rotate token of mogu trip %s: %w", bookingID, translate(err))
 	}
 	return t, nil
 }
@@ -227,7 +226,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		return nil
 	})
 	if err != nil {
-		return mogu.TripLink{}, false, fmt.Errorf("sqlite: add mogu link of trip %s: %w", l.BookingID, err)
+		return mogu.TripLink{}, false, fail("add mogu link of trip %s: %w", l.BookingID, err)
 	}
 	return out, created, nil
 }
@@ -251,7 +250,7 @@ func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookin
 		WHERE t.booking_id = ? AND (l.account_id IS NOT NULL OR (t.listed_by_email AND t.contact_key = ?))`,
 		accountID, bookingID, emailKey))
 	if err != nil {
-		return mogu.AccountTrip{}, fmt.Errorf("sqlite: mogu trip %s of account %s: %w", bookingID, accountID, translate(err))
+		return mogu.AccountTrip{}, fail("mogu trip %s of account %s: %w", bookingID, accountID, translate(err))
 	}
 	return at, nil
 }
@@ -285,19 +284,19 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 		ORDER BY 9, 1 LIMIT ?6`,
 		q.AccountID, q.EmailKey, q.EndsAfter.UTC(), afterStart, afterID, q.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: mogu trips of account %s: %w", q.AccountID, translate(err))
+		return nil, fail("mogu trips of account %s: %w", q.AccountID, translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.AccountTrip{}
 	for rows.Next() {
 		at, err := moguScanAccountTrip(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: mogu trips of account %s: %w", q.AccountID, translate(err))
+			return nil, fail("mogu trips of account %s: %w", q.AccountID, translate(err))
 		}
 		out = append(out, at)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: mogu trips of account %s: %w", q.AccountID, translate(err))
+		return nil, fail("mogu trips of account %s: %w", q.AccountID, translate(err))
 	}
 	return out, nil
 }
@@ -310,19 +309,19 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 		WHERE t.agency_id = ?1 AND (t.start_at, t.booking_id) > (?2, ?3)
 		ORDER BY t.start_at, t.booking_id LIMIT ?4`, q.AgencyID, afterStart, afterID, q.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: mogu trips of agency %s: %w", q.AgencyID, translate(err))
+		return nil, fail("mogu trips of agency %s: %w", q.AgencyID, translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.Trip{}
 	for rows.Next() {
 		t, err := moguScanTrip(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: mogu trips of agency %s: %w", q.AgencyID, translate(err))
+			return nil, fail("mogu trips of agency %s: %w", q.AgencyID, translate(err))
 		}
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: mogu trips of agency %s: %w", q.AgencyID, translate(err))
+		return nil, fail("mogu trips of agency %s: %w", q.AgencyID, translate(err))
 	}
 	return out, nil
 }
@@ -334,7 +333,7 @@ func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error 
 	_, err := s.db.sql.ExecContext(ctx, "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES (?, ?, ?, ?)",
 		m.OperatorID, m.AgencyID, m.GrantedBy, m.GrantedAt.UTC())
 	if err != nil {
-		return fmt.Errorf("sqlite: add mogu membership: %w", translate(err))
+		return fail("add mogu membership: %w", translate(err))
 	}
 	return nil
 }
@@ -353,7 +352,7 @@ func (s *MoguStore) Membership(ctx context.Context, operatorID, agencyID string)
 	err := s.db.sql.QueryRowContext(ctx, `SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships
 		WHERE operator_id = ? AND agency_id = ?`, operatorID, agencyID).Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, &m.GrantedAt)
 	if err != nil {
-		return mogu.Membership{}, fmt.Errorf("sqlite: mogu membership: %w", translate(err))
+		return mogu.Membership{}, fail("mogu membership: %w", translate(err))
 	}
 	m.GrantedAt = m.GrantedAt.UTC()
 	return m, nil
@@ -364,20 +363,20 @@ func (s *MoguStore) Memberships(ctx context.Context, operatorID, afterAgencyID s
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships
 		WHERE operator_id = ? AND agency_id > ? ORDER BY agency_id LIMIT ?`, operatorID, afterAgencyID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: mogu memberships: %w", translate(err))
+		return nil, fail("mogu memberships: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []mogu.Membership{}
 	for rows.Next() {
 		var m mogu.Membership
 		if err := rows.Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, &m.GrantedAt); err != nil {
-			return nil, fmt.Errorf("sqlite: mogu memberships: %w", translate(err))
+			return nil, fail("mogu memberships: %w", translate(err))
 		}
 		m.GrantedAt = m.GrantedAt.UTC()
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: mogu memberships: %w", translate(err))
+		return nil, fail("mogu memberships: %w", translate(err))
 	}
 	return out, nil
 }
@@ -392,7 +391,7 @@ func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID s
 		now.UTC(), operatorID, agencyID)
 	err = oneRow(res, err, "operator "+operatorID+" enters agency "+agencyID)
 	if errors.Is(err, bookingkit.ErrInvalid) { // the membership went between the read and the write
-		return fmt.Errorf("sqlite: operator %s enters agency %s: no membership: %w", operatorID, agencyID, bookingkit.ErrNotFound)
+		return fail("operator %s enters agency %s: no membership: %w", operatorID, agencyID, bookingkit.ErrNotFound)
 	}
 	return err
 }
@@ -403,7 +402,7 @@ func (s *MoguStore) CurrentAgency(ctx context.Context, operatorID string) (strin
 	var agency string
 	err := s.db.sql.QueryRowContext(ctx, "SELECT agency_id FROM mogu_current_agencies WHERE operator_id = ?", operatorID).Scan(&agency)
 	if err != nil {
-		return "", fmt.Errorf("sqlite: current mogu agency of operator %s: %w", operatorID, translate(err))
+		return "", fail("current mogu agency of operator %s: %w", operatorID, translate(err))
 	}
 	return agency, nil
 }

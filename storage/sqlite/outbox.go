@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -20,11 +19,11 @@ func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, err
 	res, err := s.db.sql.ExecContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)`,
 		m.Kind, string(m.Payload), m.CreatedAt.UTC(), m.NextAttempt.UTC())
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: enqueue a message: %w", translate(err))
+		return 0, fail("enqueue a message: %w", translate(err))
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: enqueue a message: %w", err)
+		return 0, fail("enqueue a message: %w", err)
 	}
 	return id, nil
 }
@@ -64,7 +63,7 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: claim messages: %w", err)
+		return nil, fail("claim messages: %w", err)
 	}
 	slices.SortFunc(out, func(a, b outbox.Message) int { return int(a.ID - b.ID) })
 	return out, nil
@@ -92,7 +91,7 @@ func (s *OutboxStore) Backlog(ctx context.Context) (outbox.Backlog, error) {
 		b.Oldest = b.Oldest.UTC()
 	}
 	if err != nil {
-		return outbox.Backlog{}, fmt.Errorf("sqlite: count the messages: %w", translate(err))
+		return outbox.Backlog{}, fail("count the messages: %w", translate(err))
 	}
 	return b, nil
 }

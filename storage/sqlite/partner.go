@@ -116,7 +116,7 @@ func partnerErr(what string, err error) error {
 	if !errors.Is(err, bookingkit.ErrNotFound) && !errors.Is(err, bookingkit.ErrConflict) && !errors.Is(err, bookingkit.ErrInvalid) {
 		err = translate(err)
 	}
-	return fmt.Errorf("sqlite: partner %s: %w", what, err)
+	return fail("partner %s: %w", what, err)
 }
 
 // partnerExec runs statements on the database or a transaction.
@@ -139,7 +139,7 @@ func partnerExists(ctx context.Context, tx partnerExec, table, what, id string) 
 	var one int
 	err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("sqlite: %s %s: %w", what, id, bookingkit.ErrNotFound)
+		return fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
 	}
 	return err
 }
@@ -331,12 +331,12 @@ func partnerVersionMiss(ctx context.Context, tx partnerExec, table, what, id str
 	var cur int64
 	err := tx.QueryRowContext(ctx, "SELECT version FROM "+table+" WHERE id = ?", id).Scan(&cur)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("sqlite: %s %s: %w", what, id, bookingkit.ErrNotFound)
+		return fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
 	}
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("sqlite: %s %s is at version %d, not %d: %w", what, id, cur, prev, bookingkit.ErrConflict)
+	return fail("%s %s is at version %d, not %d: %w", what, id, cur, prev, bookingkit.ErrConflict)
 }
 
 func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpdate) error {
@@ -473,13 +473,13 @@ func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatc
 		var version int64
 		err := tx.QueryRowContext(ctx, "SELECT version FROM partner_instances WHERE id = ?", b.InstanceID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("sqlite: instance %s: %w", b.InstanceID, bookingkit.ErrNotFound)
+			return fail("instance %s: %w", b.InstanceID, bookingkit.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
 		if version != b.InstanceVersion {
-			return fmt.Errorf("sqlite: instance %s is at version %d, not %d: %w", b.InstanceID, version, b.InstanceVersion, bookingkit.ErrConflict)
+			return fail("instance %s is at version %d, not %d: %w", b.InstanceID, version, b.InstanceVersion, bookingkit.ErrConflict)
 		}
 		ins, err := tx.PrepareContext(ctx, "INSERT INTO partner_licences ("+partnerLicenceColumns+") VALUES ("+partnerPlaceholders(25)+")")
 		if err != nil {
@@ -728,7 +728,7 @@ func (s *PartnerStore) MarkThreadRead(ctx context.Context, companyID string, sid
 		var one int
 		err := tx.QueryRowContext(ctx, "SELECT 1 FROM partner_messages WHERE id = ? AND company_id = ?", upTo, companyID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("sqlite: message %s of company %s: %w", upTo, companyID, bookingkit.ErrNotFound)
+			return fail("message %s of company %s: %w", upTo, companyID, bookingkit.ErrNotFound)
 		}
 		if err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/bookingkit/bookingkit/throttle"
@@ -34,7 +33,7 @@ func (s *RateLimitStore) Update(ctx context.Context, key string, decide func(tim
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("sqlite: rate limit: %w", err)
+		return fail("rate limit: %w", err)
 	}
 	return nil
 }
@@ -42,7 +41,7 @@ func (s *RateLimitStore) Update(ctx context.Context, key string, decide func(tim
 func (s *RateLimitStore) Expire(ctx context.Context, before time.Time) (int64, error) {
 	res, err := s.db.sql.ExecContext(ctx, "DELETE FROM rate_limits WHERE tat < ?", before.UTC())
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: expire rate limits: %w", translate(err))
+		return 0, fail("expire rate limits: %w", translate(err))
 	}
 	return res.RowsAffected()
 }

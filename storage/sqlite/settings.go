@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -19,7 +18,7 @@ func (s *SettingsStore) Setting(ctx context.Context, key string) (string, error)
 	var v string
 	err := s.db.sql.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if err != nil {
-		return "", fmt.Errorf("sqlite: setting %q: %w", key, translate(err))
+		return "", fail("setting %q: %w", key, translate(err))
 	}
 	return v, nil
 }
@@ -35,7 +34,7 @@ func (s *SettingsStore) PutSettingIfAbsent(ctx context.Context, key, value strin
 		return tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&stored)
 	})
 	if err != nil {
-		return "", fmt.Errorf("sqlite: put setting %q: %w", key, err)
+		return "", fail("put setting %q: %w", key, err)
 	}
 	return stored, nil
 }
@@ -45,7 +44,7 @@ func (s *SettingsStore) PutSetting(ctx context.Context, key, value string) error
 	_, err := s.db.sql.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = CURRENT_TIMESTAMP`, key, value)
 	if err != nil {
-		return fmt.Errorf("sqlite: put setting %q: %w", key, translate(err))
+		return fail("put setting %q: %w", key, translate(err))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	sqlite3 "modernc.org/sqlite"
@@ -51,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	sqldb, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fail("open %s: %w", path, err)
 	}
 	// database/sql keeps 2 idle connections unless told otherwise: under
 	// concurrent requests nearly every query then opens a SQLite
@@ -93,17 +94,17 @@ func createFile(ctx context.Context, path string) error {
 	}
 	sqldb, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath())
 	if err != nil {
-		return fmt.Errorf("sqlite: create %s: %w", path, err)
+		return fail("create %s: %w", path, err)
 	}
 	defer sqldb.Close()
 	conn, err := sqldb.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlite: create %s: %w", path, err)
+		return fail("create %s: %w", path, err)
 	}
 	defer conn.Close()
 	for _, q := range []string{fmt.Sprintf("PRAGMA page_size = %d", pageSize), "PRAGMA journal_mode = WAL"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("sqlite: create %s: %w", path, err)
+			return fail("create %s: %w", path, err)
 		}
 	}
 	return nil
@@ -120,7 +121,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	d := migrate.Dialect{Placeholder: func(int) string { return "?" }}
 	if _, err := migrate.Apply(ctx, db.sql, d, ms); err != nil {
-		return fmt.Errorf("sqlite: %s: %w", db.path, err)
+		return fail("%s: %w", db.path, err)
 	}
 	return nil
 }
@@ -132,7 +133,7 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+		return fail("ping: %w", err)
 	}
 	return nil
 }
@@ -179,39 +180,70 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return translate(tx.Commit())
 }
 
-// translate turns driver errors into bookingkit's sentinels, keeping the
-// original text for the logs.
+// translate turns driver errors into bookingkit's sentinels, saying what
+// happened in the domain's words for callers and keeping the driver's
+// text for the logs (storage.Refused). An error translated already, or
+// one the adapter made, is returned as it is.
 func translate(err error) error {
 	if err == nil {
 		return nil
 	}
+	var done *bookingkit.StorageError
+	if errors.As(err, &done) {
+		return err
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %w", bookingkit.ErrNotFound, err)
+		return storage.Refused(bookingkit.ErrNotFound, "", err)
 	}
 	var se *sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %w", bookingkit.ErrConflict, err)
-		case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY, sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
-			return fmt.Errorf("%w: %w", bookingkit.ErrInvalid, err)
+			return storage.Refused(bookingkit.ErrConflict, storage.Exists(constraintTable(se)), err)
+		case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY:
+			// SQLite does not say which table or key.
+			return storage.Refused(bookingkit.ErrInvalid, storage.Dangling(""), err)
+		case sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
+			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
 		}
 	}
 	return err
+}
+
+// constraintTable returns the table that a UNIQUE or PRIMARY KEY
+// violation names ("UNIQUE constraint failed: partner_licences.instance_id,
+// partner_licences.login"), or "".
+func constraintTable(se *sqlite3.Error) string {
+	msg := se.Error()
+	i := strings.LastIndex(msg, "constraint failed: ")
+	if i < 0 {
+		return ""
+	}
+	table, _, ok := strings.Cut(msg[i+len("constraint failed: "):], ".")
+	if !ok {
+		return ""
+	}
+	return table
+}
+
+// fail returns the adapter's error: its context, with "sqlite: " before
+// it, around the cause (storage.Fail says what callers are told of it).
+func fail(format string, args ...any) error {
+	return storage.Fail(fmt.Errorf("sqlite: "+format, args...))
 }
 
 // oneRow checks that an UPDATE or DELETE touched exactly one row and
 // reports ErrNotFound when it touched none.
 func oneRow(res sql.Result, err error, what string) error {
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", what, translate(err))
+		return fail("%s: %w", what, translate(err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", what, err)
+		return fail("%s: %w", what, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("sqlite: %s: %w", what, bookingkit.ErrNotFound)
+		return fail("%s: %w", what, bookingkit.ErrNotFound)
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 			return err
 		}
 		if pl == nil {
-			return fmt.Errorf("sqlite: staffid: the plan is nil: %w", bookingkit.ErrInvalid)
+			return fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
 		}
 		if err := staffidCreate(ctx, tx, pl.Create, pl.At); err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 		// again (the plan has no side effects), until ctx ends.
 		select {
 		case <-ctx.Done():
-			return staffid.HistoryEntry{}, fmt.Errorf("sqlite: staffid: waiting for another import: %w", err)
+			return staffid.HistoryEntry{}, fail("staffid: waiting for another import: %w", err)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -116,23 +116,23 @@ func isBusy(err error) bool {
 func staffidStates(ctx context.Context, tx *sql.Tx) ([]staffid.PersonState, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM staffid_people").Scan(&n); err != nil {
-		return nil, fmt.Errorf("sqlite: staffid: count people: %w", err)
+		return nil, fail("staffid: count people: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT id, digest, blocked FROM staffid_people")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: staffid: read people: %w", err)
+		return nil, fail("staffid: read people: %w", err)
 	}
 	defer rows.Close()
 	current := make([]staffid.PersonState, 0, n)
 	for rows.Next() {
 		var st staffid.PersonState
 		if err := rows.Scan(&st.ID, &st.Digest, &st.Blocked); err != nil {
-			return nil, fmt.Errorf("sqlite: staffid: read people: %w", err)
+			return nil, fail("staffid: read people: %w", err)
 		}
 		current = append(current, st)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: staffid: read people: %w", err)
+		return nil, fail("staffid: read people: %w", err)
 	}
 	return current, nil
 }
@@ -147,7 +147,7 @@ func staffidCreate(ctx context.Context, tx *sql.Tx, people []*staffid.Person, at
 		category_code, email, relation_degree, digest, blocked, created_at, updated_at, blocked_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, NULL)`)
 	if err != nil {
-		return fmt.Errorf("sqlite: staffid: prepare insert: %w", err)
+		return fail("staffid: prepare insert: %w", err)
 	}
 	defer stmt.Close()
 	// Inserting in key order fills the primary key's B-tree page after
@@ -159,7 +159,7 @@ func staffidCreate(ctx context.Context, tx *sql.Tx, people []*staffid.Person, at
 		if _, err := stmt.ExecContext(ctx, p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
 			p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
 			p.CategoryCode, p.Email, p.RelationDegree, p.Digest, ts, ts); err != nil {
-			return fmt.Errorf("sqlite: staffid: create person %s: %w", p.ID, translate(err))
+			return fail("staffid: create person %s: %w", p.ID, translate(err))
 		}
 	}
 	return nil
@@ -176,7 +176,7 @@ func staffidUpdate(ctx context.Context, tx *sql.Tx, people []*staffid.Person, at
 		blocked = FALSE, updated_at = ?, blocked_at = NULL
 		WHERE id = ?`)
 	if err != nil {
-		return fmt.Errorf("sqlite: staffid: prepare update: %w", err)
+		return fail("staffid: prepare update: %w", err)
 	}
 	defer stmt.Close()
 	ts := at.UTC()
@@ -197,7 +197,7 @@ func staffidBlock(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) e
 	}
 	stmt, err := tx.PrepareContext(ctx, "UPDATE staffid_people SET blocked = TRUE, blocked_at = ?, updated_at = ? WHERE id = ?")
 	if err != nil {
-		return fmt.Errorf("sqlite: staffid: prepare block: %w", err)
+		return fail("staffid: prepare block: %w", err)
 	}
 	defer stmt.Close()
 	ts := at.UTC()
@@ -217,15 +217,15 @@ type execer interface {
 func staffidAddHistory(ctx context.Context, db execer, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
 	report, err := json.Marshal(e.Report)
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("sqlite: staffid: encoding the report: %w", err)
+		return staffid.HistoryEntry{}, fail("staffid: encoding the report: %w", err)
 	}
 	res, err := db.ExecContext(ctx, `INSERT INTO staffid_imports (at, source, actor, forced, invalid_records_omitted, report)
 		VALUES (?, ?, ?, ?, ?, ?)`, e.At.UTC(), string(e.Source), e.Actor, e.Forced, e.InvalidRecordsOmitted, string(report))
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("sqlite: staffid: add import history: %w", translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: add import history: %w", translate(err))
 	}
 	if e.ID, err = res.LastInsertId(); err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("sqlite: staffid: add import history: %w", err)
+		return staffid.HistoryEntry{}, fail("staffid: add import history: %w", err)
 	}
 	e.At = e.At.UTC()
 	return e, nil
@@ -263,19 +263,19 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+staffidHistoryColumns+" FROM staffid_imports WHERE id < ? ORDER BY id DESC LIMIT ?",
 		before, staffid.NormalizeLimit(q.Limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: staffid: import history: %w", translate(err))
+		return nil, fail("staffid: import history: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []staffid.HistoryEntry{}
 	for rows.Next() {
 		e, err := scanStaffIDHistory(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: staffid: import history: %w", err)
+			return nil, fail("staffid: import history: %w", err)
 		}
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: staffid: import history: %w", err)
+		return nil, fail("staffid: import history: %w", err)
 	}
 	return out, nil
 }
@@ -284,7 +284,7 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.HistoryEntry, error) {
 	e, err := scanStaffIDHistory(s.db.sql.QueryRowContext(ctx, "SELECT "+staffidHistoryColumns+" FROM staffid_imports WHERE id = ?", id))
 	if err != nil {
-		return staffid.HistoryEntry{}, fmt.Errorf("sqlite: staffid: import %d: %w", id, translate(err))
+		return staffid.HistoryEntry{}, fail("staffid: import %d: %w", id, translate(err))
 	}
 	return e, nil
 }
@@ -293,7 +293,7 @@ func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.Histo
 func (s *StaffIDStore) Person(ctx context.Context, id string) (staffid.Person, error) {
 	p, err := scanStaffIDPerson(s.db.sql.QueryRowContext(ctx, "SELECT "+staffidPersonColumns+" FROM staffid_people WHERE id = ?", id))
 	if err != nil {
-		return staffid.Person{}, fmt.Errorf("sqlite: staffid: person %s: %w", id, translate(err))
+		return staffid.Person{}, fail("staffid: person %s: %w", id, translate(err))
 	}
 	return p, nil
 }
@@ -319,19 +319,19 @@ func (s *StaffIDStore) People(ctx context.Context, q staffid.PeopleQuery) ([]sta
 func (s *StaffIDStore) queryPeople(ctx context.Context, what, query string, args ...any) ([]staffid.Person, error) {
 	rows, err := s.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: staffid: %s: %w", what, translate(err))
+		return nil, fail("staffid: %s: %w", what, translate(err))
 	}
 	defer rows.Close()
 	out := []staffid.Person{}
 	for rows.Next() {
 		p, err := scanStaffIDPerson(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: staffid: %s: %w", what, err)
+			return nil, fail("staffid: %s: %w", what, err)
 		}
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: staffid: %s: %w", what, err)
+		return nil, fail("staffid: %s: %w", what, err)
 	}
 	return out, nil
 }

@@ -48,7 +48,7 @@ func (s *StaffBookingStore) CreateBooking(ctx context.Context, b staffid.Booking
 		return nil
 	})
 	if err != nil {
-		return staffid.Booking{}, fmt.Errorf("sqlite: create staff booking %s: %w", b.ID, err)
+		return staffid.Booking{}, fail("create staff booking %s: %w", b.ID, err)
 	}
 	return b, nil
 }
@@ -67,7 +67,7 @@ func (s *StaffBookingStore) Booking(ctx context.Context, id string) (staffid.Boo
 		return staffid.Booking{}, err
 	}
 	if len(bs) == 0 {
-		return staffid.Booking{}, fmt.Errorf("sqlite: staff booking %s: %w", id, bookingkit.ErrNotFound)
+		return staffid.Booking{}, fail("staff booking %s: %w", id, bookingkit.ErrNotFound)
 	}
 	return bs[0], nil
 }
@@ -119,7 +119,7 @@ func (s *StaffBookingStore) StandbyBookings(ctx context.Context, q staffid.Stand
 func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any) ([]staffid.Booking, error) {
 	rows, err := s.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: staff bookings: %w", translate(err))
+		return nil, fail("staff bookings: %w", translate(err))
 	}
 	defer rows.Close()
 	bookings := []staffid.Booking{}
@@ -131,10 +131,10 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 			cabin     int
 		)
 		if err := rows.Scan(&b.Seq, &b.ID, &b.BookedBy, &b.GroupKey, &flightKey, &b.FareBasis, &b.PassengerType, &cabin, &b.Standby, &b.CreatedAt); err != nil {
-			return nil, fmt.Errorf("sqlite: staff bookings: %w", err)
+			return nil, fail("staff bookings: %w", err)
 		}
 		if b.Flight, err = standby.ParseFlightKey(flightKey); err != nil {
-			return nil, fmt.Errorf("sqlite: staff booking %s: flight: %w", b.ID, err)
+			return nil, fail("staff booking %s: flight: %w", b.ID, err)
 		}
 		b.Cabin, b.CreatedAt = standby.Cabin(cabin), b.CreatedAt.UTC()
 		b.Passengers = []staffid.BookedPassenger{}
@@ -142,7 +142,7 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 		bookings = append(bookings, b)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: staff bookings: %w", translate(err))
+		return nil, fail("staff bookings: %w", translate(err))
 	}
 	rows.Close()
 	if len(bookings) == 0 {
@@ -157,7 +157,7 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 		FROM staffid_booking_passengers WHERE booking_seq IN (?`+strings.Repeat(", ?", len(seqs)-1)+`)
 		ORDER BY booking_seq, idx`, seqs...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: staff booking passengers: %w", translate(err))
+		return nil, fail("staff booking passengers: %w", translate(err))
 	}
 	defer prows.Close()
 	for prows.Next() {
@@ -167,16 +167,16 @@ func (s *StaffBookingStore) query(ctx context.Context, query string, args ...any
 			birth string
 		)
 		if err := prows.Scan(&seq, &p.PersonID, &p.IsEmployee, &p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, &birth, &p.Sex, &p.CategoryCode); err != nil {
-			return nil, fmt.Errorf("sqlite: staff booking passengers: %w", err)
+			return nil, fail("staff booking passengers: %w", err)
 		}
 		if p.BirthDay, err = staffid.ParseISODate(birth); err != nil {
-			return nil, fmt.Errorf("sqlite: staff booking passenger %s: birth_day: %w", p.PersonID, err)
+			return nil, fail("staff booking passenger %s: birth_day: %w", p.PersonID, err)
 		}
 		i := bySeq[seq]
 		bookings[i].Passengers = append(bookings[i].Passengers, p)
 	}
 	if err := prows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: staff booking passengers: %w", translate(err))
+		return nil, fail("staff booking passengers: %w", translate(err))
 	}
 	return bookings, nil
 }

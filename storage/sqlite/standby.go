@@ -84,7 +84,7 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("sqlite: add standby entries: %w", err)
+		return fail("add standby entries: %w", err)
 	}
 	return nil
 }
@@ -95,7 +95,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 		return standby.Entry{}, bookingkit.Invalid("status", string(status), "an entry is removed as cancelled or boarded")
 	}
 	if _, err := standby.ParseFlightKey(string(id.Flight)); err != nil {
-		return standby.Entry{}, fmt.Errorf("sqlite: standby: %w", err)
+		return standby.Entry{}, fail("standby: %w", err)
 	}
 	var e standby.Entry
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -123,7 +123,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 		return err
 	})
 	if err != nil {
-		return standby.Entry{}, fmt.Errorf("sqlite: remove standby entry %s: %w", id, err)
+		return standby.Entry{}, fail("remove standby entry %s: %w", id, err)
 	}
 	return e, nil
 }
@@ -164,7 +164,7 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: cancel standby booking: %w", err)
+		return nil, fail("cancel standby booking: %w", err)
 	}
 	return out, nil
 }
@@ -172,7 +172,7 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 // CloseFlight records the flight closed and closes its active entries.
 func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, at time.Time) (int, error) {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return 0, fmt.Errorf("sqlite: standby: %w", err)
+		return 0, fail("standby: %w", err)
 	}
 	var n int64
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -191,7 +191,7 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: close standby flight %s: %w", key, err)
+		return 0, fail("close standby flight %s: %w", key, err)
 	}
 	return int(n), nil
 }
@@ -200,7 +200,7 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 // one transaction.
 func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) ([]standby.Entry, int64, error) {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: standby: %w", err)
+		return nil, 0, fail("standby: %w", err)
 	}
 	var (
 		out     []standby.Entry
@@ -223,7 +223,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 		return err
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: standby entries of %s: %w", key, err)
+		return nil, 0, fail("standby entries of %s: %w", key, err)
 	}
 	return out, version, nil
 }
@@ -234,21 +234,21 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntrySelect+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
 	if err != nil {
-		return fmt.Errorf("sqlite: standby entries: %w", translate(err))
+		return fail("standby entries: %w", translate(err))
 	}
 	defer rows.Close()
 	sc := newStandbyScanner()
 	for rows.Next() {
 		e, err := sc.entry(rows)
 		if err != nil {
-			return fmt.Errorf("sqlite: standby entries: %w", err)
+			return fail("standby entries: %w", err)
 		}
 		if err := fn(e); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: standby entries: %w", err)
+		return fail("standby entries: %w", err)
 	}
 	return nil
 }
@@ -258,7 +258,7 @@ func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entr
 func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyRecordSelect+" FROM standby_entries WHERE booking_id = ? ORDER BY flight_key, passenger", bookingID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: standby booking: %w", translate(err))
+		return nil, fail("standby booking: %w", translate(err))
 	}
 	defer rows.Close()
 	out := []standby.Record{}
@@ -266,12 +266,12 @@ func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]
 	for rows.Next() {
 		r, err := sc.record(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: standby booking: %w", err)
+			return nil, fail("standby booking: %w", err)
 		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: standby booking: %w", err)
+		return nil, fail("standby booking: %w", err)
 	}
 	return out, nil
 }
@@ -279,7 +279,7 @@ func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]
 // FlightVersion returns the flight's version, 0 when never seen.
 func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey) (int64, error) {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return 0, fmt.Errorf("sqlite: standby: %w", err)
+		return 0, fail("standby: %w", err)
 	}
 	var v int64
 	err := s.db.sql.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = ?", string(key)).Scan(&v)
@@ -287,7 +287,7 @@ func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey)
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: standby flight version %s: %w", key, translate(err))
+		return 0, fail("standby flight version %s: %w", key, translate(err))
 	}
 	return v, nil
 }
@@ -296,7 +296,7 @@ func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey)
 // seen.
 func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) (bool, error) {
 	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return false, fmt.Errorf("sqlite: standby: %w", err)
+		return false, fail("standby: %w", err)
 	}
 	var closed bool
 	err := s.db.sql.QueryRowContext(ctx, "SELECT closed_at IS NOT NULL FROM standby_flights WHERE flight_key = ?", string(key)).Scan(&closed)
@@ -304,7 +304,7 @@ func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) 
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("sqlite: standby flight %s closed: %w", key, translate(err))
+		return false, fail("standby flight %s closed: %w", key, translate(err))
 	}
 	return closed, nil
 }
@@ -606,7 +606,7 @@ func normalizeStandbyEntries(entries []standby.Entry) ([]standby.Entry, []standb
 	for i, e := range entries {
 		ne, err := e.Normalize()
 		if err != nil {
-			return nil, nil, fmt.Errorf("sqlite: standby entry %d: %w", i, err)
+			return nil, nil, fail("standby entry %d: %w", i, err)
 		}
 		out[i], keys[i] = ne, ne.Flight.Key()
 	}
