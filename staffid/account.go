@@ -45,9 +45,10 @@ type Gate struct {
 	People PeopleStore
 
 	// follow, when set, moves an account the list gives another address
-	// to that address and mails the link (Accounts.follow): the first
-	// server that notices applies the list.
-	follow func(ctx context.Context, p Person, acct account.Account) error
+	// to that address and mails the link (Accounts.follow; a failure goes
+	// to AccountsConfig.Unanswered): the first server that notices
+	// applies the list.
+	follow func(ctx context.Context, p Person, acct account.Account)
 }
 
 var _ account.Gate = Gate{}
@@ -72,7 +73,7 @@ func (g Gate) Allowed(ctx context.Context, acct account.Account) error {
 			// Whether or not the move succeeds (a concurrent one may
 			// have come first), this account's address is not the
 			// list's: refuse it.
-			g.follow(ctx, p, acct) //nolint:errcheck
+			g.follow(ctx, p, acct)
 		}
 		return ErrAddressNotListed
 	}
@@ -99,6 +100,13 @@ type AccountsConfig struct {
 	// the token goes, e.g.
 	// "https://staff.example.com/api/staff/password?token={token}".
 	LinkURL string
+	// Unanswered, when set, is told of failures no caller sees: the gate
+	// refuses an account whose address the list no longer gives whether
+	// or not it could move it to the listed one (another account has that
+	// address, the store or the mail failed), so the reason goes here, for
+	// the operator's log. The account stays shut and the move is tried
+	// again at its next use.
+	Unanswered func(ctx context.Context, err error)
 }
 
 // Accounts registers the airline's employees and signs them in. It builds
@@ -118,6 +126,8 @@ type Accounts struct {
 	linkURL   string
 	linkTTL   time.Duration
 	lookup    registrationLookup
+	// unanswered: AccountsConfig.Unanswered, or nothing.
+	unanswered func(ctx context.Context, err error)
 }
 
 // registrationLookup says how a registration form finds its employee.
@@ -140,7 +150,7 @@ func NewAccounts(cfg Config, people PeopleStore, accounts account.Store, ac Acco
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	a := &Accounts{cfg: cfg, people: people, mailer: ac.Mailer, templates: ac.Templates, linkURL: ac.LinkURL}
+	a := &Accounts{cfg: cfg, people: people, mailer: ac.Mailer, templates: ac.Templates, linkURL: ac.LinkURL, unanswered: ac.Unanswered}
 	switch {
 	case slices.Contains(cfg.RegistrationFields, cfg.GroupField):
 		a.lookup = lookupByGroup
@@ -163,7 +173,11 @@ func NewAccounts(cfg Config, people PeopleStore, accounts account.Store, ac Acco
 	if acfg.Realm == "" {
 		acfg.Realm = StaffRealm
 	}
-	acfg.Gate = Gate{People: people, follow: a.follow}
+	acfg.Gate = Gate{People: people, follow: func(ctx context.Context, p Person, acct account.Account) {
+		if err := a.follow(ctx, p, acct); err != nil && a.unanswered != nil {
+			a.unanswered(ctx, err)
+		}
+	}}
 	acfg.UserInputs = a.userInputs
 	a.linkTTL = acfg.LinkTTL
 	if a.linkTTL == 0 {

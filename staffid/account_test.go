@@ -727,5 +727,17 @@ func TestGateRefusesAnAddressTheListDoesNotGive(t *testing.T) {
 		require.ErrorIs(t, err, bookingkit.ErrUnauthorized, "the account stays shut")
 		_, err = e.accounts.Login(ctx, "it@websky.tech", "yellow submarine 1966", "10.0.0.1")
 		require.NoError(t, err, "the other account is untouched")
+
+		// The gate's failed move reaches the operator's log.
+		var unanswered []error
+		accounts, err := staffid.NewAccounts(staffid.Config{}, e.stores.StaffID, e.stores.Accounts, staffid.AccountsConfig{
+			Account: account.Config{HashParams: acctFast}, Mailer: e.mailer, LinkURL: "https://s.example/p?token={token}",
+			Unanswered: func(_ context.Context, err error) { unanswered = append(unanswered, err) },
+		})
+		require.NoError(t, err)
+		_, err = accounts.Login(ctx, "colleague@example.com", "my colleague's travel perks", "10.0.0.1")
+		require.ErrorIs(t, err, staffid.ErrAddressNotListed)
+		require.Len(t, unanswered, 1)
+		require.ErrorIs(t, unanswered[0], bookingkit.ErrConflict)
 	})
 }

@@ -9,6 +9,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -132,6 +133,9 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 		Mailer:    mailer,
 		Templates: templates,
 		LinkURL:   base + staffPasswordPath + "?token={token}",
+		Unanswered: func(ctx context.Context, err error) {
+			logger.ErrorContext(ctx, "staff: an account the employee list gives another address could not move there; it stays shut", "error", err)
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("staff accounts: %w", err)
