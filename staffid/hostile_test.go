@@ -129,6 +129,23 @@ func TestImportRefusesSharedStringsUnpackingPastTheLimit(t *testing.T) {
 	require.Contains(t, report.ErrorMsg, "a row whose cells unpack to more than")
 }
 
+// excelize decodes a string's _xHHHH_ escapes by appending to a Go
+// string in a loop: one 1 MB cell of "_x0041_" took it 1.7 s, every time
+// a cell pointed at it. Such a cell counts at that cost, and is refused.
+func TestImportRefusesCellsCostlyToUnescape(t *testing.T) {
+	cell := strings.Repeat("_x0041_", 150000)
+	for _, shared := range []bool{false, true} {
+		book := staffidtest.CellsWorkbook([][]string{{"LastName", "Note"}, {"x", cell}}, shared)
+		report, err := newImporter(t, staffid.Config{}, nil).Validate(context.Background(), bytes.NewReader(book), staffid.FormatXLSX)
+		require.ErrorIs(t, err, bookingkit.ErrTooLarge, "shared %v", shared)
+		require.Contains(t, report.ErrorMsg, "a row whose cells unpack to more than")
+	}
+	// A name with an underscore and an x is no such cell.
+	book := staffidtest.CellsWorkbook([][]string{{"LastName", "Note"}, {"x", "john_x@example.com " + strings.Repeat("note ", 200)}}, true)
+	_, err := newImporter(t, staffid.Config{}, nil).Validate(context.Background(), bytes.NewReader(book), staffid.FormatXLSX)
+	require.ErrorIs(t, err, staffid.ErrInvalidRecords)
+}
+
 // Report.WriteJSON writes what json.Encoder writes, record by record.
 func TestReportWriteJSON(t *testing.T) {
 	report, _ := newImporter(t, staffid.Config{}, nil).Validate(context.Background(), bytes.NewReader(staffidtest.SharedStringBomb(3, 2, 300)), staffid.FormatXLSX)

@@ -3,6 +3,7 @@ package staffid
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/bookingkit/bookingkit"
 )
@@ -20,10 +21,16 @@ import (
 //     (the bound a zip bomb meets too);
 //   - its table of shared strings holds more than maxSharedStrings.
 //
+// A cell's text is counted at what excelize pays to read it: its bytes,
+// plus, for every "_x" in it, half of them again, because excelize decodes
+// the _xHHHH_ escapes of a string by appending to a Go string in a loop:
+// a 1 MB cell of "_x0041_" made it copy gigabytes.
+//
 // The scanner reads tags, not a document tree, and errs on the side of
 // counting too much: a cell whose shared-string index it cannot read
-// plainly counts as the longest shared string; markup quoted in a comment
-// counts as markup.
+// plainly counts as the costliest shared string; markup quoted in a
+// comment counts as markup; a character reference next to an underscore
+// or an x counts as an "_x".
 
 // MaxColumns is the most columns a sheet may have: Excel's own limit
 // (column XFD).
@@ -103,17 +110,22 @@ type xmlScanner struct {
 	match    int    // bytes of skipTo matched so far
 	cdata    bool   // skipping CDATA: its bytes are text
 
+	// text of the current shared string (table mode) or cell (cell mode)
+	textLen   int64
+	escapes   int64 // "_x" in it
+	afterLine bool  // the byte before was '_' (or ended a reference)
+
 	// table mode
-	inSI  bool
-	siLen uint32
+	inSI bool
 
 	// cell mode
 	cells     int   // cells of the current row
 	rowText   int64 // their text
 	shared    bool  // the current <c> start tag says t="s"
 	ambiguous bool  // its t holds a reference, which may spell s
-	inCell    bool  // inside a (maybe) shared cell
-	inV       bool  // reading its <v>
+	inCell    bool  // inside a cell
+	sharedish bool  // the cell is shared, or may be
+	inV       bool  // reading a shared cell's <v>
 	index     uint64
 	digits    int
 	plain     bool // the <v> so far is digits and spaces only
@@ -123,7 +135,8 @@ type xmlScanner struct {
 // runs on across parts.
 func (s *xmlScanner) startPart(table bool) {
 	s.table = table
-	s.state, s.inSI, s.inCell, s.inV, s.cells, s.rowText = stText, false, false, false, 0, 0
+	s.state, s.inSI, s.inCell, s.sharedish, s.inV, s.cells, s.rowText = stText, false, false, false, false, 0, 0
+	s.startText()
 }
 
 func (s *xmlScanner) Write(p []byte) (int, error) {
@@ -264,7 +277,8 @@ func (s *xmlScanner) startElement() error {
 	name := string(s.name)
 	if s.table {
 		if name == "si" {
-			s.inSI, s.siLen = true, 0
+			s.inSI = true
+			s.startText()
 		}
 		return nil
 	}
@@ -276,10 +290,11 @@ func (s *xmlScanner) startElement() error {
 		if s.cells > MaxColumns {
 			return errTooManyColumns
 		}
-		s.inCell = s.shared || s.ambiguous
+		s.inCell, s.sharedish = true, s.shared || s.ambiguous
 		s.shared = false
+		s.startText()
 	case "v":
-		if s.inCell {
+		if s.inCell && s.sharedish {
 			s.inV, s.index, s.digits, s.plain = true, 0, 0, true
 		}
 	}
@@ -294,8 +309,9 @@ func (s *xmlScanner) endElement() error {
 			if len(s.sst) >= maxSharedStrings {
 				return errTooManyStrings
 			}
-			s.sst = append(s.sst, s.siLen)
-			s.sstMax = max(s.sstMax, s.siLen)
+			cost := uint32(min(s.textCost(), math.MaxUint32))
+			s.sst = append(s.sst, cost)
+			s.sstMax = max(s.sstMax, cost)
 		}
 		return nil
 	}
@@ -306,19 +322,35 @@ func (s *xmlScanner) endElement() error {
 			return s.countCell()
 		}
 	case "c":
-		s.inCell, s.inV, s.ambiguous = false, false, false
+		if !s.inCell {
+			return nil
+		}
+		shared := s.sharedish
+		s.inCell, s.sharedish, s.inV, s.ambiguous = false, false, false, false
+		if !shared {
+			return s.count(s.textCost())
+		}
 	}
 	return nil
 }
 
+func (s *xmlScanner) startText() { s.textLen, s.escapes, s.afterLine = 0, 0, false }
+
+// textCost is what reading the text just measured costs excelize.
+func (s *xmlScanner) textCost() int64 {
+	return s.textLen + s.escapes*s.textLen/2
+}
+
 // text handles one byte of character data.
 func (s *xmlScanner) text(b byte) {
-	switch {
-	case s.table:
-		if s.inSI {
-			s.siLen++
+	if s.inSI || s.inCell {
+		s.textLen++
+		if s.afterLine && (b == 'x' || b == '&') {
+			s.escapes++
 		}
-	case s.inV:
+		s.afterLine = b == '_' || b == ';'
+	}
+	if s.inV {
 		switch {
 		case b >= '0' && b <= '9':
 			if s.digits < 12 {
@@ -338,6 +370,11 @@ func (s *xmlScanner) countCell() error {
 	if s.plain && !s.ambiguous && s.digits > 0 && s.digits <= 10 && s.index < uint64(len(s.sst)) {
 		n = int64(s.sst[s.index])
 	}
+	return s.count(n)
+}
+
+// count adds the cost of one cell to its row's and to the workbook's.
+func (s *xmlScanner) count(n int64) error {
 	s.rowText += n
 	s.total += n
 	switch {

@@ -3,7 +3,9 @@ package staffidtest
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -42,7 +44,7 @@ func SharedStringBomb(rows, extraColumns, stringLen int) []byte {
 		fmt.Fprintf(&sst, "<si><t>%s</t></si>", s)
 	}
 	sst.WriteString("</sst>")
-	return handWorkbook(sheet.String(), sst.String())
+	return handWorkbook(sheet.String(), sst.String(), zip.Deflate)
 }
 
 // WideSheet returns a workbook whose first row holds the field LastName
@@ -55,7 +57,75 @@ func WideSheet(columns int) []byte {
 	sheet.WriteString(`<row><c t="inlineStr"><is><t>LastName</t></is></c>` + cells + `</row>`)
 	sheet.WriteString(`<row><c t="inlineStr"><is><t>x</t></is></c>` + cells + `</row>`)
 	sheet.WriteString(sheetEnd)
-	return handWorkbook(sheet.String(), "")
+	return handWorkbook(sheet.String(), "", zip.Deflate)
+}
+
+// CellsWorkbook returns a workbook whose first sheet holds rows of text
+// cells, written fast (no compression) for fuzzing: as inline strings, or
+// all through a table of shared strings when shared is set. Empty cells
+// are left out; text that XML cannot hold is written as U+FFFD (see
+// XMLText).
+func CellsWorkbook(rows [][]string, shared bool) []byte {
+	var sheet, sst strings.Builder
+	index := map[string]int{}
+	var strs []string
+	sheet.WriteString(sheetStart)
+	for i, row := range rows {
+		fmt.Fprintf(&sheet, `<row r="%d">`, i+1)
+		for j, cell := range row {
+			if cell == "" {
+				continue
+			}
+			ref := columnLetters(j+1) + strconv.Itoa(i+1)
+			if !shared {
+				fmt.Fprintf(&sheet, `<c r="%s" t="inlineStr"><is><t xml:space="preserve">`, ref)
+				xml.EscapeText(&sheet, []byte(cell)) //nolint:errcheck // a strings.Builder does not fail
+				sheet.WriteString(`</t></is></c>`)
+				continue
+			}
+			n, ok := index[cell]
+			if !ok {
+				n = len(strs)
+				index[cell] = n
+				strs = append(strs, cell)
+			}
+			fmt.Fprintf(&sheet, `<c r="%s" t="s"><v>%d</v></c>`, ref, n)
+		}
+		sheet.WriteString("</row>")
+	}
+	sheet.WriteString(sheetEnd)
+	if !shared {
+		return handWorkbook(sheet.String(), "", zip.Store)
+	}
+	fmt.Fprintf(&sst, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, len(strs), len(strs))
+	for _, s := range strs {
+		sst.WriteString(`<si><t xml:space="preserve">`)
+		xml.EscapeText(&sst, []byte(s)) //nolint:errcheck // a strings.Builder does not fail
+		sst.WriteString(`</t></si>`)
+	}
+	sst.WriteString("</sst>")
+	return handWorkbook(sheet.String(), sst.String(), zip.Store)
+}
+
+// XMLText returns s as a workbook cell made by CellsWorkbook reads back:
+// invalid UTF-8 and the characters XML cannot hold become U+FFFD.
+func XMLText(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) //nolint:errcheck // a strings.Builder does not fail
+	var out string
+	if err := xml.Unmarshal([]byte("<t>"+b.String()+"</t>"), &out); err != nil {
+		return s
+	}
+	return out
+}
+
+// columnLetters is the letters of column n (1 is A).
+func columnLetters(n int) string {
+	var b []byte
+	for ; n > 0; n = (n - 1) / 26 {
+		b = append([]byte{byte('A' + (n-1)%26)}, b...)
+	}
+	return string(b)
 }
 
 const (
@@ -64,8 +134,8 @@ const (
 )
 
 // handWorkbook zips the parts of a one-sheet workbook around sheet (and
-// sharedStrings, unless empty).
-func handWorkbook(sheet, sharedStrings string) []byte {
+// sharedStrings, unless empty), with method (zip.Store or zip.Deflate).
+func handWorkbook(sheet, sharedStrings string, method uint16) []byte {
 	ct := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
 		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
@@ -91,7 +161,7 @@ func handWorkbook(sheet, sharedStrings string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, p := range parts {
-		w, err := zw.Create(p.name)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: method})
 		if err != nil {
 			panic(err) // writing to memory does not fail
 		}
