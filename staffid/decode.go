@@ -310,6 +310,7 @@ func checkZip(body []byte, limit int64) error {
 		}
 	}
 	scan := &xmlScanner{limit: limit}
+	buf := make([]byte, 32<<10) // one copy buffer for every part
 	check := func(f *zip.File) error {
 		rc, err := f.Open()
 		if err == nil {
@@ -318,7 +319,7 @@ func checkZip(body []byte, limit int64) error {
 			// parts named like worksheets: the workbook's relations may
 			// put its sheet anywhere.
 			scan.startPart(f == sst)
-			_, err = io.Copy(scan, rc)
+			_, err = io.CopyBuffer(scan, rc, buf)
 			rc.Close()
 		}
 		if err != nil {

@@ -100,7 +100,8 @@ func (l *list) keep(e *entry, size int) bool {
 	return true
 }
 
-// echoArena keeps the records' echoes back to back in blocks of 1 MiB.
+// echoArena keeps the records' echoes back to back in blocks of up to
+// 1 MiB.
 type echoArena struct {
 	blocks [][]byte
 }
@@ -119,7 +120,10 @@ const echoBlock = 1 << 20
 func (a *echoArena) add(b []byte) echoRef {
 	n := len(a.blocks)
 	if n == 0 || cap(a.blocks[n-1])-len(a.blocks[n-1]) < len(b) {
-		a.blocks = append(a.blocks, make([]byte, 0, max(echoBlock, len(b))))
+		// The first blocks are small, so that a short list does not
+		// clear a whole megabyte: 16 KiB, doubling up to echoBlock.
+		size := min(echoBlock, 16<<10<<min(n, 6))
+		a.blocks = append(a.blocks, make([]byte, 0, max(size, len(b))))
 		n++
 	}
 	blk := &a.blocks[n-1]
