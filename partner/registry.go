@@ -41,7 +41,8 @@ var WDS = TypeSpec{
 		{Name: "clock_in_mode", Label: "Clock-in mode", Kind: KindChoice, Default: "terminal", Choices: []string{"terminal", "mobile", "both"}},
 		{Name: "geolocation", Label: "Record location at clock-in", Kind: KindBool, Default: "false"},
 		{Name: "time_zone", Label: "Time zone", Kind: KindText, Required: true, MaxLength: 64,
-			Pattern: regexp.MustCompile(`^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+\-]+){1,2})$`), PatternHint: "an IANA zone such as Europe/Madrid, or UTC"},
+			Pattern: regexp.MustCompile(`^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+\-]+){1,2})$`), PatternHint: "an IANA zone such as Europe/Madrid, or UTC",
+			Check: CheckTimeZone},
 		languageField,
 	},
 }

@@ -49,6 +49,10 @@ type Field struct {
 	PatternHint string         // KindText: what Pattern expects, in words, for the error
 	Min, Max    int64          // KindInteger: inclusive bounds
 	Choices     []string       // KindChoice: the allowed values, as written
+	// Check, when set, is a last rule on a value that passed its kind's
+	// checks and Pattern, for what a pattern cannot say (that a time zone
+	// exists: [CheckTimeZone]). Its error's text is the reason given.
+	Check func(value string) error
 }
 
 // Profile is a contracted variant of an instance type (WDS has several);
@@ -303,6 +307,11 @@ func (f Field) normalize(name, v string) (string, error) {
 		}
 		if f.Pattern != nil && !f.Pattern.MatchString(v) {
 			return "", bookingkit.Invalid(name, v, cmp.Or(f.PatternHint, "must match "+f.Pattern.String()))
+		}
+		if f.Check != nil {
+			if err := f.Check(v); err != nil {
+				return "", bookingkit.Invalid(name, v, err.Error())
+			}
 		}
 		return v, nil
 	case KindEmail:
