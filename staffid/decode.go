@@ -203,7 +203,7 @@ func (lr *listReader) readXLSX(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if err := checkZip(body, lr.limits.MaxUnzipSize); err != nil {
+	if _, err := checkZip(body, lr.limits.MaxUnzipSize); err != nil {
 		return err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{
@@ -285,18 +285,19 @@ func (lr *listReader) readXLSX(r io.Reader) error {
 // sheet's cells must not unpack to more than xlsxscan.go allows. excelize
 // checks the declared sizes but reads a damaged part without an error, as
 // far as it goes: a sheet cut short would silently drop the rows after
-// the damage, and with them people from the list.
-func checkZip(body []byte, limit int64) error {
+// the damage, and with them people from the list. It returns what the
+// cells cost to read, as xlsxscan.go counts it.
+func checkZip(body []byte, limit int64) (int64, error) {
 	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
 	if err != nil {
-		return fmt.Errorf("%w: not a readable .xlsx workbook (%v)", ErrMalformed, err)
+		return 0, fmt.Errorf("%w: not a readable .xlsx workbook (%v)", ErrMalformed, err)
 	}
 	tooLarge := fmt.Errorf("the workbook unpacks to more than %d bytes: %w", limit, bookingkit.ErrTooLarge)
 	var declared uint64
 	for _, f := range zr.File {
 		declared += f.UncompressedSize64
 		if declared > uint64(limit) {
-			return tooLarge
+			return 0, tooLarge
 		}
 	}
 	// The shared strings first: the cells are measured by them.
@@ -304,7 +305,7 @@ func checkZip(body []byte, limit int64) error {
 	for _, f := range zr.File {
 		if strings.EqualFold(f.Name, sharedStringsPart) {
 			if sst != nil {
-				return fmt.Errorf("%w: the workbook has two parts %s", ErrMalformed, sharedStringsPart)
+				return 0, fmt.Errorf("%w: the workbook has two parts %s", ErrMalformed, sharedStringsPart)
 			}
 			sst = f
 		}
@@ -332,17 +333,17 @@ func checkZip(body []byte, limit int64) error {
 	}
 	if sst != nil {
 		if err := check(sst); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	for _, f := range zr.File {
 		if f != sst {
 			if err := check(f); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
-	return nil
+	return scan.total, nil
 }
 
 // xlsxHeader reads the field names of row 1.
