@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/bookingkit/bookingkit"
 )
@@ -35,6 +36,31 @@ func Fail(err error) error {
 		se.Public = cause.Error()
 	}
 	return se
+}
+
+// Failf is Fail for the error fmt.Errorf(adapter+": "+format, args...),
+// the way the adapters write theirs: the adapter's name, what it was
+// doing, and the cause (%w). When the cause is one of bookingkit's
+// sentinels itself, the adapter wrote the words for a reason of the domain
+// ("instance %s is at version %d, not %d: %w" with ErrConflict), and they
+// are what a caller is told, without the adapter's name.
+func Failf(adapter, format string, args ...any) error {
+	err := fmt.Errorf(adapter+": "+format, args...)
+	if cause := errors.Unwrap(err); cause != nil && isSentinel(cause) {
+		return &bookingkit.StorageError{Public: strings.TrimPrefix(err.Error(), adapter+": "), Err: err}
+	}
+	return Fail(err)
+}
+
+// isSentinel reports whether err is one of bookingkit's sentinels (not an
+// error wrapping one).
+func isSentinel(err error) bool {
+	for _, s := range []error{bookingkit.ErrNotFound, bookingkit.ErrConflict, bookingkit.ErrInvalid, bookingkit.ErrForbidden, bookingkit.ErrTooLarge} {
+		if err == s { //nolint:errorlint // the sentinel itself, not a chain
+			return true
+		}
+	}
+	return false
 }
 
 // matchesSentinel reports whether err matches one of bookingkit's

@@ -36,6 +36,16 @@ func TestStorageErrorsKeepTheDetailForLogsOnly(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, "flight SU-100-2027-11-23 is closed: conflict", se.Message())
 
+	// An adapter's own refusal, in its words, without its name.
+	err = storage.Failf("postgres", "instance %s is at version %d, not %d: %w", "ins_1", 3, 2, bookingkit.ErrConflict)
+	require.ErrorIs(t, err, bookingkit.ErrConflict)
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "postgres: instance ins_1 is at version 3, not 2: conflict", err.Error())
+	require.Equal(t, "instance ins_1 is at version 3, not 2: conflict", se.Message())
+	err = storage.Failf("sqlite", "partner create licences: %w", storage.Refused(bookingkit.ErrConflict, storage.Exists("partner_licences"), driver))
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "a licence with this login, serial or PIN on the instance already exists", se.Message(), "a translated cause speaks for itself")
+
 	// A failure: nothing of it is the caller's to read.
 	err = storage.Fail(fmt.Errorf("sqlite: scan standby entries: %w", errors.New("sql: Scan error on column index 3")))
 	require.ErrorAs(t, err, &se)

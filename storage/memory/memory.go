@@ -7,7 +7,6 @@ package memory
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"github.com/bookingkit/bookingkit"
@@ -101,7 +100,7 @@ func (s *SettingsStore) PutSetting(_ context.Context, key, value string) error {
 }
 
 // fail returns the adapter's error: its context, with "memory: " before
-// it, around the cause (storage.Fail says what callers are told of it).
+// it, around the cause (storage.Failf says what callers are told of it).
 func fail(format string, args ...any) error {
-	return storage.Fail(fmt.Errorf("memory: "+format, args...))
+	return storage.Failf("memory", format, args...)
 }

@@ -71,7 +71,7 @@ func partnerNotFound(what, id string) error {
 }
 
 func partnerConflict(format string, args ...any) error {
-	return fail(""+format+": %w", append(args, bookingkit.ErrConflict)...)
+	return fail(format+": %w", append(args, bookingkit.ErrConflict)...)
 }
 
 // partnerPage cuts items to limit (no limit when limit <= 0).

@@ -163,9 +163,9 @@ func translate(err error) error {
 }
 
 // fail returns the adapter's error: its context, with "postgres: " before
-// it, around the cause (storage.Fail says what callers are told of it).
+// it, around the cause (storage.Failf says what callers are told of it).
 func fail(format string, args ...any) error {
-	return storage.Fail(fmt.Errorf("postgres: "+format, args...))
+	return storage.Failf("postgres", format, args...)
 }
 
 // oneRow checks that an UPDATE or DELETE touched exactly one row and

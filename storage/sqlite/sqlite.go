@@ -227,9 +227,9 @@ func constraintTable(se *sqlite3.Error) string {
 }
 
 // fail returns the adapter's error: its context, with "sqlite: " before
-// it, around the cause (storage.Fail says what callers are told of it).
+// it, around the cause (storage.Failf says what callers are told of it).
 func fail(format string, args ...any) error {
-	return storage.Fail(fmt.Errorf("sqlite: "+format, args...))
+	return storage.Failf("sqlite", format, args...)
 }
 
 // oneRow checks that an UPDATE or DELETE touched exactly one row and
