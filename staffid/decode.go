@@ -312,14 +312,14 @@ func checkZip(body []byte, limit int64) (int64, error) {
 	}
 	scan := &xmlScanner{limit: limit}
 	buf := make([]byte, 32<<10) // one copy buffer for every part
-	check := func(f *zip.File) error {
+	check := func(f *zip.File, table bool) error {
 		rc, err := f.Open()
 		if err == nil {
 			// The reader fails on more bytes than declared and on a bad
 			// checksum at the end. Every part is scanned, not only the
 			// parts named like worksheets: the workbook's relations may
 			// put its sheet anywhere.
-			scan.startPart(f == sst)
+			scan.startPart(table)
 			_, err = io.CopyBuffer(scan, rc, buf)
 			rc.Close()
 		}
@@ -332,15 +332,15 @@ func checkZip(body []byte, limit int64) (int64, error) {
 		return nil
 	}
 	if sst != nil {
-		if err := check(sst); err != nil {
+		if err := check(sst, true); err != nil {
 			return 0, err
 		}
 	}
+	// Then every part for cells, the shared strings' part too: the
+	// workbook's relations may make it a sheet.
 	for _, f := range zr.File {
-		if f != sst {
-			if err := check(f); err != nil {
-				return 0, err
-			}
+		if err := check(f, false); err != nil {
+			return 0, err
 		}
 	}
 	return scan.total, nil

@@ -116,7 +116,14 @@ type xmlScanner struct {
 	afterLine bool  // the byte before was '_' (or ended a reference)
 
 	// table mode
-	inSI bool
+	siOpen int // <si> elements open (more than one: irregular)
+	depth  int // elements open
+	// irregular is set when a shared string is not a child of the
+	// table's root (nested, or in an extension): excelize's two readers
+	// of the table (in memory, or from a temporary file past
+	// MaxUnzipXMLSize) would then number the strings differently, so
+	// every shared cell counts as the costliest string.
+	irregular bool
 
 	// cell mode
 	cells     int   // cells of the current row
@@ -135,7 +142,7 @@ type xmlScanner struct {
 // runs on across parts.
 func (s *xmlScanner) startPart(table bool) {
 	s.table = table
-	s.state, s.inSI, s.inCell, s.sharedish, s.inV, s.cells, s.rowText = stText, false, false, false, false, 0, 0
+	s.state, s.siOpen, s.depth, s.inCell, s.sharedish, s.inV, s.cells, s.rowText = stText, 0, 0, false, false, false, 0, 0
 	s.startText()
 }
 
@@ -235,6 +242,9 @@ func (s *xmlScanner) byte(b byte) error {
 			if s.match == len(s.skipTo) {
 				s.state = stText
 			}
+		case s.match == 2 && b == s.skipTo[1]:
+			// "]]]" or "---": the last two still begin the end marker
+			// (both three-byte markers begin with one byte twice).
 		case b == s.skipTo[0]:
 			s.match = 1
 		default:
@@ -276,9 +286,15 @@ func (s *xmlScanner) tagEnd() error {
 func (s *xmlScanner) startElement() error {
 	name := string(s.name)
 	if s.table {
+		s.depth++
 		if name == "si" {
-			s.inSI = true
-			s.startText()
+			if s.depth != 2 || s.siOpen > 0 {
+				s.irregular = true
+			}
+			if s.siOpen == 0 {
+				s.startText()
+			}
+			s.siOpen++
 		}
 		return nil
 	}
@@ -304,8 +320,11 @@ func (s *xmlScanner) startElement() error {
 func (s *xmlScanner) endElement() error {
 	name := string(s.name)
 	if s.table {
-		if name == "si" && s.inSI {
-			s.inSI = false
+		s.depth--
+		if name == "si" && s.siOpen > 0 {
+			if s.siOpen--; s.siOpen > 0 {
+				return nil // the outermost one is measured, nested text and all
+			}
 			if len(s.sst) >= maxSharedStrings {
 				return errTooManyStrings
 			}
@@ -343,7 +362,7 @@ func (s *xmlScanner) textCost() int64 {
 
 // text handles one byte of character data.
 func (s *xmlScanner) text(b byte) {
-	if s.inSI || s.inCell {
+	if s.siOpen > 0 || s.inCell {
 		s.textLen++
 		if s.afterLine && (b == 'x' || b == '&') {
 			s.escapes++
@@ -367,7 +386,7 @@ func (s *xmlScanner) text(b byte) {
 // countCell adds the text of the shared cell whose <v> just ended.
 func (s *xmlScanner) countCell() error {
 	n := int64(s.sstMax)
-	if s.plain && !s.ambiguous && s.digits > 0 && s.digits <= 10 && s.index < uint64(len(s.sst)) {
+	if s.plain && !s.ambiguous && !s.irregular && s.digits > 0 && s.digits <= 10 && s.index < uint64(len(s.sst)) {
 		n = int64(s.sst[s.index])
 	}
 	return s.count(n)

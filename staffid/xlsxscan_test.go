@@ -51,3 +51,58 @@ func FuzzXMLScannerCountsEnough(f *testing.F) {
 		require.GreaterOrEqual(t, counted, int64(read), "%q", rows)
 	})
 }
+
+// The scanner is not led astray by XML's less common spellings: each
+// sheet below would cost excelize more than the bounds allow (or is wider
+// than Excel), written so that a scanner reading tags naively would miss
+// it.
+func TestXMLScannerTricks(t *testing.T) {
+	long := strings.Repeat("y", 5000)
+	sst := `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>` + long + `</t></si></sst>`
+	sharedRow := func(cell string, n int) string { return "<row>" + strings.Repeat(cell, n) + "</row>" }
+	tests := []struct {
+		name       string
+		sst, sheet string
+		want       error
+	}{
+		{"wide after a CDATA section ending in ]]]>", "",
+			`<sheetData><row><c t="inlineStr"><is><t><![CDATA[a]]]></t></is></c>` + strings.Repeat("<c/>", MaxColumns) + `</row></sheetData>`, errTooManyColumns},
+		{"wide after a comment and an instruction", "",
+			`<!-- <row> --><?pi <row>?><sheetData><row>` + strings.Repeat(`<c r="A1"><v>1</v></c>`, MaxColumns+1) + `</row></sheetData>`, errTooManyColumns},
+		{"cells under a long namespace prefix", "",
+			`<x:sheetData xmlns:x="urn:x"><x:row>` + strings.Repeat(`<averyveryverylongprefix:c/>`, MaxColumns+1) + `</x:row></x:sheetData>`, errTooManyColumns},
+		{"shared cells", sst, sharedRow(`<c t="s"><v>0</v></c>`, 1000), errRowTooLarge},
+		{"shared cells, t written as a reference", sst, sharedRow(`<c t="&#115;"><v>0</v></c>`, 1000), errRowTooLarge},
+		{"shared cells, index written as a reference", sst, sharedRow(`<c t="s"><v>&#48;</v></c>`, 1000), errRowTooLarge},
+		{"shared cells, index in CDATA", sst, sharedRow(`<c t='s'><v><![CDATA[0]]></v></c>`, 1000), errRowTooLarge},
+		{"shared cells, t after other attributes", sst, sharedRow(`<c r="A1" s="0" x:t="s" xmlns:x="urn:x"><v> 0 </v></c>`, 1000), errRowTooLarge},
+		{"a short string before the table's own, in an extension",
+			`<sst><extLst><si><t>x</t></si></extLst><si><t>` + long + `</t></si></sst>`, sharedRow(`<c t="s"><v>0</v></c>`, 1000), errRowTooLarge},
+		{"escapes written as references", "",
+			`<row><c t="inlineStr"><is><t>` + strings.Repeat("&#95;x0041_", 20000) + `</t></is></c></row>`, errRowTooLarge},
+		{"a DOCTYPE", "", `<!DOCTYPE x [<!ENTITY a "b">]><row/>`, errDeclaration},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &xmlScanner{limit: 1 << 30}
+			if tt.sst != "" {
+				s.startPart(true)
+				_, err := s.Write([]byte(tt.sst))
+				require.NoError(t, err)
+			}
+			s.startPart(false)
+			_, err := s.Write([]byte(tt.sheet))
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+
+	// And a plain list is no such thing.
+	s := &xmlScanner{limit: 1 << 30}
+	s.startPart(true)
+	_, err := s.Write([]byte(`<sst><si><t>Иванов</t></si><si><r><t>a</t></r><r><t>b</t></r></si></sst>`))
+	require.NoError(t, err)
+	s.startPart(false)
+	_, err = s.Write([]byte(sharedRow(`<c t="s"><v>0</v></c><c t="s"><v>1</v></c><c><v>12</v></c>`, 1)))
+	require.NoError(t, err)
+	require.Equal(t, int64(len("Иванов")+2+2), s.total)
+}
