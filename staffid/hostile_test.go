@@ -146,6 +146,22 @@ func TestImportRefusesCellsCostlyToUnescape(t *testing.T) {
 	require.ErrorIs(t, err, staffid.ErrInvalidRecords)
 }
 
+// excelize hands over a row as wide as its rightmost cell: a row of one
+// cell in column XFD is 30 bytes of XML and 16 384 cells to read (300 µs).
+// Rows that span more than 64M cells in all are refused before reading.
+func TestImportRefusesRowsSpanningTooManyCells(t *testing.T) {
+	far := make([]string, staffid.MaxColumns)
+	far[staffid.MaxColumns-1] = "1"
+	rows := [][]string{{"LastName"}}
+	for range 64<<20/staffid.MaxColumns + 1 {
+		rows = append(rows, far)
+	}
+	book := staffidtest.CellsWorkbook(rows, false)
+	report, err := newImporter(t, staffid.Config{}, nil).Validate(context.Background(), bytes.NewReader(book), staffid.FormatXLSX)
+	require.ErrorIs(t, err, bookingkit.ErrTooLarge)
+	require.Contains(t, report.ErrorMsg, "rows span more than")
+}
+
 // Report.WriteJSON writes what json.Encoder writes, record by record.
 func TestReportWriteJSON(t *testing.T) {
 	report, _ := newImporter(t, staffid.Config{}, nil).Validate(context.Background(), bytes.NewReader(staffidtest.SharedStringBomb(3, 2, 300)), staffid.FormatXLSX)

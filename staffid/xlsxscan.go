@@ -15,7 +15,10 @@ import (
 // cells took it 28 s to parse. checkZip therefore follows the XML of
 // every part while it checks the zip, before excelize reads anything, and
 // refuses a workbook when
-//   - a row holds more than MaxColumns cells;
+//   - a row holds more than MaxColumns cells, or a cell past column XFD;
+//   - the rows span more than maxSheetCells cells in all: excelize hands
+//     over a row as wide as its last cell's column, so a row of one cell
+//     in column XFD (30 bytes of XML) costs 16 384 cells;
 //   - a row's cells would unpack to more than maxRowText bytes of text;
 //   - all the cells together would unpack to more than the unzip limit
 //     (the bound a zip bomb meets too);
@@ -40,6 +43,11 @@ const MaxColumns = 16384
 // expanded: a row of the list is some hundreds of bytes.
 const maxRowText = 4 << 20
 
+// maxSheetCells bounds the cells the rows of all sheets span, each row
+// as wide as its rightmost cell: a list of a million people in 60 columns
+// spans less. Reading them costs excelize about 20 ns each.
+const maxSheetCells = 64 << 20
+
 // maxSharedStrings bounds the workbook's table of shared strings: a list
 // of a million people has fewer distinct texts.
 const maxSharedStrings = 4_000_000
@@ -52,6 +60,7 @@ var (
 	errTooManyColumns = errors.New("too many cells in a row")
 	errRowTooLarge    = errors.New("a row unpacks to too much text")
 	errCellsTooLarge  = errors.New("the cells unpack to too much text")
+	errSheetTooWide   = errors.New("the rows span too many cells")
 	errTooManyStrings = errors.New("too many shared strings")
 	errDeclaration    = errors.New("a markup declaration")
 )
@@ -63,6 +72,8 @@ func scanError(part string, err error, limit int64) error {
 		return fmt.Errorf("%w: part %s has a row of more than %d cells, the most columns an Excel sheet has", ErrMalformed, shorten(part), MaxColumns)
 	case errors.Is(err, errRowTooLarge):
 		return fmt.Errorf("part %s has a row whose cells unpack to more than %d bytes of text: %w", shorten(part), maxRowText, bookingkit.ErrTooLarge)
+	case errors.Is(err, errSheetTooWide):
+		return fmt.Errorf("the workbook's rows span more than %d cells, each row as wide as its rightmost cell: %w", maxSheetCells, bookingkit.ErrTooLarge)
 	case errors.Is(err, errCellsTooLarge):
 		return fmt.Errorf("the workbook's cells unpack to more than %d bytes of text: %w", limit, bookingkit.ErrTooLarge)
 	case errors.Is(err, errTooManyStrings):
@@ -127,6 +138,11 @@ type xmlScanner struct {
 
 	// cell mode
 	cells     int   // cells of the current row
+	col       int   // the column of its last cell (A is 1)
+	width     int   // its rightmost cell's column
+	colRef    int   // the column the current <c> start tag's r names
+	hasColRef bool  // it has an r
+	spanned   int64 // the widths of the rows so far, every part
 	rowText   int64 // their text
 	shared    bool  // the current <c> start tag says t="s"
 	ambiguous bool  // its t holds a reference, which may spell s
@@ -143,6 +159,7 @@ type xmlScanner struct {
 func (s *xmlScanner) startPart(table bool) {
 	s.table = table
 	s.state, s.siOpen, s.depth, s.inCell, s.sharedish, s.inV, s.cells, s.rowText = stText, 0, 0, false, false, false, 0, 0
+	s.col, s.width, s.hasColRef = 0, 0, false
 	s.startText()
 }
 
@@ -260,12 +277,50 @@ func (s *xmlScanner) skip(to string, cdata bool) {
 
 // attribute handles an attribute of the current tag: t of a cell.
 func (s *xmlScanner) attribute() {
-	if s.table || s.end || string(s.name) != "c" || string(s.attr) != "t" {
+	if s.table || s.end || string(s.name) != "c" {
+		return
+	}
+	if string(s.attr) == "r" {
+		s.colRef, s.hasColRef = s.column(), true
+		return
+	}
+	if string(s.attr) != "t" {
 		return
 	}
 	// As encoding/xml, the last t of a tag wins.
 	s.shared = !s.ref && s.valLen == 1 && s.val[0] == 's'
 	s.ambiguous = s.ref
+}
+
+// column reads the column of a cell reference (r="XFD12"): its letters,
+// in either case. A reference the scanner cannot read plainly (no
+// letters, a character reference) counts as column XFD; more than three
+// letters as past it, which excelize refuses too.
+func (s *xmlScanner) column() int {
+	if s.ref {
+		return MaxColumns
+	}
+	n, letters := 0, 0
+	for _, c := range s.val {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			n = n*26 + int(c-'A'+1)
+		case c >= 'a' && c <= 'z':
+			n = n*26 + int(c-'a'+1)
+		default:
+			if letters == 0 {
+				return MaxColumns
+			}
+			return n
+		}
+		if letters++; letters > 3 {
+			return MaxColumns + 1
+		}
+	}
+	if letters == 0 {
+		return MaxColumns
+	}
+	return n
 }
 
 // tagEnd handles the '>' that ends a tag.
@@ -300,10 +355,17 @@ func (s *xmlScanner) startElement() error {
 	}
 	switch name {
 	case "row":
-		s.cells, s.rowText = 0, 0
+		s.cells, s.rowText, s.col, s.width = 0, 0, 0, 0
 	case "c":
 		s.cells++
-		if s.cells > MaxColumns {
+		if s.hasColRef {
+			s.col = s.colRef
+		} else {
+			s.col++
+		}
+		s.hasColRef = false
+		s.width = max(s.width, s.col)
+		if s.cells > MaxColumns || s.width > MaxColumns {
 			return errTooManyColumns
 		}
 		s.inCell, s.sharedish = true, s.shared || s.ambiguous
@@ -335,6 +397,11 @@ func (s *xmlScanner) endElement() error {
 		return nil
 	}
 	switch name {
+	case "row":
+		if s.spanned += int64(s.width); s.spanned > maxSheetCells {
+			return errSheetTooWide
+		}
+		s.width = 0
 	case "v":
 		if s.inV {
 			s.inV = false

@@ -81,6 +81,11 @@ func TestXMLScannerTricks(t *testing.T) {
 		{"escapes written as references", "",
 			`<row><c t="inlineStr"><is><t>` + strings.Repeat("&#95;x0041_", 20000) + `</t></is></c></row>`, errRowTooLarge},
 		{"a DOCTYPE", "", `<!DOCTYPE x [<!ENTITY a "b">]><row/>`, errDeclaration},
+		{"a cell past column XFD", "", `<row><c r="A1"/><c r="XFE1"/></row>`, errTooManyColumns},
+		{"a cell after one in column XFD", "", `<row><c r="xfd1"/><c/></row>`, errTooManyColumns},
+		// excelize hands over each row as wide as its last cell: 30 bytes
+		// of XML, 16 384 cells (300 µs) a row.
+		{"rows of one cell in column XFD", "", strings.Repeat(`<row><c r="XFD1"><v>1</v></c></row>`, maxSheetCells/MaxColumns+1), errSheetTooWide},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
