@@ -217,7 +217,11 @@ func (s *Bookings) Create(ctx context.Context, employeeID string, req BookingReq
 			}
 		}
 		if derr := s.store.DeleteBooking(context.WithoutCancel(ctx), b.ID); derr != nil {
-			return BookingView{}, fmt.Errorf("staffid: booking %s stored but not queued (%w), and could not be taken back: %v", b.ID, err, derr)
+			// Neither error is the caller's: the booking is stored
+			// without a place, which only an operator (or Reconcile)
+			// repairs. Wrapping neither makes it an internal error, so
+			// an answer shows neither text and the log keeps both.
+			return BookingView{}, fmt.Errorf("staffid: booking %s stored but not queued (%v), and could not be taken back: %v", b.ID, err, derr)
 		}
 		var queued *standby.AlreadyQueuedError
 		if errors.As(err, &queued) {

@@ -2,6 +2,7 @@ package staffid_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -333,4 +334,36 @@ func TestNewBookingsNeedsTheQueueForStandbyFares(t *testing.T) {
 	b, err := staffid.NewBookings(staffid.Config{}, s.StaffID, s.StaffBookings, nil)
 	require.NoError(t, err, "without standby types no queue is needed")
 	require.False(t, b.IsStandbyFare("ZED"))
+}
+
+// failingDelete is a booking store whose DeleteBooking fails, as a store
+// that has just gone down would.
+type failingDelete struct{ staffid.BookingStore }
+
+func (failingDelete) DeleteBooking(context.Context, string) error {
+	return errors.New("sqlite: database is locked (table staff_bookings)")
+}
+
+// A booking the queue refuses and the store cannot take back is the
+// operator's problem, not the caller's: the error is internal (no
+// sentinel, so the server answers 500 and shows no text), whatever the
+// queue said, and it keeps both causes for the log.
+func TestStandbyBookingNotTakenBackIsAnInternalError(t *testing.T) {
+	ctx := context.Background()
+	e := newSBEnv(t)
+	flight := sbFlight("2026-12-01")
+	_, err := e.queue.CloseFlight(ctx, flight)
+	require.NoError(t, err)
+	bookings, err := staffid.NewBookings(sbConfig, e.stores.StaffID, failingDelete{e.stores.StaffBookings}, e.queue)
+	require.NoError(t, err)
+	bookings.Now = e.clock.Now
+	_, err = bookings.Create(ctx, e.ids["Lennon"], staffid.BookingRequest{
+		Flight: flight, PassengerType: "ZED", Cabin: standby.Business, Passengers: e.pax("Lennon"),
+	})
+	require.Error(t, err)
+	for _, sentinel := range []error{bookingkit.ErrConflict, bookingkit.ErrInvalid, bookingkit.ErrNotFound, bookingkit.ErrForbidden} {
+		require.NotErrorIs(t, err, sentinel)
+	}
+	require.Contains(t, err.Error(), "database is locked", "the log keeps the store's failure")
+	require.Contains(t, err.Error(), "closed", "and the queue's")
 }
