@@ -39,6 +39,13 @@
 //     account: [Service.CreateOrReset] and [Service.IssueLink] take the
 //     same steps and limits either way, and the difference goes only into
 //     the mail.
+//   - A form can also take as long either way: the request does only what
+//     depends on nothing stored ([Service.CheckReset]: the address's form
+//     and the limits; [Service.Limit] for a sign-up) and puts the rest in a
+//     [Queue] (package outbox), and the worker completes it
+//     ([Service.CompleteReset], [Service.CreateOrReset]) without taking
+//     the limits again. [Service.RequestReset] does both in one call, and
+//     its time tells whether a link was stored.
 //
 // # Storage
 //

@@ -18,3 +18,13 @@ type Message struct {
 type Mailer interface {
 	Send(ctx context.Context, m Message) error
 }
+
+// Queue stores a request for a worker to complete outside the request
+// path, so that the request itself does the same work whatever the
+// accounts hold: a reset for an unknown address and one for an account
+// both store one queued request, and the worker issues the link (or
+// nothing). Package outbox's *Outbox is one: its Enqueue stores payload as
+// JSON, and the handler registered for kind completes it.
+type Queue interface {
+	Enqueue(ctx context.Context, kind string, payload any) error
+}

@@ -217,12 +217,43 @@ func (s *Service) AccountBySubject(ctx context.Context, subject string) (Account
 // per email. An unknown email (or a person the gate refuses) yields
 // ErrNotFound: the caller must answer the client the same either way, so the
 // form reveals nothing about who has an account.
+//
+// RequestReset is [Service.CheckReset] then [Service.CompleteReset] in one
+// call, so its time depends on whether the account exists (a link is
+// stored for one, nothing for the other). A form whose answer must take
+// as long either way calls CheckReset in the request, queues the address
+// (package outbox) and calls CompleteReset from the worker.
 func (s *Service) RequestReset(ctx context.Context, email, addr string) (Account, string, error) {
-	email, err := NormaliseEmail(email)
+	email, err := s.CheckReset(ctx, email, addr)
 	if err != nil {
 		return Account{}, "", err
 	}
+	return s.CompleteReset(ctx, email)
+}
+
+// CheckReset is the part of a reset request that does not look at the
+// stored accounts: it normalises email (a *bookingkit.ValidationError when
+// it is no address) and takes the link limits per client address and per
+// email. It returns the normalised address, for [Service.CompleteReset].
+func (s *Service) CheckReset(ctx context.Context, email, addr string) (string, error) {
+	email, err := NormaliseEmail(email)
+	if err != nil {
+		return "", err
+	}
 	if err := s.Limit(ctx, "link", addr, email); err != nil {
+		return "", err
+	}
+	return email, nil
+}
+
+// CompleteReset is the rest of a reset request that [Service.CheckReset]
+// let through: it returns a one-time reset link token for the realm's
+// account with email, or ErrNotFound when there is none or the gate
+// refuses its person. It takes no rate limit (CheckReset took them), so
+// a worker completing a queued request does not count it twice.
+func (s *Service) CompleteReset(ctx context.Context, email string) (Account, string, error) {
+	email, err := NormaliseEmail(email)
+	if err != nil {
 		return Account{}, "", err
 	}
 	a, err := s.store.AccountByEmail(ctx, s.cfg.Realm, email)

@@ -13,6 +13,7 @@ import (
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/internal/password"
+	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
@@ -285,4 +286,38 @@ func TestMove(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = f.svc.Login(ctx, "ann@example.com", "another good passphrase", "1.1.1.1")
 	require.NoError(t, err)
+}
+
+// A reset split in two: CheckReset looks at no account and takes the
+// limits, CompleteReset issues the link without taking them again, so a
+// worker completing a queued reset is not refused by the limit the
+// request already counted.
+func TestCheckResetThenCompleteResetLimitOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, account.Config{PerAddress: ratelimit.New(time.Hour, 1), PerAccount: ratelimit.New(time.Hour, 1)})
+	_, _, err := f.svc.Create(ctx, "ann@example.com", "person-ann")
+	require.NoError(t, err)
+
+	email, err := f.svc.CheckReset(ctx, " ANN@example.com ", "1.1.1.1")
+	require.NoError(t, err)
+	require.Equal(t, "ann@example.com", email)
+	unknown, err := f.svc.CheckReset(ctx, "nobody@example.com", "2.2.2.2")
+	require.NoError(t, err, "an unknown address passes the same checks")
+	_, err = f.svc.CheckReset(ctx, "ann@example.com", "3.3.3.3")
+	require.ErrorIs(t, err, bookingkit.ErrRateLimited, "the per-account limit was taken")
+	_, err = f.svc.CheckReset(ctx, "not an address", "4.4.4.4")
+	require.ErrorIs(t, err, bookingkit.ErrInvalid)
+
+	for range 2 {
+		a, token, err := f.svc.CompleteReset(ctx, email)
+		require.NoError(t, err, "completing takes no limit")
+		require.Equal(t, "ann@example.com", a.Email)
+		_, _, err = f.svc.CheckLink(ctx, token)
+		require.NoError(t, err)
+	}
+	_, _, err = f.svc.CompleteReset(ctx, unknown)
+	require.ErrorIs(t, err, bookingkit.ErrNotFound)
+	f.gate.set("person-ann", true)
+	_, _, err = f.svc.CompleteReset(ctx, email)
+	require.ErrorIs(t, err, bookingkit.ErrNotFound, "a blocked person reads as unknown")
 }

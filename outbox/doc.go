@@ -17,6 +17,17 @@
 // Config.GiveUpAfter old or its handler says the failure is [Permanent];
 // then it is dropped and logged at error level.
 //
+// A request whose work depends on what is stored can leave all of it to
+// the worker: a form for a password reset or a registration checks its
+// input and rate limits, then enqueues the form as a message of its own
+// kind (package staffid's "staffid.register" and "staffid.reset"; the
+// reference server's "mogu.register", "mogu.reset", "partner.reset"), and
+// the handler for that kind looks the account or person up, issues the
+// link and mails it (through [Outbox.Mailer]: a second message). Every
+// such request then writes the same one row whatever the database holds,
+// and takes as long. A handler that fails because its message can never
+// succeed (bad data) returns [Permanent]; any other failure is retried.
+//
 // # Several processes, crashes
 //
 // Every server that shares the database runs a worker over the same
@@ -27,13 +38,19 @@
 // mid-delivery leaves its message leased: once the lease runs out, any
 // worker claims it again. Delivery is therefore at least once: a crash
 // between the mail server's acceptance and the deletion sends that
-// message a second time, which for a one-time link is harmless.
+// message a second time, which for a one-time link is harmless; a queued
+// form completed twice mails two links (or two answers), as the same form
+// sent twice does.
 //
 // # Security
 //
 // A stored mail holds its link in clear text until it is delivered (the
 // accounts keep only the links' hashes); it is deleted as soon as the mail
-// server accepts it, and never logged.
+// server accepts it, and never logged. A queued form holds personal data
+// (an employee's names, birth date and personnel number, an email address)
+// until its handler has completed it: it is deleted then, as a delivered
+// mail is (or when dropped), and its payload is never logged either. A
+// backup taken meanwhile holds it, as it holds the accounts.
 //
 // # Storage
 //

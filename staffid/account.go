@@ -107,6 +107,14 @@ type AccountsConfig struct {
 	// the operator's log. The account stays shut and the move is tried
 	// again at its next use.
 	Unanswered func(ctx context.Context, err error)
+	// Queue, when set, stores the registrations and resets that
+	// [Accounts.QueueRegister] and [Accounts.QueueReset] take, for a
+	// worker to complete ([Accounts.CompleteRegister],
+	// [Accounts.CompleteReset]): package outbox's *Outbox, with handlers
+	// for [KindRegister] and [KindReset]. The queued requests hold what
+	// the form gave (names, birth date, personnel number, email) until
+	// the worker completes them.
+	Queue account.Queue
 }
 
 // Accounts registers the airline's employees and signs them in. It builds
@@ -128,6 +136,7 @@ type Accounts struct {
 	lookup    registrationLookup
 	// unanswered: AccountsConfig.Unanswered, or nothing.
 	unanswered func(ctx context.Context, err error)
+	queue      account.Queue
 }
 
 // registrationLookup says how a registration form finds its employee.
@@ -150,7 +159,7 @@ func NewAccounts(cfg Config, people PeopleStore, accounts account.Store, ac Acco
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	a := &Accounts{cfg: cfg, people: people, mailer: ac.Mailer, templates: ac.Templates, linkURL: ac.LinkURL, unanswered: ac.Unanswered}
+	a := &Accounts{cfg: cfg, people: people, mailer: ac.Mailer, templates: ac.Templates, linkURL: ac.LinkURL, unanswered: ac.Unanswered, queue: ac.Queue}
 	switch {
 	case slices.Contains(cfg.RegistrationFields, cfg.GroupField):
 		a.lookup = lookupByGroup
@@ -222,8 +231,8 @@ func (a *Accounts) Service() *account.Service { return a.svc }
 // case: "LastName", "lastname"), and an email. Dates are DD.MM.YYYY as in
 // the list (YYYY-MM-DD is accepted too).
 type RegistrationForm struct {
-	Fields map[string]string
-	Email  string
+	Fields map[string]string `json:"fields"`
+	Email  string            `json:"email"`
 }
 
 // RegisterOutcome says what a registration did. It is for the log: the
@@ -279,7 +288,62 @@ type Registration struct {
 // *bookingkit.ValidationError naming the field: that depends on nothing
 // stored. A rate limit gives an error matching bookingkit.ErrRateLimited,
 // a failing store or mailer another error.
+//
+// Register does all of it within the call, so the time it takes depends
+// on what it finds (an account made and a link stored, or nothing
+// written): a server answering strangers uses [Accounts.QueueRegister],
+// which leaves the rest to a worker.
 func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr string) (Registration, error) {
+	email, typed, err := a.checkRegister(ctx, form, addr)
+	if err != nil {
+		return Registration{}, err
+	}
+	return a.completeRegister(ctx, email, typed)
+}
+
+// Kinds of the requests [Accounts.QueueRegister] and [Accounts.QueueReset]
+// store in [AccountsConfig.Queue]; the worker hands their payloads to
+// [Accounts.CompleteRegister] and [Accounts.CompleteReset].
+const (
+	KindRegister = "staffid.register"
+	KindReset    = "staffid.reset"
+)
+
+// ResetRequest is the payload of a queued reset ([KindReset]).
+type ResetRequest struct {
+	Email string `json:"email"` // normalised
+}
+
+// QueueRegister is [Accounts.Register] for a form whose answer must take
+// as long whatever the list and the accounts hold: it checks the form's
+// syntax and takes the rate limits, as Register does, then stores the form
+// in [AccountsConfig.Queue] as a [KindRegister] request and returns,
+// having read neither the list nor the accounts. Every form it lets
+// through does the same writes: one queued request. The worker completes
+// it with [Accounts.CompleteRegister]. The errors are Register's, without
+// the outcomes that depend on stored data.
+func (a *Accounts) QueueRegister(ctx context.Context, form RegistrationForm, addr string) error {
+	if a.queue == nil {
+		return errors.New("staffid: no AccountsConfig.Queue to store the registration in")
+	}
+	email, _, err := a.checkRegister(ctx, form, addr)
+	if err != nil {
+		return err
+	}
+	if err := a.queue.Enqueue(ctx, KindRegister, RegistrationForm{Fields: form.Fields, Email: email}); err != nil {
+		return fmt.Errorf("staffid: register: %w", err)
+	}
+	return nil
+}
+
+// CompleteRegister does the rest of a registration [Accounts.QueueRegister]
+// stored: it finds the employee, makes or finds the account, and mails the
+// address what came of it, as [Accounts.Register] does, without taking
+// the rate limits again. A form that no longer passes the checks (the
+// registration fields changed since) is a *bookingkit.ValidationError:
+// trying again cannot mend it. Any other error is worth another try (a
+// repeated registration mails again, as registering twice does).
+func (a *Accounts) CompleteRegister(ctx context.Context, form RegistrationForm) (Registration, error) {
 	email, err := account.NormaliseEmail(form.Email)
 	if err != nil {
 		return Registration{}, err
@@ -288,16 +352,36 @@ func (a *Accounts) Register(ctx context.Context, form RegistrationForm, addr str
 	if err != nil {
 		return Registration{}, err
 	}
+	return a.completeRegister(ctx, email, typed)
+}
+
+// checkRegister is what a registration does before reading anything
+// stored: the form's syntax and the rate limits.
+func (a *Accounts) checkRegister(ctx context.Context, form RegistrationForm, addr string) (string, []typedField, error) {
+	email, err := account.NormaliseEmail(form.Email)
+	if err != nil {
+		return "", nil, err
+	}
+	typed, err := a.readForm(form.Fields)
+	if err != nil {
+		return "", nil, err
+	}
 	key := a.lookupKey(typed)
 	// Both limits are taken before the list is read: probing one
 	// employee's details field by field is limited however many addresses
 	// it comes from, and probing from one address however many employees.
 	if err := a.svc.Limit(ctx, "register", addr, "employee:"+Normalize(key)); err != nil {
-		return Registration{}, err
+		return "", nil, err
 	}
 	if err := a.svc.Limit(ctx, "register", "", "email:"+email); err != nil {
-		return Registration{}, err
+		return "", nil, err
 	}
+	return email, typed, nil
+}
+
+// completeRegister is what a registration does once checked: it reads
+// the list and the accounts and mails the outcome.
+func (a *Accounts) completeRegister(ctx context.Context, email string, typed []typedField) (Registration, error) {
 	p, found, err := a.find(ctx, typed)
 	if err != nil {
 		return Registration{}, err
@@ -626,9 +710,41 @@ func formatValidity(d time.Duration) string {
 // account with email, when there is one and its employee is active; it
 // returns nil whether or not it did, so the answer reveals nothing about
 // who has an account. It fails on malformed email (a ValidationError), on
-// the rate limits, and when the mail cannot be sent.
+// the rate limits, and when the mail cannot be sent. Its time depends on
+// whether the account exists: [Accounts.QueueReset] does not.
 func (a *Accounts) RequestReset(ctx context.Context, email, addr string) error {
-	acct, token, err := a.svc.RequestReset(ctx, email, addr)
+	email, err := a.svc.CheckReset(ctx, email, addr)
+	if err != nil {
+		return err
+	}
+	return a.CompleteReset(ctx, ResetRequest{Email: email})
+}
+
+// QueueReset is [Accounts.RequestReset] for a form whose answer must take
+// as long whether or not the address has an account: it checks the
+// address and takes the link limits, then stores a [KindReset] request in
+// [AccountsConfig.Queue] and returns, having read no account. The worker
+// completes it with [Accounts.CompleteReset].
+func (a *Accounts) QueueReset(ctx context.Context, email, addr string) error {
+	if a.queue == nil {
+		return errors.New("staffid: no AccountsConfig.Queue to store the reset in")
+	}
+	email, err := a.svc.CheckReset(ctx, email, addr)
+	if err != nil {
+		return err
+	}
+	if err := a.queue.Enqueue(ctx, KindReset, ResetRequest{Email: email}); err != nil {
+		return fmt.Errorf("staffid: reset: %w", err)
+	}
+	return nil
+}
+
+// CompleteReset does the rest of a reset [Accounts.QueueReset] stored,
+// without taking the limits again: it mails the reset link when the
+// address has an account of an active employee, and does nothing (nil)
+// otherwise.
+func (a *Accounts) CompleteReset(ctx context.Context, req ResetRequest) error {
+	acct, token, err := a.svc.CompleteReset(ctx, req.Email)
 	if errors.Is(err, bookingkit.ErrNotFound) {
 		return nil
 	}

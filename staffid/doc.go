@@ -57,7 +57,14 @@
 // nobody whether the details are right or who has an account: the mail to
 // the address given carries the one-time link, or says why there is none
 // (already registered, registered under another address, the address
-// belongs to another account, the details do not match). Opening the link
+// belongs to another account, the details do not match). Register does
+// that within the call, so how long it takes still tells what it found; a
+// server answering strangers calls [Accounts.QueueRegister] and
+// [Accounts.QueueReset] instead, which check the form and take the rate
+// limits, then store the request in [AccountsConfig.Queue] (package
+// outbox) and return having read neither the list nor the accounts: every
+// form does the same writes. The outbox's worker completes each with
+// [Accounts.CompleteRegister] or [Accounts.CompleteReset]. Opening the link
 // only shows the form, posting a password uses it and signs in. Passwords, links,
 // sessions and rate limits are the shared machinery of package
 // [github.com/bookingkit/bookingkit/account] (realm [StaffRealm]); its gate

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/internal/mail"
 	"github.com/bookingkit/bookingkit/outbox"
@@ -110,4 +114,25 @@ func newOutbox(cfg Config, stores storage.Stores, logger *slog.Logger) (*outbox.
 	}
 	ob.Handle(moguMailKind, outbox.MailHandler(moguMailer))
 	return ob, nil
+}
+
+// completing turns the step that completes a queued request of kind (a
+// registration or reset the request only checked and stored) into the
+// outbox's handler for it: the payload is decoded into a T and handed to
+// complete. Bad data is dropped at once (outbox.Permanent): an unreadable
+// payload, or a request complete finds invalid (a *ValidationError, such
+// as a form the registration fields no longer accept). Any other failure
+// (a store, the mail queue) is tried again later.
+func completing[T any](kind string, complete func(ctx context.Context, req T) error) outbox.Handler {
+	return func(ctx context.Context, payload json.RawMessage) error {
+		var req T
+		if err := json.Unmarshal(payload, &req); err != nil {
+			return outbox.Permanent(fmt.Errorf("%s: unreadable request: %w", kind, err))
+		}
+		err := complete(ctx, req)
+		if errors.Is(err, bookingkit.ErrInvalid) {
+			return outbox.Permanent(err)
+		}
+		return err
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/storage"
 )
 
@@ -112,6 +113,10 @@ type moguServer struct {
 	svc      *mogu.Service
 	accounts *account.Service
 	mailer   account.Mailer
+	// requests keeps the registrations and resets for the outbox's
+	// worker (handleQueued completes them), so the requests do the same
+	// writes whether or not the address has an account.
+	requests account.Queue
 	logger   *slog.Logger
 
 	setPasswordURL string
@@ -477,9 +482,11 @@ func moguSessionOut(a account.Account, token string) moguSessionJSON {
 	return s
 }
 
-// register creates an app account and mails its one-time set-password
-// link. An address that already has an account gets a reset link instead,
-// and the answer is the same: the form does not tell who is registered.
+// register queues a sign-up: the worker creates the app account and mails
+// its one-time set-password link, or a reset link when the address already
+// has an account (handleQueued). The request checks the address and the
+// limits and stores one queued request whatever the accounts hold: the
+// answer, and the time it takes, do not tell who is registered.
 func (m *moguServer) register() http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
@@ -496,18 +503,8 @@ func (m *moguServer) register() http.Handler {
 		if err := m.accounts.Limit(ctx, "register", addr, email); err != nil {
 			return err
 		}
-		// An address with an account gets a reset link, through the
-		// same steps and limits as a new one: only the mail differs.
-		_, token, existed, err := m.accounts.CreateOrReset(ctx, email, "")
-		if err != nil {
-			return err
-		}
-		subject, intro := "Your MOGU account", "Welcome to MOGU. Open this link to choose your password; your trips open right after:"
-		if existed {
-			subject, intro = "Your MOGU password", "Someone (we hope you) tried to register this address in MOGU, where it already has an account. Open this link to choose a new password:"
-		}
-		if err := m.mailLink(ctx, email, subject, intro, token); err != nil {
-			return err
+		if err := m.requests.Enqueue(ctx, moguKindRegister, moguAccountRequest{Email: email}); err != nil {
+			return fmt.Errorf("mogu: register: %w", err)
 		}
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + email})
 		return nil
@@ -524,19 +521,59 @@ func (m *moguServer) resetPassword() http.Handler {
 		if err := decodeJSON(r, &in); err != nil {
 			return err
 		}
-		a, token, err := m.accounts.RequestReset(r.Context(), in.Email, moguClientAddress(r))
-		switch {
-		case errors.Is(err, bookingkit.ErrNotFound):
-		case err != nil:
+		email, err := m.accounts.CheckReset(r.Context(), in.Email, moguClientAddress(r))
+		if err != nil {
 			return err
-		default:
-			if err := m.mailLink(r.Context(), a.Email, "Your MOGU password", "Open this link to choose a new MOGU password:", token); err != nil {
-				return err
-			}
+		}
+		if err := m.requests.Enqueue(r.Context(), moguKindReset, moguAccountRequest{Email: email}); err != nil {
+			return fmt.Errorf("mogu: reset: %w", err)
 		}
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a MOGU account, a link has been sent to it"})
 		return nil
 	})
+}
+
+// Kinds of the outbox requests MOGU's sign-up and reset forms queue.
+const (
+	moguKindRegister = "mogu.register"
+	moguKindReset    = "mogu.reset"
+)
+
+// moguAccountRequest is a queued sign-up or reset: the address typed,
+// normalised.
+type moguAccountRequest struct {
+	Email string `json:"email"`
+}
+
+// handleQueued makes ob's worker complete the sign-ups and resets the
+// requests queued, without their rate limits (the request took them): a
+// sign-up creates the account, or issues a reset link when the address
+// has one, and mails the link; a reset mails a link when the address has
+// an account and does nothing otherwise.
+func (m *moguServer) handleQueued(ob *outbox.Outbox) {
+	ob.Handle(moguKindRegister, completing(moguKindRegister, func(ctx context.Context, req moguAccountRequest) error {
+		// An address with an account gets a reset link, through the
+		// same steps as a new one: only the mail differs.
+		_, token, existed, err := m.accounts.CreateOrReset(ctx, req.Email, "")
+		if err != nil {
+			return err
+		}
+		subject, intro := "Your MOGU account", "Welcome to MOGU. Open this link to choose your password; your trips open right after:"
+		if existed {
+			subject, intro = "Your MOGU password", "Someone (we hope you) tried to register this address in MOGU, where it already has an account. Open this link to choose a new password:"
+		}
+		return m.mailLink(ctx, req.Email, subject, intro, token)
+	}))
+	ob.Handle(moguKindReset, completing(moguKindReset, func(ctx context.Context, req moguAccountRequest) error {
+		a, token, err := m.accounts.CompleteReset(ctx, req.Email)
+		if errors.Is(err, bookingkit.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return m.mailLink(ctx, a.Email, "Your MOGU password", "Open this link to choose a new MOGU password:", token)
+	}))
 }
 
 func (m *moguServer) mailLink(ctx context.Context, to, subject, intro, token string) error {

@@ -77,6 +77,9 @@ type partnerServer struct {
 	svc      *partner.Service
 	accounts *account.Service
 	mailer   account.Mailer
+	// requests keeps the reset requests for the outbox's worker
+	// (handleQueued completes them).
+	requests account.Queue
 	logger   *slog.Logger
 	baseURL  string
 	pages    *partnerPages

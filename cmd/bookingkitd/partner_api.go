@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
 )
 
@@ -98,20 +100,46 @@ func (p *partnerServer) resetPassword() http.Handler {
 		if err := decodeJSON(r, &in); err != nil {
 			return err
 		}
-		a, token, err := p.accounts.RequestReset(r.Context(), in.Email, partnerClientAddress(r))
-		switch {
-		case errors.Is(err, bookingkit.ErrNotFound):
-		case err != nil:
+		// The request checks the address and the limits and queues
+		// it; the worker looks the account up (handleQueued), so the
+		// request does the same writes whether or not it exists.
+		email, err := p.accounts.CheckReset(r.Context(), in.Email, partnerClientAddress(r))
+		if err != nil {
 			return err
-		default:
-			if err := p.mailLink(r.Context(), a.Email, "Your PartnerApp password", "Open this link to choose a new PartnerApp password:",
-				partnerSetPasswordLink(p.linkBase(r), token)); err != nil {
-				return err
-			}
+		}
+		if err := p.requests.Enqueue(r.Context(), partnerKindReset, partnerResetRequest{Email: email, LinkBase: p.linkBase(r)}); err != nil {
+			return fmt.Errorf("partner: reset: %w", err)
 		}
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a PartnerApp account, a link has been sent to it"})
 		return nil
 	})
+}
+
+// partnerKindReset is the outbox kind of a queued reset request.
+const partnerKindReset = "partner.reset"
+
+// partnerResetRequest is a queued reset: the address typed, normalised,
+// and where the link is to point (linkBase of the request).
+type partnerResetRequest struct {
+	Email    string `json:"email"`
+	LinkBase string `json:"link_base"`
+}
+
+// handleQueued makes ob's worker complete the reset requests, without
+// their rate limits (the request took them): a link is mailed when the
+// address has an account, nothing happens otherwise.
+func (p *partnerServer) handleQueued(ob *outbox.Outbox) {
+	ob.Handle(partnerKindReset, completing(partnerKindReset, func(ctx context.Context, req partnerResetRequest) error {
+		a, token, err := p.accounts.CompleteReset(ctx, req.Email)
+		if errors.Is(err, bookingkit.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return p.mailLink(ctx, a.Email, "Your PartnerApp password", "Open this link to choose a new PartnerApp password:",
+			partnerSetPasswordLink(req.LinkBase, token))
+	}))
 }
 
 // partnerNext is the keyset position of the next page of a list that the

@@ -75,13 +75,19 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	staff, err := newStaffServer(logger, cfg, staffidCfg, stores, mailer, standbySrv)
+	staff, err := newStaffServer(logger, cfg, staffidCfg, stores, mailer, ob, standbySrv)
 	if err != nil {
 		return nil, err
 	}
 	if err := staff.reconcile(ctx); err != nil {
 		return nil, err
 	}
+	// The registrations and resets the requests queue are completed by
+	// the outbox's worker.
+	moguSrv.requests, partnerSrv.requests = ob, ob
+	staff.handleQueued(ob)
+	moguSrv.handleQueued(ob)
+	partnerSrv.handleQueued(ob)
 	// An import that gives an employee another email moves their account
 	// there (staffid.Accounts.FollowList).
 	imports.importer.AfterImport = staff.followList

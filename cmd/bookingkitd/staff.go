@@ -28,6 +28,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 	"github.com/bookingkit/bookingkit/storage"
@@ -83,7 +84,9 @@ type staffServer struct {
 
 // newStaffServer builds the staff accounts and bookings over stores, with
 // the list's settings sid, the shared mailer and the standby queues.
-func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores storage.Stores, mailer account.Mailer, queue *standbyServer) (*staffServer, error) {
+// requests keeps the registrations and resets for the outbox's worker
+// (staffServer.handleQueued completes them).
+func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores storage.Stores, mailer account.Mailer, requests account.Queue, queue *standbyServer) (*staffServer, error) {
 	c := cfg.File.StaffAccounts
 	linkTTL, err := staffDuration("staff_accounts.link_lifetime", c.LinkLifetime, 24*time.Hour)
 	if err != nil {
@@ -131,6 +134,7 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 			PerAccount:        newLimiter(stores, interval, perAccount),
 		},
 		Mailer:    mailer,
+		Queue:     requests,
 		Templates: templates,
 		LinkURL:   base + staffPasswordPath + "?token={token}",
 		Unanswered: func(ctx context.Context, err error) {
@@ -347,8 +351,9 @@ func staffQueryInt(r *http.Request, name string, def int) (int, error) {
 // has an account, is told only to the mailbox of the address given.
 const staffRegisterAnswer = "thank you: we have sent a message about your registration to the address you gave; it has a link to choose your password, or says why there is none"
 
-// register checks the form against the employee list and mails the
-// one-time link, or why there is none. The body holds the configured registration fields by the
+// register checks the form's syntax and the rate limits and queues it;
+// the outbox's worker compares it with the employee list and mails the
+// one-time link, or why there is none (handleQueued). The body holds the configured registration fields by the
 // list's names and the email: {"LastName": …, "BirthDay": "09.10.1940",
 // …, "Email": …}.
 func (s *staffServer) register() http.Handler {
@@ -375,16 +380,33 @@ func (s *staffServer) register() http.Handler {
 				form.Fields[k] = v
 			}
 		}
-		reg, err := s.accounts.Register(r.Context(), form, staffClientAddress(r))
-		if err != nil {
+		// The request checks the form and the limits and queues it;
+		// the outbox's worker reads the list and the accounts
+		// (handleQueued), so every form does the same writes here.
+		if err := s.accounts.QueueRegister(r.Context(), form, staffClientAddress(r)); err != nil {
 			return err
 		}
-		// The outcome goes to the log and, in words, to the mailbox of
-		// the address given; the answer is the same for every form.
-		s.logger.InfoContext(r.Context(), "staff: registration answered by mail", "outcome", reg.Outcome, "person", reg.PersonID)
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": staffRegisterAnswer})
 		return nil
 	})
+}
+
+// handleQueued makes ob's worker complete the registrations and resets
+// the requests queued: it looks the employee or account up, makes the
+// account or issues the link, and mails through the staff mailer.
+func (s *staffServer) handleQueued(ob *outbox.Outbox) {
+	ob.Handle(staffid.KindRegister, completing(staffid.KindRegister, func(ctx context.Context, form staffid.RegistrationForm) error {
+		reg, err := s.accounts.CompleteRegister(ctx, form)
+		if err != nil {
+			return err
+		}
+		// The outcome goes to the log and, in words, to the mailbox
+		// of the address given; the answer was the same for every
+		// form.
+		s.logger.InfoContext(ctx, "staff: registration answered by mail", "outcome", reg.Outcome, "person", reg.PersonID)
+		return nil
+	}))
+	ob.Handle(staffid.KindReset, completing(staffid.KindReset, s.accounts.CompleteReset))
 }
 
 func (s *staffServer) login() http.Handler {
@@ -430,7 +452,7 @@ func (s *staffServer) resetPassword() http.Handler {
 		if err := decodeJSON(r, &in); err != nil {
 			return err
 		}
-		if err := s.accounts.RequestReset(r.Context(), in.Email, staffClientAddress(r)); err != nil {
+		if err := s.accounts.QueueReset(r.Context(), in.Email, staffClientAddress(r)); err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "if this address has a staff travel account, a link to choose a new password has been sent to it"})
