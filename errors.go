@@ -28,7 +28,23 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrTooLarge: the input exceeds a configured size limit.
 	ErrTooLarge = errors.New("too large")
+	// ErrUnsupportedMediaType: the input comes in a format or media type
+	// the receiver does not read (an upload that is neither of the formats
+	// a module takes, a body not declared as JSON). It is invalid input
+	// that HTTP names apart (415), so it matches ErrInvalid too.
+	ErrUnsupportedMediaType error = &kindError{"unsupported media type", ErrInvalid}
 )
+
+// kindError is a sentinel that is also a case of a more general one.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+
+// Unwrap makes the sentinel match its general kind under errors.Is.
+func (e *kindError) Unwrap() error { return e.kind }
 
 // ValidationError reports one bad input value: which field, what was sent,
 // and what was expected. It matches [ErrInvalid] under [errors.Is].

@@ -35,3 +35,11 @@ func ExampleInvalid() {
 	// CategoryCode "12": an integer from 0 to 9
 	// true
 }
+
+func TestUnsupportedMediaTypeIsInvalidInput(t *testing.T) {
+	err := fmt.Errorf("upload: %w", bookingkit.ErrUnsupportedMediaType)
+	require.ErrorIs(t, err, bookingkit.ErrUnsupportedMediaType)
+	require.ErrorIs(t, err, bookingkit.ErrInvalid)
+	require.NotErrorIs(t, fmt.Errorf("x: %w", bookingkit.ErrInvalid), bookingkit.ErrUnsupportedMediaType)
+	require.Equal(t, "upload: unsupported media type", err.Error())
+}

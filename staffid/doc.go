@@ -40,7 +40,8 @@
 // A refused upload comes back with its report and an error to test with
 // errors.Is: [ErrInvalidRecords] (the report lists each invalid record as
 // sent, with the reason), [ErrMalformed], [ErrUnsupportedFormat] and
-// [ErrLegacyXLS], [ErrEmptyList], all matching bookingkit.ErrInvalid;
+// [ErrLegacyXLS], [ErrEmptyList], all matching bookingkit.ErrInvalid (the
+// two unsupported formats also bookingkit.ErrUnsupportedMediaType);
 // [ErrMassBlock], matching bookingkit.ErrConflict; a list or workbook over
 // the [Limits], matching bookingkit.ErrTooLarge. Two messages are the
 // seed's own, word for word: "Invalid date 18.32.1933, the format is d.m.Y"

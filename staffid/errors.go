@@ -19,8 +19,9 @@ var (
 	ErrMalformed error = &importError{"the list cannot be read", bookingkit.ErrInvalid}
 
 	// ErrUnsupportedFormat: the upload's format is neither JSON nor .xlsx.
-	// Matches bookingkit.ErrInvalid.
-	ErrUnsupportedFormat error = &importError{"unsupported format: send a JSON array of records or an Excel workbook (.xlsx)", bookingkit.ErrInvalid}
+	// Matches bookingkit.ErrUnsupportedMediaType (HTTP 415), and so
+	// bookingkit.ErrInvalid.
+	ErrUnsupportedFormat error = &importError{"unsupported format: send a JSON array of records or an Excel workbook (.xlsx)", bookingkit.ErrUnsupportedMediaType}
 
 	// ErrLegacyXLS: the upload is a legacy binary Excel file (.xls, or an
 	// encrypted workbook, which uses the same container). Matches

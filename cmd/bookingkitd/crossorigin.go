@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
 )
 
 // protectCrossOrigin refuses every state-changing request (any method but
@@ -40,10 +41,10 @@ func protectCrossOrigin(logger *slog.Logger, cfg Config, next http.Handler) http
 	}
 	c.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if logger != nil {
-			logger.WarnContext(r.Context(), "cross-origin request refused", "request_id", requestID(r.Context()),
+			logger.WarnContext(r.Context(), "cross-origin request refused", "request_id", httpapi.RequestID(r.Context()),
 				"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		}
-		writeError(w, r, logger, fmt.Errorf("this request was sent by another site's page; send it from this server's own pages, or without a browser: %w", bookingkit.ErrForbidden))
+		httpapi.WriteError(w, r, logger, fmt.Errorf("this request was sent by another site's page; send it from this server's own pages, or without a browser: %w", bookingkit.ErrForbidden))
 	}))
 	return c.Handler(next)
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/bookingkit/bookingkit/httpapi"
 )
 
 // handleHealthz answers 200 when the database answers within two seconds,
@@ -21,9 +23,9 @@ func handleHealthz(logger *slog.Logger, svc *services) http.Handler {
 		defer cancel()
 		if err := svc.stores.Ping(ctx); err != nil {
 			logger.WarnContext(r.Context(), "health check failed", "error", err)
-			writeJSON(w, http.StatusServiceUnavailable, health{Status: "unavailable", Storage: svc.stores.Backend, Error: "storage does not answer"})
+			httpapi.WriteJSON(w, http.StatusServiceUnavailable, health{Status: "unavailable", Storage: svc.stores.Backend, Error: "storage does not answer"})
 			return
 		}
-		writeJSON(w, http.StatusOK, health{Status: "ok", Storage: svc.stores.Backend})
+		httpapi.WriteJSON(w, http.StatusOK, health{Status: "ok", Storage: svc.stores.Backend})
 	})
 }

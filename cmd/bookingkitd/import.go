@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/internal/secret"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage"
@@ -175,12 +176,12 @@ func tokenMatches(t bearerToken, value string) bool {
 }
 
 // importStatus is the HTTP status of an import's outcome: 200, or
-// statusOf's mapping of the error.
+// httpapi.StatusOf's mapping of the error.
 func importStatus(err error) int {
 	if err == nil {
 		return http.StatusOK
 	}
-	return statusOf(err)
+	return httpapi.StatusOf(err)
 }
 
 // forceHint is added to the report's message when forcing the import would
@@ -204,7 +205,7 @@ func (s *importServer) refuseFormat(ctx context.Context, opts staffid.ImportOpti
 }
 
 func (s *importServer) logImport(r *http.Request, opts staffid.ImportOptions, report *staffid.Report, err error) {
-	attrs := []any{"request_id", requestID(r.Context()), "source", opts.Source, "actor", opts.Actor, "forced", opts.Force}
+	attrs := []any{"request_id", httpapi.RequestID(r.Context()), "source", opts.Source, "actor", opts.Actor, "forced", opts.Force}
 	if report != nil {
 		attrs = append(attrs, "status", report.Status, "records", report.InputRecordsCount, "invalid", len(report.InvalidRecords))
 		if report.SyncCounts != nil {
@@ -229,16 +230,16 @@ func (s *importServer) logImport(r *http.Request, opts staffid.ImportOptions, re
 func (s *importServer) upload() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.allow.check(r); err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		if err := s.token.check(r); err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		force, err := parseForce(r.URL.Query().Get("force"))
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		opts := staffid.ImportOptions{Source: staffid.SourceAPI, Actor: "import token from " + r.RemoteAddr, Force: force}
@@ -253,9 +254,9 @@ func (s *importServer) upload() http.Handler {
 		if report == nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				err = errTooLarge(tooBig.Limit)
+				err = httpapi.TooLarge(tooBig.Limit)
 			}
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		forceHint(report, err, "to import it anyway, send it again with ?force=true")
@@ -299,7 +300,7 @@ func (s *importServer) listHistory() http.Handler {
 		if v := r.URL.Query().Get("before"); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || id < 1 {
-				writeError(w, r, s.logger, bookingkit.Invalid("before", v, "expected the positive ID of an import"))
+				httpapi.WriteError(w, r, s.logger, bookingkit.Invalid("before", v, "expected the positive ID of an import"))
 				return
 			}
 			q.BeforeID = id
@@ -307,21 +308,21 @@ func (s *importServer) listHistory() http.Handler {
 		if v := r.URL.Query().Get("limit"); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > staffid.MaxPageSize {
-				writeError(w, r, s.logger, bookingkit.Invalid("limit", v, fmt.Sprintf("expected a number from 1 to %d", staffid.MaxPageSize)))
+				httpapi.WriteError(w, r, s.logger, bookingkit.Invalid("limit", v, fmt.Sprintf("expected a number from 1 to %d", staffid.MaxPageSize)))
 				return
 			}
 			q.Limit = n
 		}
 		items, err := s.history.ImportHistory(r.Context(), q)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		page := historyPage{Items: items}
 		if len(items) == staffid.NormalizeLimit(q.Limit) {
 			page.Next = strconv.FormatInt(items[len(items)-1].ID, 10)
 		}
-		writeJSON(w, http.StatusOK, page)
+		httpapi.WriteJSON(w, http.StatusOK, page)
 	})
 }
 
@@ -331,15 +332,15 @@ func (s *importServer) getHistory() http.Handler {
 		v := r.PathValue("id")
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 1 {
-			writeError(w, r, s.logger, bookingkit.Invalid("id", v, "expected the positive ID of an import"))
+			httpapi.WriteError(w, r, s.logger, bookingkit.Invalid("id", v, "expected the positive ID of an import"))
 			return
 		}
 		e, err := s.history.ImportEntry(r.Context(), id)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, e)
+		httpapi.WriteJSON(w, http.StatusOK, e)
 	})
 }
 
@@ -376,11 +377,11 @@ func (s *importServer) renderPage(w http.ResponseWriter, r *http.Request, status
 
 // pageError renders the form again with err's message and status.
 func (s *importServer) pageError(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
-	msg := publicMessage(err)
+	status := httpapi.StatusOf(err)
+	msg := httpapi.PublicMessage(err)
 	if status == http.StatusInternalServerError {
-		s.logger.ErrorContext(r.Context(), "staffid: import page failed", "request_id", requestID(r.Context()), "error", err)
-		msg = "internal error (request " + requestID(r.Context()) + ")"
+		s.logger.ErrorContext(r.Context(), "staffid: import page failed", "request_id", httpapi.RequestID(r.Context()), "error", err)
+		msg = "internal error (request " + httpapi.RequestID(r.Context()) + ")"
 	}
 	s.renderPage(w, r, status, importPageData{Error: msg})
 }
@@ -415,7 +416,7 @@ func (s *importServer) pagePost() http.Handler {
 		if err := r.ParseMultipartForm(multipartMemory); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				s.pageError(w, r, errTooLarge(tooBig.Limit))
+				s.pageError(w, r, httpapi.TooLarge(tooBig.Limit))
 				return
 			}
 			s.pageError(w, r, bookingkit.Invalid("form", "", "a multipart/form-data upload with the fields token, file and force"))

@@ -20,10 +20,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/bookingkit/bookingkit"
-	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
+
+// errorBody is the JSON body of every error answer, as the tests read it.
+type errorBody = httpapi.ErrorBody
 
 // testServer is a real bookingkitd started by run on a free port.
 type testServer struct {
@@ -184,27 +186,6 @@ func TestBadFlagsAndHelp(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfgFile, []byte(`{"typo": 1}`), 0o600))
 	err = run(context.Background(), []string{"bookingkitd", "-config", cfgFile}, getenv, &out, &errOut)
 	require.ErrorContains(t, err, `unknown field "typo"`)
-}
-
-func TestStatusOf(t *testing.T) {
-	tests := []struct {
-		err  error
-		want int
-	}{
-		{bookingkit.Invalid("Sex", "X", "M or F"), http.StatusBadRequest},
-		{fmt.Errorf("x: %w", bookingkit.ErrUnauthorized), http.StatusUnauthorized},
-		{fmt.Errorf("x: %w", bookingkit.ErrForbidden), http.StatusForbidden},
-		{fmt.Errorf("x: %w", bookingkit.ErrNotFound), http.StatusNotFound},
-		{fmt.Errorf("x: %w", bookingkit.ErrConflict), http.StatusConflict},
-		{fmt.Errorf("x: %w", bookingkit.ErrTooLarge), http.StatusRequestEntityTooLarge},
-		{&http.MaxBytesError{Limit: 1}, http.StatusRequestEntityTooLarge},
-		{&bookingkit.RetryAfterError{Seconds: 3}, http.StatusTooManyRequests},
-		{fmt.Errorf("x: %w", staffid.ErrUnsupportedFormat), http.StatusUnsupportedMediaType},
-		{errors.New("disk on fire"), http.StatusInternalServerError},
-	}
-	for _, tt := range tests {
-		require.Equal(t, tt.want, statusOf(tt.err), "%v", tt.err)
-	}
 }
 
 func TestAccessLogRedactsClaimTokens(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/storage"
@@ -450,7 +451,7 @@ func moguMap[T, U any](in []T, f func(T) U) []U {
 func (m *moguServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
-			writeError(w, r, m.logger, err)
+			httpapi.WriteError(w, r, m.logger, err)
 		}
 	})
 }
@@ -492,7 +493,7 @@ func (m *moguServer) register() http.Handler {
 		var in struct {
 			Email string `json:"email"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		email, err := account.NormaliseEmail(in.Email)
@@ -506,7 +507,7 @@ func (m *moguServer) register() http.Handler {
 		if err := m.requests.Enqueue(ctx, moguKindRegister, moguAccountRequest{Email: email}); err != nil {
 			return fmt.Errorf("mogu: register: %w", err)
 		}
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + email})
+		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + email})
 		return nil
 	})
 }
@@ -518,7 +519,7 @@ func (m *moguServer) resetPassword() http.Handler {
 		var in struct {
 			Email string `json:"email"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		email, err := m.accounts.CheckReset(r.Context(), in.Email, moguClientAddress(r))
@@ -528,7 +529,7 @@ func (m *moguServer) resetPassword() http.Handler {
 		if err := m.requests.Enqueue(r.Context(), moguKindReset, moguAccountRequest{Email: email}); err != nil {
 			return fmt.Errorf("mogu: reset: %w", err)
 		}
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a MOGU account, a link has been sent to it"})
+		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a MOGU account, a link has been sent to it"})
 		return nil
 	})
 }
@@ -593,14 +594,14 @@ func (m *moguServer) setPassword() http.Handler {
 			Token    string `json:"token"`
 			Password string `json:"password"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		a, session, err := m.accounts.SetPassword(r.Context(), in.Token, in.Password)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguSessionOut(a, session))
+		httpapi.WriteJSON(w, http.StatusOK, moguSessionOut(a, session))
 		return nil
 	})
 }
@@ -611,14 +612,14 @@ func (m *moguServer) login() http.Handler {
 			Email    string `json:"email"`
 			Password string `json:"password"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		a, session, err := m.accounts.Login(r.Context(), in.Email, in.Password, moguClientAddress(r))
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguSessionOut(a, session))
+		httpapi.WriteJSON(w, http.StatusOK, moguSessionOut(a, session))
 		return nil
 	})
 }
@@ -647,7 +648,7 @@ func (m *moguServer) claim() http.Handler {
 			URL   string `json:"url"`
 			Token string `json:"token"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		token := strings.TrimSpace(in.Token)
@@ -665,7 +666,7 @@ func (m *moguServer) claim() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguAppTripOut(at))
+		httpapi.WriteJSON(w, http.StatusOK, moguAppTripOut(at))
 		return nil
 	})
 }
@@ -680,7 +681,7 @@ func (m *moguServer) trips() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguPage[moguAppTripJSON]{Items: moguMap(p.Trips, moguAppTripOut), Next: p.Next})
+		httpapi.WriteJSON(w, http.StatusOK, moguPage[moguAppTripJSON]{Items: moguMap(p.Trips, moguAppTripOut), Next: p.Next})
 		return nil
 	})
 }
@@ -691,7 +692,7 @@ func (m *moguServer) trip() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguAppTripOut(at))
+		httpapi.WriteJSON(w, http.StatusOK, moguAppTripOut(at))
 		return nil
 	})
 }
@@ -785,7 +786,7 @@ func (m *moguServer) servicesLanding() http.Handler {
 		h.Set("X-Robots-Tag", "noindex")
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 		if err := mogu.ValidateBookingID(booking); err != nil {
-			writeError(w, r, m.logger, err)
+			httpapi.WriteError(w, r, m.logger, err)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
@@ -825,7 +826,7 @@ func (m *moguServer) putBooking() http.Handler {
 			Start        string `json:"start"`
 			End          string `json:"end"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		ch, err := moguParseChannel("channel", in.Channel)
@@ -850,7 +851,7 @@ func (m *moguServer) putBooking() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguTripOut(t))
+		httpapi.WriteJSON(w, http.StatusOK, moguTripOut(t))
 		return nil
 	})
 }
@@ -883,7 +884,7 @@ func (m *moguServer) bookingStatus() http.Handler {
 			t := moguTripOut(st.Trip)
 			out.Trip = &t
 		}
-		writeJSON(w, http.StatusOK, out)
+		httpapi.WriteJSON(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -911,7 +912,7 @@ func (m *moguServer) voucher() http.Handler {
 			return err
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusOK, moguVoucherOut(v))
+		httpapi.WriteJSON(w, http.StatusOK, moguVoucherOut(v))
 		return nil
 	})
 }
@@ -955,7 +956,7 @@ func (m *moguServer) reissue() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguTripOut(t))
+		httpapi.WriteJSON(w, http.StatusOK, moguTripOut(t))
 		return nil
 	})
 }
@@ -968,7 +969,7 @@ func (m *moguServer) activation() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguActivationOut(a))
+		httpapi.WriteJSON(w, http.StatusOK, moguActivationOut(a))
 		return nil
 	})
 }
@@ -985,7 +986,7 @@ func (m *moguServer) setActivation() http.Handler {
 			Active *bool  `json:"active"`
 			Note   string `json:"note"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		if in.Active == nil {
@@ -995,7 +996,7 @@ func (m *moguServer) setActivation() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguActivationOut(a))
+		httpapi.WriteJSON(w, http.StatusOK, moguActivationOut(a))
 		return nil
 	})
 }
@@ -1021,7 +1022,7 @@ func (m *moguServer) activationHistory() http.Handler {
 		if len(h) == limit && h[len(h)-1].Seq > 1 {
 			out.Next = strconv.FormatInt(h[len(h)-1].Seq, 10)
 		}
-		writeJSON(w, http.StatusOK, out)
+		httpapi.WriteJSON(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -1060,7 +1061,7 @@ func (m *moguServer) openLink() http.Handler {
 			Shown bool   `json:"shown"`
 			URL   string `json:"url,omitempty"`
 		}{shown, link}
-		writeJSON(w, http.StatusOK, out)
+		httpapi.WriteJSON(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -1082,7 +1083,7 @@ func (m *moguServer) memberships() http.Handler {
 		if len(list) == limit {
 			out.Next = list[len(list)-1].AgencyID
 		}
-		writeJSON(w, http.StatusOK, out)
+		httpapi.WriteJSON(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -1100,7 +1101,7 @@ func (m *moguServer) grant() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, moguMembershipOut(ms))
+		httpapi.WriteJSON(w, http.StatusCreated, moguMembershipOut(ms))
 		return nil
 	})
 }
@@ -1135,7 +1136,7 @@ func (m *moguServer) currentAccount() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, moguCurrentJSON{AgencyID: agency})
+		httpapi.WriteJSON(w, http.StatusOK, moguCurrentJSON{AgencyID: agency})
 		return nil
 	})
 }
@@ -1148,13 +1149,13 @@ func (m *moguServer) enterAccount() http.Handler {
 			return err
 		}
 		var in moguCurrentJSON
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		if err := m.svc.EnterAccount(r.Context(), op, in.AgencyID); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, in)
+		httpapi.WriteJSON(w, http.StatusOK, in)
 		return nil
 	})
 }
@@ -1168,7 +1169,7 @@ func (m *moguServer) writeAccountBookings(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, moguPage[moguTripJSON]{Items: moguMap(p.Trips, moguTripOut), Next: p.Next})
+	httpapi.WriteJSON(w, http.StatusOK, moguPage[moguTripJSON]{Items: moguMap(p.Trips, moguTripOut), Next: p.Next})
 	return nil
 }
 
@@ -1177,7 +1178,7 @@ func (m *moguServer) writeAccountBooking(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, moguTripOut(t))
+	httpapi.WriteJSON(w, http.StatusOK, moguTripOut(t))
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/partner"
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -229,7 +230,7 @@ func (p *partnerServer) signedIn(ctx context.Context, token string) (partner.Use
 func (p *partnerServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
-			writeError(w, r, p.logger, err)
+			httpapi.WriteError(w, r, p.logger, err)
 		}
 	})
 }
@@ -380,7 +381,7 @@ func partnerDecodeOptional(r *http.Request, v any) error {
 	if r.ContentLength == 0 {
 		return nil
 	}
-	return decodeJSON(r, v)
+	return httpapi.DecodeJSON(r, v)
 }
 
 // JSON shapes. Times are RFC 3339 in UTC; zero times are left out.
@@ -615,5 +616,5 @@ func partnerList[T, J any](w http.ResponseWriter, name string, items []T, next s
 	for i, it := range items {
 		list[i] = out(it)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{name: list, "next": next})
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{name: list, "next": next})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
 )
@@ -26,7 +27,7 @@ type partnerSessionJSON struct {
 }
 
 func (p *partnerServer) sessionOut(w http.ResponseWriter, u partner.User, token string) {
-	writeJSON(w, http.StatusOK, partnerSessionJSON{SessionToken: token, User: partnerUserOut(u)})
+	httpapi.WriteJSON(w, http.StatusOK, partnerSessionJSON{SessionToken: token, User: partnerUserOut(u)})
 }
 
 // login signs a partner user or administrator in with e-mail and password.
@@ -36,7 +37,7 @@ func (p *partnerServer) login() http.Handler {
 			Email    string `json:"email"`
 			Password string `json:"password"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		_, token, err := p.accounts.Login(r.Context(), in.Email, in.Password, partnerClientAddress(r))
@@ -74,7 +75,7 @@ func (p *partnerServer) setPassword() http.Handler {
 			Token    string `json:"token"`
 			Password string `json:"password"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		_, token, err := p.accounts.SetPassword(r.Context(), in.Token, in.Password)
@@ -97,7 +98,7 @@ func (p *partnerServer) resetPassword() http.Handler {
 		var in struct {
 			Email string `json:"email"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		// The request checks the address and the limits and queues
@@ -110,7 +111,7 @@ func (p *partnerServer) resetPassword() http.Handler {
 		if err := p.requests.Enqueue(r.Context(), partnerKindReset, partnerResetRequest{Email: email, LinkBase: p.linkBase(r)}); err != nil {
 			return fmt.Errorf("partner: reset: %w", err)
 		}
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a PartnerApp account, a link has been sent to it"})
+		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a PartnerApp account, a link has been sent to it"})
 		return nil
 	})
 }
@@ -175,7 +176,7 @@ func (p *partnerServer) profile() http.Handler {
 			j := partnerPartnerOut(pt)
 			out.Partner = &j
 		}
-		writeJSON(w, http.StatusOK, out)
+		httpapi.WriteJSON(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -205,14 +206,14 @@ func (p *partnerServer) createPartner() http.Handler {
 		var in struct {
 			Name string `json:"name"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		pt, err := p.svc.CreatePartner(r.Context(), a, partner.NewPartner{Name: in.Name})
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, partnerPartnerOut(pt))
+		httpapi.WriteJSON(w, http.StatusCreated, partnerPartnerOut(pt))
 		return nil
 	})
 }
@@ -223,7 +224,7 @@ func (p *partnerServer) getPartner() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerPartnerOut(pt))
+		httpapi.WriteJSON(w, http.StatusOK, partnerPartnerOut(pt))
 		return nil
 	})
 }
@@ -238,7 +239,7 @@ func (p *partnerServer) createUser() http.Handler {
 			Name      string `json:"name"`
 			Email     string `json:"email"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		u, err := p.svc.CreateUser(r.Context(), a, partner.NewUser{PartnerID: in.PartnerID, Role: partner.Role(in.Role), Name: in.Name, Email: in.Email})
@@ -253,7 +254,7 @@ func (p *partnerServer) createUser() http.Handler {
 			out.InvitationSent = false
 			out.InvitationError = "the invitation could not be sent; send it again with POST /api/partner/users/" + u.ID + "/invitation"
 		}
-		writeJSON(w, http.StatusCreated, out)
+		httpapi.WriteJSON(w, http.StatusCreated, out)
 		return nil
 	})
 }
@@ -271,7 +272,7 @@ func (p *partnerServer) getUser() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerUserOut(u))
+		httpapi.WriteJSON(w, http.StatusOK, partnerUserOut(u))
 		return nil
 	})
 }
@@ -289,7 +290,7 @@ func (p *partnerServer) inviteUser() http.Handler {
 		if err := p.invite(r.Context(), u, p.linkBase(r)); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + u.Email})
+		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + u.Email})
 		return nil
 	})
 }
@@ -320,14 +321,14 @@ func (p *partnerServer) createCompany() http.Handler {
 			PartnerID string `json:"partner_id"`
 			Name      string `json:"name"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		c, err := p.svc.CreateCompany(r.Context(), a, partner.NewCompany{PartnerID: in.PartnerID, Name: in.Name})
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, partnerCompanyOut(c))
+		httpapi.WriteJSON(w, http.StatusCreated, partnerCompanyOut(c))
 		return nil
 	})
 }
@@ -338,7 +339,7 @@ func (p *partnerServer) getCompany() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerCompanyOut(c))
+		httpapi.WriteJSON(w, http.StatusOK, partnerCompanyOut(c))
 		return nil
 	})
 }
@@ -389,7 +390,7 @@ func (p *partnerServer) types() http.Handler {
 			}
 			out = append(out, tj)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"types": out})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"types": out})
 		return nil
 	})
 }
@@ -399,7 +400,7 @@ func (p *partnerServer) types() http.Handler {
 func (p *partnerServer) now() time.Time { return time.Now() }
 
 func (p *partnerServer) instanceOut(w http.ResponseWriter, status int, inst partner.Instance) {
-	writeJSON(w, status, partnerInstanceOut(inst, p.now()))
+	httpapi.WriteJSON(w, status, partnerInstanceOut(inst, p.now()))
 }
 
 func (p *partnerServer) listInstances() http.Handler {
@@ -433,7 +434,7 @@ func (p *partnerServer) createInstance() http.Handler {
 			Config      map[string]string `json:"config"`
 			ExpiresAt   time.Time         `json:"expires_at"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		inst, err := p.svc.CreateInstance(r.Context(), a, partner.NewInstance{CompanyID: in.CompanyID, Type: in.Type, Profile: in.Profile,
@@ -465,7 +466,7 @@ func (p *partnerServer) editInstance() http.Handler {
 			ExpiresAt   time.Time         `json:"expires_at"`
 			Version     int64             `json:"version"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		inst, err := p.svc.EditInstance(r.Context(), a, r.PathValue("id"), partner.InstanceEdit{
@@ -485,7 +486,7 @@ func (p *partnerServer) contract() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"instance_id": id, "text": c.Text, "sha256": c.SHA256, "generated_at": c.GeneratedAt})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"instance_id": id, "text": c.Text, "sha256": c.SHA256, "generated_at": c.GeneratedAt})
 		return nil
 	})
 }
@@ -555,7 +556,7 @@ func (p *partnerServer) generate() http.Handler {
 		var in struct {
 			ContractSHA256 string `json:"contract_sha256"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		inst, err := p.svc.Generate(r.Context(), a, r.PathValue("id"), in.ContractSHA256)
@@ -573,7 +574,7 @@ func (p *partnerServer) extendExpiry() http.Handler {
 			ExpiresAt time.Time `json:"expires_at"`
 			Reason    string    `json:"reason"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		inst, err := p.svc.ExtendExpiry(r.Context(), a, r.PathValue("id"), in.ExpiresAt, in.Reason)
@@ -596,7 +597,7 @@ func (p *partnerServer) addLicences() http.Handler {
 				Email    string `json:"email"`
 			} `json:"licences"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		nl := make([]partner.NewLicence, len(in.Licences))
@@ -611,7 +612,7 @@ func (p *partnerServer) addLicences() http.Handler {
 		for i, l := range list {
 			out[i] = partnerLicenceOut(l)
 		}
-		writeJSON(w, http.StatusCreated, map[string]any{"licences": out})
+		httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"licences": out})
 		return nil
 	})
 }
@@ -651,7 +652,7 @@ func (p *partnerServer) getLicence() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerLicenceOut(l))
+		httpapi.WriteJSON(w, http.StatusOK, partnerLicenceOut(l))
 		return nil
 	})
 }
@@ -669,7 +670,7 @@ func (p *partnerServer) licenceStep(step func(s *partner.Service, r *http.Reques
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerLicenceOut(l))
+		httpapi.WriteJSON(w, http.StatusOK, partnerLicenceOut(l))
 		return nil
 	})
 }
@@ -712,7 +713,7 @@ func (p *partnerServer) impersonationLink() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, map[string]any{"url": link.URL, "token": link.Token, "expires_at": link.ExpiresAt})
+		httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"url": link.URL, "token": link.Token, "expires_at": link.ExpiresAt})
 		return nil
 	})
 }
@@ -724,14 +725,14 @@ func (p *partnerServer) openImpersonation() http.Handler {
 		var in struct {
 			Token string `json:"token"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		imp, err := p.svc.OpenImpersonation(r.Context(), in.Token)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"licence": partnerLicenceOut(imp.Licence), "opened_by": imp.Claims.ActorID, "expires_at": imp.Claims.ExpiresAt})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"licence": partnerLicenceOut(imp.Licence), "opened_by": imp.Claims.ActorID, "expires_at": imp.Claims.ExpiresAt})
 		return nil
 	})
 }
@@ -745,14 +746,14 @@ func (p *partnerServer) bindTerminal() http.Handler {
 			Serial    string `json:"serial"`
 			PIN       string `json:"pin"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		l, err := p.svc.BindTerminal(r.Context(), in.LicenceID, partner.Terminal{Serial: in.Serial, PIN: in.PIN})
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerLicenceOut(l))
+		httpapi.WriteJSON(w, http.StatusOK, partnerLicenceOut(l))
 		return nil
 	})
 }
@@ -766,7 +767,7 @@ func (p *partnerServer) terminalActivity() http.Handler {
 			PIN       string `json:"pin"`
 			Detail    string `json:"detail"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		ev, err := p.svc.RecordTerminalActivity(r.Context(), partner.TerminalEvent{LicenceID: in.LicenceID, Kind: partner.ActivityKind(in.Kind),
@@ -774,7 +775,7 @@ func (p *partnerServer) terminalActivity() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, partnerActivityOut(ev))
+		httpapi.WriteJSON(w, http.StatusCreated, partnerActivityOut(ev))
 		return nil
 	})
 }
@@ -809,7 +810,7 @@ func (p *partnerServer) activityRecord() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"event": partnerActivityOut(d.Event), "licence": partnerLicenceOut(d.Licence)})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"event": partnerActivityOut(d.Event), "licence": partnerLicenceOut(d.Licence)})
 		return nil
 	})
 }
@@ -858,7 +859,7 @@ func (p *partnerServer) thread() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerThreadOut(t, a))
+		httpapi.WriteJSON(w, http.StatusOK, partnerThreadOut(t, a))
 		return nil
 	})
 }
@@ -884,14 +885,14 @@ func (p *partnerServer) postMessage() http.Handler {
 		var in struct {
 			Body string `json:"body"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		m, err := p.svc.PostMessage(r.Context(), a, r.PathValue("company"), in.Body)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, partnerMessageOut(m))
+		httpapi.WriteJSON(w, http.StatusCreated, partnerMessageOut(m))
 		return nil
 	})
 }
@@ -901,7 +902,7 @@ func (p *partnerServer) markRead() http.Handler {
 		var in struct {
 			UpTo string `json:"up_to"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		company := r.PathValue("company")
@@ -912,7 +913,7 @@ func (p *partnerServer) markRead() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, partnerThreadOut(t, a))
+		httpapi.WriteJSON(w, http.StatusOK, partnerThreadOut(t, a))
 		return nil
 	})
 }
@@ -970,7 +971,7 @@ func (p *partnerServer) report() http.Handler {
 		for i, row := range rep.Rows {
 			rows[i] = rowJSON{Type: row.Type, Profile: row.Profile, State: string(row.State), Count: row.Count}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{
 			"subject": rep.Filter.Subject, "partner_id": rep.Filter.PartnerID, "total": rep.Total, "rows": rows,
 			"by_type": partnerBarsOut(rep.ByType), "by_profile": partnerBarsOut(rep.ByProfile), "by_state": partnerBarsOut(rep.ByState),
 		})
@@ -1037,7 +1038,7 @@ func (p *partnerServer) monthly() http.Handler {
 		for i, l := range sr.Lines {
 			lines[i] = lineJSON{Key: l.Key, Label: l.Label, Colour: l.Colour, Type: l.Bucket.Type, Profile: l.Bucket.Profile, Counts: l.Counts}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"subject": sr.Filter.Subject, "months": sr.Months, "lines": lines})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subject": sr.Filter.Subject, "months": sr.Months, "lines": lines})
 		return nil
 	})
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/partner"
 )
 
@@ -71,7 +72,7 @@ func partnerPageForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return errTooLarge(tooBig.Limit)
+			return httpapi.TooLarge(tooBig.Limit)
 		}
 		return bookingkit.Invalid("form", "", "a form post")
 	}
@@ -105,13 +106,13 @@ func (p *partnerServer) signInPage() http.Handler {
 func (p *partnerServer) signInPost() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := partnerPageForm(r); err != nil {
-			writeError(w, r, p.logger, err)
+			httpapi.WriteError(w, r, p.logger, err)
 			return
 		}
 		email, next := r.PostForm.Get("email"), partnerSafeNext(r.PostForm.Get("next"))
 		_, token, err := p.accounts.Login(r.Context(), email, r.PostForm.Get("password"), partnerClientAddress(r))
 		if err != nil {
-			status := statusOf(err)
+			status := httpapi.StatusOf(err)
 			if status == http.StatusInternalServerError {
 				p.logger.ErrorContext(r.Context(), "partner: sign-in failed", "error", err)
 			}
@@ -130,12 +131,12 @@ func (p *partnerServer) signInPost() http.Handler {
 func (p *partnerServer) signOutPost() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := partnerPageForm(r); err != nil {
-			writeError(w, r, p.logger, err)
+			httpapi.WriteError(w, r, p.logger, err)
 			return
 		}
 		if token := p.pageSession(r); token != "" {
 			if err := p.accounts.Logout(r.Context(), token); err != nil {
-				writeError(w, r, p.logger, err)
+				httpapi.WriteError(w, r, p.logger, err)
 				return
 			}
 		}
@@ -151,7 +152,7 @@ func (p *partnerServer) setPasswordPage() http.Handler {
 		token := r.URL.Query().Get("token")
 		_, a, err := p.accounts.CheckLink(r.Context(), token)
 		if err != nil {
-			p.render(w, r, statusOf(err), "setpassword", map[string]any{"Title": "Choose your password", "Error": "This link is invalid, already used or expired; ask for a new one."})
+			p.render(w, r, httpapi.StatusOf(err), "setpassword", map[string]any{"Title": "Choose your password", "Error": "This link is invalid, already used or expired; ask for a new one."})
 			return
 		}
 		p.render(w, r, http.StatusOK, "setpassword", map[string]any{"Title": "Choose your password", "Token": token, "Email": a.Email})
@@ -161,7 +162,7 @@ func (p *partnerServer) setPasswordPage() http.Handler {
 func (p *partnerServer) setPasswordPost() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := partnerPageForm(r); err != nil {
-			writeError(w, r, p.logger, err)
+			httpapi.WriteError(w, r, p.logger, err)
 			return
 		}
 		token, pw := r.PostForm.Get("token"), r.PostForm.Get("password")
@@ -183,9 +184,9 @@ func (p *partnerServer) setPasswordPost() http.Handler {
 			if errors.As(err, &ve) {
 				data["Error"] = "Password: " + ve.Reason + "."
 			} else {
-				data["Error"] = strings.TrimSuffix(publicMessage(err), ": "+bookingkit.ErrUnauthorized.Error())
+				data["Error"] = strings.TrimSuffix(httpapi.PublicMessage(err), ": "+bookingkit.ErrUnauthorized.Error())
 			}
-			p.render(w, r, statusOf(err), "setpassword", data)
+			p.render(w, r, httpapi.StatusOf(err), "setpassword", data)
 			return
 		}
 		p.cookie.set(w, r, session)
@@ -285,7 +286,7 @@ func (p *partnerServer) reportsPage() http.Handler {
 			return
 		}
 		if err != nil {
-			writeError(w, r, p.logger, err)
+			httpapi.WriteError(w, r, p.logger, err)
 			return
 		}
 		a := u.Actor()
@@ -349,8 +350,8 @@ func (p *partnerServer) reportsData(ctx context.Context, r *http.Request, u part
 		data["Partners"] = opts
 	}
 	fail := func(err error) (map[string]any, int) {
-		data["Error"] = publicMessage(err)
-		status := statusOf(err)
+		data["Error"] = httpapi.PublicMessage(err)
+		status := httpapi.StatusOf(err)
 		if status == http.StatusInternalServerError {
 			p.logger.ErrorContext(ctx, "partner: reports page failed", "error", err)
 			data["Error"] = "internal error"

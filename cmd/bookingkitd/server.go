@@ -1,13 +1,12 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/bookingkit/bookingkit/httpapi"
 )
 
 // NewServer returns the reference server's handler: every route of
@@ -22,43 +21,8 @@ func NewServer(logger *slog.Logger, cfg Config, svc *services) http.Handler {
 	h = protectCrossOrigin(logger, cfg, h)
 	h = recoverPanics(logger, h)
 	h = logRequests(logger, h)
-	h = withRequestID(h)
+	h = httpapi.WithRequestID(h)
 	return h
-}
-
-type requestIDKey struct{}
-
-// requestID returns the request's ID, for logs and error bodies.
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
-// withRequestID gives every request an ID: the caller's X-Request-ID when it
-// is a short token, otherwise a new random one. It is echoed in the response.
-func withRequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
-		if !isToken(id) {
-			var b [8]byte
-			rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
-		w.Header().Set("X-Request-ID", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
-	})
-}
-
-func isToken(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 type statusRecorder struct {
@@ -92,7 +56,7 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", requestID(r.Context())),
+			slog.String("request_id", httpapi.RequestID(r.Context())),
 			slog.String("method", r.Method),
 			slog.String("path", loggedPath(r.URL.Path)),
 			slog.Int("status", rec.status),
@@ -127,8 +91,8 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				logger.ErrorContext(r.Context(), "handler panicked", "request_id", requestID(r.Context()), "panic", v)
-				writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error", RequestID: requestID(r.Context())})
+				logger.ErrorContext(r.Context(), "handler panicked", "request_id", httpapi.RequestID(r.Context()), "panic", v)
+				httpapi.WriteJSON(w, http.StatusInternalServerError, httpapi.ErrorBody{Error: "internal error", RequestID: httpapi.RequestID(r.Context())})
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -146,7 +110,7 @@ func limitBodies(mux *http.ServeMux, def int64, limits map[string]int64, next ht
 			}
 		}
 		if r.ContentLength > limit {
-			writeError(w, r, nil, errTooLarge(limit))
+			httpapi.WriteError(w, r, nil, httpapi.TooLarge(limit))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

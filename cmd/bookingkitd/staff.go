@@ -28,6 +28,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
@@ -310,7 +311,7 @@ func (s *staffServer) session(r *http.Request) string {
 func (s *staffServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 		}
 	})
 }
@@ -359,7 +360,7 @@ const staffRegisterAnswer = "thank you: we have sent a message about your regist
 func (s *staffServer) register() http.Handler {
 	return s.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in map[string]json.RawMessage
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		form := staffid.RegistrationForm{Fields: map[string]string{}}
@@ -386,7 +387,7 @@ func (s *staffServer) register() http.Handler {
 		if err := s.accounts.QueueRegister(r.Context(), form, staffClientAddress(r)); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": staffRegisterAnswer})
+		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": staffRegisterAnswer})
 		return nil
 	})
 }
@@ -415,14 +416,14 @@ func (s *staffServer) login() http.Handler {
 			Email    string `json:"email"`
 			Password string `json:"password"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		signed, err := s.accounts.Login(r.Context(), in.Email, in.Password, staffClientAddress(r))
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, staffSessionOut(signed))
+		httpapi.WriteJSON(w, http.StatusOK, staffSessionOut(signed))
 		return nil
 	})
 }
@@ -449,13 +450,13 @@ func (s *staffServer) resetPassword() http.Handler {
 		var in struct {
 			Email string `json:"email"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		if err := s.accounts.QueueReset(r.Context(), in.Email, staffClientAddress(r)); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "if this address has a staff travel account, a link to choose a new password has been sent to it"})
+		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if this address has a staff travel account, a link to choose a new password has been sent to it"})
 		return nil
 	})
 }
@@ -521,7 +522,7 @@ func (s *staffServer) passwordPage() http.Handler {
 		token := r.URL.Query().Get("token")
 		a, err := s.accounts.CheckLink(r.Context(), token)
 		if err != nil {
-			s.render(w, r, statusOf(err), map[string]any{"Error": staffBadLinkText})
+			s.render(w, r, httpapi.StatusOf(err), map[string]any{"Error": staffBadLinkText})
 			return
 		}
 		s.render(w, r, http.StatusOK, map[string]any{"Token": token, "Email": a.Email})
@@ -542,29 +543,29 @@ func (s *staffServer) setPassword() http.Handler {
 			Token    string `json:"token"`
 			Password string `json:"password"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
-			writeError(w, r, s.logger, err)
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
 		signed, err := s.accounts.SetPassword(r.Context(), in.Token, in.Password)
 		if err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, staffSessionOut(signed))
+		httpapi.WriteJSON(w, http.StatusOK, staffSessionOut(signed))
 	})
 }
 
 func (s *staffServer) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 	if err := partnerPageForm(r); err != nil { // same-origin form check and parsing, shared with the partner pages
-		writeError(w, r, s.logger, err)
+		httpapi.WriteError(w, r, s.logger, err)
 		return
 	}
 	token, pw := r.PostForm.Get("token"), r.PostForm.Get("password")
 	data := map[string]any{"Token": token}
 	a, err := s.accounts.CheckLink(r.Context(), token)
 	if err != nil {
-		s.render(w, r, statusOf(err), map[string]any{"Error": staffBadLinkText})
+		s.render(w, r, httpapi.StatusOf(err), map[string]any{"Error": staffBadLinkText})
 		return
 	}
 	data["Email"] = a.Email
@@ -581,13 +582,13 @@ func (s *staffServer) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 			data["Error"] = "The password must be " + ve.Reason + "."
 		case errors.Is(err, account.ErrBadLink):
 			data = map[string]any{"Error": staffBadLinkText}
-		case statusOf(err) == http.StatusInternalServerError:
+		case httpapi.StatusOf(err) == http.StatusInternalServerError:
 			s.logger.ErrorContext(r.Context(), "staff: set password failed", "error", err)
 			data["Error"] = "Something went wrong; try again."
 		default:
-			data["Error"] = publicMessage(err)
+			data["Error"] = httpapi.PublicMessage(err)
 		}
-		s.render(w, r, statusOf(err), data)
+		s.render(w, r, httpapi.StatusOf(err), data)
 		return
 	}
 	s.cookie.set(w, r, signed.Session)
@@ -598,7 +599,7 @@ func (s *staffServer) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *staffServer) me() http.Handler {
 	return s.employee(func(w http.ResponseWriter, r *http.Request, e staffid.SignedIn) error {
-		writeJSON(w, http.StatusOK, staffMeJSON{Email: e.Account.Email, Employee: staffPersonOut(e.Employee)})
+		httpapi.WriteJSON(w, http.StatusOK, staffMeJSON{Email: e.Account.Email, Employee: staffPersonOut(e.Employee)})
 		return nil
 	})
 }
@@ -613,7 +614,7 @@ func (s *staffServer) passengers() http.Handler {
 		for i, p := range ps {
 			out[i] = staffPersonOut(p)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"passengers": out})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"passengers": out})
 		return nil
 	})
 }
@@ -637,7 +638,7 @@ type staffBookingRequestJSON struct {
 func (s *staffServer) createBooking() http.Handler {
 	return s.employee(func(w http.ResponseWriter, r *http.Request, e staffid.SignedIn) error {
 		var in staffBookingRequestJSON
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		flight, err := in.Flight.parse("flight.")
@@ -660,7 +661,7 @@ func (s *staffServer) createBooking() http.Handler {
 			return err
 		}
 		w.Header().Set("Location", "/api/staff/bookings/"+url.PathEscape(v.ID))
-		writeJSON(w, http.StatusCreated, staffBookingOut(v))
+		httpapi.WriteJSON(w, http.StatusCreated, staffBookingOut(v))
 		return nil
 	})
 }
@@ -696,7 +697,7 @@ func (s *staffServer) listBookings() http.Handler {
 		for i, b := range page.Bookings {
 			out.Items[i] = staffBookingOut(b)
 		}
-		writeJSON(w, http.StatusOK, out)
+		httpapi.WriteJSON(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -707,7 +708,7 @@ func (s *staffServer) getBooking() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, staffBookingOut(v))
+		httpapi.WriteJSON(w, http.StatusOK, staffBookingOut(v))
 		return nil
 	})
 }
@@ -770,7 +771,7 @@ func (s *staffServer) standbyQueue() http.Handler {
 		for i := range view.Rows {
 			view.Rows[i].Yours = mine[view.Rows[i].Position]
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"queue": view, "yours": own})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"queue": view, "yours": own})
 		return nil
 	})
 }
@@ -833,7 +834,7 @@ func (s *staffServer) standbyEstimate() http.Handler {
 			}
 			out = append(out, estimate{PersonID: id, Position: pos})
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"flight": f.Key(), "cabin": cabin, "estimates": out})
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"flight": f.Key(), "cabin": cabin, "estimates": out})
 		return nil
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/standby"
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -133,7 +134,7 @@ func standbyBookingOut(bookingID string, ps []standby.Placement) standbyBookingJ
 func (s *standbyServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
-			writeError(w, r, s.logger, err)
+			httpapi.WriteError(w, r, s.logger, err)
 		}
 	})
 }
@@ -231,7 +232,7 @@ func (s *standbyServer) handleEstimate() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		httpapi.WriteJSON(w, http.StatusOK, struct {
 			Flight   standby.FlightKey `json:"flight"`
 			Position int               `json:"position"`
 		}{f.Key(), pos})
@@ -264,7 +265,7 @@ func (s *standbyServer) handleQueue() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, view)
+		httpapi.WriteJSON(w, http.StatusOK, view)
 		return nil
 	})
 }
@@ -289,7 +290,7 @@ func (s *standbyServer) handleAddBooking() http.Handler {
 				Traveller string `json:"traveller"`
 			} `json:"passengers"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		b := standby.Booking{ID: in.BookingID, BookedAt: s.now()}
@@ -328,7 +329,7 @@ func (s *standbyServer) handleAddBooking() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, standbyBookingOut(b.ID, placements))
+		httpapi.WriteJSON(w, http.StatusCreated, standbyBookingOut(b.ID, placements))
 		return nil
 	})
 }
@@ -342,7 +343,7 @@ func (s *standbyServer) handlePlacements() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, standbyBookingOut(id, placements))
+		httpapi.WriteJSON(w, http.StatusOK, standbyBookingOut(id, placements))
 		return nil
 	})
 }
@@ -356,7 +357,7 @@ func (s *standbyServer) handleCancelBooking() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		httpapi.WriteJSON(w, http.StatusOK, struct {
 			BookingID string             `json:"booking_id"`
 			Cancelled []standbyEntryJSON `json:"cancelled"`
 		}{id, standbyEntriesOut(cancelled)})
@@ -377,7 +378,7 @@ func (s *standbyServer) handleLeave() http.Handler {
 			Passenger *int   `json:"passenger"`
 			Status    string `json:"status"`
 		}
-		if err := decodeJSON(r, &in); err != nil {
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
 		if in.Passenger == nil {
@@ -391,7 +392,7 @@ func (s *standbyServer) handleLeave() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		httpapi.WriteJSON(w, http.StatusOK, struct {
 			Entry  standbyEntryJSON `json:"entry"`
 			Status standby.Status   `json:"status"`
 		}{standbyEntryOut(e), status})
@@ -411,7 +412,7 @@ func (s *standbyServer) handleClose() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		httpapi.WriteJSON(w, http.StatusOK, struct {
 			Flight standby.FlightKey `json:"flight"`
 			Closed int               `json:"closed"`
 		}{f.Key(), n})

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/internal/secret"
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -69,7 +70,7 @@ func (t bearerToken) check(r *http.Request) error {
 func requireToken(t bearerToken, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := t.check(r); err != nil {
-			writeError(w, r, nil, err)
+			httpapi.WriteError(w, r, nil, err)
 			return
 		}
 		next.ServeHTTP(w, r)

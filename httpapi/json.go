@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -13,19 +13,18 @@ import (
 	"github.com/bookingkit/bookingkit"
 )
 
-// errUnsupportedMediaType marks a body whose Content-Type the route does
-// not read; statusOf answers it 415.
-var errUnsupportedMediaType = errors.New("unsupported media type")
-
-// decodeJSON reads the request body as one JSON value into v: the one way
-// every JSON route reads its body. It refuses, each with an error that
-// names what is wrong,
-//   - a body not declared application/json (or a +json type), with 415: a
-//     form post or a body without a type is not read as JSON;
+// DecodeJSON reads the request body as one JSON value into v: the one way
+// a JSON route reads its body. It refuses, each with an error that names
+// what is wrong (and a field for [ErrorBody]),
+//   - a body not declared application/json (or a +json type), matching
+//     bookingkit.ErrUnsupportedMediaType (415): a form post or a body
+//     without a type is not read as JSON;
+//   - a body over the limit of an [http.MaxBytesReader] (see
+//     [LimitBodies]), matching bookingkit.ErrTooLarge (413);
 //   - a key twice in one object, compared as encoding/json matches struct
 //     fields (ignoring case): encoding/json would silently keep the last;
 //   - unknown fields and trailing data.
-func decodeJSON(r *http.Request, v any) error {
+func DecodeJSON(r *http.Request, v any) error {
 	if err := requireJSON(r); err != nil {
 		return err
 	}
@@ -35,7 +34,7 @@ func decodeJSON(r *http.Request, v any) error {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return errTooLarge(tooBig.Limit)
+			return TooLarge(tooBig.Limit)
 		}
 		return fmt.Errorf("request body: %w", err)
 	}
@@ -64,7 +63,7 @@ func requireJSON(r *http.Request) error {
 	if ct == "" {
 		reason = "required: application/json"
 	}
-	return fmt.Errorf("%w: %w", errUnsupportedMediaType, bookingkit.Invalid("Content-Type", ct, reason))
+	return fmt.Errorf("%w: %w", bookingkit.ErrUnsupportedMediaType, bookingkit.Invalid("Content-Type", ct, reason))
 }
 
 // duplicateKey returns an error naming the first key that one object of

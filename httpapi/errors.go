@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"encoding/json"
@@ -10,26 +10,26 @@ import (
 	"strings"
 
 	"github.com/bookingkit/bookingkit"
-	"github.com/bookingkit/bookingkit/staffid"
 )
 
-// errorBody is the JSON body of every error response.
-type errorBody struct {
+// ErrorBody is the JSON body of every error answer.
+type ErrorBody struct {
 	Error     string `json:"error"`
 	Field     string `json:"field,omitempty"`
 	Value     string `json:"value,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 }
 
-// statusOf maps bookingkit's error sentinels to HTTP statuses: the one place
-// where the domain's errors meet HTTP.
-func statusOf(err error) int {
+// StatusOf maps bookingkit's error sentinels to HTTP statuses: the one
+// place where the domain's errors meet HTTP. An error matching none of
+// them is a 500.
+func StatusOf(err error) int {
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.Is(err, staffid.ErrUnsupportedFormat), errors.Is(err, errUnsupportedMediaType):
-		// An upload in a format the server cannot read (not JSON or
-		// xlsx), or a body a JSON route cannot read as JSON, which HTTP
-		// names apart from other invalid input.
+	case errors.Is(err, bookingkit.ErrUnsupportedMediaType):
+		// An upload in a format the module cannot read, or a body a JSON
+		// route cannot read as JSON: invalid input, which HTTP names
+		// apart.
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, bookingkit.ErrInvalid):
 		return http.StatusBadRequest
@@ -50,11 +50,11 @@ func statusOf(err error) int {
 	}
 }
 
-// publicMessage is the text of err that an answer may show. An error that
+// PublicMessage is the text of err that an answer may show. An error that
 // came from storage (a *bookingkit.StorageError in its chain) shows the
 // words of the domain around it and the storage error's Message, never its
 // text: that names the adapter, SQL, tables and constraints.
-func publicMessage(err error) string {
+func PublicMessage(err error) string {
 	var se *bookingkit.StorageError
 	if !errors.As(err, &se) {
 		return err.Error()
@@ -74,13 +74,18 @@ func fromStorage(err error) bool {
 	return errors.As(err, &se)
 }
 
-// writeError answers err with its status and a JSON body. A 500 hides the
-// error's text from the client (it may hold internals) and logs it instead;
-// an error from storage shows only its public message (publicMessage) and
-// the log keeps the detail under the request ID.
-func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	status := statusOf(err)
-	body := errorBody{Error: publicMessage(err), RequestID: requestID(r.Context())}
+// WriteError answers err with its status ([StatusOf]) and an [ErrorBody]:
+// the field and value of a *bookingkit.ValidationError, a Retry-After
+// header for a *bookingkit.RetryAfterError, the request's ID
+// ([RequestID]). A 500 hides the error's text from the client (it may
+// hold internals) and logs it instead; an error from storage shows only
+// its public message ([PublicMessage]) and the log keeps the detail under
+// the request ID. A 500 of a request cancelled under the handler (the
+// client went away, or the server's shutdown timeout expired) is a 503
+// with Retry-After: 1. logger may be nil (nothing is logged).
+func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	status := StatusOf(err)
+	body := ErrorBody{Error: PublicMessage(err), RequestID: RequestID(r.Context())}
 	if status != http.StatusInternalServerError && logger != nil && fromStorage(err) {
 		logger.InfoContext(r.Context(), "request refused by storage", "request_id", body.RequestID, "status", status, "error", err)
 	}
@@ -94,15 +99,15 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 	}
 	if status == http.StatusInternalServerError && r.Context().Err() != nil {
 		// The request was cancelled under the handler: the shutdown
-		// timeout expired (run cancels what is still running) or the
-		// client went away. Its transaction rolled back; 503 tells a
+		// timeout expired (the server cancels what is still running) or
+		// the client went away. Its transaction rolled back; 503 tells a
 		// client that is still there to try again, on another server or
 		// after the restart.
 		if logger != nil {
 			logger.WarnContext(r.Context(), "request cancelled", "request_id", body.RequestID, "error", err)
 		}
 		w.Header().Set("Retry-After", "1")
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "request cancelled: the server is shutting down", RequestID: body.RequestID})
+		WriteJSON(w, http.StatusServiceUnavailable, ErrorBody{Error: "request cancelled: the server is shutting down", RequestID: body.RequestID})
 		return
 	}
 	if status == http.StatusInternalServerError {
@@ -111,20 +116,21 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 		}
 		body.Error = "internal error"
 	}
-	writeJSON(w, status, body)
+	WriteJSON(w, status, body)
 }
 
-func errTooLarge(limit int64) error {
+// TooLarge is the error of a request body over limit bytes; it matches
+// bookingkit.ErrTooLarge (413).
+func TooLarge(limit int64) error {
 	return fmt.Errorf("request body over the limit of %d bytes: %w", limit, bookingkit.ErrTooLarge)
 }
 
-// writeJSON answers v as JSON with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers v as JSON with status. HTML characters are not
+// escaped: the answer is JSON, not a page.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v) //nolint:errcheck // the client has gone; nothing to do
 }
-
-// decodeJSON, the one reader of JSON request bodies, is in jsonbody.go.

@@ -1,0 +1,50 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
+)
+
+// A handler reads its body with DecodeJSON and answers a domain error
+// with WriteError: the domain's conflict is a 409 whose JSON body carries
+// the error's text and the request's ID.
+func Example() {
+	book := func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Seat string `json:"seat"`
+		}
+		if err := httpapi.DecodeJSON(r, &in); err != nil {
+			httpapi.WriteError(w, r, nil, err)
+			return
+		}
+		// The domain refuses: the seat is taken.
+		err := fmt.Errorf("seat %s is taken: %w", in.Seat, bookingkit.ErrConflict)
+		httpapi.WriteError(w, r, nil, err)
+	}
+	h := httpapi.WithRequestID(http.HandlerFunc(book))
+
+	req := httptest.NewRequest(http.MethodPost, "/bookings", strings.NewReader(`{"seat":"12A"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Request-ID", "r-42")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body, _ := io.ReadAll(rec.Body)
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Print(string(body))
+
+	req = httptest.NewRequest(http.MethodPost, "/bookings", strings.NewReader(`seat=12A`))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// 409 application/json; charset=utf-8
+	// {"error":"seat 12A is taken: conflict","request_id":"r-42"}
+	// 415
+}
