@@ -2,7 +2,10 @@
 // bookingkit's staffid and standby packages over storage it writes itself
 // (store.go: maps behind a mutex, none of bookingkit's adapters). It shows
 // that the interfaces the packages declare, staffid.Store and
-// standby.Store, are all an engine has to implement.
+// standby.Store, are all an engine has to implement; store_test.go holds
+// that store to bookingkit's conformance suite for those two modules
+// (storagetest.RunStaffID and storagetest.RunStandby), the cases every
+// adapter passes.
 //
 // The program imports an airline's employee list (employees and their
 // companions), imports a changed list that leaves a companion out (who is

@@ -57,6 +57,20 @@ func (s *Store) ApplyImport(_ context.Context, plan func([]staffid.PersonState) 
 	if err != nil {
 		return staffid.HistoryEntry{}, err
 	}
+	// Check the whole plan first, so that a bad one changes nothing, as a
+	// rolled-back transaction would.
+	created := map[string]bool{}
+	for _, p := range pl.Create {
+		if _, ok := s.people[p.ID]; ok || created[p.ID] {
+			return staffid.HistoryEntry{}, fmt.Errorf("person %s already exists: %w", p.ID, bookingkit.ErrConflict)
+		}
+		created[p.ID] = true
+	}
+	for _, id := range append(personIDs(pl.Update), pl.Block...) {
+		if _, ok := s.people[id]; !ok {
+			return staffid.HistoryEntry{}, fmt.Errorf("person %s: %w", id, bookingkit.ErrNotFound)
+		}
+	}
 	for _, p := range pl.Create {
 		q := *p
 		q.Blocked, q.BlockedAt, q.CreatedAt, q.UpdatedAt = false, time.Time{}, pl.At, pl.At
@@ -73,6 +87,14 @@ func (s *Store) ApplyImport(_ context.Context, plan func([]staffid.PersonState) 
 		s.people[id] = q
 	}
 	return s.appendHistory(pl.Entry), nil
+}
+
+func personIDs(people []*staffid.Person) []string {
+	ids := make([]string, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	return ids
 }
 
 // AddImportHistory records an upload refused before any plan.
@@ -158,12 +180,21 @@ func (s *Store) People(_ context.Context, q staffid.PeopleQuery) ([]staffid.Pers
 	return out[:min(len(out), staffid.NormalizeLimit(q.Limit))], nil
 }
 
-// AddEntries stores entries as active, all or none.
+// AddEntries stores entries as active, all or none. It keeps them in the
+// form standby normalises them to, and one place per identified traveller
+// and flight.
 func (s *Store) AddEntries(_ context.Context, entries []standby.Entry, at time.Time) error {
+	entries = slices.Clone(entries)
+	for i, e := range entries {
+		var err error
+		if entries[i], err = e.Normalize(); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := map[standby.EntryID]bool{}
-	for _, e := range entries {
+	for i, e := range entries {
 		id := e.ID()
 		if s.entries[id] != nil || ids[id] {
 			return fmt.Errorf("standby entry %s is already stored: %w", id, bookingkit.ErrConflict)
@@ -172,6 +203,9 @@ func (s *Store) AddEntries(_ context.Context, entries []standby.Entry, at time.T
 			return fmt.Errorf("flight %s is closed: %w", id.Flight, bookingkit.ErrConflict)
 		}
 		ids[id] = true
+		if holder := s.queued(id.Flight, e.Traveller, entries[:i]); holder != "" {
+			return &standby.AlreadyQueuedError{Flight: id.Flight, Traveller: e.Traveller, BookingID: holder}
+		}
 	}
 	touched := map[standby.FlightKey]bool{}
 	for _, e := range entries {
@@ -184,8 +218,41 @@ func (s *Store) AddEntries(_ context.Context, entries []standby.Entry, at time.T
 	return nil
 }
 
-// RemoveEntry takes one active entry out of its queue.
+// queued returns the booking with which traveller already waits for
+// flight, among the stored active entries and the ones before it in the
+// same call; "" when none, or when the traveller is not identified.
+func (s *Store) queued(flight standby.FlightKey, traveller string, before []standby.Entry) string {
+	if traveller == "" {
+		return ""
+	}
+	for _, e := range before {
+		if e.Traveller == traveller && e.ID().Flight == flight {
+			return e.BookingID
+		}
+	}
+	for id, r := range s.entries {
+		if id.Flight == flight && r.Status == standby.StatusActive && r.Entry.Traveller == traveller {
+			return id.BookingID
+		}
+	}
+	return ""
+}
+
+// checkKey refuses a flight key standby would not make.
+func checkKey(key standby.FlightKey) error {
+	_, err := standby.ParseFlightKey(string(key))
+	return err
+}
+
+// RemoveEntry takes one active entry out of its queue, as cancelled or
+// boarded.
 func (s *Store) RemoveEntry(_ context.Context, id standby.EntryID, status standby.Status, at time.Time) (standby.Entry, error) {
+	if status != standby.StatusCancelled && status != standby.StatusBoarded {
+		return standby.Entry{}, bookingkit.Invalid("status", string(status), "an entry is removed as cancelled or boarded")
+	}
+	if err := checkKey(id.Flight); err != nil {
+		return standby.Entry{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.entries[id]
@@ -221,6 +288,9 @@ func (s *Store) CancelBooking(_ context.Context, bookingID string, at time.Time)
 
 // CloseFlight closes a flight and everyone still waiting for it.
 func (s *Store) CloseFlight(_ context.Context, flight standby.FlightKey, at time.Time) (int, error) {
+	if err := checkKey(flight); err != nil {
+		return 0, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed[flight] = true
@@ -237,6 +307,9 @@ func (s *Store) CloseFlight(_ context.Context, flight standby.FlightKey, at time
 
 // ActiveEntries returns a flight's active entries and its version.
 func (s *Store) ActiveEntries(_ context.Context, flight standby.FlightKey) ([]standby.Entry, int64, error) {
+	if err := checkKey(flight); err != nil {
+		return nil, 0, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := []standby.Entry{}
@@ -296,6 +369,9 @@ func (s *Store) bookingRecords(bookingID string) []*standby.Record {
 
 // FlightClosed reports whether the flight was closed.
 func (s *Store) FlightClosed(_ context.Context, flight standby.FlightKey) (bool, error) {
+	if err := checkKey(flight); err != nil {
+		return false, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closed[flight], nil
@@ -303,6 +379,9 @@ func (s *Store) FlightClosed(_ context.Context, flight standby.FlightKey) (bool,
 
 // FlightVersion returns how many times a flight's active entries changed.
 func (s *Store) FlightVersion(_ context.Context, flight standby.FlightKey) (int64, error) {
+	if err := checkKey(flight); err != nil {
+		return 0, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.versions[flight], nil

@@ -18,13 +18,16 @@ import (
 // precision every adapter keeps.
 var t0 = time.Date(2026, 11, 23, 9, 30, 0, 123456000, time.UTC)
 
-func testAccounts(t *testing.T, open Open) {
+// RunAccounts holds an [account.Store] to the suite: accounts unique by
+// e-mail and subject within a realm, links used once and before they
+// expire, moves and sessions, with one winner of every race.
+func RunAccounts(t *testing.T, open func(t *testing.T) account.Store) {
 	ctx := context.Background()
 	staff := account.Realm("staff")
 	ann := account.Account{ID: "acc-ann", Realm: staff, Email: "ann@example.com", Subject: "person-ann", CreatedAt: t0}
 
 	t.Run("CreateAndFind", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		for _, get := range []func() (account.Account, error){
 			func() (account.Account, error) { return s.Account(ctx, "acc-ann") },
@@ -44,7 +47,7 @@ func testAccounts(t *testing.T, open Open) {
 	})
 
 	t.Run("DuplicatesConflict", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		sameEmail := ann
 		sameEmail.ID, sameEmail.Subject = "acc-2", "person-2"
@@ -63,7 +66,7 @@ func testAccounts(t *testing.T, open Open) {
 	})
 
 	t.Run("SetPasswordHash", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		require.NoError(t, s.SetPasswordHash(ctx, ann.ID, "$argon2id$x"))
 		got, err := s.Account(ctx, ann.ID)
@@ -73,7 +76,7 @@ func testAccounts(t *testing.T, open Open) {
 	})
 
 	t.Run("LinksWorkOnceAndExpire", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		l := account.Link{TokenHash: "h1", AccountID: ann.ID, Purpose: account.PurposeSetPassword, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 		require.NoError(t, s.CreateLink(ctx, l))
@@ -108,7 +111,7 @@ func testAccounts(t *testing.T, open Open) {
 	})
 
 	t.Run("ConcurrentUseLinkHasOneWinner", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		require.NoError(t, s.CreateLink(ctx, account.Link{TokenHash: "race", AccountID: ann.ID, Purpose: account.PurposeSetPassword, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
 		var wg sync.WaitGroup
@@ -131,7 +134,7 @@ func testAccounts(t *testing.T, open Open) {
 	})
 
 	t.Run("MoveAccount", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		require.NoError(t, s.SetPasswordHash(ctx, ann.ID, "$argon2id$old"))
 		require.NoError(t, s.CreateSession(ctx, account.Session{TokenHash: "s-old", AccountID: ann.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
@@ -174,7 +177,7 @@ func testAccounts(t *testing.T, open Open) {
 	})
 
 	t.Run("ConcurrentMoveAccountHasOneWinner", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -196,7 +199,7 @@ func testAccounts(t *testing.T, open Open) {
 	})
 
 	t.Run("Sessions", func(t *testing.T) {
-		s := open(t).Accounts
+		s := open(t)
 		require.NoError(t, s.CreateAccount(ctx, ann))
 		sess := account.Session{TokenHash: "s1", AccountID: ann.ID, CreatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
 		require.NoError(t, s.CreateSession(ctx, sess))

@@ -69,11 +69,15 @@ func moguIDs[T any](rows []T, id func(T) string) []string {
 func accountTripID(at mogu.AccountTrip) string { return at.ID }
 func tripID(t mogu.Trip) string                { return t.ID }
 
-func testMogu(t *testing.T, open Open) {
+// RunMogu holds a [mogu.Store] to the suite: the activation history, trips
+// and their token generations, claims up to the number of travellers (one
+// winner of the last place), which trips an account sees, and operators'
+// agency memberships.
+func RunMogu(t *testing.T, open func(t *testing.T) mogu.Store) {
 	ctx := context.Background()
 
 	t.Run("ActivationHistory", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		_, err := s.LatestActivation(ctx, "main")
 		require.ErrorIs(t, err, bookingkit.ErrNotFound, "a microsite that never changed has no latest change")
 		h, err := s.ActivationHistory(ctx, "main", 0, 10)
@@ -117,7 +121,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("ActivationConcurrentWritersOneWins", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		wins := 0
@@ -142,7 +146,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("PutTripInsertsThenUpdatesKeepingGenerationAndClaims", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		_, err := s.Trip(ctx, "ITT-1")
 		require.ErrorIs(t, err, bookingkit.ErrNotFound)
 
@@ -181,7 +185,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("RotateToken", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		_, err := s.RotateToken(ctx, "nope", t0)
 		require.ErrorIs(t, err, bookingkit.ErrNotFound)
 		moguPut(t, s, moguTrip(t, "ITT-1", "ana@example.com", "", "", moguDay(10)), t0)
@@ -202,7 +206,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("AddLinkChecksInOrder", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		link := func(booking, acct string, gen uint32) mogu.TripLink {
 			return mogu.TripLink{BookingID: booking, AccountID: acct, EmailKey: acct + "@example.com", Link: mogu.LinkAsTraveler, Generation: gen, At: t0}
 		}
@@ -248,7 +252,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("AddLinkLastPlaceHasOneWinner", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		trip := moguTrip(t, "ITT-1", "desk@agency.example", "desk@agency.example", "AG1", moguDay(10))
 		trip.Travelers = 3
 		moguPut(t, s, trip, t0)
@@ -283,7 +287,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("AddLinkSameAccountConcurrentlyCreatesOnce", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		moguPut(t, s, moguTrip(t, "ITT-1", "ana@example.com", "", "", moguDay(10)), t0)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -310,7 +314,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("AccountTripVisibility", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		b2c := moguPut(t, s, moguTrip(t, "B2C-1", "Ana@Example.com", "", "", moguDay(10)), t0)
 		agentMail := moguPut(t, s, moguTrip(t, "B2B-AGENT", "desk@agency.example", "DESK@agency.example", "AG1", moguDay(11)), t0)
 		travellerMail := moguPut(t, s, moguTrip(t, "B2B-TRAV", "ana@example.com", "desk@agency.example", "AG1", moguDay(12)), t0)
@@ -364,7 +368,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("ListAccountTrips", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		const ana, key = "acc-ana", "ana@example.com"
 		put := func(id, contact, agent string, start time.Time) {
 			agency := ""
@@ -436,7 +440,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("ListAgencyTrips", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		for _, tr := range []struct {
 			id, agency string
 			day        int
@@ -473,7 +477,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("Memberships", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		m := func(op, agency string) mogu.Membership {
 			return mogu.Membership{OperatorID: op, AgencyID: agency, GrantedBy: "admin", GrantedAt: t0}
 		}
@@ -508,7 +512,7 @@ func testMogu(t *testing.T, open Open) {
 	})
 
 	t.Run("CurrentAgency", func(t *testing.T) {
-		s := open(t).Mogu
+		s := open(t)
 		for _, mm := range []mogu.Membership{
 			{OperatorID: "op-1", AgencyID: "AG1", GrantedBy: "admin", GrantedAt: t0},
 			{OperatorID: "op-1", AgencyID: "AG2", GrantedBy: "admin", GrantedAt: t0},

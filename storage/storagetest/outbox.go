@@ -14,7 +14,10 @@ import (
 	"github.com/bookingkit/bookingkit/outbox"
 )
 
-func testOutbox(t *testing.T, open Open) {
+// RunOutbox holds an [outbox.Store] to the suite: claims lease due
+// messages in order, only the lease holder deletes or retries one, and two
+// claimers never share a message.
+func RunOutbox(t *testing.T, open func(t *testing.T) outbox.Store) {
 	ctx := context.Background()
 	mail := []string{"mail"}
 	enqueue := func(t *testing.T, s outbox.Store, kind, payload string, due time.Time) int64 {
@@ -25,7 +28,7 @@ func testOutbox(t *testing.T, open Open) {
 	}
 
 	t.Run("ClaimLeasesDueMessagesInOrder", func(t *testing.T) {
-		s := open(t).Outbox
+		s := open(t)
 		a := enqueue(t, s, "mail", `{"to":"ann@example.com"}`, t0)
 		w := enqueue(t, s, "webhook", `{"url":"https://engine.example/hook"}`, t0)
 		b := enqueue(t, s, "mail", `{"to":"ben@example.com"}`, t0)
@@ -58,7 +61,7 @@ func testOutbox(t *testing.T, open Open) {
 	})
 
 	t.Run("OnlyTheLeaseHolderDeletesOrRetries", func(t *testing.T) {
-		s := open(t).Outbox
+		s := open(t)
 		id := enqueue(t, s, "mail", `{}`, t0)
 		require.ErrorIs(t, s.Delete(ctx, id, ""), bookingkit.ErrNotFound, "an unclaimed message has no lease to present")
 		require.ErrorIs(t, s.Retry(ctx, id, "", t0, "x"), bookingkit.ErrNotFound)
@@ -93,7 +96,7 @@ func testOutbox(t *testing.T, open Open) {
 	})
 
 	t.Run("Backlog", func(t *testing.T) {
-		s := open(t).Outbox
+		s := open(t)
 		b, err := s.Backlog(ctx)
 		require.NoError(t, err)
 		require.Equal(t, outbox.Backlog{}, b)
@@ -111,7 +114,7 @@ func testOutbox(t *testing.T, open Open) {
 	t.Run("ConcurrentClaimsNeverShareAMessage", func(t *testing.T) {
 		// Servers sharing the database claim at the same moment: each
 		// message goes to exactly one of them.
-		s := open(t).Outbox
+		s := open(t)
 		const messages, workers = 60, 6
 		for i := range messages {
 			enqueue(t, s, "mail", fmt.Sprintf(`{"n":%d}`, i), t0)

@@ -44,11 +44,11 @@ func (w *ptnWorld) ptnAudit(partnerID, object, id, action string, at time.Time) 
 	}
 }
 
-func newPtnWorld(t *testing.T, open Open) *ptnWorld {
+func newPtnWorld(t *testing.T, open func(t *testing.T) partner.Store) *ptnWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &ptnWorld{s: open(t).Partner}
-	require.NotNil(t, w.s, "Stores.Partner is nil")
+	w := &ptnWorld{s: open(t)}
+	require.NotNil(t, w.s, "open returned a nil partner.Store")
 	w.partnerA = partner.Partner{ID: "ptn_a", Name: "Partner A", CreatedAt: ptnAt(0)}
 	w.partnerB = partner.Partner{ID: "ptn_b", Name: "Partner B", CreatedAt: ptnAt(0)}
 	for _, p := range []partner.Partner{w.partnerA, w.partnerB} {
@@ -143,7 +143,10 @@ func requireEqual(t *testing.T, want, got any, msg string) {
 	}
 }
 
-func testPartner(t *testing.T, open Open) {
+// RunPartner holds a [partner.Store] to the suite: partners, users and
+// companies, instances and their licences with version checks, the
+// activity and audit logs, support threads and the count reports.
+func RunPartner(t *testing.T, open func(t *testing.T) partner.Store) {
 	ctx := context.Background()
 
 	t.Run("PartnersUsersCompanies", func(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 
 // testPartnerLogs covers the activity log, support threads and the audit
 // log of [partner.Store].
-func testPartnerLogs(t *testing.T, open Open) {
+func testPartnerLogs(t *testing.T, open func(t *testing.T) partner.Store) {
 	ctx := context.Background()
 
 	t.Run("ActivityAppendAndGet", func(t *testing.T) {
@@ -298,7 +298,7 @@ func testPartnerLogs(t *testing.T, open Open) {
 }
 
 // testPartnerReports covers CountReport and CountByMonth.
-func testPartnerReports(t *testing.T, open Open) {
+func testPartnerReports(t *testing.T, open func(t *testing.T) partner.Store) {
 	ctx := context.Background()
 	sortCounts := func(rows []partner.CountRow) []partner.CountRow {
 		out := slices.Clone(rows)

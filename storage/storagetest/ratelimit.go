@@ -15,11 +15,14 @@ import (
 	"github.com/bookingkit/bookingkit/throttle"
 )
 
-func testRateLimits(t *testing.T, open Open) {
+// RunRateLimits holds a [throttle.Store] to the suite: an update reads
+// what it stored, passed keys expire, and concurrent updates of one key
+// never let more attempts through than the burst.
+func RunRateLimits(t *testing.T, open func(t *testing.T) throttle.Store) {
 	ctx := context.Background()
 
 	t.Run("UpdateReadsWhatItStored", func(t *testing.T) {
-		s := open(t).RateLimits
+		s := open(t)
 		var seen []time.Time
 		read := func(key string, next time.Time, store bool) {
 			t.Helper()
@@ -42,7 +45,7 @@ func testRateLimits(t *testing.T, open Open) {
 	})
 
 	t.Run("ExpireDeletesPassedKeys", func(t *testing.T) {
-		s := open(t).RateLimits
+		s := open(t)
 		for i, key := range []string{"a", "b", "c"} {
 			require.NoError(t, s.Update(ctx, key, func(time.Time) (time.Time, bool) { return t0.Add(time.Duration(i) * time.Minute), true }))
 		}
@@ -60,7 +63,7 @@ func testRateLimits(t *testing.T, open Open) {
 	t.Run("ConcurrentUpdatesAreAtomic", func(t *testing.T) {
 		// Each update adds a second to the key's time: lost updates
 		// would leave it short.
-		s := open(t).RateLimits
+		s := open(t)
 		const workers, each = 8, 15
 		var wg sync.WaitGroup
 		errs := make(chan error, workers)
@@ -93,7 +96,7 @@ func testRateLimits(t *testing.T, open Open) {
 	})
 
 	t.Run("ConcurrentAllowNeverExceedsTheBurst", func(t *testing.T) {
-		s := open(t).RateLimits
+		s := open(t)
 		clock := func() time.Time { return t0 }
 		l := throttle.New(s, time.Hour, 5).WithClock(clock)
 		var allowed, refused atomic.Int32

@@ -8,19 +8,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/storage"
 )
 
-func testSettings(t *testing.T, open Open) {
+// RunSettings holds a [storage.SettingsStore] to the suite: a missing key
+// is not found, and of racing first writers every one sees the winner's
+// value.
+func RunSettings(t *testing.T, open func(t *testing.T) storage.SettingsStore) {
 	ctx := context.Background()
 
 	t.Run("MissingKeyIsNotFound", func(t *testing.T) {
-		s := open(t).Settings
+		s := open(t)
 		_, err := s.Setting(ctx, "nope")
 		require.ErrorIs(t, err, bookingkit.ErrNotFound)
 	})
 
 	t.Run("PutIfAbsentKeepsFirstValue", func(t *testing.T) {
-		s := open(t).Settings
+		s := open(t)
 		v, err := s.PutSettingIfAbsent(ctx, "import_token", "first")
 		require.NoError(t, err)
 		require.Equal(t, "first", v)
@@ -33,7 +37,7 @@ func testSettings(t *testing.T, open Open) {
 	})
 
 	t.Run("PutReplaces", func(t *testing.T) {
-		s := open(t).Settings
+		s := open(t)
 		require.NoError(t, s.PutSetting(ctx, "k", "one"))
 		require.NoError(t, s.PutSetting(ctx, "k", "two"))
 		got, err := s.Setting(ctx, "k")
@@ -42,7 +46,7 @@ func testSettings(t *testing.T, open Open) {
 	})
 
 	t.Run("RacingPutIfAbsentAgreeOnOneWinner", func(t *testing.T) {
-		s := open(t).Settings
+		s := open(t)
 		const n = 8
 		results := make([]string, n)
 		var wg sync.WaitGroup

@@ -132,13 +132,17 @@ func requirePerson(t *testing.T, s staffid.Store, want staffid.Person) {
 	require.Equal(t, time.UTC, got.UpdatedAt.Location(), "times come back in UTC")
 }
 
-func testStaffID(t *testing.T, open Open) {
+// RunStaffID holds a [staffid.Store] to the suite: an import's plan is
+// applied all or nothing against what is stored, imports never
+// interleave, every field and time comes back as written, and the history
+// and people pages follow their keysets.
+func RunStaffID(t *testing.T, open func(t *testing.T) staffid.Store) {
 	ctx := context.Background()
 	t1 := t0.Add(time.Hour + 7*time.Microsecond)
 	t2 := t1.Add(24 * time.Hour)
 
 	t.Run("Empty", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		_, err := s.Person(ctx, "v1:nobody")
 		require.ErrorIs(t, err, bookingkit.ErrNotFound)
 		for _, id := range []int64{-1, 0, 1} {
@@ -158,7 +162,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("CreateStoresEveryField", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		emp := sidPerson(t, "v1:e1", "884220062", true)
 		comp := sidPerson(t, "v1:c1", "884220062", false)
 		comp.DateOfEmployment = staffid.Date{} // a zero date is kept as zero
@@ -187,7 +191,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("UpdateOverwritesAndKeepsCreatedAt", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		p := sidPerson(t, "v1:p", "100", true)
 		other := sidPerson(t, "v1:q", "100", false)
 		sidApply(t, s, t1, []*staffid.Person{p, other}, nil, nil)
@@ -217,7 +221,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("BlockAndUnblock", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		a, b := sidPerson(t, "v1:a", "1", true), sidPerson(t, "v1:b", "1", false)
 		sidApply(t, s, t0, []*staffid.Person{a, b}, nil, nil)
 
@@ -237,7 +241,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("EmptyPlanWritesOnlyHistory", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		a := sidPerson(t, "v1:a", "1", true)
 		first := sidApply(t, s, t1, []*staffid.Person{a}, nil, nil)
 		again := sidApply(t, s, t2, nil, nil, nil)
@@ -250,7 +254,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("PlanErrorRollsBack", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		a := sidPerson(t, "v1:a", "1", true)
 		sidApply(t, s, t1, []*staffid.Person{a}, nil, nil)
 		errPlan := errors.New("plan refused")
@@ -286,7 +290,7 @@ func testStaffID(t *testing.T, open Open) {
 			{"block an unknown person", fresh(3), []*staffid.Person{&changedA}, []string{"v1:zz"}, bookingkit.ErrNotFound},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				s := open(t).StaffID
+				s := open(t)
 				sidApply(t, s, t0, []*staffid.Person{a, b}, nil, nil)
 				_, err := s.ApplyImport(ctx, func([]staffid.PersonState) (*staffid.Plan, error) {
 					return sidPlan(t1, c.create, c.update, c.block), nil
@@ -301,7 +305,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("ImportsAreSerialised", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		// Each import creates the person numbered by how many it sees: if
 		// two ever planned against the same state, they would both create
 		// the same person and one would fail.
@@ -332,7 +336,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("SecondImportPlansOnTheFirstsResult", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		inFirst := make(chan struct{})
 		secondStarted := make(chan struct{})
 		firstDone := make(chan error, 1)
@@ -365,7 +369,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("HistoryRoundTripAndPaging", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		refused := staffid.HistoryEntry{
 			At: t0, Source: staffid.SourceManual, Actor: "manager@example.com",
 			Report: staffid.Report{
@@ -436,7 +440,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("HistoryPageSize", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		e := staffid.HistoryEntry{At: t0, Source: staffid.SourceAPI, Report: staffid.Report{Status: staffid.StatusError, ErrorMsg: "x", InvalidRecords: []staffid.InvalidRecord{}}}
 		for range staffid.DefaultPageSize + 5 {
 			_, err := s.AddImportHistory(ctx, e)
@@ -451,7 +455,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("GroupPeopleOrder", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		// The employee's ID sorts last: the employee still comes first.
 		emp := sidPerson(t, "v1:z-employee", "42", true)
 		c1, c2, c3 := sidPerson(t, "v1:B", "42", false), sidPerson(t, "v1:a", "42", false), sidPerson(t, "v1:C", "42", false)
@@ -472,7 +476,7 @@ func testStaffID(t *testing.T, open Open) {
 	})
 
 	t.Run("PeopleKeyset", func(t *testing.T) {
-		s := open(t).StaffID
+		s := open(t)
 		var create []*staffid.Person
 		var want []string
 		for i := range staffid.MaxPageSize + 30 {
@@ -533,7 +537,7 @@ func testStaffID(t *testing.T, open Open) {
 	t.Run("BulkImport", func(t *testing.T) {
 		// Large enough to take the adapters' bulk paths (prepared
 		// statements, COPY into a staging table).
-		s := open(t).StaffID
+		s := open(t)
 		const n = 3000
 		var create []*staffid.Person
 		for i := range n {

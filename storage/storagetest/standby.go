@@ -90,12 +90,18 @@ func sbStatuses(t *testing.T, s standby.Store, bookingID string) map[standby.Ent
 	return out
 }
 
-func testStandby(t *testing.T, open Open) {
+// RunStandby holds a [standby.Store] to the suite: entries round-trip
+// exactly and are added all or none, a traveller holds one place per
+// flight, closing, removing and cancelling change only active entries,
+// flight versions grow with every change, and a [standby.Service] rebuilt
+// from the store sees the same queues. Cases write from many goroutines
+// at once, so the store must be safe for concurrent use.
+func RunStandby(t *testing.T, open func(t *testing.T) standby.Store) {
 	ctx := context.Background()
 	t1 := t0.Add(time.Hour)
 
 	t.Run("RoundTripExactly", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		odd := sbEntry(sbSU100, `Ж/42 "quoted" \ back`, 99)
 		odd.Employer, odd.Cabin, odd.Category = "AF", standby.First, 0
 		odd.EmployedOn = sbDay(1960, 2, 29)
@@ -152,7 +158,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("NormalisesAndRefusesBadEntries", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		// A valid entry spelled loosely is stored in canonical form.
 		loose := sbEntry(standby.Flight{Carrier: "su", Number: "SU0100", Date: time.Date(2026, 11, 23, 21, 40, 0, 0, time.UTC)}, "BK1", 0)
 		loose.Employer = "su"
@@ -172,7 +178,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("AllOrNoneAcrossFlights", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		a := sbEntry(sbSU100, "A", 0)
 		require.NoError(t, s.AddEntries(ctx, []standby.Entry{a}, t0))
 		_, before := sbActive(t, s, sbSU100)
@@ -200,7 +206,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("DuplicateInAnyStatusConflicts", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		leave := map[standby.Status]func(e standby.Entry) error{
 			standby.StatusActive: func(standby.Entry) error { return nil },
 			standby.StatusCancelled: func(e standby.Entry) error {
@@ -227,7 +233,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("OnePlacePerTravellerAndFlight", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		paul := func(f standby.Flight, bookingID string, passenger int) standby.Entry {
 			e := sbEntry(f, bookingID, passenger)
 			e.Traveller = "v1:paul"
@@ -291,7 +297,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("ConcurrentAddsOfOneTravellerOneWins", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		const racers = 6
 		errs := make([]error, racers)
 		var wg sync.WaitGroup
@@ -320,7 +326,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("CloseFlight", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		closed, err := s.FlightClosed(ctx, sbKey(sbSU1000))
 		require.NoError(t, err)
 		require.False(t, closed, "a flight never seen is not closed")
@@ -379,7 +385,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("RemoveEntry", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		e0, e1 := sbEntry(sbSU100, "BK1", 0), sbEntry(sbSU100, "BK1", 1)
 		require.NoError(t, s.AddEntries(ctx, []standby.Entry{e0, e1}, t0))
 		_, v0 := sbActive(t, s, sbSU100)
@@ -420,7 +426,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("CancelBooking", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		mine := []standby.Entry{sbEntry(sbSU100, "BK1", 0), sbEntry(sbSU100, "BK1", 1), sbEntry(sbAF1234, "BK1", 0), sbEntry(sbAF1234, "BK1", 1)}
 		theirs := sbEntry(sbSU100, "BK2", 0)
 		require.NoError(t, s.AddEntries(ctx, append(slices.Clone(mine), theirs), t0))
@@ -453,7 +459,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("VersionsGrowWithEveryChange", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		last := int64(0)
 		step := func(what string, changed bool) {
 			t.Helper()
@@ -489,7 +495,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("EachActiveEntryGroupsByFlight", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		flights := []standby.Flight{sbSU100A, sbAF1234, sbSU1000, sbSU100}
 		r := rand.New(rand.NewPCG(7, 7))
 		var want []standby.Entry
@@ -534,12 +540,12 @@ func testStandby(t *testing.T, open Open) {
 		require.ErrorIs(t, err, stop)
 		require.Equal(t, 1, calls, "the first error ends the stream")
 
-		empty := open(t).Standby
+		empty := open(t)
 		require.NoError(t, empty.EachActiveEntry(ctx, func(standby.Entry) error { return errors.New("called on an empty store") }))
 	})
 
 	t.Run("BookingRecordsOrder", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		var entries []standby.Entry
 		for _, f := range []standby.Flight{sbSU100A, sbSU1000, sbSU100} {
 			for _, p := range []int{10, 2, 1} {
@@ -564,7 +570,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("BadFlightKeysAreInvalid", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		for _, key := range []standby.FlightKey{"SU-0100-2026-11-23", "su-100-2026-11-23", "SU-100-2026-02-30", "", "SU100"} {
 			_, err := s.CloseFlight(ctx, key, t0)
 			require.ErrorIs(t, err, bookingkit.ErrInvalid, "CloseFlight %q", key)
@@ -580,7 +586,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("ConcurrentAddsOfOnePassengerOneWins", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		const racers = 6
 		contested := sbEntry(sbSU100, "BK-RACE", 0)
 		errs := make([]error, racers)
@@ -620,7 +626,7 @@ func testStandby(t *testing.T, open Open) {
 		// Bookings over two flights in both orders, cancelled and closed
 		// at the same time: no deadlock, and every entry ends in exactly
 		// one status.
-		s := open(t).Standby
+		s := open(t)
 		var wg sync.WaitGroup
 		errs := make(chan error, 64)
 		for i := range 8 {
@@ -654,7 +660,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("ServiceRebuildsTheSameQueues", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		svc := &standby.Service{Store: s, Now: func() time.Time { return t1 }}
 		_, err := svc.Rebuild(ctx)
 		require.NoError(t, err)
@@ -696,7 +702,7 @@ func testStandby(t *testing.T, open Open) {
 	})
 
 	t.Run("SharedServicesSeeEachOther", func(t *testing.T) {
-		s := open(t).Standby
+		s := open(t)
 		// The clock is before the flights leave: a departed flight takes
 		// no standby passengers.
 		now := func() time.Time { return t1 }
