@@ -182,7 +182,7 @@ func TestAttackClaimFlood(t *testing.T) {
 	c.Set(t0.Add(time.Minute))
 	_, err = e.svc.Claim(ctx, mogu.Account{ID: "acc-bob", Email: "bob@example.com"}, realTok, attacker)
 	require.NoError(t, err)
-	require.Len(t, e.store.links["B1"], 2, "only the two real claims linked anything")
+	requireClaims(t, e, "B1", 2) // only the two real claims linked anything
 }
 
 // Attack: a B2B booking carrying the agent's email must not appear in the
@@ -292,9 +292,7 @@ func TestAttackOperatorReadsOtherAgency(t *testing.T) {
 
 	// A stale current account (membership gone behind the store's back)
 	// is refused, not trusted.
-	e.store.mu.Lock()
-	delete(e.store.memberships, [2]string{"op1", "AG1"})
-	e.store.mu.Unlock()
+	e.store.dropMembership("op1", "AG1")
 	_, err = e.svc.AccountBookings(ctx, "op1", "", 0)
 	require.ErrorIs(t, err, bookingkit.ErrForbidden)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
 // A list with a bad date is refused as a whole; the report names the
@@ -64,7 +65,7 @@ func ExampleImporter_Validate() {
 // Importing twice: the second list drops a companion (blocked) and
 // changes the employee's email (updated).
 func ExampleImporter_Import() {
-	store := newFakeStore() // in real use, a storage adapter's store
+	store := memory.New().Stores().StaffID // or sqlite's, postgres's, an engine's own
 	im, err := staffid.NewImporter(staffid.Config{MassBlockThreshold: 0.5}, store)
 	if err != nil {
 		panic(err)

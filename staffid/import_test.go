@@ -134,7 +134,7 @@ func TestImportScenarios(t *testing.T) {
 		require.Equal(t, staffid.SyncCounts{Unchanged: 10}, c.ok(tenPeople()...))
 		require.Zero(t, c.store.writes)
 		require.Equal(t, before, c.store.snapshot())
-		require.Len(t, c.store.history, 2)
+		require.Len(t, c.store.history(), 2)
 	})
 
 	t.Run("absent people are blocked, never deleted, and unblocked when back", func(t *testing.T) {
@@ -244,14 +244,14 @@ func TestImportScenarios(t *testing.T) {
 		require.Zero(t, report.ImportedTotal)
 		require.Nil(t, report.SyncCounts)
 		require.Equal(t, before, c.store.snapshot(), "nothing changed")
-		last := c.store.history[len(c.store.history)-1]
+		last := c.store.lastHistory()
 		require.Equal(t, *report, last.Report, "the refusal is in the history")
 
 		// Forced, it goes through.
 		report, err = c.run(staffid.ImportOptions{Force: true}, list[:6]...)
 		require.NoError(t, err)
 		require.Equal(t, staffid.SyncCounts{Unchanged: 6, Blocked: 4}, *report.SyncCounts)
-		require.True(t, c.store.history[len(c.store.history)-1].Forced)
+		require.True(t, c.store.lastHistory().Forced)
 
 		// The threshold is the configuration's.
 		c = newImportCase(t, staffid.Config{MassBlockThreshold: 0.5})
@@ -390,7 +390,7 @@ func TestImportBadInput(t *testing.T) {
 			c := newImportCase(t, staffid.Config{})
 			c.ok(good...)
 			before := c.store.snapshot()
-			history := len(c.store.history)
+			history := len(c.store.history())
 			c.im.Limits = tt.limits
 
 			report, err := c.im.Import(context.Background(), strings.NewReader(tt.body), staffid.FormatJSON, staffid.ImportOptions{})
@@ -413,7 +413,7 @@ func TestImportBadInput(t *testing.T) {
 				require.Empty(t, cmp.Diff(tt.wantRecords, got))
 			}
 			require.Equal(t, before, c.store.snapshot(), "the stored list is unchanged")
-			require.Len(t, c.store.history, history+1, "the refusal is in the history")
+			require.Len(t, c.store.history(), history+1, "the refusal is in the history")
 		})
 	}
 }
@@ -426,7 +426,7 @@ func TestImportReaderError(t *testing.T) {
 	report, err := c.im.Import(context.Background(), broken, staffid.FormatJSON, staffid.ImportOptions{})
 	require.EqualError(t, err, "connection reset")
 	require.Nil(t, report)
-	require.Empty(t, c.store.history)
+	require.Empty(t, c.store.history())
 
 	_, err = c.im.Import(context.Background(), strings.NewReader("[]"), staffid.FormatJSON, staffid.ImportOptions{Source: "email"})
 	require.EqualError(t, err, `Source "email": expected api, manual or cli`)
@@ -484,10 +484,10 @@ func TestConcurrentImports(t *testing.T) {
 	}
 	active, err := c.store.People(context.Background(), staffid.PeopleQuery{State: staffid.OnlyActive})
 	require.NoError(t, err)
-	last := c.store.history[len(c.store.history)-1].Report
+	last := c.store.lastHistory().Report
 	require.Len(t, active, last.ImportedTotal, "the active people are exactly the last upload's")
 	total := 0
-	for _, e := range c.store.history[1:] {
+	for _, e := range c.store.history()[1:] {
 		s := e.Report.SyncCounts
 		total += s.Created + s.Updated + s.Unchanged + s.Unblocked
 		require.Equal(t, e.Report.ImportedTotal, s.Created+s.Updated+s.Unchanged+s.Unblocked)

@@ -111,10 +111,10 @@ func TestHistoryKeepsSomeInvalidRecords(t *testing.T) {
 	report, err := c.run(staffid.ImportOptions{}, records...)
 	require.ErrorIs(t, err, staffid.ErrInvalidRecords)
 	require.Len(t, report.InvalidRecords, 150)
-	entry := c.store.history[0]
+	entry := c.store.history()[0]
 	require.Len(t, entry.Report.InvalidRecords, staffid.MaxHistoryInvalidRecords)
 	require.Equal(t, 50, entry.InvalidRecordsOmitted)
-	require.Equal(t, report.InvalidRecords[:100], entry.Report.InvalidRecords)
+	require.Equal(t, asStored(report.InvalidRecords[:100]), entry.Report.InvalidRecords)
 }
 
 func TestGroupByGUID(t *testing.T) {

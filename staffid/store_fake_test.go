@@ -1,190 +1,125 @@
 package staffid_test
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 
-	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/storage/memory"
 )
 
-// fakeStore is the tests' in-memory staffid.Store: a map under a mutex,
-// applying a plan the way the real adapters must (all of it or nothing).
+// fakeStore is storage/memory's staffid.Store, which the conformance suite
+// holds to the same cases as SQLite and PostgreSQL, with what the
+// importer's tests need beyond a store: failures on demand and the count
+// of people the last import wrote.
 type fakeStore struct {
-	mu      sync.Mutex
-	people  map[string]staffid.Person
-	history []staffid.HistoryEntry
-
+	staffid.Store
+	mu          sync.Mutex
 	failApply   error // when set, ApplyImport fails after planning
 	failHistory error // when set, AddImportHistory fails
-	applies     int   // ApplyImport calls
 	writes      int   // people written by the last ApplyImport
 }
 
-var _ staffid.Store = (*fakeStore)(nil)
-
 func newFakeStore() *fakeStore {
-	return &fakeStore{people: map[string]staffid.Person{}}
+	return &fakeStore{Store: memory.New().Stores().StaffID}
 }
 
 func (s *fakeStore) ApplyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.applies++
-	current := make([]staffid.PersonState, 0, len(s.people))
-	for _, p := range s.people {
-		current = append(current, staffid.PersonState{ID: p.ID, Digest: p.Digest, Blocked: p.Blocked})
-	}
-	pl, err := plan(current)
-	if err != nil {
-		return staffid.HistoryEntry{}, err
-	}
-	if s.failApply != nil {
-		return staffid.HistoryEntry{}, s.failApply
-	}
-	// Check everything first so that a bad plan changes nothing.
-	for _, p := range pl.Create {
-		if _, ok := s.people[p.ID]; ok {
-			return staffid.HistoryEntry{}, fmt.Errorf("create %s: %w", p.ID, bookingkit.ErrConflict)
+	fail := s.failApply
+	s.mu.Unlock()
+	var writes int
+	e, err := s.Store.ApplyImport(ctx, func(current []staffid.PersonState) (*staffid.Plan, error) {
+		pl, err := plan(current)
+		if err != nil {
+			return nil, err
 		}
-	}
-	for _, p := range pl.Update {
-		if _, ok := s.people[p.ID]; !ok {
-			return staffid.HistoryEntry{}, fmt.Errorf("update %s: %w", p.ID, bookingkit.ErrNotFound)
+		if fail != nil {
+			return nil, fail
 		}
+		writes = len(pl.Create) + len(pl.Update) + len(pl.Block)
+		return pl, nil
+	})
+	if err == nil {
+		s.mu.Lock()
+		s.writes = writes
+		s.mu.Unlock()
 	}
-	for _, id := range pl.Block {
-		if _, ok := s.people[id]; !ok {
-			return staffid.HistoryEntry{}, fmt.Errorf("block %s: %w", id, bookingkit.ErrNotFound)
-		}
-	}
-	s.writes = 0
-	for _, p := range pl.Create {
-		q := *p
-		q.Blocked, q.BlockedAt = false, staffid.Person{}.BlockedAt
-		q.CreatedAt, q.UpdatedAt = pl.At, pl.At
-		s.people[q.ID] = q
-		s.writes++
-	}
-	for _, p := range pl.Update {
-		q := *p
-		q.CreatedAt = s.people[q.ID].CreatedAt
-		q.UpdatedAt = pl.At
-		q.Blocked, q.BlockedAt = false, staffid.Person{}.BlockedAt
-		s.people[q.ID] = q
-		s.writes++
-	}
-	for _, id := range pl.Block {
-		q := s.people[id]
-		q.Blocked, q.BlockedAt, q.UpdatedAt = true, pl.At, pl.At
-		s.people[id] = q
-		s.writes++
-	}
-	e := pl.Entry
-	e.ID = int64(len(s.history) + 1)
-	s.history = append(s.history, e)
-	return e, nil
+	return e, err
 }
 
 func (s *fakeStore) AddImportHistory(ctx context.Context, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.failHistory != nil {
-		return staffid.HistoryEntry{}, s.failHistory
+	fail := s.failHistory
+	s.mu.Unlock()
+	if fail != nil {
+		return staffid.HistoryEntry{}, fail
 	}
-	e.ID = int64(len(s.history) + 1)
-	s.history = append(s.history, e)
-	return e, nil
+	return s.Store.AddImportHistory(ctx, e)
 }
 
-func (s *fakeStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery) ([]staffid.HistoryEntry, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []staffid.HistoryEntry
-	for i := len(s.history) - 1; i >= 0 && len(out) < staffid.NormalizeLimit(q.Limit); i-- {
-		if q.BeforeID == 0 || s.history[i].ID < q.BeforeID {
-			out = append(out, s.history[i])
-		}
-	}
-	return out, nil
-}
-
-func (s *fakeStore) ImportEntry(ctx context.Context, id int64) (staffid.HistoryEntry, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if id < 1 || id > int64(len(s.history)) {
-		return staffid.HistoryEntry{}, bookingkit.ErrNotFound
-	}
-	return s.history[id-1], nil
-}
-
-func (s *fakeStore) Person(ctx context.Context, id string) (staffid.Person, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.people[id]
-	if !ok {
-		return staffid.Person{}, bookingkit.ErrNotFound
-	}
-	return p, nil
-}
-
-func (s *fakeStore) GroupPeople(ctx context.Context, key string) ([]staffid.Person, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := []staffid.Person{}
-	for _, p := range s.people {
-		if p.GroupKey == key {
-			out = append(out, p)
-		}
-	}
-	slices.SortFunc(out, func(a, b staffid.Person) int {
-		if a.IsEmployee != b.IsEmployee {
-			if a.IsEmployee {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	return out, nil
-}
-
-func (s *fakeStore) People(ctx context.Context, q staffid.PeopleQuery) ([]staffid.Person, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := []staffid.Person{}
-	for _, id := range slices.Sorted(maps.Keys(s.people)) {
-		p := s.people[id]
-		if id <= q.AfterID || q.State == staffid.OnlyActive && p.Blocked || q.State == staffid.OnlyBlocked && !p.Blocked {
-			continue
-		}
-		if len(out) == staffid.NormalizeLimit(q.Limit) {
-			break
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-// snapshot returns a copy of the stored people, to show that a refused
-// import changed nothing.
+// snapshot returns the stored people by ID, to show that a refused import
+// changed nothing.
 func (s *fakeStore) snapshot() map[string]staffid.Person {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return maps.Clone(s.people)
+	out := map[string]staffid.Person{}
+	for after := ""; ; {
+		page, err := s.People(context.Background(), staffid.PeopleQuery{AfterID: after, Limit: staffid.MaxPageSize})
+		if err != nil {
+			panic(err)
+		}
+		if len(page) == 0 {
+			return out
+		}
+		for _, p := range page {
+			out[p.ID] = p
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 // byName returns the stored people by "LastName FirstName".
 func (s *fakeStore) byName() map[string]staffid.Person {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	out := map[string]staffid.Person{}
-	for _, p := range s.people {
+	for _, p := range s.snapshot() {
 		out[p.LastName+" "+p.FirstName] = p
+	}
+	return out
+}
+
+// history returns the whole import history, oldest first.
+func (s *fakeStore) history() []staffid.HistoryEntry {
+	var out []staffid.HistoryEntry
+	for before := int64(0); ; {
+		page, err := s.ImportHistory(context.Background(), staffid.HistoryQuery{BeforeID: before, Limit: staffid.MaxPageSize})
+		if err != nil {
+			panic(err)
+		}
+		if len(page) == 0 {
+			slices.Reverse(out)
+			return out
+		}
+		out = append(out, page...)
+		before = page[len(page)-1].ID
+	}
+}
+
+// lastHistory returns the newest history entry.
+func (s *fakeStore) lastHistory() staffid.HistoryEntry {
+	page, err := s.ImportHistory(context.Background(), staffid.HistoryQuery{Limit: 1})
+	if err != nil || len(page) == 0 {
+		panic(fmt.Sprintf("no import history: %v", err))
+	}
+	return page[0]
+}
+
+// asStored returns invalid records as a store gives them back: it keeps a
+// report in its JSON form, which has no Index.
+func asStored(records []staffid.InvalidRecord) []staffid.InvalidRecord {
+	out := slices.Clone(records)
+	for i := range out {
+		out[i].Index = 0
 	}
 	return out
 }

@@ -223,7 +223,8 @@ func TestImportXLSXBadInput(t *testing.T) {
 				require.Equal(t, tt.wantMsg, report.ErrorMsg)
 			}
 			require.Equal(t, before, c.store.snapshot())
-			require.Equal(t, report, &c.store.history[len(c.store.history)-1].Report)
+			last := c.store.lastHistory()
+			require.Equal(t, report, &last.Report)
 			require.Equal(t, tempBefore, excelizeTempFiles(t), "no temporary file left behind")
 		})
 	}
