@@ -1,6 +1,7 @@
 // Package httpapi is the HTTP machinery that bookingkit's handlers share:
 // how a domain error becomes a status and a JSON body, how a JSON body is
-// read, and how a request is identified in answers and logs. The module
+// read, how a request is identified in answers and logs, and the
+// middleware around a server's routes. The module
 // handler packages and the reference server (cmd/bookingkitd) use it, and
 // an engine that mounts bookingkit's handlers in its own server can use it
 // for its own routes, so that both answer alike.
@@ -29,4 +30,24 @@
 // [WithRequestID] gives every request an ID, kept from a well-formed
 // X-Request-ID header or made up, and echoes it; [RequestID] reads it for
 // logs and error bodies.
+//
+// # Middleware
+//
+// A server wraps its routes, from the inside out, in [LimitBodies] (a
+// default body limit and larger ones per route), [ProtectCrossOrigin]
+// (another site's page cannot post with the browser's cookies),
+// [Recover] (a panic is a logged 500), [LogRequests] (one line per
+// request, with the routes whose path carries a secret redacted) and
+// [WithRequestID]:
+//
+//	var h http.Handler = mux
+//	h = httpapi.LimitBodies(mux, 1<<20, map[string]int64{"POST /upload": 32 << 20}, h)
+//	h = httpapi.ProtectCrossOrigin(logger, h, "https://book.example.com")
+//	h = httpapi.Recover(logger, h)
+//	h = httpapi.LogRequests(logger, h, "/claim/")
+//	h = httpapi.WithRequestID(h)
+//
+// A page that keeps a session in the browser does so with a
+// [SessionCookie]: HttpOnly, SameSite=Strict, and Secure whenever the
+// public address is an https:// one, also behind a TLS-terminating proxy.
 package httpapi

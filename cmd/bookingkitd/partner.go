@@ -84,7 +84,7 @@ type partnerServer struct {
 	logger   *slog.Logger
 	baseURL  string
 	pages    *partnerPages
-	cookie   sessionCookie // the pages' session
+	cookie   httpapi.SessionCookie // the pages' session
 }
 
 // newPartnerServer builds the partner service and its sign-in accounts.
@@ -133,7 +133,7 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 		mailer:   mailer,
 		logger:   logger,
 		baseURL:  strings.TrimSuffix(cmp.Or(c.BaseURL, cfg.PublicURL), "/"),
-		cookie:   newSessionCookie(partnerCookie, "/partner", cmp.Or(c.BaseURL, cfg.PublicURL)),
+		cookie:   httpapi.NewSessionCookie(partnerCookie, "/partner", cmp.Or(c.BaseURL, cfg.PublicURL)),
 	}
 	if p.pages, err = newPartnerPages(); err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ import (
 // password from a mailed link, and the reports with their charts drawn as
 // inline SVG. The session is the same as the JSON API's, carried in an
 // HttpOnly, SameSite=Strict cookie; forms post only to this server, and
-// the server refuses those another site's page posts (crossorigin.go).
+// the server refuses those another site's page posts (httpapi.ProtectCrossOrigin).
 
 //go:embed partner_pages.html
 var partnerPagesHTML string
@@ -66,7 +66,7 @@ func (p *partnerServer) render(w http.ResponseWriter, r *http.Request, status in
 }
 
 // partnerPageForm parses a posted form. A form posted from another site
-// does not get here: the server's cross-origin protection (crossorigin.go)
+// does not get here: the server's cross-origin protection (httpapi.ProtectCrossOrigin)
 // refuses it.
 func partnerPageForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
@@ -85,7 +85,7 @@ func (p *partnerServer) pageSession(r *http.Request) string {
 	if t := partnerBearer(r); t != "" {
 		return t
 	}
-	return p.cookie.value(r)
+	return p.cookie.Value(r)
 }
 
 // partnerNext keeps a redirect target on this server's partner pages.
@@ -123,7 +123,7 @@ func (p *partnerServer) signInPost() http.Handler {
 			p.render(w, r, status, "signin", map[string]any{"Title": "Sign in", "Next": next, "Email": email, "Error": msg})
 			return
 		}
-		p.cookie.set(w, r, token)
+		p.cookie.Set(w, r, token)
 		http.Redirect(w, r, next, http.StatusSeeOther)
 	})
 }
@@ -140,7 +140,7 @@ func (p *partnerServer) signOutPost() http.Handler {
 				return
 			}
 		}
-		p.cookie.clear(w, r)
+		p.cookie.Clear(w, r)
 		http.Redirect(w, r, "/partner/sign-in", http.StatusSeeOther)
 	})
 }
@@ -189,7 +189,7 @@ func (p *partnerServer) setPasswordPost() http.Handler {
 			p.render(w, r, httpapi.StatusOf(err), "setpassword", data)
 			return
 		}
-		p.cookie.set(w, r, session)
+		p.cookie.Set(w, r, session)
 		http.Redirect(w, r, "/partner/reports", http.StatusSeeOther)
 	})
 }
@@ -281,7 +281,7 @@ func (p *partnerServer) reportsPage() http.Handler {
 		ctx := r.Context()
 		u, err := p.signedIn(ctx, p.pageSession(r))
 		if errors.Is(err, bookingkit.ErrUnauthorized) {
-			p.cookie.clear(w, r)
+			p.cookie.Clear(w, r)
 			http.Redirect(w, r, "/partner/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}

@@ -78,9 +78,9 @@ type staffServer struct {
 	queue    *standby.Service
 	cfg      staffid.Config
 	logger   *slog.Logger
-	maxPage  int           // largest page of a queue view
-	minLen   int           // shortest password, shown on the form
-	cookie   sessionCookie // the set-password page's session
+	maxPage  int                   // largest page of a queue view
+	minLen   int                   // shortest password, shown on the form
+	cookie   httpapi.SessionCookie // the set-password page's session
 }
 
 // newStaffServer builds the staff accounts and bookings over stores, with
@@ -150,7 +150,7 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 		return nil, fmt.Errorf("staff bookings: %w", err)
 	}
 	return &staffServer{accounts: accounts, bookings: bookings, queue: queue.Service, cfg: sid.WithDefaults(), logger: logger, maxPage: queue.maxPage, minLen: minLen,
-		cookie: newSessionCookie(staffCookie, "/api/staff", cfg.PublicURL)}, nil
+		cookie: httpapi.NewSessionCookie(staffCookie, "/api/staff", cfg.PublicURL)}, nil
 }
 
 // staffPublicURL is the root of the links mailed to employees:
@@ -305,7 +305,7 @@ func (s *staffServer) session(r *http.Request) string {
 	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		return strings.TrimSpace(t)
 	}
-	return s.cookie.value(r)
+	return s.cookie.Value(r)
 }
 
 func (s *staffServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
@@ -318,7 +318,7 @@ func (s *staffServer) handler(fn func(w http.ResponseWriter, r *http.Request) er
 
 // employee wraps a handler that acts for the signed-in employee. Another
 // site's page cannot ride the session cookie: the server's cross-origin
-// protection (crossorigin.go) refuses what a browser sends on its behalf.
+// protection (httpapi.ProtectCrossOrigin) refuses what a browser sends on its behalf.
 func (s *staffServer) employee(fn func(w http.ResponseWriter, r *http.Request, e staffid.SignedIn) error) http.Handler {
 	return s.handler(func(w http.ResponseWriter, r *http.Request) error {
 		token := s.session(r)
@@ -437,7 +437,7 @@ func (s *staffServer) logout() http.Handler {
 		if err := s.accounts.Logout(r.Context(), token); err != nil {
 			return err
 		}
-		s.cookie.clear(w, r)
+		s.cookie.Clear(w, r)
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
@@ -591,7 +591,7 @@ func (s *staffServer) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, httpapi.StatusOf(err), data)
 		return
 	}
-	s.cookie.set(w, r, signed.Session)
+	s.cookie.Set(w, r, signed.Session)
 	s.render(w, r, http.StatusOK, map[string]any{"Done": true, "Email": signed.Account.Email})
 }
 

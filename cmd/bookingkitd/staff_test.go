@@ -379,7 +379,7 @@ func TestStaffSetPasswordPageFlow(t *testing.T) {
 	e.call("GET", "/api/staff/me", withCookie, nil, http.StatusOK, &me)
 	require.Equal(t, "Lennon", me.Employee.LastNameEng)
 
-	// No other site's form can ride the cookie (crossorigin.go).
+	// No other site's form can ride the cookie (httpapi.ProtectCrossOrigin).
 	req, _ := http.NewRequest("POST", e.ts.URL+"/api/staff/bookings", strings.NewReader("flight=x"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "https://evil.example")
