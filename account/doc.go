@@ -23,12 +23,13 @@
 //     common passwords, words, keyboard walks, repeats, and passwords
 //     built from the email or the person's details the module gives
 //     ([Config.UserInputs]). They are stored as argon2id PHC strings with
-//     OWASP's parameters, upgraded at login when the parameters change.
+//     OWASP's parameters ([OWASPHashParams]) or the engine's own
+//     ([Config.HashParams]), upgraded at login when the parameters change.
 //   - Login failures all read the same ([ErrBadCredentials]) and take the
 //     same time; attempts are rate-limited per address and per account
 //     ([Config.PerAddress], [Config.PerAccount]: in this process by
-//     default, or across every process sharing a database with package
-//     throttle's limiters).
+//     default (throttle.NewMemory), or across every process sharing a
+//     database with package throttle's limiters over its store).
 //   - A module's [Gate] is asked at every login and request, so a person
 //     the module blocks is signed out at once and can sign in again with
 //     the same password when unblocked. The gate sees the whole account:

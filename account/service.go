@@ -9,8 +9,8 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/internal/password"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/internal/secret"
+	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // ErrBadCredentials is the one answer to a failed login, whatever failed:
@@ -55,7 +55,7 @@ type Config struct {
 	MinPasswordLength int           // 8 when zero
 	// PerAddress and PerAccount limit login and link requests; when nil,
 	// 10 attempts at once then one a minute per address, and 5 then one a
-	// minute per account.
+	// minute per account, counted in this process (throttle.NewMemory).
 	PerAddress Limiter
 	PerAccount Limiter
 	Gate       Gate
@@ -66,9 +66,9 @@ type Config struct {
 	UserInputs func(ctx context.Context, a Account) ([]string, error)
 	Now        func() time.Time // time.Now when nil
 	Rand       io.Reader        // crypto/rand when nil
-	// HashParams are argon2id's costs; the OWASP minimum when zero. Tests
+	// HashParams are argon2id's costs; [OWASPHashParams] when zero. Tests
 	// lower them to run fast.
-	HashParams password.Params
+	HashParams HashParams
 }
 
 // Service signs people in: accounts, one-time links, passwords, sessions.
@@ -77,6 +77,8 @@ type Config struct {
 type Service struct {
 	store Store
 	cfg   Config
+	// hash is cfg.HashParams in the hashing package's terms.
+	hash password.Params
 	// dummyHash is verified against when there is no account, so a failed
 	// login takes as long whether or not the email exists.
 	dummyHash string
@@ -91,22 +93,23 @@ func New(store Store, cfg Config) *Service {
 		cfg.SessionTTL = 7 * 24 * time.Hour
 	}
 	if cfg.PerAddress == nil {
-		cfg.PerAddress = ratelimit.New(time.Minute, 10)
+		cfg.PerAddress = throttle.NewMemory(time.Minute, 10)
 	}
 	if cfg.PerAccount == nil {
-		cfg.PerAccount = ratelimit.New(time.Minute, 5)
+		cfg.PerAccount = throttle.NewMemory(time.Minute, 5)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.HashParams == (password.Params{}) {
-		cfg.HashParams = password.OWASP
+	if cfg.HashParams == (HashParams{}) {
+		cfg.HashParams = OWASPHashParams
 	}
-	dummy, err := password.Hash("not a real password", cfg.HashParams)
+	hash := password.Params(cfg.HashParams)
+	dummy, err := password.Hash("not a real password", hash)
 	if err != nil {
 		panic("account: cannot hash with the system's random source: " + err.Error())
 	}
-	return &Service{store: store, cfg: cfg, dummyHash: dummy}
+	return &Service{store: store, cfg: cfg, hash: hash, dummyHash: dummy}
 }
 
 // Realm returns the service's realm.
@@ -330,7 +333,7 @@ func (s *Service) SetPassword(ctx context.Context, token, newPassword string) (A
 	if err := (password.Policy{MinLength: s.cfg.MinPasswordLength}).Check(newPassword, inputs...); err != nil {
 		return Account{}, "", err
 	}
-	hash, err := password.Hash(newPassword, s.cfg.HashParams)
+	hash, err := password.Hash(newPassword, s.hash)
 	if err != nil {
 		return Account{}, "", err
 	}
@@ -361,13 +364,13 @@ func (s *Service) Login(ctx context.Context, email, pw, addr string) (Account, s
 	if errors.Is(err, bookingkit.ErrNotFound) || (err == nil && a.PasswordHash == "") {
 		// Spend the time a real check takes, so timing does not tell
 		// whether the account exists.
-		password.Verify(pw, s.dummyHash, s.cfg.HashParams) //nolint:errcheck
+		password.Verify(pw, s.dummyHash, s.hash) //nolint:errcheck
 		return Account{}, "", ErrBadCredentials
 	}
 	if err != nil {
 		return Account{}, "", fmt.Errorf("login: %w", err)
 	}
-	ok, rehash, err := password.Verify(pw, a.PasswordHash, s.cfg.HashParams)
+	ok, rehash, err := password.Verify(pw, a.PasswordHash, s.hash)
 	if err != nil {
 		return Account{}, "", fmt.Errorf("login: stored hash: %w", err)
 	}
@@ -378,7 +381,7 @@ func (s *Service) Login(ctx context.Context, email, pw, addr string) (Account, s
 		return Account{}, "", err
 	}
 	if rehash {
-		if h, err := password.Hash(pw, s.cfg.HashParams); err == nil {
+		if h, err := password.Hash(pw, s.hash); err == nil {
 			if err := s.store.SetPasswordHash(ctx, a.ID, h); err == nil {
 				a.PasswordHash = h
 			}

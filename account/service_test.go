@@ -12,13 +12,12 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/password"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/storage/memory"
+	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // fast hashing parameters keep the tests quick; production uses OWASP's.
-var fast = password.Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+var fast = account.HashParams{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 type clock struct {
 	mu sync.Mutex
@@ -294,7 +293,7 @@ func TestMove(t *testing.T) {
 // request already counted.
 func TestCheckResetThenCompleteResetLimitOnce(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, account.Config{PerAddress: ratelimit.New(time.Hour, 1), PerAccount: ratelimit.New(time.Hour, 1)})
+	f := newFixture(t, account.Config{PerAddress: throttle.NewMemory(time.Hour, 1), PerAccount: throttle.NewMemory(time.Hour, 1)})
 	_, _, err := f.svc.Create(ctx, "ann@example.com", "person-ann")
 	require.NoError(t, err)
 

@@ -10,12 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // The shared limiter plugs in as is.
-var _ mogu.Limiter = (*ratelimit.Limiter)(nil)
+var _ mogu.Limiter = (*throttle.Limiter)(nil)
 
 // garbageRefusal is what a token of random letters gets; every attack on a
 // token must get exactly the same.
@@ -132,10 +132,10 @@ func TestAttackExpiredToken(t *testing.T) {
 }
 
 // Attack: a flood of claim attempts from one address, guessing tokens,
-// with the project's shared token-bucket limiter.
+// with the project's in-process limiter (package throttle's).
 func TestAttackClaimFlood(t *testing.T) {
 	c := &clock{now: t0}
-	lim := ratelimit.New(time.Minute, 5).WithClock(c.Now)
+	lim := throttle.NewMemory(time.Minute, 5).WithClock(c.Now)
 	e := newEnvWith(t, lim)
 	e.clock = c
 	e.svc.Now = c.Now

@@ -28,9 +28,9 @@ import (
 // return an error that does not match ErrRateLimited: the claim is then
 // refused, never let through unlimited.
 //
-// The project's in-process token-bucket limiter (internal/ratelimit) and
-// the database one (throttle.Limiter) have this method, so the reference
-// server hands them over as they are.
+// Package throttle's *Limiter has this method, whether it counts in a
+// database (throttle.New over an adapter's RateLimits store) or in this
+// process (throttle.NewMemory), so an engine hands either over as it is.
 type Limiter interface {
 	Allow(ctx context.Context, key string) error
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/internal/password"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // BenchmarkLogin signs an employee in with OWASP's argon2id parameters
@@ -18,14 +18,14 @@ import (
 func BenchmarkLogin(b *testing.B) {
 	ctx := context.Background()
 	e := newAcctEnvWith(b, staffid.Config{}, account.Config{
-		PerAddress: ratelimit.New(time.Nanosecond, 1<<30),
-		PerAccount: ratelimit.New(time.Nanosecond, 1<<30),
+		PerAddress: throttle.NewMemory(time.Nanosecond, 1<<30),
+		PerAccount: throttle.NewMemory(time.Nanosecond, 1<<30),
 	}, acctList)
 	accounts, err := staffid.NewAccounts(staffid.Config{}, e.stores.StaffID, e.stores.Accounts, staffid.AccountsConfig{
 		Account: account.Config{
-			HashParams: password.OWASP,
-			PerAddress: ratelimit.New(time.Nanosecond, 1<<30),
-			PerAccount: ratelimit.New(time.Nanosecond, 1<<30),
+			HashParams: account.OWASPHashParams,
+			PerAddress: throttle.NewMemory(time.Nanosecond, 1<<30),
+			PerAccount: throttle.NewMemory(time.Nanosecond, 1<<30),
 		},
 		Mailer: e.mailer, LinkURL: "https://x.example/?token={token}",
 	})

@@ -17,15 +17,14 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/password"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/storage/memory"
+	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // acctFast hashing parameters keep the tests quick; production uses OWASP's.
-var acctFast = password.Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+var acctFast = account.HashParams{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 // acctList is the seed's group (corrected) plus a second employee without
 // an email in the list.
@@ -124,10 +123,10 @@ func newAcctEnvWith(t testing.TB, cfg staffid.Config, ac account.Config, list []
 	e.importList(t, list)
 	ac.HashParams, ac.Now = acctFast, e.clock.Now
 	if ac.PerAddress == nil {
-		ac.PerAddress = ratelimit.New(time.Second, 1000)
+		ac.PerAddress = throttle.NewMemory(time.Second, 1000)
 	}
 	if ac.PerAccount == nil {
-		ac.PerAccount = ratelimit.New(time.Second, 1000)
+		ac.PerAccount = throttle.NewMemory(time.Second, 1000)
 	}
 	e.accounts, err = staffid.NewAccounts(cfg, e.stores.StaffID, e.stores.Accounts, staffid.AccountsConfig{
 		Account: ac, Mailer: e.mailer, LinkURL: "https://staff.example.com/set-password?token={token}",
@@ -383,8 +382,8 @@ func TestAttackProbingRegistrationFieldByField(t *testing.T) {
 func TestRegistrationIsRateLimited(t *testing.T) {
 	ctx := context.Background()
 	e := newAcctEnv(t, staffid.Config{}, account.Config{
-		PerAddress: ratelimit.New(time.Hour, 5),
-		PerAccount: ratelimit.New(time.Hour, 3),
+		PerAddress: throttle.NewMemory(time.Hour, 5),
+		PerAccount: throttle.NewMemory(time.Hour, 3),
 	})
 	bad := lennon()
 	bad.Fields["BirthDay"] = "01.01.1941"
@@ -476,7 +475,7 @@ func TestAttackLoginWhileBlocked(t *testing.T) {
 // right password last.
 func TestAttackBruteForcePassword(t *testing.T) {
 	ctx := context.Background()
-	e := newAcctEnv(t, staffid.Config{}, account.Config{PerAccount: ratelimit.New(time.Minute, 5)})
+	e := newAcctEnv(t, staffid.Config{}, account.Config{PerAccount: throttle.NewMemory(time.Minute, 5)})
 	e.register(t, lennon(), "yellow submarine 1966")
 	var limited error
 	for i := range 20 {

@@ -10,7 +10,7 @@
 // the bucket will be full again. An attempt at now is allowed when
 // max(TAT, now) + interval − burst·interval ≤ now, and then moves the TAT
 // to max(TAT, now) + interval. So each key allows burst attempts at once,
-// then one per interval, as the in-process token buckets did. A refused
+// then one per interval, as a token bucket of that size does. A refused
 // attempt costs nothing and says, in a [*bookingkit.RetryAfterError], when
 // the next one will be allowed.
 //
@@ -37,7 +37,13 @@
 // # Storage
 //
 // The [Store] interface is implemented by every adapter under storage/
-// and checked by the conformance suite (storage/storagetest). A program
-// that runs one process may keep using an in-process limiter; the
-// reference server does so on its memory backend.
+// and checked by the conformance suite (storage/storagetest).
+//
+// [MemoryStore] keeps the times in this process's memory, for a program
+// that runs one process (no other shares its counts) and for tests:
+// [NewMemory] is a Limiter over a MemoryStore of its own. It is the
+// default of package account's limits, what the memory adapter's
+// RateLimits store is, and so what the reference server counts in on its
+// memory backend. Over it a Limiter still allows burst attempts at once,
+// then one per interval, with the same Retry-After.
 package throttle

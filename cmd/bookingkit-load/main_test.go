@@ -21,7 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/mail"
+	"github.com/bookingkit/bookingkit/mail"
 	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
 

@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/bookingkit/bookingkit/internal/backend"
+	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/storage/sqlite"
 )
 

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bookingkit/bookingkit/internal/backend"
+	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/storage/postgres"
 	"github.com/bookingkit/bookingkit/storage/sqlite"
 )

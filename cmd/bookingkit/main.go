@@ -24,7 +24,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/bookingkit/bookingkit/internal/backend"
+	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/storage"
 )
 

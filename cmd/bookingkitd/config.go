@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/bookingkit/bookingkit/internal/backend"
+	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 )
 
 // Config is the server's whole configuration. Addresses, the database and

@@ -4,20 +4,20 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/ratelimit"
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // newLimiter returns a limiter of burst attempts per key at once, then one
-// per interval. On SQLite and PostgreSQL it counts in the database
-// (package throttle), so that every server sharing the database enforces
-// one limit: two servers used to give one account twice the attempts. The
-// memory backend, which no other process shares, counts in this process.
-// The limiter is account's and mogu's Limiter alike.
+// per interval, counting in the backend's RateLimits store (package
+// throttle). On SQLite and PostgreSQL that is the database, so that every
+// server sharing it enforces one limit: two servers used to give one
+// account twice the attempts. The memory backend's store, which no other
+// process shares, is in this process. The limiter is account's and mogu's
+// Limiter alike.
 func newLimiter(stores storage.Stores, interval time.Duration, burst int) account.Limiter {
-	if stores.Backend == "memory" || stores.RateLimits == nil {
-		return ratelimit.New(interval, burst)
+	if stores.RateLimits == nil {
+		return throttle.NewMemory(interval, burst)
 	}
 	return throttle.New(stores.RateLimits, interval, burst)
 }

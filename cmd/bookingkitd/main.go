@@ -29,7 +29,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/bookingkit/bookingkit/internal/backend"
+	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 )
 
 func main() {

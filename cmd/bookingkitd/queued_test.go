@@ -15,8 +15,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/bookingkit/bookingkit/internal/backend"
-	"github.com/bookingkit/bookingkit/internal/mail/smtptest"
+	"github.com/bookingkit/bookingkit/cmd/internal/backend"
+	"github.com/bookingkit/bookingkit/internal/smtptest"
 	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/storage"
+	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // DB is an in-memory database. The zero value is not usable; call [New].
@@ -23,7 +24,7 @@ type DB struct {
 	staffBookings *StaffBookingStore
 	partner       *PartnerStore
 	outbox        *OutboxStore
-	rateLimits    *RateLimitStore
+	rateLimits    *throttle.MemoryStore
 }
 
 // New returns an empty in-memory database.
@@ -37,7 +38,7 @@ func New() *DB {
 		staffBookings: newStaffBookingStore(),
 		partner:       newPartnerStore(),
 		outbox:        newOutboxStore(),
-		rateLimits:    newRateLimitStore(),
+		rateLimits:    new(throttle.MemoryStore),
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/internal/mail/smtptest"
+	"github.com/bookingkit/bookingkit/internal/smtptest"
 )
 
 func TestSMTPDeliversUTF8Message(t *testing.T) {

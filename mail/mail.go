@@ -1,5 +1,3 @@
-// Package mail sends account.Message values: over SMTP for real use, or
-// into a folder (and the log) during development.
 package mail
 
 import (

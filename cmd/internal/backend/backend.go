@@ -1,5 +1,8 @@
 // Package backend opens the storage backend that a -db flag names; the
-// reference server and the command-line tool share it.
+// reference server and the command-line tool share it. It is wiring, so it
+// sits under cmd/: an engine that embeds the modules opens its adapter
+// (storage/sqlite, storage/postgres, storage/memory) or its own store
+// directly.
 package backend
 
 import (
