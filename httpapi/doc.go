@@ -1,7 +1,7 @@
 // Package httpapi is the HTTP machinery that bookingkit's handlers share:
 // how a domain error becomes a status and a JSON body, how a JSON body is
-// read, how a request is identified in answers and logs, and the
-// middleware around a server's routes. The module
+// read, how a request is identified in answers and logs, the middleware
+// around a server's routes, and the pages a server renders itself. The module
 // handler packages and the reference server (cmd/bookingkitd) use it, and
 // an engine that mounts bookingkit's handlers in its own server can use it
 // for its own routes, so that both answer alike.
@@ -50,4 +50,12 @@
 // A page that keeps a session in the browser does so with a
 // [SessionCookie]: HttpOnly, SameSite=Strict, and Secure whenever the
 // public address is an https:// one, also behind a TLS-terminating proxy.
+//
+// # Pages
+//
+// A [Page] renders an html/template under a content security policy with
+// a nonce made for each answer: only the page's own inline style (and
+// scripts, if it has any) runs, its forms post only to the server, no
+// other site frames it, and a page whose URL carries a mailed token keeps
+// it out of Referer headers.
 package httpapi

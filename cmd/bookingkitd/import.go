@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	_ "embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -79,7 +76,7 @@ type importServer struct {
 	token     bearerToken
 	allow     allowList
 	maxUpload int64
-	page      *template.Template
+	page      httpapi.Page
 }
 
 //go:embed import_page.html
@@ -109,7 +106,7 @@ func newImportServer(ctx context.Context, logger *slog.Logger, cfg Config, store
 	if err != nil {
 		return nil, fmt.Errorf("import page: %w", err)
 	}
-	return &importServer{logger: logger, importer: importer, history: stores.StaffID, token: token, allow: allow, maxUpload: maxUpload, page: page}, nil
+	return &importServer{logger: logger, importer: importer, history: stores.StaffID, token: token, allow: allow, maxUpload: maxUpload, page: httpapi.Page{Template: page, Logger: logger}}, nil
 }
 
 // allowList is the addresses and ranges allowed to upload; empty allows all.
@@ -357,22 +354,7 @@ type importPageData struct {
 // renderPage writes the control-panel page, under a content security
 // policy that lets only its own inline style run and forms post only here.
 func (s *importServer) renderPage(w http.ResponseWriter, r *http.Request, status int, data importPageData) {
-	var nonce [16]byte
-	rand.Read(nonce[:])
-	data.Nonce = base64.RawStdEncoding.EncodeToString(nonce[:])
-	var buf bytes.Buffer
-	if err := s.page.Execute(&buf, data); err != nil {
-		s.logger.ErrorContext(r.Context(), "staffid: rendering the import page failed", "error", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+data.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes()) //nolint:errcheck // the client has gone
+	s.page.Render(w, r, status, "", func(nonce string) any { data.Nonce = nonce; return data })
 }
 
 // pageError renders the form again with err's message and status.

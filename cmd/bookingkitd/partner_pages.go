@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	_ "embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -43,26 +40,11 @@ func newPartnerPages() (*partnerPages, error) {
 }
 
 // render writes page name with data, under a content security policy that
-// lets only this response's own style and script run.
+// lets only this response's own style and script run; the set-password
+// page carries its token in the URL, which no Referer may take along.
 func (p *partnerServer) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
-	var nonce [16]byte
-	rand.Read(nonce[:])
-	n := base64.RawStdEncoding.EncodeToString(nonce[:])
-	data["Nonce"] = n
-	var buf bytes.Buffer
-	if err := p.pages.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
-		p.logger.ErrorContext(r.Context(), "partner: rendering a page failed", "page", name, "error", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+n+"'; script-src 'nonce-"+n+"'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer") // the set-password page carries its token in the URL
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes()) //nolint:errcheck // the client has gone
+	page := httpapi.Page{Template: p.pages.tmpl, Scripts: true, NoReferrer: true, Logger: p.logger}
+	page.Render(w, r, status, name, func(nonce string) any { data["Nonce"] = nonce; return data })
 }
 
 // partnerPageForm parses a posted form. A form posted from another site

@@ -8,10 +8,7 @@ package main
 // Bookings) and standby; this file decodes, authenticates and encodes.
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -492,25 +489,11 @@ var staffPasswordPage = template.Must(template.New("password").Parse(`<!doctype 
 // render writes the set-password page with a content security policy
 // that lets only its own style run.
 func (s *staffServer) render(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
-	var nonce [16]byte
-	rand.Read(nonce[:])
-	n := base64.RawStdEncoding.EncodeToString(nonce[:])
-	data["Nonce"] = n
-	data["MinLength"] = s.minLen
-	var buf bytes.Buffer
-	if err := staffPasswordPage.Execute(&buf, data); err != nil {
-		s.logger.ErrorContext(r.Context(), "staff: rendering the password page failed", "error", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+n+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer") // the page's URL carries the token
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes()) //nolint:errcheck // the client has gone
+	page := httpapi.Page{Template: staffPasswordPage, NoReferrer: true, Logger: s.logger}
+	page.Render(w, r, status, "", func(nonce string) any {
+		data["Nonce"], data["MinLength"] = nonce, s.minLen
+		return data
+	})
 }
 
 const staffBadLinkText = "This link is invalid, already used or expired."

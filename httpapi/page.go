@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/rand"
+	"encoding/base64"
+	"html/template"
+	"log/slog"
+	"net/http"
+)
+
+// Page is an HTML page that a server renders itself (a sign-in form, a
+// set-password page opened from a mailed link, an upload form), answered
+// under a content security policy that lets in nothing but the page's own
+// inline style (and, if it says so, its own scripts), with a nonce made
+// fresh for each answer: text that a user put into the page cannot run.
+// The page's forms may post only to the server; no other site may frame
+// it; it is never cached.
+type Page struct {
+	// Template renders the page; its data holds the nonce, which the
+	// page's <style> and <script> elements carry as their nonce attribute.
+	Template *template.Template
+	// Scripts lets the page's own inline scripts (those with the nonce)
+	// run and same-origin images load.
+	Scripts bool
+	// NoReferrer keeps the page's URL out of the Referer header of the
+	// requests it leads to: for a page whose URL carries a secret, such
+	// as a mailed link's token.
+	NoReferrer bool
+	// Logger, if set, logs a page that fails to render.
+	Logger *slog.Logger
+}
+
+// Render answers with status and the page's template called name (the
+// template itself when name is ""), executed with what data returns for
+// the answer's nonce. The page is rendered whole before anything is
+// written, so that a failing template is a clean 500 and not half a page.
+func (p Page) Render(w http.ResponseWriter, r *http.Request, status int, name string, data func(nonce string) any) {
+	var b [16]byte
+	rand.Read(b[:])
+	nonce := base64.RawStdEncoding.EncodeToString(b[:])
+	var buf bytes.Buffer
+	var err error
+	if name == "" {
+		err = p.Template.Execute(&buf, data(nonce))
+	} else {
+		err = p.Template.ExecuteTemplate(&buf, name, data(nonce))
+	}
+	if err != nil {
+		if p.Logger != nil {
+			p.Logger.ErrorContext(r.Context(), "rendering a page failed", "request_id", RequestID(r.Context()), "page", cmp.Or(name, p.Template.Name()), "error", err)
+		}
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	policy := "default-src 'none'; style-src 'nonce-" + nonce + "'; "
+	if p.Scripts {
+		policy += "script-src 'nonce-" + nonce + "'; img-src 'self'; "
+	}
+	policy += "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", policy)
+	h.Set("Cache-Control", "no-store")
+	if p.NoReferrer {
+		h.Set("Referrer-Policy", "no-referrer")
+	}
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes()) //nolint:errcheck // the client has gone
+}
