@@ -16,14 +16,19 @@
 // says only "internal error" and the log keeps the detail; an error from
 // storage (*bookingkit.StorageError) shows only the words the domain and
 // the adapter chose for the caller ([PublicMessage]). [WriteJSON] writes
-// every other answer.
+// every other answer, and [Handler] lets a handler return its error
+// instead of answering it.
 //
 // # Request bodies
 //
 // [DecodeJSON] reads a JSON body strictly: it must be declared JSON (415
 // otherwise), hold one value, no unknown field and no key twice in one
 // object (encoding/json would silently keep the last). A body over its
-// limit is [TooLarge] (413).
+// limit is [TooLarge] (413). [QueryInt] reads a whole number from the
+// query, [Bearer] the token of an "Authorization: Bearer" header, and
+// [ClientAddress] and [ClientIP] the address a request came from for rate
+// limits and allow-lists (the connection's, never a forwarding header a
+// client can write).
 //
 // # Request IDs
 //

@@ -134,3 +134,15 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	enc.SetEscapeHTML(false)
 	enc.Encode(v) //nolint:errcheck // the client has gone; nothing to do
 }
+
+// Handler adapts a handler that returns its error to an http.Handler that
+// answers the error with [WriteError]: a handler then ends in one return,
+// whatever went wrong. fn must not have written an answer when it returns
+// an error.
+func Handler(logger *slog.Logger, fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			WriteError(w, r, logger, err)
+		}
+	})
+}

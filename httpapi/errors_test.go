@@ -119,3 +119,21 @@ func TestRequestIDKeepsOnlyShortTokens(t *testing.T) {
 	}
 	require.Empty(t, httpapi.RequestID(context.Background()))
 }
+
+func TestHandlerAnswersTheReturnedError(t *testing.T) {
+	h := httpapi.Handler(nil, func(w http.ResponseWriter, r *http.Request) error {
+		if r.URL.Query().Get("id") == "" {
+			return bookingkit.Invalid("id", "", "required")
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.JSONEq(t, `{"error":"id: required","field":"id"}`, rec.Body.String())
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?id=1", nil))
+	require.Equal(t, http.StatusNoContent, rec.Code)
+	require.Empty(t, rec.Body.String())
+}

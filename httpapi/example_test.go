@@ -11,23 +11,21 @@ import (
 	"github.com/bookingkit/bookingkit/httpapi"
 )
 
-// A handler reads its body with DecodeJSON and answers a domain error
-// with WriteError: the domain's conflict is a 409 whose JSON body carries
+// A handler reads its body with DecodeJSON and returns the domain's
+// error, which Handler answers with WriteError: the domain's conflict is a 409 whose JSON body carries
 // the error's text and the request's ID.
 func Example() {
-	book := func(w http.ResponseWriter, r *http.Request) {
+	book := func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			Seat string `json:"seat"`
 		}
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			httpapi.WriteError(w, r, nil, err)
-			return
+			return err
 		}
 		// The domain refuses: the seat is taken.
-		err := fmt.Errorf("seat %s is taken: %w", in.Seat, bookingkit.ErrConflict)
-		httpapi.WriteError(w, r, nil, err)
+		return fmt.Errorf("seat %s is taken: %w", in.Seat, bookingkit.ErrConflict)
 	}
-	h := httpapi.WithRequestID(http.HandlerFunc(book))
+	h := httpapi.WithRequestID(httpapi.Handler(nil, book))
 
 	req := httptest.NewRequest(http.MethodPost, "/bookings", strings.NewReader(`{"seat":"12A"}`))
 	req.Header.Set("Content-Type", "application/json")

@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -137,27 +136,13 @@ func parseAllowList(entries []string) (allowList, error) {
 	return l, nil
 }
 
-// clientAddr is the address the request came from: the connection's peer
-// (r.RemoteAddr). Forwarding headers are not trusted: anyone can send them.
-func clientAddr(r *http.Request) (netip.Addr, bool) {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	a, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	return a.Unmap().WithZone(""), true
-}
-
 // check returns an error matching bookingkit.ErrForbidden unless the
 // request's address is allowed.
 func (l allowList) check(r *http.Request) error {
 	if len(l) == 0 {
 		return nil
 	}
-	if a, ok := clientAddr(r); ok {
+	if a, ok := httpapi.ClientIP(r); ok {
 		for _, p := range l {
 			if p.Contains(a) {
 				return nil

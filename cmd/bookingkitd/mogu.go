@@ -372,21 +372,6 @@ func moguMembershipOut(m mogu.Membership) moguMembershipJSON {
 
 // Request helpers.
 
-// moguClientAddress is the client's address for rate limits: the host of
-// the connection's remote address. X-Forwarded-For is not trusted.
-func moguClientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-func moguBearer(r *http.Request) string {
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return strings.TrimSpace(token)
-}
-
 // moguOperator returns the back-office operator named by X-Operator, which
 // the trusted back office sets (the engine token authenticates the back
 // office, not the person).
@@ -396,18 +381,6 @@ func moguOperator(r *http.Request) (string, error) {
 		return "", bookingkit.Invalid("X-Operator", "", "header required: the back-office operator's ID")
 	}
 	return op, nil
-}
-
-func moguQueryInt(r *http.Request, name string, def int) (int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, bookingkit.Invalid(name, v, "a whole number")
-	}
-	return n, nil
 }
 
 func moguParseChannel(field, s string) (mogu.Channel, error) {
@@ -447,19 +420,15 @@ func moguMap[T, U any](in []T, f func(T) U) []U {
 }
 
 // handler adapts a function that returns an error to an http.Handler that
-// answers the error through writeError.
+// answers the error through httpapi.WriteError.
 func (m *moguServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
-			httpapi.WriteError(w, r, m.logger, err)
-		}
-	})
+	return httpapi.Handler(m.logger, fn)
 }
 
 // app wraps a handler that needs the signed-in traveller.
 func (m *moguServer) app(fn func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error) http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		a, err := m.accounts.Authenticate(r.Context(), moguBearer(r))
+		a, err := m.accounts.Authenticate(r.Context(), httpapi.Bearer(r))
 		if err != nil {
 			return err
 		}
@@ -500,7 +469,7 @@ func (m *moguServer) register() http.Handler {
 		if err != nil {
 			return err
 		}
-		ctx, addr := r.Context(), moguClientAddress(r)
+		ctx, addr := r.Context(), httpapi.ClientAddress(r)
 		if err := m.accounts.Limit(ctx, "register", addr, email); err != nil {
 			return err
 		}
@@ -522,7 +491,7 @@ func (m *moguServer) resetPassword() http.Handler {
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
-		email, err := m.accounts.CheckReset(r.Context(), in.Email, moguClientAddress(r))
+		email, err := m.accounts.CheckReset(r.Context(), in.Email, httpapi.ClientAddress(r))
 		if err != nil {
 			return err
 		}
@@ -615,7 +584,7 @@ func (m *moguServer) login() http.Handler {
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
-		a, session, err := m.accounts.Login(r.Context(), in.Email, in.Password, moguClientAddress(r))
+		a, session, err := m.accounts.Login(r.Context(), in.Email, in.Password, httpapi.ClientAddress(r))
 		if err != nil {
 			return err
 		}
@@ -626,7 +595,7 @@ func (m *moguServer) login() http.Handler {
 
 func (m *moguServer) logout() http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		token := moguBearer(r)
+		token := httpapi.Bearer(r)
 		if token == "" {
 			return fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
 		}
@@ -662,7 +631,7 @@ func (m *moguServer) claim() http.Handler {
 		if token == "" {
 			return bookingkit.Invalid("token", "", "the claim URL read from the QR code (url) or its token (token) is required")
 		}
-		at, err := m.svc.Claim(r.Context(), acct, token, moguClientAddress(r))
+		at, err := m.svc.Claim(r.Context(), acct, token, httpapi.ClientAddress(r))
 		if err != nil {
 			return err
 		}
@@ -673,7 +642,7 @@ func (m *moguServer) claim() http.Handler {
 
 func (m *moguServer) trips() http.Handler {
 	return m.app(func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error {
-		limit, err := moguQueryInt(r, "limit", 0)
+		limit, err := httpapi.QueryInt(r, "limit", 0)
 		if err != nil {
 			return err
 		}
@@ -927,7 +896,7 @@ func (m *moguServer) voucherQR() http.Handler {
 		if format == "" {
 			format = mogu.PNG
 		}
-		size, err := moguQueryInt(r, "size", mogu.DefaultPixelsPerModule)
+		size, err := httpapi.QueryInt(r, "size", mogu.DefaultPixelsPerModule)
 		if err != nil {
 			return err
 		}
@@ -1003,11 +972,11 @@ func (m *moguServer) setActivation() http.Handler {
 
 func (m *moguServer) activationHistory() http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		before, err := moguQueryInt(r, "before", 0)
+		before, err := httpapi.QueryInt(r, "before", 0)
 		if err != nil {
 			return err
 		}
-		limit, err := moguQueryInt(r, "limit", 0)
+		limit, err := httpapi.QueryInt(r, "limit", 0)
 		if err != nil {
 			return err
 		}
@@ -1068,7 +1037,7 @@ func (m *moguServer) openLink() http.Handler {
 
 func (m *moguServer) memberships() http.Handler {
 	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		limit, err := moguQueryInt(r, "limit", 0)
+		limit, err := httpapi.QueryInt(r, "limit", 0)
 		if err != nil {
 			return err
 		}
@@ -1161,7 +1130,7 @@ func (m *moguServer) enterAccount() http.Handler {
 }
 
 func (m *moguServer) writeAccountBookings(w http.ResponseWriter, r *http.Request, op string) error {
-	limit, err := moguQueryInt(r, "limit", 0)
+	limit, err := httpapi.QueryInt(r, "limit", 0)
 	if err != nil {
 		return err
 	}

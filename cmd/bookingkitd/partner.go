@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -190,26 +189,6 @@ func partnerImpersonationKey(ctx context.Context, logger *slog.Logger, env strin
 
 // Authentication.
 
-// partnerBearer returns the session token of an "Authorization: Bearer"
-// header, or "".
-func partnerBearer(r *http.Request) string {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		return ""
-	}
-	return strings.TrimSpace(token)
-}
-
-// partnerClientAddress is the client's address for rate limits: the
-// connection's, never a header the client writes.
-func partnerClientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // signedIn turns a session token into the partner user it belongs to.
 func (p *partnerServer) signedIn(ctx context.Context, token string) (partner.User, error) {
 	a, err := p.accounts.Authenticate(ctx, token)
@@ -228,11 +207,7 @@ func (p *partnerServer) signedIn(ctx context.Context, token string) (partner.Use
 
 // handler adapts a function that returns an error to an http.Handler.
 func (p *partnerServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
-			httpapi.WriteError(w, r, p.logger, err)
-		}
-	})
+	return httpapi.Handler(p.logger, fn)
 }
 
 // user wraps a handler that acts for the signed-in user, who sends the
@@ -240,7 +215,7 @@ func (p *partnerServer) handler(fn func(w http.ResponseWriter, r *http.Request) 
 // cookie, so another site cannot make a browser call it.
 func (p *partnerServer) user(fn func(w http.ResponseWriter, r *http.Request, a partner.Actor) error) http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
-		token := partnerBearer(r)
+		token := httpapi.Bearer(r)
 		if token == "" {
 			return fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
 		}

@@ -16,7 +16,7 @@ import (
 // The partner JSON API: every handler reads its input, calls the
 // partner.Service with the signed-in user, and answers JSON. Who may see
 // and change what is the service's business; errors go through
-// writeError.
+// httpapi.WriteError.
 
 // Sign-in.
 
@@ -40,7 +40,7 @@ func (p *partnerServer) login() http.Handler {
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
-		_, token, err := p.accounts.Login(r.Context(), in.Email, in.Password, partnerClientAddress(r))
+		_, token, err := p.accounts.Login(r.Context(), in.Email, in.Password, httpapi.ClientAddress(r))
 		if err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func (p *partnerServer) login() http.Handler {
 
 func (p *partnerServer) logout() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
-		token := partnerBearer(r)
+		token := httpapi.Bearer(r)
 		if token == "" {
 			return fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
 		}
@@ -104,7 +104,7 @@ func (p *partnerServer) resetPassword() http.Handler {
 		// The request checks the address and the limits and queues
 		// it; the worker looks the account up (handleQueued), so the
 		// request does the same writes whether or not it exists.
-		email, err := p.accounts.CheckReset(r.Context(), in.Email, partnerClientAddress(r))
+		email, err := p.accounts.CheckReset(r.Context(), in.Email, httpapi.ClientAddress(r))
 		if err != nil {
 			return err
 		}

@@ -64,7 +64,7 @@ func partnerPageForm(r *http.Request) error {
 // pageSession returns the session token of a page request: the cookie,
 // or a bearer token for scripts.
 func (p *partnerServer) pageSession(r *http.Request) string {
-	if t := partnerBearer(r); t != "" {
+	if t := httpapi.Bearer(r); t != "" {
 		return t
 	}
 	return p.cookie.Value(r)
@@ -92,7 +92,7 @@ func (p *partnerServer) signInPost() http.Handler {
 			return
 		}
 		email, next := r.PostForm.Get("email"), partnerSafeNext(r.PostForm.Get("next"))
-		_, token, err := p.accounts.Login(r.Context(), email, r.PostForm.Get("password"), partnerClientAddress(r))
+		_, token, err := p.accounts.Login(r.Context(), email, r.PostForm.Get("password"), httpapi.ClientAddress(r))
 		if err != nil {
 			status := httpapi.StatusOf(err)
 			if status == http.StatusInternalServerError {

@@ -15,7 +15,6 @@ import (
 	"html/template"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -286,31 +285,17 @@ func staffBookingOut(v staffid.BookingView) staffBookingJSON {
 
 // Request helpers.
 
-// staffClientAddress is the client's address for rate limits: the host of
-// the connection's remote address. X-Forwarded-For is not trusted.
-func staffClientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // session returns the request's session token: a bearer token, or
 // the cookie set by the set-password page.
 func (s *staffServer) session(r *http.Request) string {
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return strings.TrimSpace(t)
+	if t := httpapi.Bearer(r); t != "" {
+		return t
 	}
 	return s.cookie.Value(r)
 }
 
 func (s *staffServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
-			httpapi.WriteError(w, r, s.logger, err)
-		}
-	})
+	return httpapi.Handler(s.logger, fn)
 }
 
 // employee wraps a handler that acts for the signed-in employee. Another
@@ -328,18 +313,6 @@ func (s *staffServer) employee(fn func(w http.ResponseWriter, r *http.Request, e
 		}
 		return fn(w, r, e)
 	})
-}
-
-func staffQueryInt(r *http.Request, name string, def int) (int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, bookingkit.Invalid(name, v, "a whole number")
-	}
-	return n, nil
 }
 
 // Accounts.
@@ -381,7 +354,7 @@ func (s *staffServer) register() http.Handler {
 		// The request checks the form and the limits and queues it;
 		// the outbox's worker reads the list and the accounts
 		// (handleQueued), so every form does the same writes here.
-		if err := s.accounts.QueueRegister(r.Context(), form, staffClientAddress(r)); err != nil {
+		if err := s.accounts.QueueRegister(r.Context(), form, httpapi.ClientAddress(r)); err != nil {
 			return err
 		}
 		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": staffRegisterAnswer})
@@ -416,7 +389,7 @@ func (s *staffServer) login() http.Handler {
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
-		signed, err := s.accounts.Login(r.Context(), in.Email, in.Password, staffClientAddress(r))
+		signed, err := s.accounts.Login(r.Context(), in.Email, in.Password, httpapi.ClientAddress(r))
 		if err != nil {
 			return err
 		}
@@ -450,7 +423,7 @@ func (s *staffServer) resetPassword() http.Handler {
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
-		if err := s.accounts.QueueReset(r.Context(), in.Email, staffClientAddress(r)); err != nil {
+		if err := s.accounts.QueueReset(r.Context(), in.Email, httpapi.ClientAddress(r)); err != nil {
 			return err
 		}
 		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if this address has a staff travel account, a link to choose a new password has been sent to it"})
@@ -487,7 +460,7 @@ var staffPasswordPage = template.Must(template.New("password").Parse(`<!doctype 
 `))
 
 // render writes the set-password page with a content security policy
-// that lets only its own style run.
+// that lets only its own style run; its URL carries the token.
 func (s *staffServer) render(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
 	page := httpapi.Page{Template: staffPasswordPage, NoReferrer: true, Logger: s.logger}
 	page.Render(w, r, status, "", func(nonce string) any {
@@ -653,11 +626,11 @@ func (s *staffServer) createBooking() http.Handler {
 // their companions, newest first; "next" is the "before" of the next page.
 func (s *staffServer) listBookings() http.Handler {
 	return s.employee(func(w http.ResponseWriter, r *http.Request, e staffid.SignedIn) error {
-		limit, err := staffQueryInt(r, "limit", 0)
+		limit, err := httpapi.QueryInt(r, "limit", 0)
 		if err != nil {
 			return err
 		}
-		before, err := staffQueryInt(r, "before", 0)
+		before, err := httpapi.QueryInt(r, "before", 0)
 		if err != nil {
 			return err
 		}
@@ -717,11 +690,11 @@ func (s *staffServer) standbyQueue() http.Handler {
 		if err != nil {
 			return err
 		}
-		from, err := staffQueryInt(r, "from", 1)
+		from, err := httpapi.QueryInt(r, "from", 1)
 		if err != nil {
 			return err
 		}
-		limit, err := staffQueryInt(r, "limit", 50)
+		limit, err := httpapi.QueryInt(r, "limit", 50)
 		if err != nil {
 			return err
 		}

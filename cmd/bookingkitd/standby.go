@@ -130,13 +130,9 @@ func standbyBookingOut(bookingID string, ps []standby.Placement) standbyBookingJ
 // Request helpers.
 
 // handler adapts a function that returns an error to an http.Handler that
-// answers the error through writeError.
+// answers the error through httpapi.WriteError.
 func (s *standbyServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
-			httpapi.WriteError(w, r, s.logger, err)
-		}
-	})
+	return httpapi.Handler(s.logger, fn)
 }
 
 // standbyPathFlight reads the {flight} path parameter: a canonical flight
@@ -154,18 +150,6 @@ func standbyDate(field, s string) (time.Time, error) {
 		return time.Time{}, bookingkit.Invalid(field, s, "a date as YYYY-MM-DD")
 	}
 	return d, nil
-}
-
-func standbyQueryInt(r *http.Request, name string, def int) (int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, bookingkit.Invalid(name, v, "a whole number")
-	}
-	return n, nil
 }
 
 // standbyFlightJSON is a flight as a request spells it: the operating
@@ -212,7 +196,7 @@ func (s *standbyServer) handleEstimate() http.Handler {
 		if q.Get("category") == "" {
 			return bookingkit.Invalid("category", "", "required: the passenger's category code, 0 to 9")
 		}
-		category, err := standbyQueryInt(r, "category", 0)
+		category, err := httpapi.QueryInt(r, "category", 0)
 		if err != nil {
 			return err
 		}
@@ -250,11 +234,11 @@ func (s *standbyServer) handleQueue() http.Handler {
 		if err != nil {
 			return err
 		}
-		from, err := standbyQueryInt(r, "from", 1)
+		from, err := httpapi.QueryInt(r, "from", 1)
 		if err != nil {
 			return err
 		}
-		limit, err := standbyQueryInt(r, "limit", 50)
+		limit, err := httpapi.QueryInt(r, "limit", 50)
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/httpapi"
@@ -56,11 +55,11 @@ func loadToken(ctx context.Context, settings storage.SettingsStore, name, value 
 
 // check accepts a request carrying the token as "Authorization: Bearer …".
 func (t bearerToken) check(r *http.Request) error {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || got == "" {
+	got := httpapi.Bearer(r)
+	if got == "" {
 		return fmt.Errorf("missing bearer token (Authorization: Bearer <%s token>): %w", t.name, bookingkit.ErrUnauthorized)
 	}
-	if !secret.Equal(secret.Hash(strings.TrimSpace(got)), t.hash) {
+	if !secret.Equal(secret.Hash(got), t.hash) {
 		return fmt.Errorf("wrong %s token: %w", t.name, bookingkit.ErrUnauthorized)
 	}
 	return nil
