@@ -19,7 +19,7 @@
 // every other answer, and [Handler] lets a handler return its error
 // instead of answering it.
 //
-// # Request bodies
+// # Reading a request
 //
 // [DecodeJSON] reads a JSON body strictly: it must be declared JSON (415
 // otherwise), hold one value, no unknown field and no key twice in one
