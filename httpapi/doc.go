@@ -36,6 +36,15 @@
 // X-Request-ID header or made up, and echoes it; [RequestID] reads it for
 // logs and error bodies.
 //
+// # Routes
+//
+// A module's handler package offers its endpoints as a list of [Route]
+// values (pattern, handler, own body limit), relative to wherever an
+// engine mounts them. [WithPrefix] moves them under the engine's prefix,
+// [Mount] registers them on a *http.ServeMux, and [BodyLimits] collects
+// their body limits for [LimitBodies]. The reference server builds its
+// whole surface this way, in cmd/bookingkitd/routes.go.
+//
 // # Middleware
 //
 // A server wraps its routes, from the inside out, in [LimitBodies] (a

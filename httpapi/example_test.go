@@ -46,3 +46,20 @@ func Example() {
 	// {"error":"seat 12A is taken: conflict","request_id":"r-42"}
 	// 415
 }
+
+// A module's routes mounted under an engine's own prefix.
+func ExampleWithPrefix() {
+	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello %s", r.PathValue("name"))
+	})
+	routes := httpapi.WithPrefix("/travel", []httpapi.Route{
+		{Pattern: "GET /hello/{name}", Handler: hello},
+	})
+	mux := http.NewServeMux()
+	httpapi.Mount(mux, routes)
+
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/travel/hello/ann", nil))
+	fmt.Println(routes[0].Pattern, rec.Code, rec.Body.String())
+	// Output: GET /travel/hello/{name} 200 hello ann
+}

@@ -40,7 +40,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	require.NoError(t, err)
 	var registered []string
 	for _, r := range routes(slog.New(slog.DiscardHandler), testConfig(), svc) {
-		registered = append(registered, r.pattern)
+		registered = append(registered, r.Pattern)
 	}
 	slices.Sort(documented)
 	slices.Sort(registered)

@@ -14,9 +14,9 @@ import (
 func NewServer(logger *slog.Logger, cfg Config, svc *services) http.Handler {
 	mux := http.NewServeMux()
 	rs := routes(logger, cfg, svc)
-	addRoutes(mux, rs)
+	httpapi.Mount(mux, rs)
 	var h http.Handler = mux
-	h = httpapi.LimitBodies(mux, cfg.MaxBodyBytes, bodyLimits(rs), h)
+	h = httpapi.LimitBodies(mux, cfg.MaxBodyBytes, httpapi.BodyLimits(rs), h)
 	// The pages' forms and session cookies (partner pages, the staff
 	// set-password page, the import page) are guarded server-wide; the
 	// public addresses (BOOKINGKIT_PUBLIC_URL, partner.base_url) are the
