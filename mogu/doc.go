@@ -53,8 +53,17 @@
 //
 // # App and back office
 //
-// App accounts come from the project's shared accounts machinery; MOGU
-// sees an [Account] (ID and verified email). [Service.UpcomingTrips] and
+// MOGU sees an app account as an [Account] (ID and verified email),
+// whoever signs the traveller in: the engine's own sign-in, or [Accounts],
+// the app's accounts over the project's shared accounts machinery (realm
+// [Realm]). Anyone signs up with an address and the mailed one-time link
+// proves it. The answers to a sign-up and a reset never tell who has an
+// account: [Accounts.QueueRegister] and [Accounts.QueueReset] store one
+// queued request whatever the accounts hold, and the worker's
+// [Accounts.CompleteRegister] and [Accounts.CompleteReset] decide what
+// to mail (a new account's link; a new password's link when the address
+// already has an account; nothing for a reset of an unknown address),
+// in the texts of [MailTemplates]. [Service.UpcomingTrips] and
 // [Service.TripDetail] show an account its trips. In the back office,
 // [Service.OpenBookingLink] and [Service.OpenAgencyLink] give B2B users an
 // "open in MOGU" link naming the agency account; [Service.EnterAccount]

@@ -224,3 +224,20 @@ func decodeToken(token string) ([]byte, bool) {
 	}
 	return msg, true
 }
+
+// PlausibleToken reports whether s could be a claim token, from its text
+// alone: base32 letters and digits (either case) within the length
+// bounds. A claim URL's landing page uses it to choose between offering
+// the app and saying the code is not MOGU's, without reading storage or
+// checking the signature, so the page tells nothing about the booking.
+func PlausibleToken(s string) bool {
+	if len(s) < 16 || len(s) > MaxTokenLen {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}

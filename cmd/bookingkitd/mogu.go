@@ -11,7 +11,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,6 +23,7 @@ import (
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/mogu"
+	"github.com/bookingkit/bookingkit/mogu/moguhttp"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -103,33 +103,28 @@ func moguEnvFrom(getenv func(string) string) moguEnv {
 	return moguEnv{Keys: getenv("BOOKINGKIT_MOGU_KEYS"), SMTPPassword: getenv("BOOKINGKIT_MOGU_SMTP_PASSWORD")}
 }
 
-// moguRealm separates MOGU's traveller accounts from other modules' users.
-const moguRealm account.Realm = "mogu"
-
 // moguKeysSetting is where a generated claim key is kept.
 const moguKeysSetting = "mogu.claim_keys"
 
-// moguServer holds what MOGU's handlers need.
+// moguServer holds MOGU's service and its handlers: the traveller side
+// (package moguhttp) and the back office (below).
 type moguServer struct {
 	svc      *mogu.Service
-	accounts *account.Service
-	mailer   account.Mailer
-	// requests keeps the registrations and resets for the outbox's
-	// worker (handleQueued completes them), so the requests do the same
-	// writes whether or not the address has an account.
-	requests account.Queue
+	accounts *mogu.Accounts
+	// app serves the app's claims and trips and the landing pages;
+	// sessions is its sign-in (bookingkit's own app sessions).
+	app      *moguhttp.Handler
+	sessions *moguhttp.Sessions
 	logger   *slog.Logger
-
-	setPasswordURL string
-	appClaimURL    string
-	appStoreURL    string
-	playStoreURL   string
 }
 
 // newMoguServer builds MOGU's service and the app's accounts from the
 // config, loading or generating the claim keys. mailer takes the app's
-// one-time links (the outbox's moguMailKind, mailer.go).
-func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, mailer account.Mailer) (*moguServer, error) {
+// one-time links (the outbox's moguMailKind, mailer.go); requests keeps
+// the sign-ups and resets for the outbox's worker (handleQueued completes
+// them), so the requests do the same writes whether or not the address
+// has an account.
+func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, mailer account.Mailer, requests account.Queue) (*moguServer, error) {
 	c := cfg.File.Mogu
 	// Printed vouchers outlive the process that printed them and are read
 	// back by any server of the database: their URLs start at the one
@@ -190,24 +185,43 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 		logger.Warn("mogu: claim_url_base has another path than /api/mogu/c/; route it to this server's /API/MOGU/C/", "claim_url_base", svc.ClaimURL(""))
 	}
 
-	// Sign-in and link attempts count across every server of the database.
-	perAddress, perAccount := accountLimits(stores)
-	m := &moguServer{
-		svc:            svc,
-		accounts:       account.New(stores.Accounts, account.Config{Realm: moguRealm, SessionTTL: sessions, PerAddress: perAddress, PerAccount: perAccount}),
-		logger:         logger,
-		setPasswordURL: def(c.SetPasswordURL, "mogu://set-password?token={token}"),
-		appClaimURL:    def(c.AppClaimURL, "mogu://claim/{token}"),
-		appStoreURL:    def(c.AppStoreURL, "https://apps.apple.com/"),
-		playStoreURL:   def(c.PlayStoreURL, "https://play.google.com/store/apps"),
-	}
-	for field, tpl := range map[string]string{"set_password_url": m.setPasswordURL, "app_claim_url": m.appClaimURL} {
+	setPasswordURL := def(c.SetPasswordURL, "mogu://set-password?token={token}")
+	appClaimURL := def(c.AppClaimURL, "mogu://claim/{token}")
+	for field, tpl := range map[string]string{"set_password_url": setPasswordURL, "app_claim_url": appClaimURL} {
 		if !strings.Contains(tpl, "{token}") {
 			return nil, fmt.Errorf("config mogu.%s %q: must contain {token}", field, tpl)
 		}
 	}
-	m.mailer = mailer
+	// Sign-in and link attempts count across every server of the database.
+	perAddress, perAccount := accountLimits(stores)
+	accounts, err := mogu.NewAccounts(stores.Accounts, mogu.AccountsConfig{
+		Account: account.Config{SessionTTL: sessions, PerAddress: perAddress, PerAccount: perAccount},
+		Mailer:  mailer,
+		LinkURL: setPasswordURL,
+		Queue:   requests,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("config mogu: %w", err)
+	}
+	m := &moguServer{svc: svc, accounts: accounts, sessions: moguhttp.NewSessions(accounts, logger), logger: logger}
+	m.app, err = moguhttp.NewHandler(svc, m.sessions, moguhttp.Options{
+		Logger:       logger,
+		AppClaimURL:  appClaimURL,
+		AppStoreURL:  def(c.AppStoreURL, "https://apps.apple.com/"),
+		PlayStoreURL: def(c.PlayStoreURL, "https://play.google.com/store/apps"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("config mogu: %w", err)
+	}
 	return m, nil
+}
+
+// handleQueued makes ob's worker complete the sign-ups and resets the
+// requests queued (mogu.Accounts.CompleteRegister and CompleteReset),
+// without their rate limits: the request took them.
+func (m *moguServer) handleQueued(ob *outbox.Outbox) {
+	ob.Handle(mogu.KindRegister, completing(mogu.KindRegister, m.accounts.CompleteRegister))
+	ob.Handle(mogu.KindReset, completing(mogu.KindReset, m.accounts.CompleteReset))
 }
 
 // moguMailEnv is the mail settings of MOGU's mails: the server's shared
@@ -321,27 +335,6 @@ func moguTripOut(t mogu.Trip) moguTripJSON {
 	}
 }
 
-// moguAppTripJSON is a trip as the traveller's app sees it: what the trip
-// is, and how it is tied to the account; no agent or agency details.
-type moguAppTripJSON struct {
-	BookingID string     `json:"booking_id"`
-	Title     string     `json:"title"`
-	Travelers int        `json:"travelers"`
-	Start     time.Time  `json:"start"`
-	End       time.Time  `json:"end"`
-	Link      string     `json:"link"`
-	Claimed   bool       `json:"claimed"`
-	LinkedAt  *time.Time `json:"linked_at,omitempty"`
-}
-
-func moguAppTripOut(at mogu.AccountTrip) moguAppTripJSON {
-	out := moguAppTripJSON{BookingID: at.ID, Title: at.Title, Travelers: at.Travelers, Start: at.Start, End: at.End, Link: string(at.Link), Claimed: at.Claimed}
-	if !at.LinkedAt.IsZero() {
-		out.LinkedAt = &at.LinkedAt
-	}
-	return out
-}
-
 type moguActivationJSON struct {
 	MicrositeID string     `json:"microsite_id"`
 	Seq         int64      `json:"seq"`
@@ -423,360 +416,6 @@ func moguMap[T, U any](in []T, f func(T) U) []U {
 // answers the error through httpapi.WriteError.
 func (m *moguServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return httpapi.Handler(m.logger, fn)
-}
-
-// app wraps a handler that needs the signed-in traveller.
-func (m *moguServer) app(fn func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error) http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		a, err := m.accounts.Authenticate(r.Context(), httpapi.Bearer(r))
-		if err != nil {
-			return err
-		}
-		return fn(w, r, mogu.Account{ID: a.ID, Email: a.Email})
-	})
-}
-
-// App: accounts.
-
-type moguSessionJSON struct {
-	SessionToken string `json:"session_token"`
-	Account      struct {
-		ID    string `json:"id"`
-		Email string `json:"email"`
-	} `json:"account"`
-}
-
-func moguSessionOut(a account.Account, token string) moguSessionJSON {
-	var s moguSessionJSON
-	s.SessionToken, s.Account.ID, s.Account.Email = token, a.ID, a.Email
-	return s
-}
-
-// register queues a sign-up: the worker creates the app account and mails
-// its one-time set-password link, or a reset link when the address already
-// has an account (handleQueued). The request checks the address and the
-// limits and stores one queued request whatever the accounts hold: the
-// answer, and the time it takes, do not tell who is registered.
-func (m *moguServer) register() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			Email string `json:"email"`
-		}
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		email, err := account.NormaliseEmail(in.Email)
-		if err != nil {
-			return err
-		}
-		ctx, addr := r.Context(), httpapi.ClientAddress(r)
-		if err := m.accounts.Limit(ctx, "register", addr, email); err != nil {
-			return err
-		}
-		if err := m.requests.Enqueue(ctx, moguKindRegister, moguAccountRequest{Email: email}); err != nil {
-			return fmt.Errorf("mogu: register: %w", err)
-		}
-		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + email})
-		return nil
-	})
-}
-
-// resetPassword mails a one-time link to choose a new password; the answer
-// is the same whether or not the address has an account.
-func (m *moguServer) resetPassword() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			Email string `json:"email"`
-		}
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		email, err := m.accounts.CheckReset(r.Context(), in.Email, httpapi.ClientAddress(r))
-		if err != nil {
-			return err
-		}
-		if err := m.requests.Enqueue(r.Context(), moguKindReset, moguAccountRequest{Email: email}); err != nil {
-			return fmt.Errorf("mogu: reset: %w", err)
-		}
-		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a MOGU account, a link has been sent to it"})
-		return nil
-	})
-}
-
-// Kinds of the outbox requests MOGU's sign-up and reset forms queue.
-const (
-	moguKindRegister = "mogu.register"
-	moguKindReset    = "mogu.reset"
-)
-
-// moguAccountRequest is a queued sign-up or reset: the address typed,
-// normalised.
-type moguAccountRequest struct {
-	Email string `json:"email"`
-}
-
-// handleQueued makes ob's worker complete the sign-ups and resets the
-// requests queued, without their rate limits (the request took them): a
-// sign-up creates the account, or issues a reset link when the address
-// has one, and mails the link; a reset mails a link when the address has
-// an account and does nothing otherwise.
-func (m *moguServer) handleQueued(ob *outbox.Outbox) {
-	ob.Handle(moguKindRegister, completing(moguKindRegister, func(ctx context.Context, req moguAccountRequest) error {
-		// An address with an account gets a reset link, through the
-		// same steps as a new one: only the mail differs.
-		_, token, existed, err := m.accounts.CreateOrReset(ctx, req.Email, "")
-		if err != nil {
-			return err
-		}
-		subject, intro := "Your MOGU account", "Welcome to MOGU. Open this link to choose your password; your trips open right after:"
-		if existed {
-			subject, intro = "Your MOGU password", "Someone (we hope you) tried to register this address in MOGU, where it already has an account. Open this link to choose a new password:"
-		}
-		return m.mailLink(ctx, req.Email, subject, intro, token)
-	}))
-	ob.Handle(moguKindReset, completing(moguKindReset, func(ctx context.Context, req moguAccountRequest) error {
-		a, token, err := m.accounts.CompleteReset(ctx, req.Email)
-		if errors.Is(err, bookingkit.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return m.mailLink(ctx, a.Email, "Your MOGU password", "Open this link to choose a new MOGU password:", token)
-	}))
-}
-
-func (m *moguServer) mailLink(ctx context.Context, to, subject, intro, token string) error {
-	link := strings.ReplaceAll(m.setPasswordURL, "{token}", url.QueryEscape(token))
-	body := intro + "\n\n" + link + "\n\nThe link works once and expires in 24 hours. If you did not ask for it, ignore this message.\n"
-	if err := m.mailer.Send(ctx, account.Message{To: to, Subject: subject, Body: body}); err != nil {
-		return fmt.Errorf("mogu: send the link to %s: %w", to, err)
-	}
-	return nil
-}
-
-// setPassword uses a mailed one-time token: it sets the password and
-// signs the traveller in.
-func (m *moguServer) setPassword() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			Token    string `json:"token"`
-			Password string `json:"password"`
-		}
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		a, session, err := m.accounts.SetPassword(r.Context(), in.Token, in.Password)
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguSessionOut(a, session))
-		return nil
-	})
-}
-
-func (m *moguServer) login() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			Email    string `json:"email"`
-			Password string `json:"password"`
-		}
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		a, session, err := m.accounts.Login(r.Context(), in.Email, in.Password, httpapi.ClientAddress(r))
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguSessionOut(a, session))
-		return nil
-	})
-}
-
-func (m *moguServer) logout() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		token := httpapi.Bearer(r)
-		if token == "" {
-			return fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
-		}
-		if err := m.accounts.Logout(r.Context(), token); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
-}
-
-// App: claims and trips.
-
-// claim links the signed-in traveller to the booking of a scanned QR
-// code: the body carries the claim URL the app read, or its token.
-func (m *moguServer) claim() http.Handler {
-	return m.app(func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error {
-		var in struct {
-			URL   string `json:"url"`
-			Token string `json:"token"`
-		}
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		token := strings.TrimSpace(in.Token)
-		if in.URL != "" {
-			t, err := m.svc.TokenFromClaimURL(strings.TrimSpace(in.URL))
-			if err != nil {
-				return err
-			}
-			token = t
-		}
-		if token == "" {
-			return bookingkit.Invalid("token", "", "the claim URL read from the QR code (url) or its token (token) is required")
-		}
-		at, err := m.svc.Claim(r.Context(), acct, token, httpapi.ClientAddress(r))
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguAppTripOut(at))
-		return nil
-	})
-}
-
-func (m *moguServer) trips() http.Handler {
-	return m.app(func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error {
-		limit, err := httpapi.QueryInt(r, "limit", 0)
-		if err != nil {
-			return err
-		}
-		p, err := m.svc.UpcomingTrips(r.Context(), acct, r.URL.Query().Get("cursor"), limit)
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguPage[moguAppTripJSON]{Items: moguMap(p.Trips, moguAppTripOut), Next: p.Next})
-		return nil
-	})
-}
-
-func (m *moguServer) trip() http.Handler {
-	return m.app(func(w http.ResponseWriter, r *http.Request, acct mogu.Account) error {
-		at, err := m.svc.TripDetail(r.Context(), acct, r.PathValue("booking"))
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguAppTripOut(at))
-		return nil
-	})
-}
-
-// The claim landing page.
-
-var moguLandingPage = template.Must(template.New("landing").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Your trip in MOGU</title>
-<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}a.button{display:block;margin:1rem 0;padding:.8rem;border-radius:.5rem;background:#0b5;color:#fff;text-align:center;text-decoration:none}</style>
-</head>
-<body>
-{{if .OpenURL}}<h1>Your trip is waiting in MOGU</h1>
-<p>Open it in the MOGU app; sign in or create your account there and the trip is added to it.</p>
-<a class="button" href="{{.OpenURL}}">Open in the MOGU app</a>
-<p>No app yet? Install it, then scan the code on your voucher again:</p>{{else}}<h1>This is not a MOGU trip code</h1>
-<p>Scan the QR code printed on your voucher with the MOGU app.</p>{{end}}
-<a class="button" href="{{.AppStoreURL}}" rel="noreferrer">App Store</a>
-<a class="button" href="{{.PlayStoreURL}}" rel="noreferrer">Google Play</a>
-<p><small>Opening this page adds nothing to any account: only the signed-in app can.</small></p>
-</body>
-</html>
-`))
-
-// landing answers a GET of a claim URL — which mail and chat scanners do
-// on their own — with a page that offers the app or the stores. It never
-// claims and reads nothing from storage; only the token's alphabet and
-// length are checked, so the page says nothing about the booking.
-func (m *moguServer) landing() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := r.PathValue("token")
-		data := struct {
-			OpenURL                   template.URL
-			AppStoreURL, PlayStoreURL string
-		}{AppStoreURL: m.appStoreURL, PlayStoreURL: m.playStoreURL}
-		status := http.StatusNotFound
-		if moguPlausibleToken(token) {
-			status = http.StatusOK
-			// Trusted: the template comes from the config and the token is
-			// only base32 letters and digits.
-			data.OpenURL = template.URL(strings.ReplaceAll(m.appClaimURL, "{token}", strings.ToUpper(token))) //nolint:gosec
-		}
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-store")
-		// The URL carries the token: it must not travel to the stores in a
-		// Referer header.
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Robots-Tag", "noindex")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-		w.WriteHeader(status)
-		if err := moguLandingPage.Execute(w, data); err != nil {
-			m.logger.WarnContext(r.Context(), "mogu: landing page", "error", err)
-		}
-	})
-}
-
-var moguServicesPage = template.Must(template.New("services").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Add services to your booking</title>
-<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}code{font-size:1.2rem}</style>
-</head>
-<body>
-<h1>Add services to your booking</h1>
-<p>Your booking reference is <code>{{.}}</code>.</p>
-<p>Seats, baggage, transfers and other services are added where you booked: on the website you booked on, or with your travel agency. Give them this reference.</p>
-</body>
-</html>
-`))
-
-// servicesLanding is the "add services" page that vouchers without MOGU
-// point at when the config names no page of the engine
-// (mogu.services_url_template): a code printed on paper must open
-// something real, on whichever server answers. The page tells the
-// traveller their reference and where services are added; it reads
-// nothing from storage, so it says nothing about whether the booking
-// exists.
-func (m *moguServer) servicesLanding() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		booking := r.PathValue("booking")
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("X-Robots-Tag", "noindex")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-		if err := mogu.ValidateBookingID(booking); err != nil {
-			httpapi.WriteError(w, r, m.logger, err)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-		if err := moguServicesPage.Execute(w, booking); err != nil {
-			m.logger.WarnContext(r.Context(), "mogu: services page", "error", err)
-		}
-	})
-}
-
-// moguPlausibleToken reports whether s could be a claim token: base32
-// letters and digits (either case) within the length bounds.
-func moguPlausibleToken(s string) bool {
-	if len(s) < 16 || len(s) > mogu.MaxTokenLen {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
-			return false
-		}
-	}
-	return true
 }
 
 // Back office: bookings and vouchers.

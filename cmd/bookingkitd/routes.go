@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"slices"
 
 	"github.com/bookingkit/bookingkit/httpapi"
 )
@@ -10,7 +11,7 @@ import (
 // read the whole HTTP surface. docs/openapi.json documents the same list, and
 // TestOpenAPIMatchesRoutes keeps the two equal.
 func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
-	return []httpapi.Route{
+	return slices.Concat([]httpapi.Route{
 		{Pattern: "GET /healthz", Handler: handleHealthz(logger, svc)},
 
 		// staffid employee list import (import.go): the airline's upload
@@ -40,21 +41,12 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		{Pattern: "GET /api/staff/standby/flights/{flight}/queue", Handler: svc.staff.standbyQueue()},
 		{Pattern: "GET /api/staff/standby/flights/{flight}/estimate", Handler: svc.staff.standbyEstimate()},
 
-		// mogu (mogu.go): the traveller app, signed in with a session token…
-		{Pattern: "POST /api/mogu/register", Handler: svc.mogu.register()},
-		{Pattern: "POST /api/mogu/password", Handler: svc.mogu.setPassword()},
-		{Pattern: "POST /api/mogu/password/reset", Handler: svc.mogu.resetPassword()},
-		{Pattern: "POST /api/mogu/login", Handler: svc.mogu.login()},
-		{Pattern: "POST /api/mogu/logout", Handler: svc.mogu.logout()},
-		{Pattern: "POST /api/mogu/claims", Handler: svc.mogu.claim()},
-		{Pattern: "GET /api/mogu/trips", Handler: svc.mogu.trips()},
-		{Pattern: "GET /api/mogu/trips/{booking}", Handler: svc.mogu.trip()},
-		// …the landing page of the QR codes' claim URLs, printed in upper case…
-		{Pattern: "GET /api/mogu/c/{token}", Handler: svc.mogu.landing()},
-		{Pattern: "GET /API/MOGU/C/{token}", Handler: svc.mogu.landing()},
-		// …the "add services" page of vouchers without MOGU, when the
+		// mogu (package moguhttp): the traveller app's sign-in (bookingkit's
+		// own app sessions), its claims and trips with a session token, the
+		// landing page of the QR codes' claim URLs (printed in upper case),
+		// and the "add services" page of vouchers without MOGU, when the
 		// config names no page of the engine (services_url_template)…
-		{Pattern: "GET /booking/{booking}/services", Handler: svc.mogu.servicesLanding()},
+	}, svc.mogu.sessions.Routes(), svc.mogu.app.Routes(), svc.mogu.app.ServicesRoutes(), []httpapi.Route{
 		// …and the engine's back office, with the engine token and X-Operator.
 		{Pattern: "PUT /api/backoffice/mogu/bookings/{booking}", Handler: requireToken(svc.engine, svc.mogu.putBooking())},
 		{Pattern: "GET /api/backoffice/mogu/bookings/{booking}/status", Handler: requireToken(svc.engine, svc.mogu.bookingStatus())},
@@ -148,5 +140,5 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		{Pattern: "GET /partner/set-password", Handler: svc.partner.setPasswordPage()},
 		{Pattern: "POST /partner/set-password", Handler: svc.partner.setPasswordPost()},
 		{Pattern: "GET /partner/reports", Handler: svc.partner.reportsPage()},
-	}
+	})
 }

@@ -54,7 +54,7 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	moguSrv, err := newMoguServer(ctx, logger, cfg, stores, ob.Mailer(moguMailKind))
+	moguSrv, err := newMoguServer(ctx, logger, cfg, stores, ob.Mailer(moguMailKind), ob)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	}
 	// The registrations and resets the requests queue are completed by
 	// the outbox's worker.
-	moguSrv.requests, partnerSrv.requests = ob, ob
+	partnerSrv.requests = ob
 	staff.handleQueued(ob)
 	moguSrv.handleQueued(ob)
 	partnerSrv.handleQueued(ob)
