@@ -44,7 +44,8 @@
 // whose nodes count their subtrees. [Queues] holds the queues of all
 // flights, each with its own lock. [Anonymize] turns a page of a queue into
 // rows staff may see: position, cabin and category, nothing that names a
-// passenger or another passenger's booking.
+// passenger or another passenger's booking; [Service.View] answers a page
+// of it, at most [Service.MaxViewLimit] rows.
 //
 // # Storage and the service
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -28,6 +29,10 @@ type Service struct {
 	// reloads the flight's queue when it changed. Leave it false when this
 	// process is the only writer; reads then never touch the store.
 	Shared bool
+	// MaxViewLimit is the largest page of a queue [Service.View] answers
+	// (its limit); a larger limit is refused. Zero means
+	// [DefaultMaxViewLimit].
+	MaxViewLimit int
 
 	queues  Queues
 	flights keyedMutex   // serialises the writes of one flight: store, then queue
@@ -37,6 +42,18 @@ type Service struct {
 // NewService returns a Service over store for a single-writer deployment.
 // Call [Service.Rebuild] once at start to load the queues.
 func NewService(store Store) *Service { return &Service{Store: store} }
+
+// DefaultMaxViewLimit is the largest page of a queue [Service.View]
+// answers when [Service.MaxViewLimit] is zero.
+const DefaultMaxViewLimit = 500
+
+// maxViewLimit is [Service.MaxViewLimit] or its default.
+func (s *Service) maxViewLimit() int {
+	if s.MaxViewLimit > 0 {
+		return s.MaxViewLimit
+	}
+	return DefaultMaxViewLimit
+}
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -209,7 +226,7 @@ func (s *Service) AddBooking(ctx context.Context, b Booking) ([]Entry, error) {
 // [bookingkit.ErrConflict] for one no longer waiting.
 func (s *Service) Remove(ctx context.Context, id EntryID, status Status) (Entry, error) {
 	if status != StatusCancelled && status != StatusBoarded {
-		return Entry{}, bookingkit.Invalid("status", string(status), "a single passenger leaves the queue as cancelled or boarded; close the flight to remove everyone")
+		return Entry{}, bookingkit.Invalid("status", string(status), "boarded or cancelled; close the flight to take everyone out")
 	}
 	if _, err := ParseFlightKey(string(id.Flight)); err != nil {
 		return Entry{}, err
@@ -367,11 +384,16 @@ func (s *Service) Estimate(ctx context.Context, e Entry) (int, error) {
 
 // View returns a page of a flight's queue for staff, anonymised (see
 // [Anonymize]): at most limit rows from the 1-based position from. Rows of
-// viewerBookingID are marked as the viewer's own.
+// viewerBookingID are marked as the viewer's own. A limit above
+// [Service.MaxViewLimit] is refused, so one request cannot copy a whole
+// long queue.
 func (s *Service) View(ctx context.Context, flight Flight, from, limit int, viewerBookingID string) (QueueView, error) {
 	f, err := flight.Normalize()
 	if err != nil {
 		return QueueView{}, err
+	}
+	if max := s.maxViewLimit(); limit > max {
+		return QueueView{}, bookingkit.Invalid("limit", strconv.Itoa(limit), fmt.Sprintf("at most %d", max))
 	}
 	if from < 1 {
 		return QueueView{}, bookingkit.Invalid("from", fmt.Sprint(from), "positions start at 1")

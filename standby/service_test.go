@@ -175,7 +175,9 @@ func TestServiceErrors(t *testing.T) {
 		{"passenger twice", s.Add(ctx, with(func(e *Entry) { e.BookingID = "B2" }), with(func(e *Entry) { e.BookingID = "B2"; e.Flight.Number = "0100" })),
 			bookingkit.ErrInvalid, "the same passenger is listed twice"},
 		{"stored already", s.Add(ctx, base()), bookingkit.ErrConflict, "exists"},
-		{"remove as closed", second(s.Remove(ctx, base().ID(), StatusClosed)), bookingkit.ErrInvalid, "close the flight"},
+		{"remove as closed", second(s.Remove(ctx, base().ID(), StatusClosed)), bookingkit.ErrInvalid, `status "closed": boarded or cancelled; close the flight to take everyone out`},
+		{"remove as active", second(s.Remove(ctx, base().ID(), StatusActive)), bookingkit.ErrInvalid, `status "active": boarded or cancelled`},
+		{"remove without a status", second(s.Remove(ctx, base().ID(), "")), bookingkit.ErrInvalid, "status: boarded or cancelled"},
 		{"remove with a bad key", second(s.Remove(ctx, EntryID{Flight: "SU-0100-2026-11-23", BookingID: "BK1"}, StatusBoarded)), bookingkit.ErrInvalid, "canonical"},
 		{"remove unknown", second(s.Remove(ctx, EntryID{Flight: su100.Key(), BookingID: "NOPE"}, StatusBoarded)), bookingkit.ErrNotFound, "NOPE"},
 		{"position unknown", second(s.Position(ctx, EntryID{Flight: su100.Key(), BookingID: "NOPE"})), bookingkit.ErrNotFound, "NOPE"},
@@ -206,6 +208,28 @@ func TestServiceErrors(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestServiceViewLimit checks the bound on a page of the queue view:
+// DefaultMaxViewLimit unless MaxViewLimit says otherwise, and checked
+// before the page's start.
+func TestServiceViewLimit(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(newFakeStore())
+	require.NoError(t, s.Add(ctx, base()))
+
+	view, err := s.View(ctx, su100, 1, DefaultMaxViewLimit, "")
+	require.NoError(t, err)
+	require.Len(t, view.Rows, 1)
+	_, err = s.View(ctx, su100, 1, DefaultMaxViewLimit+1, "")
+	require.ErrorIs(t, err, bookingkit.ErrInvalid)
+	require.EqualError(t, err, `limit "501": at most 500`)
+
+	s.MaxViewLimit = 2
+	_, err = s.View(ctx, su100, 1, 2, "")
+	require.NoError(t, err)
+	_, err = s.View(ctx, su100, 0, 3, "")
+	require.EqualError(t, err, `limit "3": at most 2`)
+}
 
 // TestServiceStoreFailureChangesNothing checks that a write the store
 // refuses leaves the live queue as it was.

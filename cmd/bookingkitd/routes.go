@@ -67,16 +67,10 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		{Pattern: "GET /api/backoffice/mogu/accounts/{agency}", Handler: requireToken(svc.engine, svc.mogu.landInAccount(false))},
 		{Pattern: "GET /api/backoffice/mogu/accounts/{agency}/bookings/{booking}", Handler: requireToken(svc.engine, svc.mogu.landInAccount(true))},
 
-		// standby (standby.go): the booking engine's calls, with the engine
-		// token. Flights in paths are keys such as SU-100-2026-11-23.
-		{Pattern: "GET /api/standby/flights/{flight}/estimate", Handler: requireToken(svc.engine, svc.standby.handleEstimate())},
-		{Pattern: "GET /api/standby/flights/{flight}/queue", Handler: requireToken(svc.engine, svc.standby.handleQueue())},
-		{Pattern: "POST /api/standby/flights/{flight}/leave", Handler: requireToken(svc.engine, svc.standby.handleLeave())},
-		{Pattern: "POST /api/standby/flights/{flight}/close", Handler: requireToken(svc.engine, svc.standby.handleClose())},
-		{Pattern: "POST /api/standby/bookings", Handler: requireToken(svc.engine, svc.standby.handleAddBooking())},
-		{Pattern: "GET /api/standby/bookings/{booking}", Handler: requireToken(svc.engine, svc.standby.handlePlacements())},
-		{Pattern: "POST /api/standby/bookings/{booking}/cancel", Handler: requireToken(svc.engine, svc.standby.handleCancelBooking())},
-
+		// standby (package standbyhttp): the booking engine's calls, with
+		// the engine token. Flights in paths are keys such as
+		// SU-100-2026-11-23.
+	}, requireTokenOn(svc.engine, svc.standby.handler.Routes()), []httpapi.Route{
 		// partner (partner*.go): partner users and administrators, signed in
 		// with "Authorization: Bearer <session token>"…
 		{Pattern: "POST /api/partner/login", Handler: svc.partner.login()},

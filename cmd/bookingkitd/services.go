@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/standby"
+	"github.com/bookingkit/bookingkit/standby/standbyhttp"
 	"github.com/bookingkit/bookingkit/storage"
 )
 
@@ -18,10 +22,10 @@ type services struct {
 	// engine authorises the booking engine's server-to-server calls.
 	engine bearerToken
 	mogu   *moguServer
-	// standby is the standby queues' service and handlers; other modules
-	// put passengers into the queues through its embedded
-	// *standby.Service (staffid: standby.AddBooking on a completed
-	// standby booking).
+	// standby is the standby queues' service and its HTTP API for the
+	// engine (package standbyhttp); other modules put passengers into the
+	// queues through its embedded *standby.Service (staffid:
+	// standby.AddBooking on a completed standby booking).
 	standby *standbyServer
 	// mailer takes the one-time sign-in links of modules without a mail
 	// setting of their own into the outbox, whose worker sends them
@@ -93,4 +97,60 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	imports.importer.AfterImport = staff.followList
 	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, outbox: ob, partner: partnerSrv,
 		staffidConfig: staffidCfg, imports: imports, staff: staff}, nil
+}
+
+// standbyConfig is the "standby" section of the config file. Every field
+// has a default.
+type standbyConfig struct {
+	// Shared says that other servers write the same database, so each read
+	// first checks the flight's version in the database and reloads a
+	// stale queue. Absent (null), it is true on PostgreSQL and false on
+	// SQLite and memory. Set it false on PostgreSQL only when this server
+	// is the database's only writer, and true on SQLite when several
+	// processes write one file.
+	Shared *bool `json:"shared"`
+	// MaxQueuePage is the largest limit of one page of a flight's queue
+	// view (standby.Service.MaxViewLimit). Default 500.
+	MaxQueuePage int `json:"max_queue_page"`
+}
+
+// standbyServer is the standby service with its HTTP API. Its embedded
+// *standby.Service is also the seam for other modules: staffid's booking
+// flow calls services.standby.AddBooking when a standby booking completes,
+// so the passengers join their queues within the same process.
+type standbyServer struct {
+	*standby.Service
+	handler *standbyhttp.Handler
+	maxPage int
+}
+
+// newStandbyServer builds the standby service over stores and its HTTP
+// API, and rebuilds the live queues from storage before the server serves:
+// a restart loses no place.
+func newStandbyServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores) (*standbyServer, error) {
+	c := cfg.File.Standby
+	shared := stores.Backend == "postgres"
+	if c.Shared != nil {
+		shared = *c.Shared
+	}
+	maxPage := c.MaxQueuePage
+	switch {
+	case maxPage == 0:
+		maxPage = standby.DefaultMaxViewLimit
+	case maxPage < 0:
+		return nil, fmt.Errorf("config standby.max_queue_page %d: want a positive number", maxPage)
+	}
+	svc := &standby.Service{Store: stores.Standby, Shared: shared, MaxViewLimit: maxPage}
+	start := time.Now()
+	stats, err := svc.Rebuild(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("standby: rebuild the queues from storage: %w", err)
+	}
+	logger.Info("standby: queues rebuilt", "flights", stats.Flights, "entries", stats.Entries,
+		"duration", time.Since(start).Round(time.Millisecond), "shared", shared)
+	handler, err := standbyhttp.NewHandler(svc, standbyhttp.Options{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	return &standbyServer{Service: svc, handler: handler, maxPage: maxPage}, nil
 }

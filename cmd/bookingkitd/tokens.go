@@ -75,3 +75,15 @@ func requireToken(t bearerToken, next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// requireTokenOn returns routes with each handler wrapped in requireToken:
+// a module's engine-side routes, which its handler package leaves to the
+// caller to authenticate.
+func requireTokenOn(t bearerToken, routes []httpapi.Route) []httpapi.Route {
+	out := make([]httpapi.Route, len(routes))
+	for i, r := range routes {
+		r.Handler = requireToken(t, r.Handler)
+		out[i] = r
+	}
+	return out
+}
