@@ -1,10 +1,8 @@
 package main
 
-// MOGU's HTTP surface: the traveller app's API (accounts, claims, trips),
-// the claim landing page that a voucher's QR code opens, and the back
-// office's API (bookings from the engine, vouchers, microsite activation,
-// agency accounts). The rules live in package mogu; this file decodes,
-// authenticates and encodes.
+// MOGU's wiring: the config file's mogu section, the claim keys, and the
+// service, app accounts and handlers built from them. The rules live in
+// package mogu and the HTTP API in package moguhttp; routes.go mounts it.
 
 import (
 	"context"
@@ -13,15 +11,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/mogu/moguhttp"
 	"github.com/bookingkit/bookingkit/outbox"
@@ -106,8 +101,8 @@ func moguEnvFrom(getenv func(string) string) moguEnv {
 // moguKeysSetting is where a generated claim key is kept.
 const moguKeysSetting = "mogu.claim_keys"
 
-// moguServer holds MOGU's service and its handlers: the traveller side
-// (package moguhttp) and the back office (below).
+// moguServer holds MOGU's service and its handlers (package moguhttp):
+// the traveller side and the back office.
 type moguServer struct {
 	svc      *mogu.Service
 	accounts *mogu.Accounts
@@ -115,7 +110,9 @@ type moguServer struct {
 	// sessions is its sign-in (bookingkit's own app sessions).
 	app      *moguhttp.Handler
 	sessions *moguhttp.Sessions
-	logger   *slog.Logger
+	// backOffice serves the engine's back office; routes.go wraps its
+	// routes with the engine token, and the operator is X-Operator's.
+	backOffice *moguhttp.BackOffice
 }
 
 // newMoguServer builds MOGU's service and the app's accounts from the
@@ -203,7 +200,7 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 	if err != nil {
 		return nil, fmt.Errorf("config mogu: %w", err)
 	}
-	m := &moguServer{svc: svc, accounts: accounts, sessions: moguhttp.NewSessions(accounts, logger), logger: logger}
+	m := &moguServer{svc: svc, accounts: accounts, sessions: moguhttp.NewSessions(accounts, logger)}
 	m.app, err = moguhttp.NewHandler(svc, m.sessions, moguhttp.Options{
 		Logger:       logger,
 		AppClaimURL:  appClaimURL,
@@ -212,6 +209,10 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("config mogu: %w", err)
+	}
+	m.backOffice, err = moguhttp.NewBackOffice(svc, moguhttp.BackOfficeOptions{Logger: logger})
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -303,530 +304,4 @@ func moguKeyring(ctx context.Context, logger *slog.Logger, env string, file []st
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	return kr, nil
-}
-
-// JSON shapes.
-
-// moguTripJSON is a registered booking as the back office sees it.
-type moguTripJSON struct {
-	BookingID       string    `json:"booking_id"`
-	Channel         string    `json:"channel"`
-	ContactEmail    string    `json:"contact_email"`
-	AgentEmail      string    `json:"agent_email,omitempty"`
-	AgencyID        string    `json:"agency_id,omitempty"`
-	MicrositeID     string    `json:"microsite_id"`
-	Title           string    `json:"title"`
-	Travelers       int       `json:"travelers"`
-	Start           time.Time `json:"start"`
-	End             time.Time `json:"end"`
-	ListedByEmail   bool      `json:"listed_by_email"`
-	TokenGeneration uint32    `json:"token_generation"`
-	Claims          int       `json:"claims"`
-	RegisteredAt    time.Time `json:"registered_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
-}
-
-func moguTripOut(t mogu.Trip) moguTripJSON {
-	return moguTripJSON{
-		BookingID: t.ID, Channel: t.Channel.String(), ContactEmail: t.ContactEmail, AgentEmail: t.AgentEmail,
-		AgencyID: t.AgencyID, MicrositeID: t.MicrositeID, Title: t.Title, Travelers: t.Travelers,
-		Start: t.Start, End: t.End, ListedByEmail: t.ListedByEmail, TokenGeneration: t.TokenGeneration,
-		Claims: t.Claims, RegisteredAt: t.RegisteredAt, UpdatedAt: t.UpdatedAt,
-	}
-}
-
-type moguActivationJSON struct {
-	MicrositeID string     `json:"microsite_id"`
-	Seq         int64      `json:"seq"`
-	Active      bool       `json:"active"`
-	By          string     `json:"by,omitempty"`
-	At          *time.Time `json:"at,omitempty"`
-	Note        string     `json:"note,omitempty"`
-}
-
-func moguActivationOut(a mogu.Activation) moguActivationJSON {
-	out := moguActivationJSON{MicrositeID: a.MicrositeID, Seq: a.Seq, Active: a.Active, By: a.By, Note: a.Note}
-	if !a.At.IsZero() {
-		out.At = &a.At
-	}
-	return out
-}
-
-type moguMembershipJSON struct {
-	OperatorID string    `json:"operator_id"`
-	AgencyID   string    `json:"agency_id"`
-	GrantedBy  string    `json:"granted_by"`
-	GrantedAt  time.Time `json:"granted_at"`
-}
-
-func moguMembershipOut(m mogu.Membership) moguMembershipJSON {
-	return moguMembershipJSON{OperatorID: m.OperatorID, AgencyID: m.AgencyID, GrantedBy: m.GrantedBy, GrantedAt: m.GrantedAt}
-}
-
-// Request helpers.
-
-// moguOperator returns the back-office operator named by X-Operator, which
-// the trusted back office sets (the engine token authenticates the back
-// office, not the person).
-func moguOperator(r *http.Request) (string, error) {
-	op := strings.TrimSpace(r.Header.Get("X-Operator"))
-	if op == "" {
-		return "", bookingkit.Invalid("X-Operator", "", "header required: the back-office operator's ID")
-	}
-	return op, nil
-}
-
-func moguParseChannel(field, s string) (mogu.Channel, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "b2c":
-		return mogu.B2C, nil
-	case "b2b":
-		return mogu.B2B, nil
-	}
-	return 0, bookingkit.Invalid(field, s, "b2c or b2b")
-}
-
-func moguParseTime(field, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, bookingkit.Invalid(field, "", "required")
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, bookingkit.Invalid(field, s, "an RFC 3339 time such as 2026-12-01T08:00:00Z")
-	}
-	return t, nil
-}
-
-// moguPage is one page of a list; Next is the cursor of the following
-// page, absent on the last.
-type moguPage[T any] struct {
-	Items []T    `json:"items"`
-	Next  string `json:"next,omitempty"`
-}
-
-func moguMap[T, U any](in []T, f func(T) U) []U {
-	out := make([]U, 0, len(in))
-	for _, v := range in {
-		out = append(out, f(v))
-	}
-	return out
-}
-
-// handler adapts a function that returns an error to an http.Handler that
-// answers the error through httpapi.WriteError.
-func (m *moguServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
-	return httpapi.Handler(m.logger, fn)
-}
-
-// Back office: bookings and vouchers.
-
-// putBooking registers a booking sent by the engine, or updates it.
-func (m *moguServer) putBooking() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			Channel      string `json:"channel"`
-			ContactEmail string `json:"contact_email"`
-			AgentEmail   string `json:"agent_email"`
-			AgencyID     string `json:"agency_id"`
-			MicrositeID  string `json:"microsite_id"`
-			Title        string `json:"title"`
-			Travelers    int    `json:"travelers"`
-			Start        string `json:"start"`
-			End          string `json:"end"`
-		}
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		ch, err := moguParseChannel("channel", in.Channel)
-		if err != nil {
-			return err
-		}
-		start, err := moguParseTime("start", in.Start)
-		if err != nil {
-			return err
-		}
-		end, err := moguParseTime("end", in.End)
-		if err != nil {
-			return err
-		}
-		t, err := m.svc.RegisterBooking(r.Context(), mogu.Trip{
-			Booking: mogu.Booking{
-				ID: r.PathValue("booking"), Channel: ch, ContactEmail: in.ContactEmail, AgentEmail: in.AgentEmail,
-				AgencyID: in.AgencyID, MicrositeID: in.MicrositeID,
-			},
-			Title: in.Title, Travelers: in.Travelers, Start: start, End: end,
-		})
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguTripOut(t))
-		return nil
-	})
-}
-
-// moguBooking is the booking a back-office request names: the ID from the
-// path and, for bookings not registered, the microsite to explain.
-func moguBooking(r *http.Request) mogu.Booking {
-	return mogu.Booking{ID: r.PathValue("booking"), MicrositeID: r.URL.Query().Get("microsite")}
-}
-
-type moguStatusJSON struct {
-	BookingID   string             `json:"booking_id"`
-	MicrositeID string             `json:"microsite_id,omitempty"`
-	Registered  bool               `json:"registered"`
-	Claimable   bool               `json:"claimable"`
-	Reason      string             `json:"reason,omitempty"`
-	Activation  moguActivationJSON `json:"activation"`
-	Trip        *moguTripJSON      `json:"trip,omitempty"`
-}
-
-func (m *moguServer) bookingStatus() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		st, err := m.svc.Status(r.Context(), moguBooking(r))
-		if err != nil {
-			return err
-		}
-		out := moguStatusJSON{BookingID: st.BookingID, MicrositeID: st.MicrositeID, Registered: st.Registered,
-			Claimable: st.Claimable, Reason: st.Reason, Activation: moguActivationOut(st.Activation)}
-		if st.Registered {
-			t := moguTripOut(st.Trip)
-			out.Trip = &t
-		}
-		httpapi.WriteJSON(w, http.StatusOK, out)
-		return nil
-	})
-}
-
-type moguVoucherJSON struct {
-	BookingID string     `json:"booking_id"`
-	Kind      string     `json:"kind"`
-	URL       string     `json:"url"`
-	Expires   *time.Time `json:"expires,omitempty"`
-	Reason    string     `json:"reason,omitempty"`
-}
-
-func moguVoucherOut(v mogu.Voucher) moguVoucherJSON {
-	out := moguVoucherJSON{BookingID: v.BookingID, Kind: string(v.Kind), URL: v.URL, Reason: v.Reason}
-	if !v.Expires.IsZero() {
-		out.Expires = &v.Expires
-	}
-	return out
-}
-
-func (m *moguServer) voucher() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		v, err := m.svc.Voucher(r.Context(), moguBooking(r))
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		httpapi.WriteJSON(w, http.StatusOK, moguVoucherOut(v))
-		return nil
-	})
-}
-
-// voucherQR draws the voucher's QR code: MOGU's claim URL when the booking
-// is claimable, otherwise the engine's "add services" page (the header
-// X-Mogu-Voucher-Kind says which).
-func (m *moguServer) voucherQR() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		q := r.URL.Query()
-		format := mogu.Format(strings.ToLower(q.Get("format")))
-		if format == "" {
-			format = mogu.PNG
-		}
-		size, err := httpapi.QueryInt(r, "size", mogu.DefaultPixelsPerModule)
-		if err != nil {
-			return err
-		}
-		img, v, err := m.svc.VoucherQR(r.Context(), moguBooking(r), format, size)
-		if err != nil {
-			return err
-		}
-		h := w.Header()
-		if format == mogu.SVG {
-			h.Set("Content-Type", "image/svg+xml")
-		} else {
-			h.Set("Content-Type", "image/png")
-		}
-		h.Set("Content-Length", strconv.Itoa(len(img)))
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Mogu-Voucher-Kind", string(v.Kind))
-		w.WriteHeader(http.StatusOK)
-		w.Write(img) //nolint:errcheck // the client has gone; nothing to do
-		return nil
-	})
-}
-
-func (m *moguServer) reissue() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		t, err := m.svc.ReissueVoucher(r.Context(), r.PathValue("booking"))
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguTripOut(t))
-		return nil
-	})
-}
-
-// Back office: microsite activation.
-
-func (m *moguServer) activation() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		a, err := m.svc.Activation(r.Context(), r.PathValue("microsite"))
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguActivationOut(a))
-		return nil
-	})
-}
-
-// setActivation turns MOGU on or off for a microsite; X-Operator is
-// recorded as who did it.
-func (m *moguServer) setActivation() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		by, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		var in struct {
-			Active *bool  `json:"active"`
-			Note   string `json:"note"`
-		}
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		if in.Active == nil {
-			return bookingkit.Invalid("active", "", "required: true or false")
-		}
-		a, err := m.svc.SetActive(r.Context(), r.PathValue("microsite"), *in.Active, by, in.Note)
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguActivationOut(a))
-		return nil
-	})
-}
-
-func (m *moguServer) activationHistory() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		before, err := httpapi.QueryInt(r, "before", 0)
-		if err != nil {
-			return err
-		}
-		limit, err := httpapi.QueryInt(r, "limit", 0)
-		if err != nil {
-			return err
-		}
-		h, err := m.svc.ActivationHistory(r.Context(), r.PathValue("microsite"), int64(before), limit)
-		if err != nil {
-			return err
-		}
-		out := moguPage[moguActivationJSON]{Items: moguMap(h, moguActivationOut)}
-		if limit == 0 {
-			limit = mogu.DefaultPageSize
-		}
-		if len(h) == limit && h[len(h)-1].Seq > 1 {
-			out.Next = strconv.FormatInt(h[len(h)-1].Seq, 10)
-		}
-		httpapi.WriteJSON(w, http.StatusOK, out)
-		return nil
-	})
-}
-
-// Back office: agency accounts.
-
-// openLink answers whether the "open in MOGU" button is shown to a
-// back-office user and where it leads: on a booking (booking, with its
-// channel and agency) or on the agencies page (agency alone). A B2B
-// booking without an agency (400), or with another agency or channel than
-// MOGU registered it with (409), is refused: the link would open no
-// account or the wrong one.
-func (m *moguServer) openLink() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		q := r.URL.Query()
-		userChannel, err := moguParseChannel("user_channel", q.Get("user_channel"))
-		if err != nil {
-			return err
-		}
-		user := mogu.BackOfficeUser{ID: q.Get("user"), Channel: userChannel}
-		var link string
-		var shown bool
-		if booking := q.Get("booking"); booking != "" {
-			ch, err := moguParseChannel("booking_channel", q.Get("booking_channel"))
-			if err != nil {
-				return err
-			}
-			link, shown, err = m.svc.OpenBookingLink(r.Context(), user, mogu.Booking{ID: booking, Channel: ch, AgencyID: q.Get("agency")})
-			if err != nil {
-				return err
-			}
-		} else {
-			link, shown = m.svc.OpenAgencyLink(user, q.Get("agency"))
-		}
-		out := struct {
-			Shown bool   `json:"shown"`
-			URL   string `json:"url,omitempty"`
-		}{shown, link}
-		httpapi.WriteJSON(w, http.StatusOK, out)
-		return nil
-	})
-}
-
-func (m *moguServer) memberships() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		limit, err := httpapi.QueryInt(r, "limit", 0)
-		if err != nil {
-			return err
-		}
-		list, err := m.svc.Memberships(r.Context(), r.PathValue("operator"), r.URL.Query().Get("after"), limit)
-		if err != nil {
-			return err
-		}
-		out := moguPage[moguMembershipJSON]{Items: moguMap(list, moguMembershipOut)}
-		if limit == 0 {
-			limit = mogu.DefaultPageSize
-		}
-		if len(list) == limit {
-			out.Next = list[len(list)-1].AgencyID
-		}
-		httpapi.WriteJSON(w, http.StatusOK, out)
-		return nil
-	})
-}
-
-// grant gives an operator access to an agency account; X-Operator is who
-// grants it, and must be one of the config's mogu.administrators (the
-// rule is package mogu's: Service.Grant checks it).
-func (m *moguServer) grant() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		by, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		ms, err := m.svc.Grant(r.Context(), by, r.PathValue("operator"), r.PathValue("agency"))
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusCreated, moguMembershipOut(ms))
-		return nil
-	})
-}
-
-// revoke withdraws an operator's access to an agency account; X-Operator
-// must be one of mogu.administrators, as for grant.
-func (m *moguServer) revoke() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		by, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		if err := m.svc.Revoke(r.Context(), by, r.PathValue("operator"), r.PathValue("agency")); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
-}
-
-type moguCurrentJSON struct {
-	AgencyID string `json:"agency_id"`
-}
-
-func (m *moguServer) currentAccount() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		op, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		agency, err := m.svc.CurrentAccount(r.Context(), op)
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, moguCurrentJSON{AgencyID: agency})
-		return nil
-	})
-}
-
-// enterAccount switches the operator to an agency account.
-func (m *moguServer) enterAccount() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		op, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		var in moguCurrentJSON
-		if err := httpapi.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		if err := m.svc.EnterAccount(r.Context(), op, in.AgencyID); err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, in)
-		return nil
-	})
-}
-
-func (m *moguServer) writeAccountBookings(w http.ResponseWriter, r *http.Request, op string) error {
-	limit, err := httpapi.QueryInt(r, "limit", 0)
-	if err != nil {
-		return err
-	}
-	p, err := m.svc.AccountBookings(r.Context(), op, r.URL.Query().Get("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteJSON(w, http.StatusOK, moguPage[moguTripJSON]{Items: moguMap(p.Trips, moguTripOut), Next: p.Next})
-	return nil
-}
-
-func (m *moguServer) writeAccountBooking(w http.ResponseWriter, r *http.Request, op string) error {
-	t, err := m.svc.AccountBooking(r.Context(), op, r.PathValue("booking"))
-	if err != nil {
-		return err
-	}
-	httpapi.WriteJSON(w, http.StatusOK, moguTripOut(t))
-	return nil
-}
-
-// accountBookings lists the bookings of the account the operator is in,
-// and only those.
-func (m *moguServer) accountBookings() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		op, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		return m.writeAccountBookings(w, r, op)
-	})
-}
-
-func (m *moguServer) accountBooking() http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		op, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		return m.writeAccountBooking(w, r, op)
-	})
-}
-
-// landInAccount is where an "open in MOGU" link leads: the operator enters
-// the agency account it names (or is refused, staying where they were) and
-// sees its bookings, or the one booking the link names.
-func (m *moguServer) landInAccount(oneBooking bool) http.Handler {
-	return m.handler(func(w http.ResponseWriter, r *http.Request) error {
-		op, err := moguOperator(r)
-		if err != nil {
-			return err
-		}
-		if err := m.svc.EnterAccount(r.Context(), op, r.PathValue("agency")); err != nil {
-			return err
-		}
-		if oneBooking {
-			return m.writeAccountBooking(w, r, op)
-		}
-		return m.writeAccountBookings(w, r, op)
-	})
 }

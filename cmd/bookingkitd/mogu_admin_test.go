@@ -3,9 +3,18 @@ package main
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
+
+// moguMembershipJSON is a membership as the back office answers it.
+type moguMembershipJSON struct {
+	OperatorID string    `json:"operator_id"`
+	AgencyID   string    `json:"agency_id"`
+	GrantedBy  string    `json:"granted_by"`
+	GrantedAt  time.Time `json:"granted_at"`
+}
 
 // Attack (issue 14, item 7): an operator grants itself another agency's
 // account, then reads its bookings. Only the operators the config names

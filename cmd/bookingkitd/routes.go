@@ -46,26 +46,8 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		// landing page of the QR codes' claim URLs (printed in upper case),
 		// and the "add services" page of vouchers without MOGU, when the
 		// config names no page of the engine (services_url_template)…
-	}, svc.mogu.sessions.Routes(), svc.mogu.app.Routes(), svc.mogu.app.ServicesRoutes(), []httpapi.Route{
 		// …and the engine's back office, with the engine token and X-Operator.
-		{Pattern: "PUT /api/backoffice/mogu/bookings/{booking}", Handler: requireToken(svc.engine, svc.mogu.putBooking())},
-		{Pattern: "GET /api/backoffice/mogu/bookings/{booking}/status", Handler: requireToken(svc.engine, svc.mogu.bookingStatus())},
-		{Pattern: "GET /api/backoffice/mogu/bookings/{booking}/voucher", Handler: requireToken(svc.engine, svc.mogu.voucher())},
-		{Pattern: "GET /api/backoffice/mogu/bookings/{booking}/qr", Handler: requireToken(svc.engine, svc.mogu.voucherQR())},
-		{Pattern: "POST /api/backoffice/mogu/bookings/{booking}/reissue", Handler: requireToken(svc.engine, svc.mogu.reissue())},
-		{Pattern: "GET /api/backoffice/mogu/microsites/{microsite}/activation", Handler: requireToken(svc.engine, svc.mogu.activation())},
-		{Pattern: "PUT /api/backoffice/mogu/microsites/{microsite}/activation", Handler: requireToken(svc.engine, svc.mogu.setActivation())},
-		{Pattern: "GET /api/backoffice/mogu/microsites/{microsite}/activation/history", Handler: requireToken(svc.engine, svc.mogu.activationHistory())},
-		{Pattern: "GET /api/backoffice/mogu/open-link", Handler: requireToken(svc.engine, svc.mogu.openLink())},
-		{Pattern: "GET /api/backoffice/mogu/operators/{operator}/memberships", Handler: requireToken(svc.engine, svc.mogu.memberships())},
-		{Pattern: "PUT /api/backoffice/mogu/operators/{operator}/memberships/{agency}", Handler: requireToken(svc.engine, svc.mogu.grant())},
-		{Pattern: "DELETE /api/backoffice/mogu/operators/{operator}/memberships/{agency}", Handler: requireToken(svc.engine, svc.mogu.revoke())},
-		{Pattern: "GET /api/backoffice/mogu/account", Handler: requireToken(svc.engine, svc.mogu.currentAccount())},
-		{Pattern: "PUT /api/backoffice/mogu/account", Handler: requireToken(svc.engine, svc.mogu.enterAccount())},
-		{Pattern: "GET /api/backoffice/mogu/account/bookings", Handler: requireToken(svc.engine, svc.mogu.accountBookings())},
-		{Pattern: "GET /api/backoffice/mogu/account/bookings/{booking}", Handler: requireToken(svc.engine, svc.mogu.accountBooking())},
-		{Pattern: "GET /api/backoffice/mogu/accounts/{agency}", Handler: requireToken(svc.engine, svc.mogu.landInAccount(false))},
-		{Pattern: "GET /api/backoffice/mogu/accounts/{agency}/bookings/{booking}", Handler: requireToken(svc.engine, svc.mogu.landInAccount(true))},
+	}, svc.mogu.sessions.Routes(), svc.mogu.app.Routes(), svc.mogu.app.ServicesRoutes(), requireTokenOn(svc.engine, svc.mogu.backOffice.Routes()), []httpapi.Route{
 
 		// standby (package standbyhttp): the booking engine's calls, with
 		// the engine token. Flights in paths are keys such as

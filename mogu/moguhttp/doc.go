@@ -1,7 +1,7 @@
 // Package moguhttp is MOGU's HTTP API, for an engine to mount in its own
 // server under any prefix: the traveller app's side ([Handler] and its
-// sign-in, [Sessions]). It decodes, authenticates and encodes; every rule
-// is package mogu's.
+// sign-in, [Sessions]) and the engine's back office ([BackOffice]). It
+// decodes, authenticates and encodes; every rule is package mogu's.
 //
 // # The traveller side
 //
@@ -26,6 +26,16 @@
 // that make those sessions. The sign-up and reset answers are the same
 // whatever the accounts hold; [mogu.Accounts] queues the forms and mails
 // the links from a worker.
+//
+// # The back office
+//
+// [NewBackOffice] builds the engine's back-office routes (bookings,
+// vouchers and their QR codes, microsite activation, agency accounts).
+// [BackOffice.Routes] returns them unauthenticated: they are the engine's
+// server-to-server calls, and the caller wraps them with its own check
+// (the reference server, cmd/bookingkitd, with its engine token). The
+// operator a request acts for comes from an [Operators]; [HeaderOperator]
+// reads the X-Operator header the trusted back office sets.
 //
 // # Mounting
 //
