@@ -98,6 +98,9 @@ func New(store Store, cfg Config) *Service {
 	if cfg.PerAccount == nil {
 		cfg.PerAccount = throttle.NewMemory(time.Minute, 5)
 	}
+	if cfg.MinPasswordLength == 0 {
+		cfg.MinPasswordLength = 8
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -114,6 +117,10 @@ func New(store Store, cfg Config) *Service {
 
 // Realm returns the service's realm.
 func (s *Service) Realm() Realm { return s.cfg.Realm }
+
+// MinPasswordLength returns the shortest password the service accepts, for
+// a form to say so.
+func (s *Service) MinPasswordLength() int { return s.cfg.MinPasswordLength }
 
 // Limit takes one attempt of kind ("register", "login", "link") for the
 // client address and the account key (an email or subject); either may be

@@ -99,10 +99,15 @@ type StandbyBookingQuery struct {
 
 // StandbyQueue is the seam to the standby queues: a *standby.Service
 // satisfies it. [Bookings] adds a standby booking's passengers to their
-// flight's queue with AddBooking and shows their places with Placements.
+// flight's queue with AddBooking and shows their places with Placements;
+// it estimates an employee's passengers' places with Estimate
+// ([Bookings.Estimate]) and shows a flight's queue with View
+// ([Bookings.QueueView]).
 type StandbyQueue interface {
 	AddBooking(ctx context.Context, b standby.Booking) ([]standby.Entry, error)
 	Placements(ctx context.Context, bookingID string) ([]standby.Placement, error)
+	Estimate(ctx context.Context, e standby.Entry) (int, error)
+	View(ctx context.Context, flight standby.Flight, from, limit int, viewerBookingID string) (standby.QueueView, error)
 }
 
 // BookingRequest is a booking as the employee asks for it.
@@ -301,10 +306,8 @@ func (s *Bookings) now() time.Time {
 }
 
 // standbyBooking returns b as the standby queue takes it: every passenger
-// travels on the employee's rights — the airline as employer and the
-// employee's employment date — with their own category code.
+// travels on the employee's rights ([Bookings.standbyPassenger]).
 func (s *Bookings) standbyBooking(emp Person, b Booking) standby.Booking {
-	rights := standby.Employee{Employer: s.cfg.AirlineCode, EmployedOn: emp.DateOfEmployment.Time(), Category: emp.CategoryCode}
 	sb := standby.Booking{
 		ID:         b.ID,
 		BookedAt:   b.CreatedAt,
@@ -312,11 +315,7 @@ func (s *Bookings) standbyBooking(emp Person, b Booking) standby.Booking {
 		Passengers: make([]standby.Passenger, len(b.Passengers)),
 	}
 	for i, p := range b.Passengers {
-		if p.PersonID == emp.ID {
-			sb.Passengers[i] = rights.Self()
-		} else {
-			sb.Passengers[i] = rights.Companion(p.CategoryCode)
-		}
+		sb.Passengers[i] = s.standbyPassenger(emp, p.PersonID, p.CategoryCode)
 		// The person, whatever booking they are on: the queue gives
 		// them one place per flight.
 		sb.Passengers[i].Traveller = p.PersonID

@@ -95,7 +95,11 @@
 // companions with their employee's employer and employment date. The
 // booking is stored first and queued second; [Bookings.Reconcile], run at
 // start, queues any standby booking a crash between the two left without
-// its place.
+// its place. [Bookings.Estimate] gives the place each of an employee's
+// passengers would get if booked now, on the same rights a booking uses
+// (so an estimate cannot drift from the real place), and
+// [Bookings.QueueView] a page of a flight's queue as the employee sees it,
+// their group's places marked.
 //
 // # Storage
 //

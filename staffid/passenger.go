@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -173,4 +174,26 @@ func sameAsList(prefix string, pi PassengerInput, p Person) error {
 		return changed("sex", given, p.Sex)
 	}
 	return nil
+}
+
+// checkEstimated checks the passengers of an estimate ([Bookings.Estimate])
+// before any: at most [MaxBookingPassengers], as in a booking.
+func checkEstimated(ids []string) error {
+	if len(ids) > MaxBookingPassengers {
+		return bookingkit.Invalid("passengers", strconv.Itoa(len(ids)), fmt.Sprintf("at most %d", MaxBookingPassengers))
+	}
+	return nil
+}
+
+// estimated returns the person with the ID id among passengers (as
+// [Passengers] lists them: blocked companions are not there), the i-th
+// passenger of an estimate ("passengers[i]": not one of your passengers
+// otherwise).
+func estimated(passengers []Person, i int, id string) (Person, error) {
+	id = strings.TrimSpace(id)
+	j := slices.IndexFunc(passengers, func(p Person) bool { return p.ID == id })
+	if j < 0 {
+		return Person{}, bookingkit.Invalid(fmt.Sprintf("passengers[%d]", i), id, "not one of your passengers")
+	}
+	return passengers[j], nil
 }

@@ -54,7 +54,7 @@ type FileConfig struct {
 	Partner partnerConfig     `json:"partner"`
 	StaffID staffidFileConfig `json:"staffid"` // import.go
 
-	StaffAccounts staffAccountsConfig `json:"staff_accounts"` // staff.go
+	StaffAccounts staffAccountsConfig `json:"staff_accounts"` // staff_wiring.go
 	Mail          mailFileConfig      `json:"mail"`           // mailer.go: how the outbox retries
 }
 

@@ -51,14 +51,7 @@ func (p *partnerServer) render(w http.ResponseWriter, r *http.Request, status in
 // does not get here: the server's cross-origin protection (httpapi.ProtectCrossOrigin)
 // refuses it.
 func partnerPageForm(r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return httpapi.TooLarge(tooBig.Limit)
-		}
-		return bookingkit.Invalid("form", "", "a form post")
-	}
-	return nil
+	return httpapi.ParseForm(r)
 }
 
 // pageSession returns the session token of a page request: the cookie,

@@ -23,23 +23,12 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		{Pattern: "GET /api/staffid/imports", Handler: requireToken(svc.engine, svc.imports.listHistory())},
 		{Pattern: "GET /api/staffid/imports/{id}", Handler: requireToken(svc.engine, svc.imports.getHistory())},
 
-		// staffid employees' own API (staff.go): registration against the
-		// list, the mailed link (GET shows the form, POST uses it), sign-in;
-		// then, with a session (Authorization: Bearer or the form's cookie),
-		// the cabinet: passengers, bookings, standby queues.
-		{Pattern: "POST /api/staff/register", Handler: svc.staff.register()},
-		{Pattern: "GET /api/staff/password", Handler: svc.staff.passwordPage()},
-		{Pattern: "POST /api/staff/password", Handler: svc.staff.setPassword()},
-		{Pattern: "POST /api/staff/password/reset", Handler: svc.staff.resetPassword()},
-		{Pattern: "POST /api/staff/login", Handler: svc.staff.login()},
-		{Pattern: "POST /api/staff/logout", Handler: svc.staff.logout()},
-		{Pattern: "GET /api/staff/me", Handler: svc.staff.me()},
-		{Pattern: "GET /api/staff/passengers", Handler: svc.staff.passengers()},
-		{Pattern: "POST /api/staff/bookings", Handler: svc.staff.createBooking()},
-		{Pattern: "GET /api/staff/bookings", Handler: svc.staff.listBookings()},
-		{Pattern: "GET /api/staff/bookings/{booking}", Handler: svc.staff.getBooking()},
-		{Pattern: "GET /api/staff/standby/flights/{flight}/queue", Handler: svc.staff.standbyQueue()},
-		{Pattern: "GET /api/staff/standby/flights/{flight}/estimate", Handler: svc.staff.standbyEstimate()},
+		// staffid employees' own API (package staffidhttp): bookingkit's
+		// own sign-in (registration against the list, the mailed link: GET
+		// shows the form, POST uses it; reset, login, logout); then, with a
+		// session (Authorization: Bearer or the form's cookie), the cabinet:
+		// me, passengers, bookings, standby queues.
+	}, svc.staff.signIn.Routes(), svc.staff.cabinet.Routes(), []httpapi.Route{
 
 		// mogu (package moguhttp): the traveller app's sign-in (bookingkit's
 		// own app sessions), its claims and trips with a session token, the

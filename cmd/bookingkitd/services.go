@@ -40,7 +40,8 @@ type services struct {
 	// upload, control-panel page and history (import.go).
 	staffidConfig staffid.Config
 	imports       *importServer
-	// staff serves the employees' own API under /api/staff (staff.go):
+	// staff is the employees' accounts and bookings and their API under
+	// /api/staff (package staffidhttp, wired in staff_wiring.go):
 	// registration, sign-in, passengers, bookings, the standby queue.
 	staff *staffServer
 }

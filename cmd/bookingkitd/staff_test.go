@@ -19,6 +19,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/internal/smtptest"
 	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/staffid/staffidhttp"
 	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
 
@@ -202,7 +203,7 @@ func staffDone(t *testing.T, db string) {
 	}
 	form["EmployeeID"] = 884220062 // a number, as the list carries it
 	e.call("POST", "/api/staff/register", nil, form, http.StatusAccepted, &reg)
-	require.Equal(t, staffRegisterAnswer, reg["status"])
+	require.Equal(t, staffidhttp.StaffRegisterAnswer, reg["status"])
 	link := e.mailedLink("it@websky.tech")
 
 	// Opening the link shows the form, as often as it is opened.
@@ -408,7 +409,7 @@ func TestStaffAttackProbingRegistration(t *testing.T) {
 		form[field] = wrong
 		status, _, body := e.do("POST", "/api/staff/register", nil, form)
 		require.Equal(t, http.StatusAccepted, status, field)
-		require.JSONEq(t, `{"status":"`+staffRegisterAnswer+`"}`, string(body), "%s: the same answer for every field", field)
+		require.JSONEq(t, `{"status":"`+staffidhttp.StaffRegisterAnswer+`"}`, string(body), "%s: the same answer for every field", field)
 		text := e.mailedText(form["Email"])
 		require.Contains(t, text, "do not match", field)
 		require.NotContains(t, text, "token=", field)
@@ -525,6 +526,6 @@ func TestStaffStandbyEstimateAndPasswordReset(t *testing.T) {
 	// Registering again: the same answer, and the mail says to sign in.
 	var reg map[string]string
 	e.call("POST", "/api/staff/register", nil, staffLennonForm, http.StatusAccepted, &reg)
-	require.Equal(t, staffRegisterAnswer, reg["status"])
+	require.Equal(t, staffidhttp.StaffRegisterAnswer, reg["status"])
 	require.Contains(t, e.mailedText("it@websky.tech"), "already has a staff travel account")
 }
