@@ -33,7 +33,12 @@
 // forced ([ImportOptions.Force]).
 //
 // The answer is a [Report] in the seed's JSON shape; every upload,
-// accepted or refused, is kept in the import history ([HistoryEntry]).
+// accepted or refused, is kept in the import history ([HistoryEntry],
+// read in pages with [Importer.History]). [Importer.ImportContentType]
+// takes an upload's MIME type instead of a [Format], and refuses (and
+// records) one it cannot read as it refuses an unreadable list;
+// [Forceable] tells the refusals that forcing would let through. Package
+// staffid/staffidhttp serves all of it over HTTP.
 //
 // # Errors
 //

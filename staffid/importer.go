@@ -115,12 +115,9 @@ func (im *Importer) Config() Config { return im.cfg }
 // unchanged with a nil report; nothing was imported then, and a failing
 // store may have missed the history entry too.
 func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts ImportOptions) (*Report, error) {
-	switch opts.Source {
-	case "":
-		opts.Source = SourceAPI
-	case SourceAPI, SourceManual, SourceCLI:
-	default:
-		return nil, bookingkit.Invalid("Source", string(opts.Source), "expected api, manual or cli")
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	now := im.now()
 	l, err := im.read(ctx, r, format, now)
@@ -128,10 +125,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 		return nil, err
 	}
 	if report, refusal := refuse(l, err, opts.Force, im.Limits.withDefaults()); report != nil {
-		if _, err := im.store.AddImportHistory(ctx, newHistoryEntry(now, opts, report)); err != nil {
-			return report, fmt.Errorf("recording the refused import in the history: %w", err)
-		}
-		return report, refusal
+		return im.recordRefusal(ctx, now, opts, report, refusal)
 	}
 
 	people := l.people()
@@ -175,6 +169,85 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 		im.AfterImport(context.WithoutCancel(ctx), applied.Update)
 	}
 	return report, refusal
+}
+
+// ImportContentType imports a list sent with a MIME type, such as an HTTP
+// upload's Content-Type: [FormatForContentType] chooses the format. A
+// type that names no format the importer reads (no type at all, CSV, a
+// legacy .xls) is refused as Import refuses a list it cannot read: a
+// report in the seed's shape, an entry in the import history, and an
+// error matching ErrUnsupportedFormat. Otherwise it is [Importer.Import].
+func (im *Importer) ImportContentType(ctx context.Context, r io.Reader, contentType string, opts ImportOptions) (*Report, error) {
+	format, refusal := FormatForContentType(contentType)
+	if refusal == nil {
+		return im.Import(ctx, r, format, opts)
+	}
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return im.recordRefusal(ctx, im.now(), opts, errorReport(refusal.Error(), 0), refusal)
+}
+
+// withDefaults returns opts with the default source, or an error for an
+// unknown one.
+func (opts ImportOptions) withDefaults() (ImportOptions, error) {
+	switch opts.Source {
+	case "":
+		opts.Source = SourceAPI
+	case SourceAPI, SourceManual, SourceCLI:
+	default:
+		return opts, bookingkit.Invalid("Source", string(opts.Source), "expected api, manual or cli")
+	}
+	return opts, nil
+}
+
+// recordRefusal keeps an upload refused before planning in the history
+// and returns its report and refusal.
+func (im *Importer) recordRefusal(ctx context.Context, now time.Time, opts ImportOptions, report *Report, refusal error) (*Report, error) {
+	if _, err := im.store.AddImportHistory(ctx, newHistoryEntry(now, opts, report)); err != nil {
+		return report, fmt.Errorf("recording the refused import in the history: %w", err)
+	}
+	return report, refusal
+}
+
+// Forceable reports whether err is a refusal that [ImportOptions.Force]
+// overrides (an empty list, a mass block): the one case where an answer
+// should say how to force the import.
+func Forceable(err error) bool {
+	return errors.Is(err, ErrMassBlock) || errors.Is(err, ErrEmptyList)
+}
+
+// HistoryPage is a page of the import history, newest first.
+type HistoryPage struct {
+	Items []HistoryEntry
+	// Next is the [HistoryQuery.BeforeID] of the next (older) page; 0
+	// on the last page.
+	Next int64
+}
+
+// History returns a page of the import history, newest first: the
+// entries before q.BeforeID (all when 0), at most [NormalizeLimit] of
+// q.Limit. A full page has a Next, which may lead to an empty page.
+func (im *Importer) History(ctx context.Context, q HistoryQuery) (HistoryPage, error) {
+	items, err := im.store.ImportHistory(ctx, q)
+	if err != nil {
+		return HistoryPage{}, err
+	}
+	page := HistoryPage{Items: items}
+	if page.Items == nil {
+		page.Items = []HistoryEntry{}
+	}
+	if n := len(items); n > 0 && n == NormalizeLimit(q.Limit) {
+		page.Next = items[n-1].ID
+	}
+	return page, nil
+}
+
+// HistoryEntry returns the history's entry with the ID, or an error
+// matching bookingkit.ErrNotFound.
+func (im *Importer) HistoryEntry(ctx context.Context, id int64) (HistoryEntry, error) {
+	return im.store.ImportEntry(ctx, id)
 }
 
 // Validate reads and checks a list as Import does, without a store: the

@@ -32,7 +32,7 @@ type Config struct {
 	EngineToken string
 	// ImportToken (env BOOKINGKIT_IMPORT_TOKEN) authorises the airline's
 	// employee list uploads; when empty, one is generated on first start,
-	// stored hashed and printed once (import.go).
+	// stored hashed and printed once (import_wiring.go).
 	ImportToken string
 	MoguEnv     moguEnv    // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD (mogu.go)
 	PartnerEnv  partnerEnv // BOOKINGKIT_PARTNER_IMPERSONATION_KEY, BOOKINGKIT_PARTNER_WEBHOOK_SECRET (partner.go)
@@ -52,7 +52,7 @@ type FileConfig struct {
 	Mogu    moguConfig        `json:"mogu"`
 	Standby standbyConfig     `json:"standby"`
 	Partner partnerConfig     `json:"partner"`
-	StaffID staffidFileConfig `json:"staffid"` // import.go
+	StaffID staffidFileConfig `json:"staffid"` // import_wiring.go
 
 	StaffAccounts staffAccountsConfig `json:"staff_accounts"` // staff_wiring.go
 	Mail          mailFileConfig      `json:"mail"`           // mailer.go: how the outbox retries

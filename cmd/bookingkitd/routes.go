@@ -14,14 +14,10 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 	return slices.Concat([]httpapi.Route{
 		{Pattern: "GET /healthz", Handler: handleHealthz(logger, svc)},
 
-		// staffid employee list import (import.go): the airline's upload
-		// (import token, allow-list, its own body limit), the control-panel
-		// page, and the history with the engine token.
-		{Pattern: "POST /api__airline_employee_upload", Handler: svc.imports.upload(), MaxBody: svc.imports.maxUpload},
-		{Pattern: "GET /settings__airline_staff_id_employee_import", Handler: svc.imports.pageForm()},
-		{Pattern: "POST /settings__airline_staff_id_employee_import", Handler: svc.imports.pagePost(), MaxBody: svc.imports.maxUpload},
-		{Pattern: "GET /api/staffid/imports", Handler: requireToken(svc.engine, svc.imports.listHistory())},
-		{Pattern: "GET /api/staffid/imports/{id}", Handler: requireToken(svc.engine, svc.imports.getHistory())},
+		// staffid employee list import (package staffidhttp): the airline's
+		// upload and the control-panel page (import token, allow-list, their
+		// own body limit), and the history with the engine token.
+	}, svc.imports.Routes(), requireTokenOn(svc.engine, svc.imports.HistoryRoutes()), []httpapi.Route{
 
 		// staffid employees' own API (package staffidhttp): bookingkit's
 		// own sign-in (registration against the list, the mailed link: GET

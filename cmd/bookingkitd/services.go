@@ -37,7 +37,8 @@ type services struct {
 	// staffidConfig is the staff-travel module's settings (the config
 	// file's staffid section, defaults filled in), the same for every
 	// staffid service of the server; imports serves the employee list's
-	// upload, control-panel page and history (import.go).
+	// upload, control-panel page and history (package staffidhttp, wired
+	// in import_wiring.go).
 	staffidConfig staffid.Config
 	imports       *importServer
 	// staff is the employees' accounts and bookings and their API under

@@ -1,0 +1,78 @@
+// Package staffidhttp is the HTTP API of the airline staff travel module
+// (package staffid), for a booking engine to mount in its own server under
+// any prefix: the import of the employee list, and the employees' own
+// routes. Each handler is built only from staffid's services and its own
+// options, and offers its endpoints as [httpapi.Route] values with
+// patterns relative to the mount point (the reference server,
+// cmd/bookingkitd, mounts them at ""); [httpapi.WithPrefix] and
+// [httpapi.Mount] put them on the engine's *http.ServeMux. The rules are
+// the domain's; the handlers decode, authenticate, call staffid and encode.
+// Errors are answered as [httpapi.WriteError] maps them.
+//
+// # Importing the employee list
+//
+// [NewImportHandler] serves a [staffid.Importer] through two doors and
+// keeps its history readable:
+//
+//   - [ImportHandler.UploadRoutes]: the airline's automated upload, POST
+//     /api__airline_employee_upload, the whole list as JSON or an .xlsx
+//     workbook, answered with the seed's report ([staffid.Report]) and
+//     its status (200, 400, 409 for the mass-block guard with a hint to
+//     send ?force=true, 413, 415). Its route carries its own body limit
+//     ([ImportOptions.MaxUploadBytes], 64 MiB by default) for
+//     [httpapi.LimitBodies].
+//   - [ImportHandler.PageRoutes]: the control-panel page, GET and POST
+//     /settings__airline_staff_id_employee_import, where a manager uploads
+//     the workbook by hand and reads the report as a page ([httpapi.Page]:
+//     a nonce content security policy; the invalid records it lists are
+//     bounded, the rest counted).
+//   - [ImportHandler.HistoryRoutes]: GET /api/staffid/imports and
+//     /api/staffid/imports/{id}, every upload accepted or refused
+//     ([staffid.HistoryEntry]), newest first, in pages
+//     ([ImportHistoryPage]).
+//
+// [ImportHandler.Routes] is the upload and the page: they authenticate
+// themselves. The upload's authentication is the handler's options: an
+// [ImportAuth] asked about each upload through either door, and, if set,
+// [ImportAddresses] asked first about the address. bookingkit's are
+// [ImportToken] (one secret: "Authorization: Bearer" on the upload, typed
+// into the page's form) and [ImportAllowList] (addresses and CIDR ranges);
+// an engine passes its own to use its own sign-in. The history routes are
+// returned unauthenticated: they hold the refused records as sent, and
+// the engine wraps them with its own authentication (the reference server
+// with its engine token). An engine that takes only the upload mounts
+// [ImportHandler.UploadRoutes] alone (see the example).
+//
+// # The employees' routes
+//
+// The employees' routes come in two sets, so that an engine with a
+// sign-in of its own takes only the first:
+//
+//   - [StaffHandler.Routes] ([NewStaffHandler]): the cabinet, GET
+//     /api/staff/me, /api/staff/passengers (the employee and their
+//     companions, read-only), POST and GET /api/staff/bookings and GET
+//     /api/staff/bookings/{booking}, and a flight's standby queue as staff
+//     may see it, GET /api/staff/standby/flights/{flight}/queue (anonymised,
+//     the employee's passengers marked) and .../estimate (the place each of
+//     their passengers would get). The rules are [staffid.Bookings]'s
+//     ([staffid.Bookings.QueueView], [staffid.Bookings.Estimate]), which
+//     reaches the standby queue through [staffid.StandbyQueue].
+//   - [StaffSignIn.Routes] ([NewStaffSignIn]): bookingkit's own sign-in,
+//     POST /api/staff/register (queued; the worker mails the one-time
+//     link, the answer is always [StaffRegisterAnswer]), GET and POST
+//     /api/staff/password (the mailed link's page, which posts to itself,
+//     and the JSON call), POST /api/staff/password/reset, /api/staff/login
+//     and /api/staff/logout.
+//
+// Who is signed in is an [Employees], asked by every cabinet route: an
+// engine passes its own (see the example, where a header set by the
+// engine's front door names the employee); bookingkit's account sessions
+// are [StaffSessions], a session token from "Authorization: Bearer" or
+// the set-password page's [httpapi.SessionCookie], authenticated by
+// [staffid.Accounts]. A new booking's Location and the page's form action
+// are the request's own path, so both stay under the engine's prefix (the
+// engine mounts the routes with the prefix in their patterns, not behind
+// http.StripPrefix); the mailed links' address is
+// [staffid.AccountsConfig].LinkURL, and the cookie's path the engine's
+// choice.
+package staffidhttp

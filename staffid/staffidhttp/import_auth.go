@@ -1,0 +1,149 @@
+package staffidhttp
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
+)
+
+// ImportAuth is the employee list upload's own authentication: it decides
+// whether a request may replace the list, through the airline's automated
+// upload and through the control-panel page. [ImportToken] is bookingkit's
+// (one secret shared with the airline and the managers); an engine with
+// its own sign-in passes its own. An error refuses the request with
+// [httpapi.StatusOf]'s status for it (bookingkit.ErrUnauthorized: 401) and
+// its text.
+type ImportAuth interface {
+	// AuthorizeUpload is asked about each automated upload, once its
+	// address is allowed and before its body is read.
+	AuthorizeUpload(r *http.Request) error
+	// AuthorizeForm is asked about each upload through the control-panel
+	// page, with what the manager typed into the form's token field
+	// (empty when nothing), once the form is read and before the file is.
+	AuthorizeForm(r *http.Request, token string) error
+}
+
+// ImportAddresses decides which addresses may upload the list, through
+// either door (the page's form too), before anything else is read. An
+// error refuses the request (bookingkit.ErrForbidden: 403). [ImportAllowList]
+// is bookingkit's.
+type ImportAddresses interface {
+	CheckAddress(r *http.Request) error
+}
+
+// ImportToken is bookingkit's [ImportAuth]: one secret token, held only as
+// its SHA-256 and compared in constant time. The automated upload sends it
+// as "Authorization: Bearer <token>"; the manager types it into the page's
+// form. The zero ImportToken accepts nothing.
+type ImportToken struct {
+	hash [sha256.Size]byte
+	set  bool
+}
+
+// NewImportToken returns the ImportToken that accepts token.
+func NewImportToken(token string) ImportToken {
+	return ImportToken{hash: sha256.Sum256([]byte(token)), set: true}
+}
+
+// ImportTokenHash returns the ImportToken whose SHA-256 is hash, in hex
+// (64 digits): a token kept only as its hash, as the reference server
+// keeps one it generated.
+func ImportTokenHash(hash string) (ImportToken, error) {
+	b, err := hex.DecodeString(hash)
+	if err != nil || len(b) != sha256.Size {
+		return ImportToken{}, errors.New("staffidhttp: an import token's hash is the hex SHA-256 of the token (64 hex digits)")
+	}
+	t := ImportToken{set: true}
+	copy(t.hash[:], b)
+	return t, nil
+}
+
+func (t ImportToken) matches(token string) bool {
+	got := sha256.Sum256([]byte(token))
+	return t.set && subtle.ConstantTimeCompare(got[:], t.hash[:]) == 1
+}
+
+// AuthorizeUpload accepts a request carrying the token as
+// "Authorization: Bearer <token>".
+func (t ImportToken) AuthorizeUpload(r *http.Request) error {
+	got := httpapi.Bearer(r)
+	if got == "" {
+		return fmt.Errorf("missing bearer token (Authorization: Bearer <import token>): %w", bookingkit.ErrUnauthorized)
+	}
+	if !t.matches(got) {
+		return fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
+	}
+	return nil
+}
+
+// AuthorizeForm accepts the token typed into the form, spaces around it
+// ignored.
+func (t ImportToken) AuthorizeForm(_ *http.Request, token string) error {
+	if token = strings.TrimSpace(token); token == "" || !t.matches(token) {
+		return fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
+	}
+	return nil
+}
+
+// ImportAllowList is bookingkit's [ImportAddresses]: the addresses and
+// ranges allowed to upload (the connection's address, never a forwarding
+// header: [httpapi.ClientIP]). An empty list allows any address.
+type ImportAllowList []netip.Prefix
+
+// ParseImportAllowList reads addresses (203.0.113.7, 2001:db8::1) and CIDR
+// ranges (203.0.113.0/24, 2001:db8::/32); an IPv4 address written as IPv6
+// (::ffff:192.0.2.1) is the IPv4 one. A bad entry is an error matching
+// bookingkit.ErrInvalid, named import_allow_list as in the reference
+// server's config file.
+func ParseImportAllowList(entries []string) (ImportAllowList, error) {
+	var l ImportAllowList
+	for _, e := range entries {
+		e = strings.TrimSpace(e)
+		if strings.Contains(e, "/") {
+			p, err := netip.ParsePrefix(e)
+			if err != nil {
+				return nil, importBadAddress(e)
+			}
+			if p.Addr().Is4In6() {
+				p = netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0))
+			}
+			l = append(l, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(e)
+		if err != nil {
+			return nil, importBadAddress(e)
+		}
+		a = a.Unmap().WithZone("")
+		l = append(l, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return l, nil
+}
+
+func importBadAddress(entry string) error {
+	return bookingkit.Invalid("import_allow_list", entry, "expected an IP address or a CIDR range such as 203.0.113.0/24")
+}
+
+// CheckAddress returns an error matching bookingkit.ErrForbidden unless
+// the request's address is on the list, or the list is empty.
+func (l ImportAllowList) CheckAddress(r *http.Request) error {
+	if len(l) == 0 {
+		return nil
+	}
+	if a, ok := httpapi.ClientIP(r); ok {
+		for _, p := range l {
+			if p.Contains(a) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("address %s may not upload the employee list (not on the import allow-list): %w", r.RemoteAddr, bookingkit.ErrForbidden)
+}

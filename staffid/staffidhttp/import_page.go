@@ -1,0 +1,150 @@
+package staffidhttp
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/staffid"
+)
+
+// importMultipartMemory is how much of a control-panel upload is held in
+// memory; the rest of the file goes to a temporary file until the import
+// reads it.
+const importMultipartMemory = 8 << 20
+
+// importPageMaxInvalidRecords and importPageMaxInvalidBytes bound the
+// invalid records the control-panel page lists, in number and in bytes of
+// echoes and errors (HTML escaping may make them several times longer);
+// the JSON API answers as many as its report holds.
+const (
+	importPageMaxInvalidRecords = 1000
+	importPageMaxInvalidBytes   = 1 << 20
+)
+
+//go:embed import_page.html
+var importPageHTML string
+
+// importPage renders import_page.html under a nonce content security
+// policy that lets only its own inline style run and forms post only to
+// the server.
+type importPage struct{ httpapi.Page }
+
+func newImportPage(logger *slog.Logger) (importPage, error) {
+	t, err := template.New("import").Parse(importPageHTML)
+	if err != nil {
+		return importPage{}, fmt.Errorf("import page: %w", err)
+	}
+	return importPage{httpapi.Page{Template: t, Logger: logger}}, nil
+}
+
+// importPageData is what import_page.html shows.
+type importPageData struct {
+	Nonce   string
+	Error   string // a refusal before any import (token, address, form)
+	Report  *staffid.Report
+	Invalid []staffid.InvalidRecord // the first ones, within the page's bounds
+	Omitted int                     // invalid records not listed
+	Forced  bool
+}
+
+func (p importPage) render(w http.ResponseWriter, r *http.Request, status int, data importPageData) {
+	p.Render(w, r, status, "", func(nonce string) any { data.Nonce = nonce; return data })
+}
+
+// PageRoutes returns the control-panel page where a manager uploads the
+// employee list's workbook by hand:
+//
+//	GET  /settings__airline_staff_id_employee_import  the form
+//	POST /settings__airline_staff_id_employee_import  multipart/form-data: token, file, force
+//
+// The POST imports with source "manual" and answers the report as a page,
+// with the status the upload would have. The manager proves the right to
+// import with the token typed into the form ([ImportAuth.AuthorizeForm]):
+// bookingkit's server has no control-panel login of its own, and the
+// import token is already the secret that allows an upload. Typed by the
+// person, it also keeps other sites from posting the form with the
+// manager's browser (they do not know it).
+func (h *ImportHandler) PageRoutes() []httpapi.Route {
+	return []httpapi.Route{
+		{Pattern: "GET /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pageForm)},
+		{Pattern: "POST /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pagePost), MaxBody: h.maxUpload},
+	}
+}
+
+// pageError renders the form again with err's message and status.
+func (h *ImportHandler) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	status := httpapi.StatusOf(err)
+	msg := httpapi.PublicMessage(err)
+	if status == http.StatusInternalServerError {
+		h.logger.ErrorContext(r.Context(), "staffid: import page failed", "request_id", httpapi.RequestID(r.Context()), "error", err)
+		msg = "internal error (request " + httpapi.RequestID(r.Context()) + ")"
+	}
+	h.page.render(w, r, status, importPageData{Error: msg})
+}
+
+// pageForm is GET /settings__airline_staff_id_employee_import.
+func (h *ImportHandler) pageForm(w http.ResponseWriter, r *http.Request) {
+	if err := h.checkAddress(r); err != nil {
+		h.pageError(w, r, err)
+		return
+	}
+	h.page.render(w, r, http.StatusOK, importPageData{})
+}
+
+// pagePost is POST /settings__airline_staff_id_employee_import.
+func (h *ImportHandler) pagePost(w http.ResponseWriter, r *http.Request) {
+	if err := h.checkAddress(r); err != nil {
+		h.pageError(w, r, err)
+		return
+	}
+	if err := r.ParseMultipartForm(importMultipartMemory); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.pageError(w, r, httpapi.TooLarge(tooBig.Limit))
+			return
+		}
+		h.pageError(w, r, bookingkit.Invalid("form", "", "a multipart/form-data upload with the fields token, file and force"))
+		return
+	}
+	defer r.MultipartForm.RemoveAll() //nolint:errcheck // temporary files; nothing to do
+	if err := h.auth.AuthorizeForm(r, r.FormValue("token")); err != nil {
+		h.pageError(w, r, err)
+		return
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		h.pageError(w, r, bookingkit.Invalid("file", "", "choose the employee list's Excel workbook (.xlsx)"))
+		return
+	}
+	defer file.Close()
+	force := r.FormValue("force") != ""
+	opts := staffid.ImportOptions{Source: staffid.SourceManual, Actor: "control panel from " + r.RemoteAddr, Force: force}
+	report, err := h.importer.Import(r.Context(), file, staffid.FormatAuto, opts)
+	h.logImport(r, opts, report, err)
+	if report == nil {
+		h.pageError(w, r, err)
+		return
+	}
+	importForceHint(report, err, "to import it anyway, tick “Force” and upload it again")
+	data := importPageData{Report: report, Invalid: importPageInvalid(report.InvalidRecords), Forced: force}
+	data.Omitted = len(report.InvalidRecords) - len(data.Invalid) + report.InvalidRecordsOmitted
+	h.page.render(w, r, importStatus(err), data)
+}
+
+// importPageInvalid returns the first invalid records, as many as the page
+// lists.
+func importPageInvalid(all []staffid.InvalidRecord) []staffid.InvalidRecord {
+	size := 0
+	for i, rec := range all {
+		if size += len(rec.Record) + len(rec.Error); i == importPageMaxInvalidRecords || size > importPageMaxInvalidBytes {
+			return all[:i]
+		}
+	}
+	return all
+}
