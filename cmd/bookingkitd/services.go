@@ -123,7 +123,6 @@ type standbyConfig struct {
 type standbyServer struct {
 	*standby.Service
 	handler *standbyhttp.Handler
-	maxPage int
 }
 
 // newStandbyServer builds the standby service over stores and its HTTP
@@ -154,5 +153,5 @@ func newStandbyServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 	if err != nil {
 		return nil, err
 	}
-	return &standbyServer{Service: svc, handler: handler, maxPage: maxPage}, nil
+	return &standbyServer{Service: svc, handler: handler}, nil
 }
