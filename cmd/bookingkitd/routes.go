@@ -11,33 +11,47 @@ import (
 // read the whole HTTP surface. docs/openapi.json documents the same list, and
 // TestOpenAPIMatchesRoutes keeps the two equal.
 func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
-	return slices.Concat([]httpapi.Route{
-		{Pattern: "GET /healthz", Handler: handleHealthz(logger, svc)},
+	return slices.Concat(
+		[]httpapi.Route{{Pattern: "GET /healthz", Handler: handleHealthz(logger, svc)}},
 
 		// staffid employee list import (package staffidhttp): the airline's
 		// upload and the control-panel page (import token, allow-list, their
 		// own body limit), and the history with the engine token.
-	}, svc.imports.Routes(), requireTokenOn(svc.engine, svc.imports.HistoryRoutes()), []httpapi.Route{
+		svc.imports.Routes(),
+		requireTokenOn(svc.engine, svc.imports.HistoryRoutes()),
 
 		// staffid employees' own API (package staffidhttp): bookingkit's
 		// own sign-in (registration against the list, the mailed link: GET
 		// shows the form, POST uses it; reset, login, logout); then, with a
 		// session (Authorization: Bearer or the form's cookie), the cabinet:
 		// me, passengers, bookings, standby queues.
-	}, svc.staff.signIn.Routes(), svc.staff.cabinet.Routes(), []httpapi.Route{
+		svc.staff.signIn.Routes(),
+		svc.staff.cabinet.Routes(),
 
 		// mogu (package moguhttp): the traveller app's sign-in (bookingkit's
 		// own app sessions), its claims and trips with a session token, the
 		// landing page of the QR codes' claim URLs (printed in upper case),
 		// and the "add services" page of vouchers without MOGU, when the
-		// config names no page of the engine (services_url_template)…
-		// …and the engine's back office, with the engine token and X-Operator.
-	}, svc.mogu.sessions.Routes(), svc.mogu.app.Routes(), svc.mogu.app.ServicesRoutes(), requireTokenOn(svc.engine, svc.mogu.backOffice.Routes()), []httpapi.Route{
+		// config names no page of the engine (services_url_template); then
+		// the engine's back office, with the engine token and X-Operator.
+		svc.mogu.sessions.Routes(),
+		svc.mogu.app.Routes(),
+		svc.mogu.app.ServicesRoutes(),
+		requireTokenOn(svc.engine, svc.mogu.backOffice.Routes()),
 
 		// standby (package standbyhttp): the booking engine's calls, with
 		// the engine token. Flights in paths are keys such as
 		// SU-100-2026-11-23.
-	}, requireTokenOn(svc.engine, svc.standby.handler.Routes()), []httpapi.Route{
+		requireTokenOn(svc.engine, svc.standby.handler.Routes()),
+
+		partnerRoutes(svc),
+	)
+}
+
+// partnerRoutes lists the partner module's routes, still served by this
+// package's handlers (partner*.go).
+func partnerRoutes(svc *services) []httpapi.Route {
+	return []httpapi.Route{
 		// partner (partner*.go): partner users and administrators, signed in
 		// with "Authorization: Bearer <session token>"…
 		{Pattern: "POST /api/partner/login", Handler: svc.partner.login()},
@@ -101,5 +115,5 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		{Pattern: "GET /partner/set-password", Handler: svc.partner.setPasswordPage()},
 		{Pattern: "POST /partner/set-password", Handler: svc.partner.setPasswordPost()},
 		{Pattern: "GET /partner/reports", Handler: svc.partner.reportsPage()},
-	})
+	}
 }
