@@ -1,11 +1,11 @@
 // Command engine is a small booking engine of its own that embeds
 // bookingkit's staffid and standby packages over storage it writes itself
 // (store.go: maps behind a mutex, none of bookingkit's adapters). It shows
-// that the interfaces the packages declare, staffid.Store and
-// standby.Store, are all an engine has to implement; store_test.go holds
-// that store to bookingkit's conformance suite for those two modules
-// (storagetest.RunStaffID and storagetest.RunStandby), the cases every
-// adapter passes.
+// that the interfaces the packages declare, staffid.Store,
+// staffid.BookingStore and standby.Store, are all an engine has to
+// implement; store_test.go holds that store to bookingkit's conformance
+// suite for them (storagetest.RunStaffID, storagetest.RunStaffBookings and
+// storagetest.RunStandby), the cases every adapter passes.
 //
 // The program imports an airline's employee list (employees and their
 // companions), imports a changed list that leaves a companion out (who is
@@ -18,10 +18,44 @@
 // Run it with:
 //
 //	go run ./examples/engine
+//
+// # The engine's web server
+//
+// server.go is the same engine's web server, which mounts three of
+// bookingkit's route groups on its own router (a plain *http.ServeMux)
+// under its own prefixes, behind its own sign-in:
+//
+//   - the airline's staff-list upload (staffidhttp's
+//     ImportHandler.UploadRoutes) under /hr, authenticated by the key the
+//     engine gave the airline's HR system (its X-Engine-Key header, a
+//     staffidhttp.ImportAuth of its own), not by bookingkit's import
+//     token;
+//   - the employees' cabinet (staffidhttp.StaffHandler) under /travel:
+//     their passengers, their bookings (a ZED fare is a standby fare, whose
+//     passengers join the flight's queue in the engine's store) and a
+//     flight's queue, for the employee the engine's session cookie names
+//     (a staffidhttp.Employees of its own);
+//   - MOGU's claims and trips (moguhttp.Handler) under /app, for the MOGU
+//     account of the user the same cookie names (a moguhttp.Travellers of
+//     its own), with the landing page of the vouchers' claim URLs, which
+//     needs no sign-in.
+//
+// The engine signs its users in itself (POST /login with a login and
+// password, answered with its own cookie); none of bookingkit's sign-in
+// routes is mounted. The staff list, the staff bookings and the standby
+// queues are kept in the engine's own store (store.go,
+// store_bookings.go); MOGU in storage/memory's store, for the engine has
+// written no MOGU store of its own.
+// server_test.go drives it over real HTTP requests. Serve it with:
+//
+//	go run ./examples/engine -http 127.0.0.1:8080
+//
+// which prints the requests to try, with a MOGU claim token for Olga.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +68,15 @@ import (
 )
 
 func main() {
+	addr := flag.String("http", "", "serve the engine's web server on this address (server.go) instead of printing the queue")
+	flag.Parse()
+	if *addr != "" {
+		if err := serve(context.Background(), *addr, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "engine:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(context.Background(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "engine:", err)
 		os.Exit(1)

@@ -14,7 +14,8 @@ import (
 )
 
 // Store is the engine's own storage: maps behind one mutex, written here
-// against the interfaces staffid and standby declare, without any of
+// against the interfaces staffid and standby declare (the staff list,
+// the staff bookings, the standby queues), without any of
 // bookingkit's adapters. A real engine would put the same methods over its
 // own database; holding the mutex for a whole method is what makes each
 // one a transaction here.
@@ -27,11 +28,15 @@ type Store struct {
 	entries  map[standby.EntryID]*standby.Record
 	versions map[standby.FlightKey]int64
 	closed   map[standby.FlightKey]bool
+
+	bookings   map[string]staffid.Booking // staff bookings, by ID (store_bookings.go)
+	bookingSeq int64
 }
 
 var (
-	_ staffid.Store = (*Store)(nil)
-	_ standby.Store = (*Store)(nil)
+	_ staffid.Store        = (*Store)(nil)
+	_ staffid.BookingStore = (*Store)(nil)
+	_ standby.Store        = (*Store)(nil)
 )
 
 // NewStore returns an empty store.
@@ -41,6 +46,7 @@ func NewStore() *Store {
 		entries:  map[standby.EntryID]*standby.Record{},
 		versions: map[standby.FlightKey]int64{},
 		closed:   map[standby.FlightKey]bool{},
+		bookings: map[string]staffid.Booking{},
 	}
 }
 
