@@ -47,14 +47,6 @@ func partnerCommand() command {
 // an administrator. Audit records name it.
 var partnerOperator = partner.Actor{UserID: "bookingkit-cli", Role: partner.RoleAdministrator}
 
-// partnerRealm and partnerSetPasswordPath must match the server's
-// (cmd/bookingkitd/partner.go): accounts of realm "partner", links to its
-// set-password page.
-const (
-	partnerRealm           account.Realm = "partner"
-	partnerSetPasswordPath               = "/partner/set-password"
-)
-
 // partnerParse parses flags that may come before, between or after the
 // positional arguments, and returns the positional ones.
 func partnerParse(fs *flag.FlagSet, args []string) (positional []string, ok bool, err error) {
@@ -208,7 +200,7 @@ func partnerAddUser(ctx context.Context, e *env, dsn, base string, in partner.Ne
 	}
 	defer s.Close()
 	svc := &partner.Service{Store: s.Partner}
-	accounts := account.New(s.Accounts, account.Config{Realm: partnerRealm})
+	accounts := account.New(s.Accounts, account.Config{Realm: partner.Realm})
 	u, err := svc.CreateUser(ctx, partnerOperator, in)
 	if err != nil {
 		return err
@@ -217,7 +209,7 @@ func partnerAddUser(ctx context.Context, e *env, dsn, base string, in partner.Ne
 	if err != nil {
 		return fmt.Errorf("user %s was created, but not their sign-in account: %w", u.ID, err)
 	}
-	link := strings.TrimSuffix(base, "/") + partnerSetPasswordPath + "?token=" + url.QueryEscape(token)
+	link := partner.SetPasswordLink(base, token)
 	fmt.Fprintf(e.stdout, "added %s %s <%s> (ID %s)\n", strings.ReplaceAll(string(u.Role), "_", " "), u.Name, u.Email, u.ID)
 	fmt.Fprintf(e.stdout, "one-time link to choose the password (works once, for 24 hours; give it only to them):\n%s\n", link)
 	return nil

@@ -65,7 +65,7 @@ func TestPartnerAdminAndUserAddPrintWorkingLinks(t *testing.T) {
 	stores, err := backend.Open(ctx, db)
 	require.NoError(t, err)
 	defer stores.Close()
-	accounts := account.New(stores.Accounts, account.Config{Realm: partnerRealm})
+	accounts := account.New(stores.Accounts, account.Config{Realm: partner.Realm})
 	_, a, err := accounts.CheckLink(ctx, adminToken)
 	require.NoError(t, err)
 	admin, err := stores.Partner.GetUser(ctx, a.Subject)

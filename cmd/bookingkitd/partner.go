@@ -58,14 +58,6 @@ func partnerEnvFrom(getenv func(string) string) partnerEnv {
 	}
 }
 
-// partnerRealm separates partner users' accounts from other modules'. An
-// account's Subject is the partner user's ID.
-const partnerRealm account.Realm = "partner"
-
-// partnerSetPasswordPath is the page a mailed or printed one-time link
-// opens; the CLI (cmd/bookingkit) prints links to the same path.
-const partnerSetPasswordPath = "/partner/set-password"
-
 // partnerKeySetting is where a generated impersonation key is kept.
 const partnerKeySetting = "partner.impersonation_key"
 
@@ -75,19 +67,17 @@ const partnerCookie = "bookingkit_partner_session"
 // partnerServer holds what the partner handlers need.
 type partnerServer struct {
 	svc      *partner.Service
-	accounts *account.Service
-	mailer   account.Mailer
-	// requests keeps the reset requests for the outbox's worker
-	// (handleQueued completes them).
-	requests account.Queue
+	accounts *partner.Accounts
 	logger   *slog.Logger
 	baseURL  string
 	pages    *partnerPages
 	cookie   httpapi.SessionCookie // the pages' session
 }
 
-// newPartnerServer builds the partner service and its sign-in accounts.
-func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, mailer account.Mailer) (*partnerServer, error) {
+// newPartnerServer builds the partner service and its sign-in accounts;
+// requests keeps the reset requests for the outbox's worker (handleQueued
+// completes them).
+func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores, mailer account.Mailer, requests account.Queue) (*partnerServer, error) {
 	c := cfg.File.Partner
 	ttl, err := partnerDuration("partner.impersonation_ttl", c.ImpersonationTTL, partner.DefaultImpersonationTTL)
 	if err != nil {
@@ -126,10 +116,17 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 	}
 	// Sign-in and link attempts count across every server of the database.
 	perAddress, perAccount := accountLimits(stores)
+	accounts, err := partner.NewAccounts(stores.Accounts, stores.Partner, partner.AccountsConfig{
+		Account: account.Config{SessionTTL: sessions, PerAddress: perAddress, PerAccount: perAccount},
+		Mailer:  mailer,
+		Queue:   requests,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("config partner: %w", err)
+	}
 	p := &partnerServer{
 		svc:      svc,
-		accounts: account.New(stores.Accounts, account.Config{Realm: partnerRealm, SessionTTL: sessions, PerAddress: perAddress, PerAccount: perAccount}),
-		mailer:   mailer,
+		accounts: accounts,
 		logger:   logger,
 		baseURL:  strings.TrimSuffix(cmp.Or(c.BaseURL, cfg.PublicURL), "/"),
 		cookie:   httpapi.NewSessionCookie(partnerCookie, "/partner", cmp.Or(c.BaseURL, cfg.PublicURL)),
@@ -189,22 +186,6 @@ func partnerImpersonationKey(ctx context.Context, logger *slog.Logger, env strin
 
 // Authentication.
 
-// signedIn turns a session token into the partner user it belongs to.
-func (p *partnerServer) signedIn(ctx context.Context, token string) (partner.User, error) {
-	a, err := p.accounts.Authenticate(ctx, token)
-	if err != nil {
-		return partner.User{}, err
-	}
-	if a.Subject == "" {
-		return partner.User{}, fmt.Errorf("account %s is no partner user: %w", a.ID, bookingkit.ErrUnauthorized)
-	}
-	u, err := p.svc.Store.GetUser(ctx, a.Subject)
-	if errors.Is(err, bookingkit.ErrNotFound) {
-		return partner.User{}, fmt.Errorf("the user of this session no longer exists: %w", bookingkit.ErrUnauthorized)
-	}
-	return u, err
-}
-
 // handler adapts a function that returns an error to an http.Handler.
 func (p *partnerServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return httpapi.Handler(p.logger, fn)
@@ -219,7 +200,7 @@ func (p *partnerServer) user(fn func(w http.ResponseWriter, r *http.Request, a p
 		if token == "" {
 			return fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
 		}
-		u, err := p.signedIn(r.Context(), token)
+		u, err := p.accounts.Authenticate(r.Context(), token)
 		if err != nil {
 			return err
 		}
@@ -238,39 +219,6 @@ func (p *partnerServer) linkBase(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-// partnerSetPasswordLink is the one-time link for token under base.
-func partnerSetPasswordLink(base, token string) string {
-	return strings.TrimSuffix(base, "/") + partnerSetPasswordPath + "?token=" + url.QueryEscape(token)
-}
-
-// invite issues a one-time set-password link for u (creating u's account
-// the first time) and mails it. Inviting again sends a new link.
-func (p *partnerServer) invite(ctx context.Context, u partner.User, base string) error {
-	_, token, err := p.accounts.Create(ctx, u.Email, u.ID)
-	subject := "Your PartnerApp account"
-	intro := "An account has been opened for you in PartnerApp. Open this link to choose your password:"
-	if errors.Is(err, bookingkit.ErrConflict) {
-		var a account.Account
-		if a, err = p.accounts.AccountBySubject(ctx, u.ID); err != nil {
-			return fmt.Errorf("the address %s already has an account of another user: %w", u.Email, bookingkit.ErrConflict)
-		}
-		_, token, err = p.accounts.RequestReset(ctx, a.Email, "")
-		subject, intro = "Your PartnerApp password", "Open this link to choose a new PartnerApp password:"
-	}
-	if err != nil {
-		return err
-	}
-	return p.mailLink(ctx, u.Email, subject, intro, partnerSetPasswordLink(base, token))
-}
-
-func (p *partnerServer) mailLink(ctx context.Context, to, subject, intro, link string) error {
-	body := intro + "\n\n" + link + "\n\nThe link works once and expires in 24 hours. If you did not ask for it, ignore this message.\n"
-	if err := p.mailer.Send(ctx, account.Message{To: to, Subject: subject, Body: body}); err != nil {
-		return fmt.Errorf("partner: send the link to %s: %w", to, err)
-	}
-	return nil
 }
 
 // Query parameters.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -40,15 +38,11 @@ func (p *partnerServer) login() http.Handler {
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
-		_, token, err := p.accounts.Login(r.Context(), in.Email, in.Password, httpapi.ClientAddress(r))
+		signed, err := p.accounts.Login(r.Context(), in.Email, in.Password, httpapi.ClientAddress(r))
 		if err != nil {
 			return err
 		}
-		u, err := p.signedIn(r.Context(), token)
-		if err != nil {
-			return err
-		}
-		p.sessionOut(w, u, token)
+		p.sessionOut(w, signed.User, signed.Session)
 		return nil
 	})
 }
@@ -78,15 +72,11 @@ func (p *partnerServer) setPassword() http.Handler {
 		if err := httpapi.DecodeJSON(r, &in); err != nil {
 			return err
 		}
-		_, token, err := p.accounts.SetPassword(r.Context(), in.Token, in.Password)
+		signed, err := p.accounts.SetPassword(r.Context(), in.Token, in.Password)
 		if err != nil {
 			return err
 		}
-		u, err := p.signedIn(r.Context(), token)
-		if err != nil {
-			return err
-		}
-		p.sessionOut(w, u, token)
+		p.sessionOut(w, signed.User, signed.Session)
 		return nil
 	})
 }
@@ -104,43 +94,19 @@ func (p *partnerServer) resetPassword() http.Handler {
 		// The request checks the address and the limits and queues
 		// it; the worker looks the account up (handleQueued), so the
 		// request does the same writes whether or not it exists.
-		email, err := p.accounts.CheckReset(r.Context(), in.Email, httpapi.ClientAddress(r))
-		if err != nil {
+		if err := p.accounts.QueueReset(r.Context(), in.Email, httpapi.ClientAddress(r), p.linkBase(r)); err != nil {
 			return err
-		}
-		if err := p.requests.Enqueue(r.Context(), partnerKindReset, partnerResetRequest{Email: email, LinkBase: p.linkBase(r)}); err != nil {
-			return fmt.Errorf("partner: reset: %w", err)
 		}
 		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a PartnerApp account, a link has been sent to it"})
 		return nil
 	})
 }
 
-// partnerKindReset is the outbox kind of a queued reset request.
-const partnerKindReset = "partner.reset"
-
-// partnerResetRequest is a queued reset: the address typed, normalised,
-// and where the link is to point (linkBase of the request).
-type partnerResetRequest struct {
-	Email    string `json:"email"`
-	LinkBase string `json:"link_base"`
-}
-
-// handleQueued makes ob's worker complete the reset requests, without
-// their rate limits (the request took them): a link is mailed when the
-// address has an account, nothing happens otherwise.
+// handleQueued makes ob's worker complete the reset requests
+// (partner.Accounts.CompleteReset), without their rate limits: the
+// request took them.
 func (p *partnerServer) handleQueued(ob *outbox.Outbox) {
-	ob.Handle(partnerKindReset, completing(partnerKindReset, func(ctx context.Context, req partnerResetRequest) error {
-		a, token, err := p.accounts.CompleteReset(ctx, req.Email)
-		if errors.Is(err, bookingkit.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return p.mailLink(ctx, a.Email, "Your PartnerApp password", "Open this link to choose a new PartnerApp password:",
-			partnerSetPasswordLink(req.LinkBase, token))
-	}))
+	ob.Handle(partner.KindReset, completing(partner.KindReset, p.accounts.CompleteReset))
 }
 
 // partnerNext is the keyset position of the next page of a list that the
@@ -247,7 +213,7 @@ func (p *partnerServer) createUser() http.Handler {
 			return err
 		}
 		out := partnerCreatedUserJSON{partnerUserJSON: partnerUserOut(u), InvitationSent: true}
-		if err := p.invite(r.Context(), u, p.linkBase(r)); err != nil {
+		if err := p.accounts.Invite(r.Context(), u, p.linkBase(r)); err != nil {
 			// The user exists either way: say so, and that POST
 			// …/invitation sends the link again.
 			p.logger.ErrorContext(r.Context(), "partner: a new user's invitation failed", "user", u.ID, "error", err)
@@ -287,7 +253,7 @@ func (p *partnerServer) inviteUser() http.Handler {
 		if err != nil {
 			return err
 		}
-		if err := p.invite(r.Context(), u, p.linkBase(r)); err != nil {
+		if err := p.accounts.Invite(r.Context(), u, p.linkBase(r)); err != nil {
 			return err
 		}
 		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + u.Email})

@@ -85,7 +85,7 @@ func (p *partnerServer) signInPost() http.Handler {
 			return
 		}
 		email, next := r.PostForm.Get("email"), partnerSafeNext(r.PostForm.Get("next"))
-		_, token, err := p.accounts.Login(r.Context(), email, r.PostForm.Get("password"), httpapi.ClientAddress(r))
+		_, token, err := p.accounts.Service().Login(r.Context(), email, r.PostForm.Get("password"), httpapi.ClientAddress(r))
 		if err != nil {
 			status := httpapi.StatusOf(err)
 			if status == http.StatusInternalServerError {
@@ -125,7 +125,7 @@ func (p *partnerServer) signOutPost() http.Handler {
 func (p *partnerServer) setPasswordPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := r.URL.Query().Get("token")
-		_, a, err := p.accounts.CheckLink(r.Context(), token)
+		_, a, err := p.accounts.Service().CheckLink(r.Context(), token)
 		if err != nil {
 			p.render(w, r, httpapi.StatusOf(err), "setpassword", map[string]any{"Title": "Choose your password", "Error": "This link is invalid, already used or expired; ask for a new one."})
 			return
@@ -142,7 +142,7 @@ func (p *partnerServer) setPasswordPost() http.Handler {
 		}
 		token, pw := r.PostForm.Get("token"), r.PostForm.Get("password")
 		data := map[string]any{"Title": "Choose your password", "Token": token}
-		if _, a, err := p.accounts.CheckLink(r.Context(), token); err == nil {
+		if _, a, err := p.accounts.Service().CheckLink(r.Context(), token); err == nil {
 			data["Email"] = a.Email
 		}
 		if pw != r.PostForm.Get("confirm") {
@@ -150,7 +150,7 @@ func (p *partnerServer) setPasswordPost() http.Handler {
 			p.render(w, r, http.StatusBadRequest, "setpassword", data)
 			return
 		}
-		_, session, err := p.accounts.SetPassword(r.Context(), token, pw)
+		_, session, err := p.accounts.Service().SetPassword(r.Context(), token, pw)
 		if err != nil {
 			if errors.Is(err, account.ErrBadLink) {
 				data["Token"] = ""
@@ -254,7 +254,7 @@ func partnerStamp(t time.Time) string {
 func (p *partnerServer) reportsPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		u, err := p.signedIn(ctx, p.pageSession(r))
+		u, err := p.accounts.Authenticate(ctx, p.pageSession(r))
 		if errors.Is(err, bookingkit.ErrUnauthorized) {
 			p.cookie.Clear(w, r)
 			http.Redirect(w, r, "/partner/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

@@ -90,7 +90,7 @@ func partnerBootstrap(t *testing.T, dsn, email, name string) string {
 	u, err := svc.CreateUser(ctx, partner.Actor{UserID: "bookingkit-cli", Role: partner.RoleAdministrator},
 		partner.NewUser{Role: partner.RoleAdministrator, Name: name, Email: email})
 	require.NoError(t, err)
-	_, token, err := account.New(stores.Accounts, account.Config{Realm: partnerRealm}).Create(ctx, u.Email, u.ID)
+	_, token, err := account.New(stores.Accounts, account.Config{Realm: partner.Realm}).Create(ctx, u.Email, u.ID)
 	require.NoError(t, err)
 	return token
 }

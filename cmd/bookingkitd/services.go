@@ -69,7 +69,7 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 		return nil, err
 	}
 	mailer := ob.Mailer(outbox.KindMail)
-	partnerSrv, err := newPartnerServer(ctx, logger, cfg, stores, mailer)
+	partnerSrv, err := newPartnerServer(ctx, logger, cfg, stores, mailer, ob)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,6 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	}
 	// The registrations and resets the requests queue are completed by
 	// the outbox's worker.
-	partnerSrv.requests = ob
 	staff.handleQueued(ob)
 	moguSrv.handleQueued(ob)
 	partnerSrv.handleQueued(ob)
