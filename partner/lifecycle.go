@@ -154,6 +154,21 @@ func InstanceEvents(status State) []Event { return events(instanceTransitions, s
 // LicenceEvents returns the events the licence life cycle allows in state.
 func LicenceEvents(state State) []Event { return events(licenceTransitions, state) }
 
+// LicenceActions returns the events a person may take on l, the ones the
+// server offers as the licence's actions: the life cycle's events in l's
+// state ([LicenceEvents]) except bind, as terminals bind themselves, and
+// except release while no terminal holds l.
+func LicenceActions(l Licence) []Event {
+	var out []Event
+	for _, e := range LicenceEvents(l.State) {
+		if e == EventBind || (e == EventRelease && l.Terminal.IsZero()) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 func events(table []transition, from State) []Event {
 	var out []Event
 	for _, t := range table {

@@ -283,6 +283,16 @@ func (s *Service) User(ctx context.Context, a Actor, id string) (User, error) {
 	return s.Store.GetUser(ctx, id)
 }
 
+// Invitee returns the user a may send a new one-time link to choose a
+// password ([Accounts.Invite]): only an administrator invites users, and
+// only users they see ([Service.User]).
+func (s *Service) Invitee(ctx context.Context, a Actor, id string) (User, error) {
+	if !a.IsAdministrator() {
+		return User{}, fmt.Errorf("only an administrator invites users: %w", bookingkit.ErrForbidden)
+	}
+	return s.User(ctx, a, id)
+}
+
 // CreateCompany adds a customer company to a partner; its support thread
 // exists from then on. A partner user adds companies to their own partner.
 func (s *Service) CreateCompany(ctx context.Context, a Actor, in NewCompany) (Company, error) {

@@ -30,6 +30,13 @@ const (
 	SideSupport Side = "support"
 )
 
+// Side returns the side of a support thread a reads for: support for an
+// administrator, the partner for a partner user.
+func (a Actor) Side() Side {
+	side, _ := sideOf(a)
+	return side
+}
+
 // sideOf returns the side a acts for and the direction of what a writes.
 func sideOf(a Actor) (Side, Direction) {
 	if a.IsAdministrator() {

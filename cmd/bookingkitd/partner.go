@@ -449,10 +449,7 @@ func partnerLicenceOut(l partner.Licence) partnerLicenceJSON {
 		BoundAt: l.BoundAt, Deactivation: partnerDeactivationOut(l.Deactivation),
 		CreatedBy: l.CreatedBy, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, Version: l.Version,
 	}
-	for _, e := range partner.LicenceEvents(l.State) {
-		if e == partner.EventBind || (e == partner.EventRelease && l.Terminal.IsZero()) {
-			continue // terminals bind themselves; only a bound licence is released
-		}
+	for _, e := range partner.LicenceActions(l) {
 		out.Actions = append(out.Actions, string(e))
 	}
 	if !l.Terminal.IsZero() {
@@ -507,12 +504,8 @@ type partnerThreadJSON struct {
 }
 
 func partnerThreadOut(t partner.ThreadSummary, a partner.Actor) partnerThreadJSON {
-	side := partner.SidePartner
-	if a.IsAdministrator() {
-		side = partner.SideSupport
-	}
 	return partnerThreadJSON{CompanyID: t.CompanyID, CompanyName: t.CompanyName, PartnerID: t.PartnerID, Messages: t.Messages,
-		LastMessageAt: t.LastMessageAt, UnreadByPartner: t.UnreadByPartner, UnreadBySupport: t.UnreadBySupport, Unread: t.Unread(side)}
+		LastMessageAt: t.LastMessageAt, UnreadByPartner: t.UnreadByPartner, UnreadBySupport: t.UnreadBySupport, Unread: t.Unread(a.Side())}
 }
 
 type partnerAuditJSON struct {

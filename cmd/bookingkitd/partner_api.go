@@ -246,10 +246,7 @@ func (p *partnerServer) getUser() http.Handler {
 // inviteUser mails a user a new one-time link (administrators only).
 func (p *partnerServer) inviteUser() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
-		if !a.IsAdministrator() {
-			return fmt.Errorf("only an administrator invites users: %w", bookingkit.ErrForbidden)
-		}
-		u, err := p.svc.User(r.Context(), a, r.PathValue("id"))
+		u, err := p.svc.Invitee(r.Context(), a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
