@@ -75,7 +75,7 @@ func newImportServer(ctx context.Context, logger *slog.Logger, cfg Config, store
 	if err != nil {
 		return nil, err
 	}
-	h, err := staffidhttp.NewImportHandler(importer, staffidhttp.ImportOptions{Auth: auth, Addresses: allow, MaxUploadBytes: fc.MaxUploadBytes, Logger: logger})
+	h, err := staffidhttp.NewImportHandler(importer, staffidhttp.ImportOptions{Auth: auth, FormAuth: auth, Addresses: allow, MaxUploadBytes: fc.MaxUploadBytes, Logger: logger})
 	if err != nil {
 		return nil, err
 	}

@@ -222,27 +222,24 @@ func (s *server) user(r *http.Request) (string, user, error) {
 
 // airlineSystems is the engine's check of the staff-list upload, as
 // staffidhttp.ImportAuth: the airline's HR system sends the key the
-// engine gave it, in the engine's own header. The control-panel page is
-// not mounted, so nothing uploads through a form.
+// engine gave it, in the engine's own header, and the import history
+// names the system. The control-panel page is not mounted (no
+// ImportOptions.FormAuth), so nothing uploads through a form.
 type airlineSystems struct{ s *server }
 
-func (a airlineSystems) AuthorizeUpload(r *http.Request) error {
+func (a airlineSystems) AuthorizeUpload(r *http.Request) (string, error) {
 	key := r.Header.Get("X-Engine-Key")
 	if key == "" {
-		return fmt.Errorf("engine: partner systems send their key in X-Engine-Key: %w", bookingkit.ErrUnauthorized)
+		return "", fmt.Errorf("engine: partner systems send their key in X-Engine-Key: %w", bookingkit.ErrUnauthorized)
 	}
 	sys, ok := a.s.systems[sha256.Sum256([]byte(key))]
 	if !ok {
-		return fmt.Errorf("engine: unknown key: %w", bookingkit.ErrUnauthorized)
+		return "", fmt.Errorf("engine: unknown key: %w", bookingkit.ErrUnauthorized)
 	}
 	if !sys.mayUploadList {
-		return fmt.Errorf("engine: %s may not replace the staff list: %w", sys.name, bookingkit.ErrForbidden)
+		return "", fmt.Errorf("engine: %s may not replace the staff list: %w", sys.name, bookingkit.ErrForbidden)
 	}
-	return nil
-}
-
-func (airlineSystems) AuthorizeForm(*http.Request, string) error {
-	return fmt.Errorf("engine: the staff list is uploaded by the airline's system only: %w", bookingkit.ErrForbidden)
+	return sys.name, nil
 }
 
 // staffTravel is the engine's sign-in as staffidhttp.Employees: the

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/bookingkit/bookingkit/staffid"
 )
 
 // The engine's web server (server.go), started on a real listener and
@@ -45,6 +47,9 @@ func TestServer(t *testing.T) {
 	code, body = upload("X-Engine-Key", "su-hr-key")
 	require.Equal(t, http.StatusOK, code, body)
 	require.Contains(t, body, `"created":5`)
+	history, err := svc.importer.History(context.Background(), staffid.HistoryQuery{Limit: 1})
+	require.NoError(t, err)
+	require.Equal(t, "SU HR", history.Items[0].Actor, "the history names whom the engine's check let in")
 
 	// Without the engine's session, the mounted routes answer the
 	// engine's own 401.

@@ -32,12 +32,15 @@
 //     ([ImportHistoryPage]).
 //
 // [ImportHandler.Routes] is the upload and the page: they authenticate
-// themselves. The upload's authentication is the handler's options: an
-// [ImportAuth] asked about each upload through either door, and, if set,
-// [ImportAddresses] asked first about the address. bookingkit's are
-// [ImportToken] (one secret: "Authorization: Bearer" on the upload, typed
-// into the page's form) and [ImportAllowList] (addresses and CIDR ranges);
-// an engine passes its own to use its own sign-in. The history routes are
+// themselves. Their authentication is the handler's options: an
+// [ImportAuth] asked about each automated upload, an [ImportFormAuth]
+// asked about each upload through the page (without one there is no
+// page), and, if set, [ImportAddresses] asked first about the address.
+// Each check names who it let in, and the import history keeps that name.
+// bookingkit's are [ImportToken] (one secret: "Authorization: Bearer" on
+// the upload, typed into the page's form) and [ImportAllowList] (addresses
+// and CIDR ranges); an engine passes its own to use its own sign-in. The
+// history routes are
 // returned unauthenticated: they hold the refused records as sent, and
 // the engine wraps them with its own authentication (the reference server
 // with its engine token). An engine that takes only the upload mounts

@@ -18,9 +18,13 @@ const ImportMaxUploadBytes = 64 << 20
 
 // ImportOptions are an [ImportHandler]'s settings.
 type ImportOptions struct {
-	// Auth authenticates uploads through both doors (required):
-	// [ImportToken], or the engine's own [ImportAuth].
+	// Auth authenticates the automated upload (required): [ImportToken],
+	// or the engine's own [ImportAuth].
 	Auth ImportAuth
+	// FormAuth authenticates the control-panel page's uploads:
+	// [ImportToken], or the engine's own [ImportFormAuth]. Without it the
+	// handler offers no page ([ImportHandler.PageRoutes] is empty).
+	FormAuth ImportFormAuth
 	// Addresses, when set, is checked first on the upload and on the page
 	// (GET and POST): [ImportAllowList], or the engine's own. Nil allows
 	// any address.
@@ -45,6 +49,7 @@ type ImportOptions struct {
 type ImportHandler struct {
 	importer  *staffid.Importer
 	auth      ImportAuth
+	formAuth  ImportFormAuth
 	addresses ImportAddresses
 	maxUpload int64
 	logger    *slog.Logger
@@ -65,7 +70,7 @@ func NewImportHandler(importer *staffid.Importer, opts ImportOptions) (*ImportHa
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &ImportHandler{importer: importer, auth: opts.Auth, addresses: opts.Addresses, maxUpload: opts.MaxUploadBytes, logger: opts.Logger}
+	h := &ImportHandler{importer: importer, auth: opts.Auth, formAuth: opts.FormAuth, addresses: opts.Addresses, maxUpload: opts.MaxUploadBytes, logger: opts.Logger}
 	var err error
 	if h.page, err = newImportPage(opts.Logger); err != nil {
 		return nil, err
@@ -169,7 +174,8 @@ func (h *ImportHandler) upload(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.logger, err)
 		return
 	}
-	if err := h.auth.AuthorizeUpload(r); err != nil {
+	actor, err := h.auth.AuthorizeUpload(r)
+	if err != nil {
 		httpapi.WriteError(w, r, h.logger, err)
 		return
 	}
@@ -178,7 +184,7 @@ func (h *ImportHandler) upload(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.logger, err)
 		return
 	}
-	opts := staffid.ImportOptions{Source: staffid.SourceAPI, Actor: "import token from " + r.RemoteAddr, Force: force}
+	opts := staffid.ImportOptions{Source: staffid.SourceAPI, Actor: actor, Force: force}
 	report, err := h.importer.ImportContentType(r.Context(), r.Body, r.Header.Get("Content-Type"), opts)
 	h.logImport(r, opts, report, err)
 	if report == nil {

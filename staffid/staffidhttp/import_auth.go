@@ -14,21 +14,30 @@ import (
 	"github.com/bookingkit/bookingkit/httpapi"
 )
 
-// ImportAuth is the employee list upload's own authentication: it decides
-// whether a request may replace the list, through the airline's automated
-// upload and through the control-panel page. [ImportToken] is bookingkit's
-// (one secret shared with the airline and the managers); an engine with
-// its own sign-in passes its own. An error refuses the request with
-// [httpapi.StatusOf]'s status for it (bookingkit.ErrUnauthorized: 401) and
-// its text.
+// ImportAuth is the automated upload's own authentication: it decides
+// whether a request may replace the list. [ImportToken] is bookingkit's
+// (one secret shared with the airline's system); an engine with its own
+// check of the airline's systems passes its own. An error refuses the
+// request with [httpapi.StatusOf]'s status for it
+// (bookingkit.ErrUnauthorized: 401) and its text.
 type ImportAuth interface {
 	// AuthorizeUpload is asked about each automated upload, once its
-	// address is allowed and before its body is read.
-	AuthorizeUpload(r *http.Request) error
+	// address is allowed and before its body is read. It returns who is
+	// uploading, in words for the import history ("HR system"), or the
+	// error that refuses the upload.
+	AuthorizeUpload(r *http.Request) (actor string, err error)
+}
+
+// ImportFormAuth authenticates the control-panel page's uploads, whose
+// form carries a token field. [ImportToken] is bookingkit's; an engine
+// that does not mount the page needs none.
+type ImportFormAuth interface {
 	// AuthorizeForm is asked about each upload through the control-panel
 	// page, with what the manager typed into the form's token field
 	// (empty when nothing), once the form is read and before the file is.
-	AuthorizeForm(r *http.Request, token string) error
+	// It returns who is uploading, for the import history, or the error
+	// that refuses the upload.
+	AuthorizeForm(r *http.Request, token string) (actor string, err error)
 }
 
 // ImportAddresses decides which addresses may upload the list, through
@@ -39,7 +48,7 @@ type ImportAddresses interface {
 	CheckAddress(r *http.Request) error
 }
 
-// ImportToken is bookingkit's [ImportAuth]: one secret token, held only as
+// ImportToken is bookingkit's [ImportAuth] and [ImportFormAuth]: one secret token, held only as
 // its SHA-256 and compared in constant time. The automated upload sends it
 // as "Authorization: Bearer <token>"; the manager types it into the page's
 // form. The zero ImportToken accepts nothing.
@@ -72,25 +81,26 @@ func (t ImportToken) matches(token string) bool {
 }
 
 // AuthorizeUpload accepts a request carrying the token as
-// "Authorization: Bearer <token>".
-func (t ImportToken) AuthorizeUpload(r *http.Request) error {
+// "Authorization: Bearer <token>"; the history names it "import token
+// from <address>".
+func (t ImportToken) AuthorizeUpload(r *http.Request) (string, error) {
 	got := httpapi.Bearer(r)
 	if got == "" {
-		return fmt.Errorf("missing bearer token (Authorization: Bearer <import token>): %w", bookingkit.ErrUnauthorized)
+		return "", fmt.Errorf("missing bearer token (Authorization: Bearer <import token>): %w", bookingkit.ErrUnauthorized)
 	}
 	if !t.matches(got) {
-		return fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
+		return "", fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
 	}
-	return nil
+	return "import token from " + r.RemoteAddr, nil
 }
 
 // AuthorizeForm accepts the token typed into the form, spaces around it
-// ignored.
-func (t ImportToken) AuthorizeForm(_ *http.Request, token string) error {
+// ignored; the history names it "control panel from <address>".
+func (t ImportToken) AuthorizeForm(r *http.Request, token string) (string, error) {
 	if token = strings.TrimSpace(token); token == "" || !t.matches(token) {
-		return fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
+		return "", fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
 	}
-	return nil
+	return "control panel from " + r.RemoteAddr, nil
 }
 
 // ImportAllowList is bookingkit's [ImportAddresses]: the addresses and

@@ -65,12 +65,16 @@ func (p importPage) render(w http.ResponseWriter, r *http.Request, status int, d
 //
 // The POST imports with source "manual" and answers the report as a page,
 // with the status the upload would have. The manager proves the right to
-// import with the token typed into the form ([ImportAuth.AuthorizeForm]):
+// import with the token typed into the form ([ImportFormAuth.AuthorizeForm]):
 // bookingkit's server has no control-panel login of its own, and the
 // import token is already the secret that allows an upload. Typed by the
 // person, it also keeps other sites from posting the form with the
-// manager's browser (they do not know it).
+// manager's browser (they do not know it). Without ImportOptions.FormAuth
+// there is no page: PageRoutes returns none.
 func (h *ImportHandler) PageRoutes() []httpapi.Route {
+	if h.formAuth == nil {
+		return nil
+	}
 	return []httpapi.Route{
 		{Pattern: "GET /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pageForm)},
 		{Pattern: "POST /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pagePost), MaxBody: h.maxUpload},
@@ -113,7 +117,8 @@ func (h *ImportHandler) pagePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll() //nolint:errcheck // temporary files; nothing to do
-	if err := h.auth.AuthorizeForm(r, r.FormValue("token")); err != nil {
+	actor, err := h.formAuth.AuthorizeForm(r, r.FormValue("token"))
+	if err != nil {
 		h.pageError(w, r, err)
 		return
 	}
@@ -124,7 +129,7 @@ func (h *ImportHandler) pagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	defer file.Close()
 	force := r.FormValue("force") != ""
-	opts := staffid.ImportOptions{Source: staffid.SourceManual, Actor: "control panel from " + r.RemoteAddr, Force: force}
+	opts := staffid.ImportOptions{Source: staffid.SourceManual, Actor: actor, Force: force}
 	report, err := h.importer.Import(r.Context(), file, staffid.FormatAuto, opts)
 	h.logImport(r, opts, report, err)
 	if report == nil {

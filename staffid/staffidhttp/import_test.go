@@ -69,18 +69,30 @@ func TestImportToken(t *testing.T) {
 		}
 		return r
 	}
+	upload := func(tok staffidhttp.ImportToken, r *http.Request) error {
+		_, err := tok.AuthorizeUpload(r)
+		return err
+	}
+	form := func(tok staffidhttp.ImportToken, typed string) error {
+		_, err := tok.AuthorizeForm(bearer(""), typed)
+		return err
+	}
 	for _, tok := range []staffidhttp.ImportToken{staffidhttp.NewImportToken("s3cret"), fromHash} {
-		require.NoError(t, tok.AuthorizeUpload(bearer("s3cret")))
-		require.EqualError(t, tok.AuthorizeUpload(bearer("")), "missing bearer token (Authorization: Bearer <import token>): unauthorized")
-		require.EqualError(t, tok.AuthorizeUpload(bearer("s3cre")), "wrong import token: unauthorized")
-		require.NoError(t, tok.AuthorizeForm(nil, " s3cret\n"), "spaces around a typed token are ignored")
+		actor, err := tok.AuthorizeUpload(bearer("s3cret"))
+		require.NoError(t, err)
+		require.Equal(t, "import token from 192.0.2.1:1234", actor, "the history names the door and the address")
+		require.EqualError(t, upload(tok, bearer("")), "missing bearer token (Authorization: Bearer <import token>): unauthorized")
+		require.EqualError(t, upload(tok, bearer("s3cre")), "wrong import token: unauthorized")
+		actor, err = tok.AuthorizeForm(bearer(""), " s3cret\n")
+		require.NoError(t, err, "spaces around a typed token are ignored")
+		require.Equal(t, "control panel from 192.0.2.1:1234", actor)
 		for _, typed := range []string{"", "  ", "S3CRET"} {
-			require.EqualError(t, tok.AuthorizeForm(nil, typed), "wrong import token: unauthorized", typed)
+			require.EqualError(t, form(tok, typed), "wrong import token: unauthorized", typed)
 		}
 	}
 	var zero staffidhttp.ImportToken
-	require.ErrorIs(t, zero.AuthorizeUpload(bearer("x")), bookingkit.ErrUnauthorized, "the zero token accepts nothing")
-	require.Error(t, zero.AuthorizeForm(nil, "x"))
+	require.ErrorIs(t, upload(zero, bearer("x")), bookingkit.ErrUnauthorized, "the zero token accepts nothing")
+	require.Error(t, form(zero, "x"))
 	for _, bad := range []string{"", "s3cret", strings.Repeat("g", 64), hex.EncodeToString(sum[:31])} {
 		_, err := staffidhttp.ImportTokenHash(bad)
 		require.Error(t, err, bad)
@@ -97,7 +109,14 @@ func TestNewImportHandler(t *testing.T) {
 	_, err = staffidhttp.NewImportHandler(importer, staffidhttp.ImportOptions{Auth: staffidhttp.NewImportToken("t"), MaxUploadBytes: -1})
 	require.ErrorIs(t, err, bookingkit.ErrInvalid)
 
+	// Without a check of the page's form there is no page.
 	h, err := staffidhttp.NewImportHandler(importer, staffidhttp.ImportOptions{Auth: staffidhttp.NewImportToken("t")})
+	require.NoError(t, err)
+	require.Empty(t, h.PageRoutes())
+	require.Len(t, h.Routes(), 1, "the upload alone")
+
+	tok := staffidhttp.NewImportToken("t")
+	h, err = staffidhttp.NewImportHandler(importer, staffidhttp.ImportOptions{Auth: tok, FormAuth: tok})
 	require.NoError(t, err)
 	var got []string
 	for _, r := range append(h.Routes(), h.HistoryRoutes()...) {
@@ -113,21 +132,22 @@ func TestNewImportHandler(t *testing.T) {
 }
 
 // engineAuth is an engine's own sign-in for the upload: a header its
-// gateway sets, and a form token of its own.
+// gateway sets, and a form token of its own. It names who uploads, and the
+// history keeps those names.
 type engineAuth struct{}
 
-func (engineAuth) AuthorizeUpload(r *http.Request) error {
+func (engineAuth) AuthorizeUpload(r *http.Request) (string, error) {
 	if r.Header.Get("X-Engine-User") != "hr-robot" {
-		return fmt.Errorf("not the HR robot: %w", bookingkit.ErrUnauthorized)
+		return "", fmt.Errorf("not the HR robot: %w", bookingkit.ErrUnauthorized)
 	}
-	return nil
+	return "the engine's HR robot", nil
 }
 
-func (engineAuth) AuthorizeForm(r *http.Request, token string) error {
+func (engineAuth) AuthorizeForm(r *http.Request, token string) (string, error) {
 	if token != "one-time-code" {
-		return fmt.Errorf("wrong code: %w", bookingkit.ErrUnauthorized)
+		return "", fmt.Errorf("wrong code: %w", bookingkit.ErrUnauthorized)
 	}
-	return nil
+	return "a manager with a one-time code", nil
 }
 
 // engineAddresses lets in one address.
@@ -156,7 +176,7 @@ func TestImportHandlerWithTheEnginesAuthentication(t *testing.T) {
 	importer, err := staffid.NewImporter(staffid.Config{}, store)
 	require.NoError(t, err)
 	h, err := staffidhttp.NewImportHandler(importer, staffidhttp.ImportOptions{
-		Auth: engineAuth{}, Addresses: engineAddresses("192.0.2.1"), MaxUploadBytes: 4096, Logger: slog.New(slog.DiscardHandler)})
+		Auth: engineAuth{}, FormAuth: engineAuth{}, Addresses: engineAddresses("192.0.2.1"), MaxUploadBytes: 4096, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	routes := httpapi.WithPrefix("/staff-travel", append(h.Routes(), h.HistoryRoutes()...))
 	mux := http.NewServeMux()
@@ -232,7 +252,7 @@ func TestImportHandlerWithTheEnginesAuthentication(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &first))
 	require.Len(t, first.Items, 2)
 	require.Equal(t, staffid.SourceManual, first.Items[0].Source)
-	require.Equal(t, "control panel from 192.0.2.1:4000", first.Items[0].Actor)
+	require.Equal(t, "a manager with a one-time code", first.Items[0].Actor, "the engine's check names who uploaded")
 	require.NotEmpty(t, first.Next)
 	status, body = do("GET", "/api/staffid/imports?before="+first.Next, "192.0.2.1", "", nil, nil)
 	require.Equal(t, http.StatusOK, status, body)
@@ -240,7 +260,7 @@ func TestImportHandlerWithTheEnginesAuthentication(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &rest))
 	require.Len(t, rest.Items, 2, "the refused format and the empty list")
 	require.Empty(t, rest.Next)
-	require.Equal(t, "import token from 192.0.2.1:4000", rest.Items[1].Actor)
+	require.Equal(t, "the engine's HR robot", rest.Items[1].Actor)
 	status, body = do("GET", fmt.Sprintf("/api/staffid/imports/%d", rest.Items[1].ID), "192.0.2.1", "", nil, nil)
 	require.Equal(t, http.StatusOK, status, body)
 	require.Contains(t, body, "unsupported format")
