@@ -36,6 +36,7 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		// the engine's back office, with the engine token and X-Operator.
 		svc.mogu.sessions.Routes(),
 		svc.mogu.app.Routes(),
+		svc.mogu.app.LandingRoutes(),
 		svc.mogu.app.ServicesRoutes(),
 		requireTokenOn(svc.engine, svc.mogu.backOffice.Routes()),
 

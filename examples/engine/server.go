@@ -162,6 +162,7 @@ func newServer(svc *services, users map[string]user, systemKeys map[string]syste
 	httpapi.Mount(mux, upload)
 	httpapi.Mount(mux, httpapi.WithPrefix("/travel", cabinet.Routes()))
 	httpapi.Mount(mux, httpapi.WithPrefix("/app", claims.Routes()))
+	httpapi.Mount(mux, httpapi.WithPrefix("/app", claims.LandingRoutes()))
 	// 64 KiB for every body but the upload's, which carries its own limit.
 	s.handler = httpapi.WithRequestID(httpapi.LimitBodies(mux, 64<<10, httpapi.BodyLimits(upload), mux))
 	return s, nil

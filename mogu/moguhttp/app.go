@@ -72,15 +72,24 @@ func NewHandler(svc *mogu.Service, travellers Travellers, opts Options) (*Handle
 	return &Handler{svc: svc, travellers: travellers, logger: opts.Logger, opts: opts}, nil
 }
 
-// Routes returns the app's claim and trip routes, which need a signed-in
-// traveller, and the claim URLs' landing page, in lower and upper case
-// (QR codes print the URL in upper case). Mounted at "", they are the
+// Routes returns the app's claim and trip routes, each asking the
+// [Travellers] for the signed-in traveller. Mounted at "", they are the
 // reference server's paths.
 func (h *Handler) Routes() []httpapi.Route {
 	return []httpapi.Route{
 		{Pattern: "POST /api/mogu/claims", Handler: h.claim()},
 		{Pattern: "GET /api/mogu/trips", Handler: h.trips()},
 		{Pattern: "GET /api/mogu/trips/{booking}", Handler: h.trip()},
+	}
+}
+
+// LandingRoutes returns the claim URLs' landing page, in lower and upper
+// case (QR codes print the URL in upper case): public, for anyone who
+// scans a voucher, apart from [Handler.Routes] so that an engine can put
+// its own sign-in in front of those without guessing which routes are
+// public.
+func (h *Handler) LandingRoutes() []httpapi.Route {
+	return []httpapi.Route{
 		{Pattern: "GET /api/mogu/c/{token}", Handler: h.landing()},
 		{Pattern: "GET /API/MOGU/C/{token}", Handler: h.landing()},
 	}

@@ -96,7 +96,21 @@ func TestSessionsGuardTheApp(t *testing.T) {
 	app, err := moguhttp.NewHandler(svc, sessions, moguhttp.Options{AppClaimURL: "mogu://claim/{token}", AppStoreURL: "https://a.example/", PlayStoreURL: "https://p.example/"})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, append(sessions.Routes(), app.Routes()...))
+	httpapi.Mount(mux, append(append(sessions.Routes(), app.Routes()...), app.LandingRoutes()...))
+
+	// Every route of Routes needs the signed-in traveller, so an engine
+	// may put its own sign-in in front of all of them; the landing page
+	// is apart.
+	for _, r := range app.Routes() {
+		method, path, _ := strings.Cut(r.Pattern, " ")
+		path = strings.ReplaceAll(path, "{booking}", "B1")
+		status, body := do(t, mux, method, path, `{"token":"x"}`, nil)
+		require.Equal(t, http.StatusUnauthorized, status, "%s: %s", r.Pattern, body)
+	}
+	for _, r := range app.LandingRoutes() {
+		_, path, _ := strings.Cut(r.Pattern, " ")
+		require.True(t, strings.HasPrefix(strings.ToLower(path), "/api/mogu/c/"), r.Pattern)
+	}
 
 	status, _ := do(t, mux, "GET", "/api/mogu/trips", "", nil)
 	require.Equal(t, http.StatusUnauthorized, status)

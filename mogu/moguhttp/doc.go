@@ -7,11 +7,11 @@
 //
 // [NewHandler] builds the app's routes over a [mogu.Service]: a claim of
 // a scanned voucher (POST /api/mogu/claims, with the claim URL read or its
-// token), the traveller's upcoming trips and one trip. [Handler.Routes]
-// returns them with the claim URLs' landing page (GET /api/mogu/c/{token},
-// and its upper-case twin, since QR codes print the URL in upper case),
-// which only offers the app and the stores and never claims: mail and chat
-// scanners open such URLs on their own. [Handler.ServicesRoutes] is the
+// token), the traveller's upcoming trips and one trip: [Handler.Routes].
+// [Handler.LandingRoutes] is the claim URLs' public landing page (GET
+// /api/mogu/c/{token}, and its upper-case twin, since QR codes print the
+// URL in upper case), which only offers the app and the stores and never
+// claims: mail and chat scanners open such URLs on their own. [Handler.ServicesRoutes] is the
 // "add services" page that vouchers without MOGU point at when the engine
 // has no page of its own.
 //
@@ -19,7 +19,8 @@
 //
 // The claim and trip routes ask a [Travellers] who the signed-in traveller
 // is. An engine with its own sign-in passes its own (a [TravellerFunc]
-// over its session cookie, say) and mounts only [Handler.Routes].
+// over its session cookie, say) and mounts [Handler.Routes] and
+// [Handler.LandingRoutes].
 // bookingkit's own app accounts are the other implementation: [Sessions],
 // over [mogu.Accounts], reads "Authorization: Bearer <session token>", and
 // [Sessions.Routes] are the sign-up, password, sign-in and sign-out routes
@@ -44,6 +45,7 @@
 //
 //	mux := http.NewServeMux()
 //	httpapi.Mount(mux, httpapi.WithPrefix("/app", h.Routes()))
+//	httpapi.Mount(mux, httpapi.WithPrefix("/app", h.LandingRoutes()))
 //
 // Errors are answered by [httpapi.WriteError], with the statuses of
 // package mogu's errors.
