@@ -8,16 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
-	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
+	"github.com/bookingkit/bookingkit/partner/partnerhttp"
 	"github.com/bookingkit/bookingkit/storage"
 )
 
@@ -61,17 +59,12 @@ func partnerEnvFrom(getenv func(string) string) partnerEnv {
 // partnerKeySetting is where a generated impersonation key is kept.
 const partnerKeySetting = "partner.impersonation_key"
 
-// partnerCookie carries the session of the server-rendered pages.
-const partnerCookie = "bookingkit_partner_session"
-
-// partnerServer holds what the partner handlers need.
+// partnerServer is the partner module's handlers (partner/partnerhttp):
+// the API and reports, and bookingkit's own sign-in of partner users.
 type partnerServer struct {
-	svc      *partner.Service
+	api      *partnerhttp.Handler
+	sessions *partnerhttp.Sessions
 	accounts *partner.Accounts
-	logger   *slog.Logger
-	baseURL  string
-	pages    *partnerPages
-	cookie   httpapi.SessionCookie // the pages' session
 }
 
 // newPartnerServer builds the partner service and its sign-in accounts;
@@ -124,17 +117,16 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 	if err != nil {
 		return nil, fmt.Errorf("config partner: %w", err)
 	}
-	p := &partnerServer{
-		svc:      svc,
-		accounts: accounts,
-		logger:   logger,
-		baseURL:  strings.TrimSuffix(cmp.Or(c.BaseURL, cfg.PublicURL), "/"),
-		cookie:   httpapi.NewSessionCookie(partnerCookie, "/partner", cmp.Or(c.BaseURL, cfg.PublicURL)),
-	}
-	if p.pages, err = newPartnerPages(); err != nil {
+	base := cmp.Or(c.BaseURL, cfg.PublicURL)
+	sessionsH, err := partnerhttp.NewSessions(accounts, partnerhttp.SessionsOptions{Logger: logger, BaseURL: base})
+	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	api, err := partnerhttp.NewHandler(svc, sessionsH, partnerhttp.Options{Logger: logger, PageUsers: sessionsH.Pages(), Invitations: accounts, BaseURL: base})
+	if err != nil {
+		return nil, err
+	}
+	return &partnerServer{api: api, sessions: sessionsH, accounts: accounts}, nil
 }
 
 func partnerDuration(field, s string, def time.Duration) (time.Duration, error) {
@@ -184,353 +176,9 @@ func partnerImpersonationKey(ctx context.Context, logger *slog.Logger, env strin
 	return b, nil
 }
 
-// Authentication.
-
-// handler adapts a function that returns an error to an http.Handler.
-func (p *partnerServer) handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
-	return httpapi.Handler(p.logger, fn)
-}
-
-// user wraps a handler that acts for the signed-in user, who sends the
-// session token as "Authorization: Bearer <token>". The JSON API takes no
-// cookie, so another site cannot make a browser call it.
-func (p *partnerServer) user(fn func(w http.ResponseWriter, r *http.Request, a partner.Actor) error) http.Handler {
-	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
-		token := httpapi.Bearer(r)
-		if token == "" {
-			return fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
-		}
-		u, err := p.accounts.Authenticate(r.Context(), token)
-		if err != nil {
-			return err
-		}
-		return fn(w, r, u.Actor())
-	})
-}
-
-// linkBase is where links in mails point: the configured base URL, or
-// the address of the request that causes the mail.
-func (p *partnerServer) linkBase(r *http.Request) string {
-	if p.baseURL != "" {
-		return p.baseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
-// Query parameters.
-
-// partnerParams reads query parameters, keeping the first bad one.
-type partnerParams struct {
-	q   url.Values
-	err error
-}
-
-func partnerQueryOf(r *http.Request) *partnerParams { return &partnerParams{q: r.URL.Query()} }
-
-func (p *partnerParams) str(name string) string { return strings.TrimSpace(p.q.Get(name)) }
-
-func (p *partnerParams) fail(err error) {
-	if p.err == nil {
-		p.err = err
-	}
-}
-
-// int reads a non-negative integer; "" is 0.
-func (p *partnerParams) int(name string) int {
-	v := p.str(name)
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		p.fail(bookingkit.Invalid(name, v, "a whole number"))
-		return 0
-	}
-	return n
-}
-
-func (p *partnerParams) int64(name string) int64 {
-	v := p.str(name)
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		p.fail(bookingkit.Invalid(name, v, "a positive whole number"))
-	}
-	return n
-}
-
-// time reads an RFC 3339 time or a date (midnight UTC); "" is zero.
-func (p *partnerParams) time(name string) time.Time {
-	v := p.str(name)
-	t, err := partnerParseTime(name, v)
-	if err != nil {
-		p.fail(err)
-	}
-	return t
-}
-
-func partnerParseTime(name, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return t, nil
-	}
-	return time.Time{}, bookingkit.Invalid(name, v, "a time such as 2026-03-01T09:00:00Z or a date such as 2026-03-01")
-}
-
-// states reads repeated or comma-separated states.
-func (p *partnerParams) states(name string) []partner.State {
-	var out []partner.State
-	for _, v := range p.q[name] {
-		for s := range strings.SplitSeq(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, partner.State(s))
-			}
-		}
-	}
-	return out
-}
-
-// partnerDecodeOptional decodes a JSON body into v when there is one; an
-// empty body leaves v as it is.
-func partnerDecodeOptional(r *http.Request, v any) error {
-	if r.ContentLength == 0 {
-		return nil
-	}
-	return httpapi.DecodeJSON(r, v)
-}
-
-// JSON shapes. Times are RFC 3339 in UTC; zero times are left out.
-
-type partnerPartnerJSON struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func partnerPartnerOut(p partner.Partner) partnerPartnerJSON {
-	return partnerPartnerJSON{ID: p.ID, Name: p.Name, CreatedAt: p.CreatedAt}
-}
-
-type partnerUserJSON struct {
-	ID        string    `json:"id"`
-	PartnerID string    `json:"partner_id,omitempty"`
-	Role      string    `json:"role"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func partnerUserOut(u partner.User) partnerUserJSON {
-	return partnerUserJSON{ID: u.ID, PartnerID: u.PartnerID, Role: string(u.Role), Name: u.Name, Email: u.Email, CreatedAt: u.CreatedAt}
-}
-
-type partnerCompanyJSON struct {
-	ID        string    `json:"id"`
-	PartnerID string    `json:"partner_id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func partnerCompanyOut(c partner.Company) partnerCompanyJSON {
-	return partnerCompanyJSON{ID: c.ID, PartnerID: c.PartnerID, Name: c.Name, CreatedAt: c.CreatedAt}
-}
-
-type partnerDeactivationJSON struct {
-	Reason         string    `json:"reason"`
-	RequestedBy    string    `json:"requested_by"`
-	RequestedAt    time.Time `json:"requested_at"`
-	Decision       string    `json:"decision,omitempty"`
-	DecisionReason string    `json:"decision_reason,omitempty"`
-	DecidedBy      string    `json:"decided_by,omitempty"`
-	DecidedAt      time.Time `json:"decided_at,omitzero"`
-}
-
-func partnerDeactivationOut(d partner.Deactivation) *partnerDeactivationJSON {
-	if d.RequestedBy == "" {
-		return nil
-	}
-	return &partnerDeactivationJSON{Reason: d.Reason, RequestedBy: d.RequestedBy, RequestedAt: d.RequestedAt,
-		Decision: d.Decision, DecisionReason: d.DecisionReason, DecidedBy: d.DecidedBy, DecidedAt: d.DecidedAt}
-}
-
-type partnerContractRefJSON struct {
-	SHA256      string    `json:"sha256"`
-	GeneratedAt time.Time `json:"generated_at"`
-}
-
-type partnerInstanceJSON struct {
-	ID            string                   `json:"id"`
-	PartnerID     string                   `json:"partner_id"`
-	CompanyID     string                   `json:"company_id"`
-	Type          string                   `json:"type"`
-	Profile       string                   `json:"profile,omitempty"`
-	State         string                   `json:"state"`
-	Status        string                   `json:"status"`
-	Actions       []string                 `json:"actions"`
-	CompanyData   map[string]string        `json:"company_data"`
-	Config        map[string]string        `json:"config"`
-	ConfigVersion int64                    `json:"config_version"`
-	ExpiresAt     time.Time                `json:"expires_at"`
-	Contract      *partnerContractRefJSON  `json:"contract,omitempty"`
-	Deactivation  *partnerDeactivationJSON `json:"deactivation,omitempty"`
-	CreatedBy     string                   `json:"created_by"`
-	CreatedAt     time.Time                `json:"created_at"`
-	ActivatedAt   time.Time                `json:"activated_at,omitzero"`
-	UpdatedAt     time.Time                `json:"updated_at"`
-	Version       int64                    `json:"version"`
-}
-
-func partnerInstanceOut(inst partner.Instance, now time.Time) partnerInstanceJSON {
-	out := partnerInstanceJSON{
-		ID: inst.ID, PartnerID: inst.PartnerID, CompanyID: inst.CompanyID, Type: inst.Type, Profile: inst.Profile,
-		State: string(inst.State), Status: string(inst.Status(now)), Actions: []string{},
-		CompanyData: inst.CompanyData, Config: inst.Config, ConfigVersion: inst.ConfigVersion, ExpiresAt: inst.ExpiresAt,
-		Deactivation: partnerDeactivationOut(inst.Deactivation),
-		CreatedBy:    inst.CreatedBy, CreatedAt: inst.CreatedAt, ActivatedAt: inst.ActivatedAt, UpdatedAt: inst.UpdatedAt, Version: inst.Version,
-	}
-	for _, e := range partner.InstanceEvents(inst.Status(now)) {
-		out.Actions = append(out.Actions, string(e))
-	}
-	if !inst.Contract.IsZero() {
-		out.Contract = &partnerContractRefJSON{SHA256: inst.Contract.SHA256, GeneratedAt: inst.Contract.GeneratedAt}
-	}
-	if out.CompanyData == nil {
-		out.CompanyData = map[string]string{}
-	}
-	if out.Config == nil {
-		out.Config = map[string]string{}
-	}
-	return out
-}
-
-type partnerTerminalJSON struct {
-	Serial string `json:"serial,omitempty"`
-	PIN    string `json:"pin,omitempty"`
-}
-
-type partnerLicenceUserJSON struct {
-	Name  string `json:"name"`
-	Login string `json:"login"`
-	Email string `json:"email,omitempty"`
-}
-
-type partnerLicenceJSON struct {
-	ID           string                   `json:"id"`
-	PartnerID    string                   `json:"partner_id"`
-	CompanyID    string                   `json:"company_id"`
-	InstanceID   string                   `json:"instance_id"`
-	InstanceType string                   `json:"instance_type"`
-	Profile      string                   `json:"profile,omitempty"`
-	State        string                   `json:"state"`
-	Actions      []string                 `json:"actions"`
-	User         partnerLicenceUserJSON   `json:"user"`
-	Terminal     *partnerTerminalJSON     `json:"terminal,omitempty"`
-	BoundAt      time.Time                `json:"bound_at,omitzero"`
-	Deactivation *partnerDeactivationJSON `json:"deactivation,omitempty"`
-	CreatedBy    string                   `json:"created_by"`
-	CreatedAt    time.Time                `json:"created_at"`
-	UpdatedAt    time.Time                `json:"updated_at"`
-	Version      int64                    `json:"version"`
-}
-
-func partnerLicenceOut(l partner.Licence) partnerLicenceJSON {
-	out := partnerLicenceJSON{
-		ID: l.ID, PartnerID: l.PartnerID, CompanyID: l.CompanyID, InstanceID: l.InstanceID, InstanceType: l.InstanceType, Profile: l.Profile,
-		State: string(l.State), Actions: []string{},
-		User:    partnerLicenceUserJSON{Name: l.User.Name, Login: l.User.Login, Email: l.User.Email},
-		BoundAt: l.BoundAt, Deactivation: partnerDeactivationOut(l.Deactivation),
-		CreatedBy: l.CreatedBy, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, Version: l.Version,
-	}
-	for _, e := range partner.LicenceActions(l) {
-		out.Actions = append(out.Actions, string(e))
-	}
-	if !l.Terminal.IsZero() {
-		out.Terminal = &partnerTerminalJSON{Serial: l.Terminal.Serial, PIN: l.Terminal.PIN}
-	}
-	return out
-}
-
-type partnerActivityJSON struct {
-	ID         int64     `json:"id"`
-	At         time.Time `json:"at"`
-	Kind       string    `json:"kind"`
-	PartnerID  string    `json:"partner_id"`
-	CompanyID  string    `json:"company_id"`
-	InstanceID string    `json:"instance_id"`
-	LicenceID  string    `json:"licence_id"`
-	Serial     string    `json:"serial,omitempty"`
-	PIN        string    `json:"pin,omitempty"`
-	UserLogin  string    `json:"user_login"`
-	Detail     string    `json:"detail,omitempty"`
-}
-
-func partnerActivityOut(ev partner.ActivityEvent) partnerActivityJSON {
-	return partnerActivityJSON{ID: ev.ID, At: ev.At, Kind: string(ev.Kind), PartnerID: ev.PartnerID, CompanyID: ev.CompanyID,
-		InstanceID: ev.InstanceID, LicenceID: ev.LicenceID, Serial: ev.Serial, PIN: ev.PIN, UserLogin: ev.UserLogin, Detail: ev.Detail}
-}
-
-type partnerMessageJSON struct {
-	ID        string    `json:"id"`
-	PartnerID string    `json:"partner_id"`
-	CompanyID string    `json:"company_id"`
-	Direction string    `json:"direction"`
-	AuthorID  string    `json:"author_id"`
-	Body      string    `json:"body"`
-	At        time.Time `json:"at"`
-}
-
-func partnerMessageOut(m partner.Message) partnerMessageJSON {
-	return partnerMessageJSON{ID: m.ID, PartnerID: m.PartnerID, CompanyID: m.CompanyID, Direction: string(m.Direction), AuthorID: m.AuthorID, Body: m.Body, At: m.At}
-}
-
-type partnerThreadJSON struct {
-	CompanyID       string    `json:"company_id"`
-	CompanyName     string    `json:"company_name"`
-	PartnerID       string    `json:"partner_id"`
-	Messages        int64     `json:"messages"`
-	LastMessageAt   time.Time `json:"last_message_at,omitzero"`
-	UnreadByPartner int64     `json:"unread_by_partner"`
-	UnreadBySupport int64     `json:"unread_by_support"`
-	// Unread is the count of the side of whoever asks.
-	Unread int64 `json:"unread"`
-}
-
-func partnerThreadOut(t partner.ThreadSummary, a partner.Actor) partnerThreadJSON {
-	return partnerThreadJSON{CompanyID: t.CompanyID, CompanyName: t.CompanyName, PartnerID: t.PartnerID, Messages: t.Messages,
-		LastMessageAt: t.LastMessageAt, UnreadByPartner: t.UnreadByPartner, UnreadBySupport: t.UnreadBySupport, Unread: t.Unread(a.Side())}
-}
-
-type partnerAuditJSON struct {
-	ID        string    `json:"id"`
-	At        time.Time `json:"at"`
-	ActorID   string    `json:"actor_id"`
-	ActorRole string    `json:"actor_role,omitempty"`
-	PartnerID string    `json:"partner_id,omitempty"`
-	Object    string    `json:"object"`
-	ObjectID  string    `json:"object_id"`
-	Action    string    `json:"action"`
-	Reason    string    `json:"reason,omitempty"`
-	Detail    string    `json:"detail,omitempty"`
-}
-
-func partnerAuditOut(r partner.AuditRecord) partnerAuditJSON {
-	return partnerAuditJSON{ID: r.ID, At: r.At, ActorID: r.ActorID, ActorRole: string(r.ActorRole), PartnerID: r.PartnerID,
-		Object: r.Object, ObjectID: r.ObjectID, Action: r.Action, Reason: r.Reason, Detail: r.Detail}
-}
-
-// partnerList answers a page of items as {"<name>": [...], "next": "…"}.
-func partnerList[T, J any](w http.ResponseWriter, name string, items []T, next string, out func(T) J) {
-	list := make([]J, len(items))
-	for i, it := range items {
-		list[i] = out(it)
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{name: list, "next": next})
+// handleQueued makes ob's worker complete the reset requests
+// (partner.Accounts.CompleteReset), without their rate limits: the
+// request took them.
+func (p *partnerServer) handleQueued(ob *outbox.Outbox) {
+	ob.Handle(partner.KindReset, completing(partner.KindReset, p.accounts.CompleteReset))
 }

@@ -49,72 +49,17 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 	)
 }
 
-// partnerRoutes lists the partner module's routes, still served by this
-// package's handlers (partner*.go).
+// partnerRoutes lists the partner module's routes (partner/partnerhttp).
 func partnerRoutes(svc *services) []httpapi.Route {
-	return []httpapi.Route{
-		// partner (partner*.go): partner users and administrators, signed in
-		// with "Authorization: Bearer <session token>"…
-		{Pattern: "POST /api/partner/login", Handler: svc.partner.login()},
-		{Pattern: "POST /api/partner/logout", Handler: svc.partner.logout()},
-		{Pattern: "POST /api/partner/password", Handler: svc.partner.setPassword()},
-		{Pattern: "POST /api/partner/password/reset", Handler: svc.partner.resetPassword()},
-		{Pattern: "GET /api/partner/profile", Handler: svc.partner.profile()},
-		{Pattern: "GET /api/partner/types", Handler: svc.partner.types()},
-		{Pattern: "GET /api/partner/partners", Handler: svc.partner.listPartners()},
-		{Pattern: "POST /api/partner/partners", Handler: svc.partner.createPartner()},
-		{Pattern: "GET /api/partner/partners/{id}", Handler: svc.partner.getPartner()},
-		{Pattern: "POST /api/partner/users", Handler: svc.partner.createUser()},
-		{Pattern: "GET /api/partner/users/{id}", Handler: svc.partner.getUser()},
-		{Pattern: "POST /api/partner/users/{id}/invitation", Handler: svc.partner.inviteUser()},
-		{Pattern: "GET /api/partner/companies", Handler: svc.partner.listCompanies()},
-		{Pattern: "POST /api/partner/companies", Handler: svc.partner.createCompany()},
-		{Pattern: "GET /api/partner/companies/{id}", Handler: svc.partner.getCompany()},
-		{Pattern: "GET /api/partner/instances", Handler: svc.partner.listInstances()},
-		{Pattern: "POST /api/partner/instances", Handler: svc.partner.createInstance()},
-		{Pattern: "GET /api/partner/instances/{id}", Handler: svc.partner.getInstance()},
-		{Pattern: "PATCH /api/partner/instances/{id}", Handler: svc.partner.editInstance()},
-		{Pattern: "POST /api/partner/instances/{id}/provision", Handler: svc.partner.provision()},
-		{Pattern: "GET /api/partner/instances/{id}/contract", Handler: svc.partner.contract()},
-		{Pattern: "POST /api/partner/instances/{id}/cancel", Handler: svc.partner.cancelInstance()},
-		{Pattern: "POST /api/partner/instances/{id}/generate", Handler: svc.partner.generate()},
-		{Pattern: "POST /api/partner/instances/{id}/expiry", Handler: svc.partner.extendExpiry()},
-		{Pattern: "POST /api/partner/instances/{id}/clear-session", Handler: svc.partner.clearSession()},
-		{Pattern: "POST /api/partner/instances/{id}/deactivation", Handler: svc.partner.requestDeactivation()},
-		{Pattern: "POST /api/partner/instances/{id}/deactivation/withdraw", Handler: svc.partner.withdrawDeactivation()},
-		{Pattern: "POST /api/partner/instances/{id}/deactivation/approve", Handler: svc.partner.approveDeactivation()},
-		{Pattern: "POST /api/partner/instances/{id}/deactivation/reject", Handler: svc.partner.rejectDeactivation()},
-		{Pattern: "GET /api/partner/instances/{id}/licences", Handler: svc.partner.listLicences(true)},
-		{Pattern: "POST /api/partner/instances/{id}/licences", Handler: svc.partner.addLicences()},
-		{Pattern: "GET /api/partner/licences", Handler: svc.partner.listLicences(false)},
-		{Pattern: "GET /api/partner/licences/{id}", Handler: svc.partner.getLicence()},
-		{Pattern: "POST /api/partner/licences/{id}/release", Handler: svc.partner.releaseLicence()},
-		{Pattern: "POST /api/partner/licences/{id}/deactivation", Handler: svc.partner.requestLicenceDeactivation()},
-		{Pattern: "POST /api/partner/licences/{id}/deactivation/withdraw", Handler: svc.partner.withdrawLicenceDeactivation()},
-		{Pattern: "POST /api/partner/licences/{id}/deactivation/approve", Handler: svc.partner.approveLicenceDeactivation()},
-		{Pattern: "POST /api/partner/licences/{id}/deactivation/reject", Handler: svc.partner.rejectLicenceDeactivation()},
-		{Pattern: "POST /api/partner/licences/{id}/impersonation", Handler: svc.partner.impersonationLink()},
-		{Pattern: "GET /api/partner/threads", Handler: svc.partner.threads()},
-		{Pattern: "GET /api/partner/threads/{company}", Handler: svc.partner.thread()},
-		{Pattern: "GET /api/partner/threads/{company}/messages", Handler: svc.partner.messages()},
-		{Pattern: "POST /api/partner/threads/{company}/messages", Handler: svc.partner.postMessage()},
-		{Pattern: "POST /api/partner/threads/{company}/read", Handler: svc.partner.markRead()},
-		{Pattern: "GET /api/partner/activity", Handler: svc.partner.searchActivity()},
-		{Pattern: "GET /api/partner/activity/{id}", Handler: svc.partner.activityRecord()},
-		{Pattern: "GET /api/partner/audit", Handler: svc.partner.auditLog()},
-		{Pattern: "GET /api/partner/reports", Handler: svc.partner.report()},
-		{Pattern: "GET /api/partner/reports/detail", Handler: svc.partner.reportDetail()},
-		{Pattern: "GET /api/partner/reports/monthly", Handler: svc.partner.monthly()},
+	return slices.Concat(
+		// partner users and administrators, signed in with
+		// "Authorization: Bearer <session token>", and the reports page
+		// (session in a cookie)…
+		svc.partner.api.Routes(),
 		// …terminals and the product's web panel, with the engine token…
-		{Pattern: "POST /api/partner/terminal/bind", Handler: requireToken(svc.engine, svc.partner.bindTerminal())},
-		{Pattern: "POST /api/partner/terminal/activity", Handler: requireToken(svc.engine, svc.partner.terminalActivity())},
-		{Pattern: "POST /api/partner/impersonation/open", Handler: requireToken(svc.engine, svc.partner.openImpersonation())},
-		// …and the pages a person uses in a browser (session in a cookie).
-		{Pattern: "GET /partner/sign-in", Handler: svc.partner.signInPage()},
-		{Pattern: "POST /partner/sign-in", Handler: svc.partner.signInPost()},
-		{Pattern: "POST /partner/sign-out", Handler: svc.partner.signOutPost()},
-		{Pattern: "GET /partner/set-password", Handler: svc.partner.setPasswordPage()},
-		{Pattern: "POST /partner/set-password", Handler: svc.partner.setPasswordPost()},
-		{Pattern: "GET /partner/reports", Handler: svc.partner.reportsPage()},
-	}
+		requireTokenOn(svc.engine, svc.partner.api.EngineRoutes()),
+		// …and bookingkit's own sign-in: the API's, and the pages' a
+		// person uses in a browser.
+		svc.partner.sessions.Routes(),
+	)
 }

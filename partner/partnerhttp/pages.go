@@ -1,4 +1,4 @@
-package main
+package partnerhttp
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func newPartnerPages() (*partnerPages, error) {
 // render writes page name with data, under a content security policy that
 // lets only this response's own style and script run; the set-password
 // page carries its token in the URL, which no Referer may take along.
-func (p *partnerServer) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+func (p *base) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
 	page := httpapi.Page{Template: p.pages.tmpl, Scripts: true, NoReferrer: true, Logger: p.logger}
 	page.Render(w, r, status, name, func(nonce string) any { data["Nonce"] = nonce; return data })
 }
@@ -56,7 +56,7 @@ func partnerPageForm(r *http.Request) error {
 
 // pageSession returns the session token of a page request: the cookie,
 // or a bearer token for scripts.
-func (p *partnerServer) pageSession(r *http.Request) string {
+func (p *Sessions) pageSession(r *http.Request) string {
 	if t := httpapi.Bearer(r); t != "" {
 		return t
 	}
@@ -72,13 +72,13 @@ func partnerSafeNext(next string) string {
 	return u.RequestURI()
 }
 
-func (p *partnerServer) signInPage() http.Handler {
+func (p *Sessions) signInPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusOK, "signin", map[string]any{"Title": "Sign in", "Next": partnerSafeNext(r.URL.Query().Get("next"))})
 	})
 }
 
-func (p *partnerServer) signInPost() http.Handler {
+func (p *Sessions) signInPost() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := partnerPageForm(r); err != nil {
 			httpapi.WriteError(w, r, p.logger, err)
@@ -103,7 +103,7 @@ func (p *partnerServer) signInPost() http.Handler {
 	})
 }
 
-func (p *partnerServer) signOutPost() http.Handler {
+func (p *Sessions) signOutPost() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := partnerPageForm(r); err != nil {
 			httpapi.WriteError(w, r, p.logger, err)
@@ -122,7 +122,7 @@ func (p *partnerServer) signOutPost() http.Handler {
 
 // setPasswordPage opens a mailed link: it shows the form without using
 // the link up (mail scanners open links by themselves).
-func (p *partnerServer) setPasswordPage() http.Handler {
+func (p *Sessions) setPasswordPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := r.URL.Query().Get("token")
 		_, a, err := p.accounts.Service().CheckLink(r.Context(), token)
@@ -134,7 +134,7 @@ func (p *partnerServer) setPasswordPage() http.Handler {
 	})
 }
 
-func (p *partnerServer) setPasswordPost() http.Handler {
+func (p *Sessions) setPasswordPost() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := partnerPageForm(r); err != nil {
 			httpapi.WriteError(w, r, p.logger, err)
@@ -251,26 +251,28 @@ func partnerStamp(t time.Time) string {
 // reportsPage draws the counts of instances or licences as bar charts, one
 // colour per type (WDS split by profile) and per state, with the list
 // behind a clicked bar below.
-func (p *partnerServer) reportsPage() http.Handler {
+func (p *Handler) reportsPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		u, err := p.accounts.Authenticate(ctx, p.pageSession(r))
+		a, err := p.pageUsers.Actor(r)
 		if errors.Is(err, bookingkit.ErrUnauthorized) {
-			p.cookie.Clear(w, r)
-			http.Redirect(w, r, "/partner/sign-in?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			p.pageUsers.SignIn(w, r)
 			return
+		}
+		var u partner.User
+		if err == nil {
+			u, err = p.svc.Profile(ctx, a)
 		}
 		if err != nil {
 			httpapi.WriteError(w, r, p.logger, err)
 			return
 		}
-		a := u.Actor()
 		data, status := p.reportsData(ctx, r, u, a)
 		p.render(w, r, status, "reports", data)
 	})
 }
 
-func (p *partnerServer) reportsData(ctx context.Context, r *http.Request, u partner.User, a partner.Actor) (map[string]any, int) {
+func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.User, a partner.Actor) (map[string]any, int) {
 	q := r.URL.Query()
 	f := partner.ReportFilter{Subject: partner.Subject(q.Get("subject")), PartnerID: q.Get("partner_id"), Type: q.Get("type")}
 	if f.Subject != partner.SubjectLicences {
@@ -487,7 +489,7 @@ func partnerMonthly(s partner.Series, subject partner.Subject) *partnerMonthlyVi
 }
 
 // detail lists, a page at a time, the objects behind one bar.
-func (p *partnerServer) detail(ctx context.Context, a partner.Actor, f partner.ReportFilter, b partner.Bucket, after string, next func(string) string) (*partnerDetailView, error) {
+func (p *Handler) detail(ctx context.Context, a partner.Actor, f partner.ReportFilter, b partner.Bucket, after string, next func(string) string) (*partnerDetailView, error) {
 	what := b.State
 	label := strings.TrimSpace(strings.Join([]string{b.Type, b.Profile, strings.ReplaceAll(string(what), "_", " ")}, " "))
 	d := &partnerDetailView{Title: fmt.Sprintf("%s: %s", strings.ToUpper(string(f.Subject[:1]))+string(f.Subject[1:]), label)}

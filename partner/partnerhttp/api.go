@@ -1,4 +1,4 @@
-package main
+package partnerhttp
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/httpapi"
-	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
 )
 
@@ -18,18 +17,19 @@ import (
 
 // Sign-in.
 
-type partnerSessionJSON struct {
-	SessionToken string          `json:"session_token"`
-	ExpiresIn    int64           `json:"expires_in_seconds,omitempty"`
-	User         partnerUserJSON `json:"user"`
+// SessionJSON is the answer of a sign-in: the session token and the user.
+type SessionJSON struct {
+	SessionToken string   `json:"session_token"`
+	ExpiresIn    int64    `json:"expires_in_seconds,omitempty"`
+	User         UserJSON `json:"user"`
 }
 
-func (p *partnerServer) sessionOut(w http.ResponseWriter, u partner.User, token string) {
-	httpapi.WriteJSON(w, http.StatusOK, partnerSessionJSON{SessionToken: token, User: partnerUserOut(u)})
+func sessionOut(w http.ResponseWriter, u partner.User, token string) {
+	httpapi.WriteJSON(w, http.StatusOK, SessionJSON{SessionToken: token, User: partnerUserOut(u)})
 }
 
 // login signs a partner user or administrator in with e-mail and password.
-func (p *partnerServer) login() http.Handler {
+func (p *Sessions) login() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			Email    string `json:"email"`
@@ -42,12 +42,12 @@ func (p *partnerServer) login() http.Handler {
 		if err != nil {
 			return err
 		}
-		p.sessionOut(w, signed.User, signed.Session)
+		sessionOut(w, signed.User, signed.Session)
 		return nil
 	})
 }
 
-func (p *partnerServer) logout() http.Handler {
+func (p *Sessions) logout() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
 		token := httpapi.Bearer(r)
 		if token == "" {
@@ -63,7 +63,7 @@ func (p *partnerServer) logout() http.Handler {
 
 // setPassword uses a one-time link's token: it sets the password and
 // signs the user in.
-func (p *partnerServer) setPassword() http.Handler {
+func (p *Sessions) setPassword() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			Token    string `json:"token"`
@@ -76,14 +76,14 @@ func (p *partnerServer) setPassword() http.Handler {
 		if err != nil {
 			return err
 		}
-		p.sessionOut(w, signed.User, signed.Session)
+		sessionOut(w, signed.User, signed.Session)
 		return nil
 	})
 }
 
 // resetPassword mails a new one-time link; the answer is the same whether
 // or not the address has an account.
-func (p *partnerServer) resetPassword() http.Handler {
+func (p *Sessions) resetPassword() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			Email string `json:"email"`
@@ -92,7 +92,7 @@ func (p *partnerServer) resetPassword() http.Handler {
 			return err
 		}
 		// The request checks the address and the limits and queues
-		// it; the worker looks the account up (handleQueued), so the
+		// it; the worker looks the account up (partner.Accounts.CompleteReset), so the
 		// request does the same writes whether or not it exists.
 		if err := p.accounts.QueueReset(r.Context(), in.Email, httpapi.ClientAddress(r), p.linkBase(r)); err != nil {
 			return err
@@ -100,13 +100,6 @@ func (p *partnerServer) resetPassword() http.Handler {
 		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if the address has a PartnerApp account, a link has been sent to it"})
 		return nil
 	})
-}
-
-// handleQueued makes ob's worker complete the reset requests
-// (partner.Accounts.CompleteReset), without their rate limits: the
-// request took them.
-func (p *partnerServer) handleQueued(ob *outbox.Outbox) {
-	ob.Handle(partner.KindReset, completing(partner.KindReset, p.accounts.CompleteReset))
 }
 
 // partnerNext is the keyset position of the next page of a list that the
@@ -124,15 +117,15 @@ func partnerNext(n, limit int, lastID string) string {
 
 // Profile, partners, users, companies.
 
-func (p *partnerServer) profile() http.Handler {
+func (p *Handler) profile() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		u, err := p.svc.Profile(r.Context(), a)
 		if err != nil {
 			return err
 		}
 		out := struct {
-			User    partnerUserJSON     `json:"user"`
-			Partner *partnerPartnerJSON `json:"partner,omitempty"`
+			User    UserJSON     `json:"user"`
+			Partner *PartnerJSON `json:"partner,omitempty"`
 		}{User: partnerUserOut(u)}
 		if u.PartnerID != "" {
 			pt, err := p.svc.Partner(r.Context(), a, u.PartnerID)
@@ -147,7 +140,7 @@ func (p *partnerServer) profile() http.Handler {
 	})
 }
 
-func (p *partnerServer) listPartners() http.Handler {
+func (p *Handler) listPartners() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		pq := partner.PartnerQuery{After: q.str("after"), Limit: q.int("limit")}
@@ -167,7 +160,7 @@ func (p *partnerServer) listPartners() http.Handler {
 	})
 }
 
-func (p *partnerServer) createPartner() http.Handler {
+func (p *Handler) createPartner() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			Name string `json:"name"`
@@ -184,7 +177,7 @@ func (p *partnerServer) createPartner() http.Handler {
 	})
 }
 
-func (p *partnerServer) getPartner() http.Handler {
+func (p *Handler) getPartner() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		pt, err := p.svc.Partner(r.Context(), a, r.PathValue("id"))
 		if err != nil {
@@ -197,7 +190,7 @@ func (p *partnerServer) getPartner() http.Handler {
 
 // createUser adds a partner user or an administrator and mails them a
 // one-time link to choose their password.
-func (p *partnerServer) createUser() http.Handler {
+func (p *Handler) createUser() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			PartnerID string `json:"partner_id"`
@@ -212,8 +205,10 @@ func (p *partnerServer) createUser() http.Handler {
 		if err != nil {
 			return err
 		}
-		out := partnerCreatedUserJSON{partnerUserJSON: partnerUserOut(u), InvitationSent: true}
-		if err := p.accounts.Invite(r.Context(), u, p.linkBase(r)); err != nil {
+		out := CreatedUserJSON{UserJSON: partnerUserOut(u), InvitationSent: p.invitations != nil}
+		if p.invitations == nil {
+			// Not this handler's business: the engine invites its users.
+		} else if err := p.invitations.Invite(r.Context(), u, p.linkBase(r)); err != nil {
 			// The user exists either way: say so, and that POST
 			// …/invitation sends the link again.
 			p.logger.ErrorContext(r.Context(), "partner: a new user's invitation failed", "user", u.ID, "error", err)
@@ -225,14 +220,14 @@ func (p *partnerServer) createUser() http.Handler {
 	})
 }
 
-// partnerCreatedUserJSON is a new user and whether their invitation left.
-type partnerCreatedUserJSON struct {
-	partnerUserJSON
+// CreatedUserJSON is a new user and whether their invitation left.
+type CreatedUserJSON struct {
+	UserJSON
 	InvitationSent  bool   `json:"invitation_sent"`
 	InvitationError string `json:"invitation_error,omitempty"`
 }
 
-func (p *partnerServer) getUser() http.Handler {
+func (p *Handler) getUser() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		u, err := p.svc.User(r.Context(), a, r.PathValue("id"))
 		if err != nil {
@@ -244,13 +239,13 @@ func (p *partnerServer) getUser() http.Handler {
 }
 
 // inviteUser mails a user a new one-time link (administrators only).
-func (p *partnerServer) inviteUser() http.Handler {
+func (p *Handler) inviteUser() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		u, err := p.svc.Invitee(r.Context(), a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		if err := p.accounts.Invite(r.Context(), u, p.linkBase(r)); err != nil {
+		if err := p.invitations.Invite(r.Context(), u, p.linkBase(r)); err != nil {
 			return err
 		}
 		httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "a link to set the password has been sent to " + u.Email})
@@ -258,7 +253,7 @@ func (p *partnerServer) inviteUser() http.Handler {
 	})
 }
 
-func (p *partnerServer) listCompanies() http.Handler {
+func (p *Handler) listCompanies() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		cq := partner.CompanyQuery{PartnerID: q.str("partner_id"), After: q.str("after"), Limit: q.int("limit")}
@@ -278,7 +273,7 @@ func (p *partnerServer) listCompanies() http.Handler {
 	})
 }
 
-func (p *partnerServer) createCompany() http.Handler {
+func (p *Handler) createCompany() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			PartnerID string `json:"partner_id"`
@@ -296,7 +291,7 @@ func (p *partnerServer) createCompany() http.Handler {
 	})
 }
 
-func (p *partnerServer) getCompany() http.Handler {
+func (p *Handler) getCompany() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		c, err := p.svc.Company(r.Context(), a, r.PathValue("id"))
 		if err != nil {
@@ -308,7 +303,7 @@ func (p *partnerServer) getCompany() http.Handler {
 }
 
 // types lists the instance types on sale with their fields, for forms.
-func (p *partnerServer) types() http.Handler {
+func (p *Handler) types() http.Handler {
 	type fieldJSON struct {
 		Name     string   `json:"name"`
 		Label    string   `json:"label"`
@@ -360,13 +355,13 @@ func (p *partnerServer) types() http.Handler {
 
 // Instances.
 
-func (p *partnerServer) now() time.Time { return time.Now() }
+func (p *Handler) now() time.Time { return time.Now() }
 
-func (p *partnerServer) instanceOut(w http.ResponseWriter, status int, inst partner.Instance) {
+func (p *Handler) instanceOut(w http.ResponseWriter, status int, inst partner.Instance) {
 	httpapi.WriteJSON(w, status, partnerInstanceOut(inst, p.now()))
 }
 
-func (p *partnerServer) listInstances() http.Handler {
+func (p *Handler) listInstances() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		iq := partner.InstanceQuery{
@@ -382,12 +377,12 @@ func (p *partnerServer) listInstances() http.Handler {
 			return err
 		}
 		now := p.now()
-		partnerList(w, "instances", page.Instances, page.Next, func(i partner.Instance) partnerInstanceJSON { return partnerInstanceOut(i, now) })
+		partnerList(w, "instances", page.Instances, page.Next, func(i partner.Instance) InstanceJSON { return partnerInstanceOut(i, now) })
 		return nil
 	})
 }
 
-func (p *partnerServer) createInstance() http.Handler {
+func (p *Handler) createInstance() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			CompanyID   string            `json:"company_id"`
@@ -410,7 +405,7 @@ func (p *partnerServer) createInstance() http.Handler {
 	})
 }
 
-func (p *partnerServer) getInstance() http.Handler {
+func (p *Handler) getInstance() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		inst, err := p.svc.Instance(r.Context(), a, r.PathValue("id"))
 		if err != nil {
@@ -421,7 +416,7 @@ func (p *partnerServer) getInstance() http.Handler {
 	})
 }
 
-func (p *partnerServer) editInstance() http.Handler {
+func (p *Handler) editInstance() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			CompanyData map[string]string `json:"company_data"`
@@ -442,7 +437,7 @@ func (p *partnerServer) editInstance() http.Handler {
 	})
 }
 
-func (p *partnerServer) contract() http.Handler {
+func (p *Handler) contract() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		id := r.PathValue("id")
 		c, err := p.svc.Contract(r.Context(), a, id)
@@ -455,7 +450,7 @@ func (p *partnerServer) contract() http.Handler {
 }
 
 // instanceStep is a life cycle step that takes an optional reason.
-func (p *partnerServer) instanceStep(step func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Instance, error)) http.Handler {
+func (p *Handler) instanceStep(step func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Instance, error)) http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			Reason string `json:"reason"`
@@ -472,49 +467,49 @@ func (p *partnerServer) instanceStep(step func(s *partner.Service, r *http.Reque
 	})
 }
 
-func (p *partnerServer) provision() http.Handler {
+func (p *Handler) provision() http.Handler {
 	return p.instanceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, _ string) (partner.Instance, error) {
 		return s.Provision(r.Context(), a, id)
 	})
 }
 
-func (p *partnerServer) cancelInstance() http.Handler {
+func (p *Handler) cancelInstance() http.Handler {
 	return p.instanceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Instance, error) {
 		return s.Cancel(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) clearSession() http.Handler {
+func (p *Handler) clearSession() http.Handler {
 	return p.instanceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, _ string) (partner.Instance, error) {
 		return s.ClearSession(r.Context(), a, id)
 	})
 }
 
-func (p *partnerServer) requestDeactivation() http.Handler {
+func (p *Handler) requestDeactivation() http.Handler {
 	return p.instanceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Instance, error) {
 		return s.RequestDeactivation(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) withdrawDeactivation() http.Handler {
+func (p *Handler) withdrawDeactivation() http.Handler {
 	return p.instanceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Instance, error) {
 		return s.WithdrawDeactivation(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) approveDeactivation() http.Handler {
+func (p *Handler) approveDeactivation() http.Handler {
 	return p.instanceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Instance, error) {
 		return s.ApproveDeactivation(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) rejectDeactivation() http.Handler {
+func (p *Handler) rejectDeactivation() http.Handler {
 	return p.instanceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Instance, error) {
 		return s.RejectDeactivation(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) generate() http.Handler {
+func (p *Handler) generate() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			ContractSHA256 string `json:"contract_sha256"`
@@ -531,7 +526,7 @@ func (p *partnerServer) generate() http.Handler {
 	})
 }
 
-func (p *partnerServer) extendExpiry() http.Handler {
+func (p *Handler) extendExpiry() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			ExpiresAt time.Time `json:"expires_at"`
@@ -551,7 +546,7 @@ func (p *partnerServer) extendExpiry() http.Handler {
 
 // Licences.
 
-func (p *partnerServer) addLicences() http.Handler {
+func (p *Handler) addLicences() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			Licences []struct {
@@ -571,7 +566,7 @@ func (p *partnerServer) addLicences() http.Handler {
 		if err != nil {
 			return err
 		}
-		out := make([]partnerLicenceJSON, len(list))
+		out := make([]LicenceJSON, len(list))
 		for i, l := range list {
 			out[i] = partnerLicenceOut(l)
 		}
@@ -590,7 +585,7 @@ func partnerLicenceQuery(q *partnerParams) partner.LicenceQuery {
 	}
 }
 
-func (p *partnerServer) listLicences(ofInstance bool) http.Handler {
+func (p *Handler) listLicences(ofInstance bool) http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		lq := partnerLicenceQuery(q)
@@ -609,7 +604,7 @@ func (p *partnerServer) listLicences(ofInstance bool) http.Handler {
 	})
 }
 
-func (p *partnerServer) getLicence() http.Handler {
+func (p *Handler) getLicence() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		l, err := p.svc.Licence(r.Context(), a, r.PathValue("id"))
 		if err != nil {
@@ -621,7 +616,7 @@ func (p *partnerServer) getLicence() http.Handler {
 }
 
 // licenceStep is a licence life cycle step that takes a reason.
-func (p *partnerServer) licenceStep(step func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Licence, error)) http.Handler {
+func (p *Handler) licenceStep(step func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Licence, error)) http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			Reason string `json:"reason"`
@@ -638,31 +633,31 @@ func (p *partnerServer) licenceStep(step func(s *partner.Service, r *http.Reques
 	})
 }
 
-func (p *partnerServer) releaseLicence() http.Handler {
+func (p *Handler) releaseLicence() http.Handler {
 	return p.licenceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Licence, error) {
 		return s.ReleaseLicence(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) requestLicenceDeactivation() http.Handler {
+func (p *Handler) requestLicenceDeactivation() http.Handler {
 	return p.licenceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Licence, error) {
 		return s.RequestLicenceDeactivation(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) withdrawLicenceDeactivation() http.Handler {
+func (p *Handler) withdrawLicenceDeactivation() http.Handler {
 	return p.licenceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Licence, error) {
 		return s.WithdrawLicenceDeactivation(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) approveLicenceDeactivation() http.Handler {
+func (p *Handler) approveLicenceDeactivation() http.Handler {
 	return p.licenceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Licence, error) {
 		return s.ApproveLicenceDeactivation(r.Context(), a, id, reason)
 	})
 }
 
-func (p *partnerServer) rejectLicenceDeactivation() http.Handler {
+func (p *Handler) rejectLicenceDeactivation() http.Handler {
 	return p.licenceStep(func(s *partner.Service, r *http.Request, a partner.Actor, id, reason string) (partner.Licence, error) {
 		return s.RejectLicenceDeactivation(r.Context(), a, id, reason)
 	})
@@ -670,7 +665,7 @@ func (p *partnerServer) rejectLicenceDeactivation() http.Handler {
 
 // impersonationLink makes a short-lived link that opens the web panel as
 // the licence's user.
-func (p *partnerServer) impersonationLink() http.Handler {
+func (p *Handler) impersonationLink() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		link, err := p.svc.ImpersonationLink(r.Context(), a, r.PathValue("id"))
 		if err != nil {
@@ -683,7 +678,7 @@ func (p *partnerServer) impersonationLink() http.Handler {
 
 // openImpersonation is called by the web panel (with the engine token)
 // with a link's token: it uses the link up and says whose session to open.
-func (p *partnerServer) openImpersonation() http.Handler {
+func (p *Handler) openImpersonation() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			Token string `json:"token"`
@@ -702,7 +697,7 @@ func (p *partnerServer) openImpersonation() http.Handler {
 
 // Terminals (the engine token): binding and activity.
 
-func (p *partnerServer) bindTerminal() http.Handler {
+func (p *Handler) bindTerminal() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			LicenceID string `json:"licence_id"`
@@ -721,7 +716,7 @@ func (p *partnerServer) bindTerminal() http.Handler {
 	})
 }
 
-func (p *partnerServer) terminalActivity() http.Handler {
+func (p *Handler) terminalActivity() http.Handler {
 	return p.handler(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			LicenceID string `json:"licence_id"`
@@ -745,7 +740,7 @@ func (p *partnerServer) terminalActivity() http.Handler {
 
 // Activity and audit.
 
-func (p *partnerServer) searchActivity() http.Handler {
+func (p *Handler) searchActivity() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		in := partner.ActivitySearch{PartnerID: q.str("partner_id"), Serial: q.str("serial"), PIN: q.str("pin"),
@@ -762,7 +757,7 @@ func (p *partnerServer) searchActivity() http.Handler {
 	})
 }
 
-func (p *partnerServer) activityRecord() http.Handler {
+func (p *Handler) activityRecord() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := &partnerParams{q: map[string][]string{"id": {r.PathValue("id")}}}
 		id := q.int64("id")
@@ -778,7 +773,7 @@ func (p *partnerServer) activityRecord() http.Handler {
 	})
 }
 
-func (p *partnerServer) auditLog() http.Handler {
+func (p *Handler) auditLog() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		aq := partner.AuditQuery{PartnerID: q.str("partner_id"), ObjectID: q.str("object_id"), Before: q.str("before"), Limit: q.int("limit")}
@@ -800,7 +795,7 @@ func (p *partnerServer) auditLog() http.Handler {
 
 // Support.
 
-func (p *partnerServer) threads() http.Handler {
+func (p *Handler) threads() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		in := partner.ThreadList{PartnerID: q.str("partner_id"), Cursor: q.str("cursor"), Limit: q.int("limit")}
@@ -811,12 +806,12 @@ func (p *partnerServer) threads() http.Handler {
 		if err != nil {
 			return err
 		}
-		partnerList(w, "threads", page.Threads, page.Next, func(t partner.ThreadSummary) partnerThreadJSON { return partnerThreadOut(t, a) })
+		partnerList(w, "threads", page.Threads, page.Next, func(t partner.ThreadSummary) ThreadJSON { return partnerThreadOut(t, a) })
 		return nil
 	})
 }
 
-func (p *partnerServer) thread() http.Handler {
+func (p *Handler) thread() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		t, err := p.svc.Thread(r.Context(), a, r.PathValue("company"))
 		if err != nil {
@@ -827,7 +822,7 @@ func (p *partnerServer) thread() http.Handler {
 	})
 }
 
-func (p *partnerServer) messages() http.Handler {
+func (p *Handler) messages() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		mq := partner.MessageQuery{CompanyID: r.PathValue("company"), Before: q.str("before"), Limit: q.int("limit")}
@@ -843,7 +838,7 @@ func (p *partnerServer) messages() http.Handler {
 	})
 }
 
-func (p *partnerServer) postMessage() http.Handler {
+func (p *Handler) postMessage() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			Body string `json:"body"`
@@ -860,7 +855,7 @@ func (p *partnerServer) postMessage() http.Handler {
 	})
 }
 
-func (p *partnerServer) markRead() http.Handler {
+func (p *Handler) markRead() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		var in struct {
 			UpTo string `json:"up_to"`
@@ -895,7 +890,8 @@ func partnerReportFilter(q *partnerParams) partner.ReportFilter {
 	return f
 }
 
-type partnerBarJSON struct {
+// BarJSON is one bar of a report chart.
+type BarJSON struct {
 	Key     string `json:"key"`
 	Label   string `json:"label"`
 	Colour  string `json:"colour"`
@@ -905,15 +901,15 @@ type partnerBarJSON struct {
 	State   string `json:"state,omitempty"`
 }
 
-func partnerBarsOut(bars []partner.Bar) []partnerBarJSON {
-	out := make([]partnerBarJSON, len(bars))
+func partnerBarsOut(bars []partner.Bar) []BarJSON {
+	out := make([]BarJSON, len(bars))
 	for i, b := range bars {
-		out[i] = partnerBarJSON{Key: b.Key, Label: b.Label, Colour: b.Colour, Count: b.Count, Type: b.Bucket.Type, Profile: b.Bucket.Profile, State: string(b.Bucket.State)}
+		out[i] = BarJSON{Key: b.Key, Label: b.Label, Colour: b.Colour, Count: b.Count, Type: b.Bucket.Type, Profile: b.Bucket.Profile, State: string(b.Bucket.State)}
 	}
 	return out
 }
 
-func (p *partnerServer) report() http.Handler {
+func (p *Handler) report() http.Handler {
 	type rowJSON struct {
 		Type    string `json:"type"`
 		Profile string `json:"profile,omitempty"`
@@ -944,7 +940,7 @@ func (p *partnerServer) report() http.Handler {
 
 // reportDetail lists the objects behind one count of a report: the
 // report's filter narrowed by bucket_type, bucket_profile, bucket_state.
-func (p *partnerServer) reportDetail() http.Handler {
+func (p *Handler) reportDetail() http.Handler {
 	return p.user(func(w http.ResponseWriter, r *http.Request, a partner.Actor) error {
 		q := partnerQueryOf(r)
 		f := partnerReportFilter(q)
@@ -962,7 +958,7 @@ func (p *partnerServer) reportDetail() http.Handler {
 				return err
 			}
 			now := p.now()
-			partnerList(w, "instances", page.Instances, page.Next, func(i partner.Instance) partnerInstanceJSON { return partnerInstanceOut(i, now) })
+			partnerList(w, "instances", page.Instances, page.Next, func(i partner.Instance) InstanceJSON { return partnerInstanceOut(i, now) })
 		case partner.SubjectLicences:
 			lq := f.LicenceQuery(b)
 			lq.After, lq.Limit = after, limit
@@ -978,7 +974,7 @@ func (p *partnerServer) reportDetail() http.Handler {
 	})
 }
 
-func (p *partnerServer) monthly() http.Handler {
+func (p *Handler) monthly() http.Handler {
 	type lineJSON struct {
 		Key     string  `json:"key"`
 		Label   string  `json:"label"`
