@@ -2,8 +2,10 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -51,4 +53,28 @@ func TestReopenAppliesNothingTwice(t *testing.T) {
 func TestOpenRefusesEmptyPath(t *testing.T) {
 	_, err := sqlite.Open(context.Background(), "")
 	require.Error(t, err)
+}
+
+// An idle outbox's worker asks for due messages every few seconds: with
+// none due, Claim answers without SQLite's write lock, so it neither waits
+// behind a long import nor holds one up.
+func TestOutboxClaimOfNothingTakesNoWriteLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bookingkit.db")
+	db, err := sqlite.Open(context.Background(), path)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	require.NoError(t, err)
+	defer other.Close()
+	tx, err := other.Begin() // BEGIN IMMEDIATE: the write lock, as an import holds it
+	require.NoError(t, err)
+	defer tx.Rollback() //nolint:errcheck // only releases the lock
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	got, err := db.Stores().Outbox.Claim(ctx, []string{"mail"}, time.Now(), time.Now().Add(time.Minute), "lease", 10)
+	require.NoError(t, err)
+	require.Empty(t, got)
+	require.Less(t, time.Since(start), time.Second, "answered without waiting for the lock")
 }
