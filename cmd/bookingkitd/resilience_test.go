@@ -670,7 +670,10 @@ func TestImportWaitsOutTheBusyTimeoutSQLite(t *testing.T) {
 	}
 	dsn := filepath.Join(t.TempDir(), "bookingkit.db")
 	server := startProcess(t, resilienceEnv(t), "-db", dsn)
-	writer, err := sql.Open("sqlite", "file:"+(&url.URL{Path: dsn}).EscapedPath()+"?_txlock=immediate")
+	// The busy timeout: the server's outbox worker takes the write lock
+	// now and then to claim mail, and BEGIN IMMEDIATE without a timeout
+	// fails at once if it comes at that moment.
+	writer, err := sql.Open("sqlite", "file:"+(&url.URL{Path: dsn}).EscapedPath()+"?_txlock=immediate&_pragma=busy_timeout(10000)")
 	require.NoError(t, err)
 	defer writer.Close()
 	tx, err := writer.Begin() // BEGIN IMMEDIATE: the write lock, as another import holds it
