@@ -1,6 +1,11 @@
 package account
 
-import "context"
+import (
+	"context"
+	"strings"
+
+	"github.com/bookingkit/bookingkit"
+)
 
 // Message is one plain-text email.
 type Message struct {
@@ -27,4 +32,27 @@ type Mailer interface {
 // JSON, and the handler registered for kind completes it.
 type Queue interface {
 	Enqueue(ctx context.Context, kind string, payload any) error
+}
+
+// ParseMessage reads a rendered mail template, named name in errors: a
+// first line "Subject: …", an empty line, then the body. When link is not
+// empty the body must show it. It returns the message without its To, or
+// a *bookingkit.ValidationError for field name saying what the template
+// lacks. The modules' replaceable mail templates (staffid's, mogu's) all
+// have this shape.
+func ParseMessage(name, rendered, link string) (Message, error) {
+	text := strings.ReplaceAll(rendered, "\r\n", "\n")
+	head, body, ok := strings.Cut(text, "\n\n")
+	subject, isSubject := strings.CutPrefix(head, "Subject:")
+	if !ok || !isSubject || strings.Contains(head, "\n") {
+		return Message{}, bookingkit.Invalid(name, "", `a first line "Subject: …", then an empty line, then the body`)
+	}
+	subject = strings.TrimSpace(subject)
+	if subject == "" || strings.TrimSpace(body) == "" {
+		return Message{}, bookingkit.Invalid(name, "", "a non-empty subject and body")
+	}
+	if link != "" && !strings.Contains(body, link) {
+		return Message{}, bookingkit.Invalid(name, "", "a body that shows the link ({{.Link}})")
+	}
+	return Message{Subject: subject, Body: body}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 	"text/template"
 
 	"github.com/bookingkit/bookingkit"
@@ -212,18 +211,9 @@ func (t *mailTemplate) render(d MailData) (account.Message, error) {
 	if err := t.tpl.Execute(&b, d); err != nil {
 		return account.Message{}, bookingkit.Invalid(t.name, "", "a template that renders: "+err.Error())
 	}
-	text := strings.ReplaceAll(b.String(), "\r\n", "\n")
-	head, body, ok := strings.Cut(text, "\n\n")
-	subject, isSubject := strings.CutPrefix(head, "Subject:")
-	if !ok || !isSubject || strings.Contains(head, "\n") {
-		return account.Message{}, bookingkit.Invalid(t.name, "", `a first line "Subject: …", then an empty line, then the body`)
+	link := ""
+	if t.linked {
+		link = d.Link
 	}
-	subject = strings.TrimSpace(subject)
-	if subject == "" || strings.TrimSpace(body) == "" {
-		return account.Message{}, bookingkit.Invalid(t.name, "", "a non-empty subject and body")
-	}
-	if t.linked && !strings.Contains(body, d.Link) {
-		return account.Message{}, bookingkit.Invalid(t.name, "", "a body that shows the link ({{.Link}})")
-	}
-	return account.Message{Subject: subject, Body: body}, nil
+	return account.ParseMessage(t.name, b.String(), link)
 }
