@@ -13,6 +13,8 @@ type AccountStore struct{ db *DB }
 
 var _ account.Store = (*AccountStore)(nil)
 
+func newAccountStore(db *DB) account.Store { return &AccountStore{db: db} }
+
 const accountColumns = "id, realm, email, COALESCE(subject, ''), password_hash, created_at"
 
 func scanAccount(row interface{ Scan(...any) error }) (account.Account, error) {

@@ -17,6 +17,8 @@ type MoguStore struct{ db *DB }
 
 var _ mogu.Store = (*MoguStore)(nil)
 
+func newMoguStore(db *DB) mogu.Store { return &MoguStore{db: db} }
+
 type moguRowScanner interface{ Scan(...any) error }
 
 // Activations.

@@ -14,6 +14,8 @@ type OutboxStore struct{ db *DB }
 
 var _ outbox.Store = (*OutboxStore)(nil)
 
+func newOutboxStore(db *DB) outbox.Store { return &OutboxStore{db: db} }
+
 func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, error) {
 	var id int64
 	err := s.db.sql.QueryRowContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4) RETURNING id`,

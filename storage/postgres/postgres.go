@@ -15,6 +15,7 @@ import (
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/storage/internal/migrate"
+	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -22,7 +23,8 @@ var migrationFiles embed.FS
 
 // DB is an open PostgreSQL database with bookingkit's schema.
 type DB struct {
-	sql *sql.DB
+	sql  *sql.DB
+	core *sqlstore.DB
 }
 
 // Open connects to the PostgreSQL database at url (postgres://… or a
@@ -40,7 +42,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	sqldb.SetMaxOpenConns(16)
 	sqldb.SetMaxIdleConns(16)
-	db := &DB{sql: sqldb}
+	db := &DB{sql: sqldb, core: &sqlstore.DB{SQL: sqldb, Dialect: dialect{}}}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fail("connect: %w", err)
@@ -101,18 +103,16 @@ func (db *DB) Stores() storage.Stores {
 		Backend:  "postgres",
 		Ping:     db.Ping,
 		Close:    db.Close,
-		Settings: &SettingsStore{db: db},
-		Accounts: &AccountStore{db: db},
-		Standby:  &StandbyStore{db: db},
-		Mogu:     &MoguStore{db: db},
-		StaffID:  &StaffIDStore{db: db},
-		Partner:  &PartnerStore{db: db},
+		Settings: sqlstore.NewSettingsStore(db.core),
+		Accounts: newAccountStore(db),
+		Standby:  newStandbyStore(db),
+		Mogu:     newMoguStore(db),
+		StaffID:  newStaffIDStore(db),
+		Partner:  newPartnerStore(db),
 
-		// staffid bookings (staffid_booking.go)
-		StaffBookings: &StaffBookingStore{db: db},
-
-		Outbox:     &OutboxStore{db: db},
-		RateLimits: &RateLimitStore{db: db},
+		StaffBookings: newStaffBookingStore(db),
+		Outbox:        newOutboxStore(db),
+		RateLimits:    newRateLimitStore(db),
 	}
 }
 

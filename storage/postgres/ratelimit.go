@@ -14,6 +14,8 @@ type RateLimitStore struct{ db *DB }
 
 var _ throttle.Store = (*RateLimitStore)(nil)
 
+func newRateLimitStore(db *DB) throttle.Store { return &RateLimitStore{db: db} }
+
 // Update locks key's row for the transaction before reading it. The
 // upsert does both, also for a key without a row: a second server's
 // upsert of the same key waits for this transaction and then reads what

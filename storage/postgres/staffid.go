@@ -21,6 +21,8 @@ type StaffIDStore struct{ db *DB }
 
 var _ staffid.Store = (*StaffIDStore)(nil)
 
+func newStaffIDStore(db *DB) staffid.Store { return &StaffIDStore{db: db} }
+
 // staffidPersonColumns are the columns of staffid_people that an import
 // writes from a Person, in the order of staffidPersonRow.
 var staffidPersonColumns = []string{"id", "group_key", "is_employee", "guid", "last_name", "first_name", "middle_name",

@@ -28,6 +28,8 @@ type StandbyStore struct{ db *DB }
 
 var _ standby.Store = (*StandbyStore)(nil)
 
+func newStandbyStore(db *DB) standby.Store { return &StandbyStore{db: db} }
+
 const standbyEntryColumns = "flight_key, booking_id, passenger, employer, cabin, category, employed_on, booked_at"
 
 // standbyEntrySelect reads what scanStandbyEntry scans: the entry's

@@ -42,6 +42,8 @@ func (s *MoguStore) queryRow(ctx context.Context, query string, args ...any) *sq
 
 var _ mogu.Store = (*MoguStore)(nil)
 
+func newMoguStore(db *DB) mogu.Store { return &MoguStore{db: db} }
+
 type moguRowScanner interface{ Scan(...any) error }
 
 // Activations.

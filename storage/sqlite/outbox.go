@@ -15,6 +15,8 @@ type OutboxStore struct{ db *DB }
 
 var _ outbox.Store = (*OutboxStore)(nil)
 
+func newOutboxStore(db *DB) outbox.Store { return &OutboxStore{db: db} }
+
 func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, error) {
 	res, err := s.db.sql.ExecContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)`,
 		m.Kind, string(m.Payload), m.CreatedAt.UTC(), m.NextAttempt.UTC())

@@ -21,6 +21,8 @@ type PartnerStore struct{ db *DB }
 
 var _ partner.Store = (*PartnerStore)(nil)
 
+func newPartnerStore(db *DB) partner.Store { return &PartnerStore{db: db} }
+
 type partnerScanner interface{ Scan(...any) error }
 
 // partnerQuery builds a statement with its arguments, so that optional

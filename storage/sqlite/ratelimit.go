@@ -15,6 +15,8 @@ type RateLimitStore struct{ db *DB }
 
 var _ throttle.Store = (*RateLimitStore)(nil)
 
+func newRateLimitStore(db *DB) throttle.Store { return &RateLimitStore{db: db} }
+
 // Update reads and writes key's row in one write transaction: every
 // transaction begins IMMEDIATE, so it holds SQLite's write lock from the
 // read on, and no other connection or process updates the row between.

@@ -18,6 +18,7 @@ import (
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/storage/internal/migrate"
+	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -26,6 +27,7 @@ var migrationFiles embed.FS
 // DB is an open SQLite database file with bookingkit's schema.
 type DB struct {
 	sql  *sql.DB
+	core *sqlstore.DB
 	path string
 }
 
@@ -62,7 +64,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// after a minute, so a burst's page caches are not kept for good.
 	sqldb.SetMaxIdleConns(maxIdleConns)
 	sqldb.SetConnMaxIdleTime(time.Minute)
-	db := &DB{sql: sqldb, path: path}
+	db := &DB{sql: sqldb, core: &sqlstore.DB{SQL: sqldb, Dialect: dialect{}}, path: path}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -152,18 +154,16 @@ func (db *DB) Stores() storage.Stores {
 		Backend:  "sqlite",
 		Ping:     db.Ping,
 		Close:    db.Close,
-		Settings: &SettingsStore{db: db},
-		Accounts: &AccountStore{db: db},
-		Standby:  &StandbyStore{db: db},
-		Mogu:     &MoguStore{db: db},
-		StaffID:  &StaffIDStore{db: db},
-		Partner:  &PartnerStore{db: db},
+		Settings: sqlstore.NewSettingsStore(db.core),
+		Accounts: newAccountStore(db),
+		Standby:  newStandbyStore(db),
+		Mogu:     newMoguStore(db),
+		StaffID:  newStaffIDStore(db),
+		Partner:  newPartnerStore(db),
 
-		// staffid bookings (staffid_booking.go)
-		StaffBookings: &StaffBookingStore{db: db},
-
-		Outbox:     &OutboxStore{db: db},
-		RateLimits: &RateLimitStore{db: db},
+		StaffBookings: newStaffBookingStore(db),
+		Outbox:        newOutboxStore(db),
+		RateLimits:    newRateLimitStore(db),
 	}
 }
 

@@ -24,6 +24,8 @@ type StaffIDStore struct{ db *DB }
 
 var _ staffid.Store = (*StaffIDStore)(nil)
 
+func newStaffIDStore(db *DB) staffid.Store { return &StaffIDStore{db: db} }
+
 // staffidPersonColumns are the columns scanStaffIDPerson reads, in order.
 const staffidPersonColumns = `id, group_key, is_employee, guid, last_name, first_name, middle_name,
 	last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,

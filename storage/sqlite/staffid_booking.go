@@ -19,6 +19,8 @@ type StaffBookingStore struct{ db *DB }
 
 var _ staffid.BookingStore = (*StaffBookingStore)(nil)
 
+func newStaffBookingStore(db *DB) staffid.BookingStore { return &StaffBookingStore{db: db} }
+
 const staffBookingColumns = "seq, id, booked_by, group_key, flight_key, fare_basis, passenger_type, cabin, standby, created_at"
 
 // CreateBooking stores b and its passengers in one transaction.

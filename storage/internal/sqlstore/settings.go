@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -10,15 +10,18 @@ import (
 // SettingsStore keeps the server's own small values in table settings.
 type SettingsStore struct{ db *DB }
 
+// NewSettingsStore returns the settings store on db.
+func NewSettingsStore(db *DB) *SettingsStore { return &SettingsStore{db: db} }
+
 var _ storage.SettingsStore = (*SettingsStore)(nil)
 
 // Setting returns the value stored under key, or an error matching
 // bookingkit.ErrNotFound.
 func (s *SettingsStore) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.sql.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", key).Scan(&v)
+	err := s.db.SQL.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", key).Scan(&v)
 	if err != nil {
-		return "", fail("setting %q: %w", key, translate(err))
+		return "", s.db.Fail("setting %q: %w", key, s.db.Translate(err))
 	}
 	return v, nil
 }
@@ -27,24 +30,24 @@ func (s *SettingsStore) Setting(ctx context.Context, key string) (string, error)
 // value, and returns the value that is stored afterwards.
 func (s *SettingsStore) PutSettingIfAbsent(ctx context.Context, key, value string) (string, error) {
 	var stored string
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", key, value); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", key).Scan(&stored)
 	})
 	if err != nil {
-		return "", fail("put setting %q: %w", key, err)
+		return "", s.db.Fail("put setting %q: %w", key, err)
 	}
 	return stored, nil
 }
 
 // PutSetting stores value under key, replacing any earlier value.
 func (s *SettingsStore) PutSetting(ctx context.Context, key, value string) error {
-	_, err := s.db.sql.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+	_, err := s.db.SQL.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = CURRENT_TIMESTAMP`, key, value)
 	if err != nil {
-		return fail("put setting %q: %w", key, translate(err))
+		return s.db.Fail("put setting %q: %w", key, s.db.Translate(err))
 	}
 	return nil
 }
