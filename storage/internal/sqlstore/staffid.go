@@ -1,0 +1,310 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/staffid"
+)
+
+// StaffIDStore keeps the staff-travel people and the import history
+// (tables staffid_people and staffid_imports, migration 0100).
+type StaffIDStore struct {
+	db   *DB
+	bulk StaffIDBulk
+}
+
+var _ staffid.Store = (*StaffIDStore)(nil)
+
+// NewStaffIDStore returns the staffid store on db, writing an import's
+// people with bulk.
+func NewStaffIDStore(db *DB, bulk StaffIDBulk) *StaffIDStore {
+	return &StaffIDStore{db: db, bulk: bulk}
+}
+
+// StaffIDBulk writes an import's people the adapter's fastest way (COPY on
+// PostgreSQL, a prepared statement reused for every row on SQLite), inside
+// the import's transaction tx, which is open on conn. Each method gets a
+// non-empty slice and returns an error for any person it could not write
+// (an ID to update or block that is not stored matches ErrNotFound).
+type StaffIDBulk interface {
+	// Create inserts people with CreatedAt = UpdatedAt = at, active.
+	Create(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error
+	// Update overwrites the people's fields and digests, unblocks them
+	// and sets UpdatedAt = at.
+	Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error
+	// Block blocks the people with the IDs: BlockedAt = UpdatedAt = at.
+	Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error
+	// Busy reports whether an import failed only because another writer
+	// held the database past the driver's wait; ApplyImport then runs it
+	// again until ctx ends.
+	Busy(err error) bool
+}
+
+const staffidSelectPerson = `SELECT id, group_key, is_employee, guid, last_name, first_name, middle_name,
+	last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,
+	category_code, email, relation_degree, digest, blocked, created_at, updated_at, blocked_at FROM staffid_people `
+
+// staffidDate scans a date column: ISO text (SQLite, "" for none), a DATE
+// (PostgreSQL) or NULL.
+type staffidDate struct{ d *staffid.Date }
+
+func (c staffidDate) Scan(v any) (err error) {
+	switch v := v.(type) {
+	case nil:
+		*c.d = staffid.Date{}
+	case time.Time:
+		*c.d = staffid.DateOf(v.UTC())
+	case string:
+		*c.d, err = staffid.ParseISODate(v)
+	case []byte:
+		*c.d, err = staffid.ParseISODate(string(v))
+	default:
+		err = fmt.Errorf("a date of type %T", v)
+	}
+	return err
+}
+
+func scanStaffIDPerson(row interface{ Scan(...any) error }) (staffid.Person, error) {
+	var (
+		p         staffid.Person
+		blockedAt sql.NullTime
+	)
+	err := row.Scan(&p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
+		&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate{&p.BirthDay}, &p.Sex, staffidDate{&p.DateOfEmployment},
+		&p.EmployeeID, &p.CategoryCode, &p.Email, &p.RelationDegree, &p.Digest, &p.Blocked, &p.CreatedAt, &p.UpdatedAt, &blockedAt)
+	if err != nil {
+		return staffid.Person{}, err
+	}
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	if blockedAt.Valid {
+		p.BlockedAt = blockedAt.Time.UTC()
+	}
+	return p, nil
+}
+
+// ApplyImport runs one import in one transaction: see
+// [staffid.ImportStore.ApplyImport]. The dialect's lock serialises imports
+// (PostgreSQL: an advisory lock across every process sharing the schema;
+// SQLite: the write lock its IMMEDIATE transactions hold from their
+// start); the people are read after it is taken, so the plan sees the
+// previous import's result. A transaction that failed only waiting for the
+// lock runs again (the plan has no side effects) as long as ctx allows,
+// not only the driver's busy timeout, which a 100 000-person import can
+// outlast on a loaded machine.
+func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+	for {
+		entry, err := s.applyImport(ctx, plan)
+		if err == nil || !s.bulk.Busy(err) {
+			return entry, err
+		}
+		select {
+		case <-ctx.Done():
+			return staffid.HistoryEntry{}, s.db.Fail("staffid: waiting for another import: %w", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (s *StaffIDStore) applyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+	conn, err := s.db.SQL.Conn(ctx)
+	if err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: begin: %w", s.db.Translate(err))
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+
+	if err := s.db.Dialect.Lock(ctx, tx, "staffid.import"); err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: lock: %w", s.db.Translate(err))
+	}
+	current, err := s.states(ctx, tx)
+	if err != nil {
+		return staffid.HistoryEntry{}, err
+	}
+	pl, err := plan(current)
+	if err != nil {
+		return staffid.HistoryEntry{}, err
+	}
+	if pl == nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
+	}
+	at := pl.At.UTC()
+	if len(pl.Create) > 0 {
+		if err := s.bulk.Create(ctx, conn, tx, pl.Create, at); err != nil {
+			return staffid.HistoryEntry{}, s.bulkFail("create people", err)
+		}
+	}
+	if len(pl.Update) > 0 {
+		if err := s.bulk.Update(ctx, conn, tx, pl.Update, at); err != nil {
+			return staffid.HistoryEntry{}, s.bulkFail("update people", err)
+		}
+	}
+	if len(pl.Block) > 0 {
+		if err := s.bulk.Block(ctx, tx, pl.Block, at); err != nil {
+			return staffid.HistoryEntry{}, s.bulkFail("block people", err)
+		}
+	}
+	entry, err := s.addHistory(ctx, tx, pl.Entry)
+	if err != nil {
+		return staffid.HistoryEntry{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: commit: %w", s.db.Translate(err))
+	}
+	return entry, nil
+}
+
+// bulkFail returns the error of a bulk write: as it is when the adapter
+// made it already (an ID not found), otherwise translated with what.
+func (s *StaffIDStore) bulkFail(what string, err error) error {
+	var done *bookingkit.StorageError
+	if errors.As(err, &done) {
+		return err
+	}
+	return s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
+}
+
+// states reads the state of every stored person.
+func (s *StaffIDStore) states(ctx context.Context, tx *sql.Tx) ([]staffid.PersonState, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM staffid_people").Scan(&n); err != nil {
+		return nil, s.db.Fail("staffid: count people: %w", s.db.Translate(err))
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id, digest, blocked FROM staffid_people")
+	if err != nil {
+		return nil, s.db.Fail("staffid: read people: %w", s.db.Translate(err))
+	}
+	defer rows.Close()
+	current := make([]staffid.PersonState, 0, n)
+	for rows.Next() {
+		var st staffid.PersonState
+		if err := rows.Scan(&st.ID, &st.Digest, &st.Blocked); err != nil {
+			return nil, s.db.Fail("staffid: read people: %w", err)
+		}
+		current = append(current, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.db.Fail("staffid: read people: %w", s.db.Translate(err))
+	}
+	return current, nil
+}
+
+func (s *StaffIDStore) addHistory(ctx context.Context, db interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
+	report, err := json.Marshal(e.Report)
+	if err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: encoding the report: %w", err)
+	}
+	e.At = e.At.UTC()
+	err = db.QueryRowContext(ctx, `INSERT INTO staffid_imports (at, source, actor, forced, invalid_records_omitted, report)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, e.At, string(e.Source), e.Actor, e.Forced, e.InvalidRecordsOmitted, string(report)).Scan(&e.ID)
+	if err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: add import history: %w", s.db.Translate(err))
+	}
+	return e, nil
+}
+
+// AddImportHistory appends an entry for an upload refused before planning.
+func (s *StaffIDStore) AddImportHistory(ctx context.Context, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
+	return s.addHistory(ctx, s.db.SQL, e)
+}
+
+const staffidSelectHistory = "SELECT id, at, source, actor, forced, invalid_records_omitted, report FROM staffid_imports "
+
+func scanStaffIDHistory(row interface{ Scan(...any) error }) (staffid.HistoryEntry, error) {
+	var (
+		e      staffid.HistoryEntry
+		source string
+		report []byte
+	)
+	if err := row.Scan(&e.ID, &e.At, &source, &e.Actor, &e.Forced, &e.InvalidRecordsOmitted, &report); err != nil {
+		return staffid.HistoryEntry{}, err
+	}
+	e.Source, e.At = staffid.Source(source), e.At.UTC()
+	if err := json.Unmarshal(report, &e.Report); err != nil {
+		return staffid.HistoryEntry{}, fmt.Errorf("decoding the report of import %d: %w", e.ID, err)
+	}
+	return e, nil
+}
+
+// ImportHistory returns entries newest first, below q.BeforeID.
+func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery) ([]staffid.HistoryEntry, error) {
+	before := q.BeforeID
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	return staffidQuery(ctx, s, "import history", scanStaffIDHistory,
+		staffidSelectHistory+"WHERE id < $1 ORDER BY id DESC LIMIT $2", before, staffid.NormalizeLimit(q.Limit))
+}
+
+// ImportEntry returns one history entry.
+func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.HistoryEntry, error) {
+	e, err := scanStaffIDHistory(s.db.SQL.QueryRowContext(ctx, staffidSelectHistory+"WHERE id = $1", id))
+	if err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: import %d: %w", id, s.db.Translate(err))
+	}
+	return e, nil
+}
+
+// Person returns the person with the ID.
+func (s *StaffIDStore) Person(ctx context.Context, id string) (staffid.Person, error) {
+	p, err := scanStaffIDPerson(s.db.SQL.QueryRowContext(ctx, staffidSelectPerson+"WHERE id = $1", id))
+	if err != nil {
+		return staffid.Person{}, s.db.Fail("staffid: person %s: %w", id, s.db.Translate(err))
+	}
+	return p, nil
+}
+
+// GroupPeople returns a group's people: the employee first, then by ID.
+func (s *StaffIDStore) GroupPeople(ctx context.Context, groupKey string) ([]staffid.Person, error) {
+	return staffidQuery(ctx, s, "group", scanStaffIDPerson,
+		staffidSelectPerson+"WHERE group_key = $1 ORDER BY is_employee DESC, id", groupKey)
+}
+
+// People returns a keyset page of people in ascending ID order. The
+// filters compare with TRUE and FALSE, which SQLite needs to use its
+// partial index of blocked people; PostgreSQL reads blocked = TRUE as
+// blocked.
+func (s *StaffIDStore) People(ctx context.Context, q staffid.PeopleQuery) ([]staffid.Person, error) {
+	where := "WHERE id > $1"
+	switch q.State {
+	case staffid.OnlyActive:
+		where = "WHERE blocked = FALSE AND id > $1"
+	case staffid.OnlyBlocked:
+		where = "WHERE blocked = TRUE AND id > $1"
+	}
+	return staffidQuery(ctx, s, "people", scanStaffIDPerson,
+		staffidSelectPerson+where+" ORDER BY id LIMIT $2", q.AfterID, staffid.NormalizeLimit(q.Limit))
+}
+
+// staffidQuery returns every row of a query, scanned, never nil.
+func staffidQuery[T any](ctx context.Context, s *StaffIDStore, what string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, s.db.Fail("staffid: %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
+	}
+	return out, nil
+}
