@@ -1,0 +1,395 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/mogu"
+)
+
+// MoguStore keeps MOGU's microsite activations, registered trips and the
+// accounts that claimed them, and operators' agency accounts (tables
+// mogu_*, migration 0300).
+type MoguStore struct {
+	db *DB
+	// stmts holds the prepared statements of the reads every voucher and
+	// trip view makes, by query text: SQLite spends more time parsing
+	// such a query than running it. PostgreSQL's driver caches its
+	// statements per connection anyway, so this costs it nothing.
+	stmts sync.Map
+}
+
+// NewMoguStore returns the MOGU store on db.
+func NewMoguStore(db *DB) *MoguStore { return &MoguStore{db: db} }
+
+var _ mogu.Store = (*MoguStore)(nil)
+
+// queryRow runs a one-row read through a prepared statement, preparing it
+// on first use; if preparing fails it runs the query directly.
+func (s *MoguStore) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := s.db.SQL.PrepareContext(context.Background(), query)
+	if err != nil {
+		return s.db.SQL.QueryRowContext(ctx, query, args...)
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+type moguRowScanner interface{ Scan(...any) error }
+
+// moguList runs a query and reads every row with scan.
+func moguList[T any](ctx context.Context, s *MoguStore, what string, scan func(moguRowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.db.Fail("%s: %w", what, s.db.Translate(err))
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, s.db.Fail("%s: %w", what, s.db.Translate(err))
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.db.Fail("%s: %w", what, s.db.Translate(err))
+	}
+	return out, nil
+}
+
+// Activations.
+
+func moguScanActivation(row moguRowScanner) (mogu.Activation, error) {
+	var a mogu.Activation
+	err := row.Scan(&a.MicrositeID, &a.Seq, &a.Active, &a.By, &a.At, &a.Note)
+	a.At = a.At.UTC()
+	return a, err
+}
+
+const moguActivationColumns = "microsite_id, seq, active, changed_by, changed_at, note"
+
+// LatestActivation returns the microsite's latest change, or ErrNotFound.
+func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (mogu.Activation, error) {
+	a, err := moguScanActivation(s.queryRow(ctx, "SELECT "+moguActivationColumns+
+		" FROM mogu_activations WHERE microsite_id = $1 ORDER BY seq DESC LIMIT 1", micrositeID))
+	if err != nil {
+		return mogu.Activation{}, s.db.Fail("mogu activation of microsite %s: %w", micrositeID, s.db.Translate(err))
+	}
+	return a, nil
+}
+
+// RecordActivation appends a if a.Seq follows the latest change, in one
+// conditional insert; otherwise ErrConflict. Two writers of the same Seq
+// meet at the primary key (PostgreSQL) or queue for the write lock
+// (SQLite), and the loser gets ErrConflict.
+func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) error {
+	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO mogu_activations (`+moguActivationColumns+`)
+		SELECT $1, $2, $3, $4, $5, $6
+		WHERE (SELECT COALESCE(MAX(seq), 0) FROM mogu_activations WHERE microsite_id = $1) = $7`,
+		a.MicrositeID, a.Seq, a.Active, a.By, a.At.UTC(), a.Note, a.Seq-1)
+	if err := s.db.OneRow(res, err, "record mogu activation"); err != nil {
+		if errors.Is(err, bookingkit.ErrNotFound) || errors.Is(err, bookingkit.ErrInvalid) {
+			return s.db.Fail("mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
+		}
+		return err
+	}
+	return nil
+}
+
+// ActivationHistory returns up to limit changes below beforeSeq (0: from
+// the newest), newest first.
+func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, beforeSeq int64, limit int) ([]mogu.Activation, error) {
+	// seq < $2 comes first: PostgreSQL then reads $2 as a BIGINT.
+	return moguList(ctx, s, "mogu activation history", moguScanActivation, "SELECT "+moguActivationColumns+` FROM mogu_activations
+		WHERE microsite_id = $1 AND (seq < $2 OR $2 = 0) ORDER BY seq DESC LIMIT $3`, micrositeID, beforeSeq, limit)
+}
+
+// Trips.
+
+// moguTripColumns are read with the table aliased as t.
+const moguTripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email, COALESCE(t.agency_id, ''), t.microsite_id,
+	t.title, t.travelers, t.start_at, t.end_at, t.contact_key, t.listed_by_email,
+	t.token_generation, t.claims, t.registered_at, t.updated_at`
+
+// moguTripReturning is moguTripColumns for a RETURNING clause, where SQLite does
+// not accept the table's alias.
+var moguTripReturning = strings.ReplaceAll(moguTripColumns, "t.", "")
+
+// moguTripRow receives moguTripColumns: the integer columns come as int64, which
+// pgx does not convert into mogu's own integer types.
+type moguTripRow struct {
+	t          mogu.Trip
+	channel    int64
+	generation int64
+}
+
+func (r *moguTripRow) dest() []any {
+	t := &r.t
+	return []any{&t.ID, &r.channel, &t.ContactEmail, &t.AgentEmail, &t.AgencyID, &t.MicrositeID,
+		&t.Title, &t.Travelers, &t.Start, &t.End, &t.ContactKey, &t.ListedByEmail,
+		&r.generation, &t.Claims, &t.RegisteredAt, &t.UpdatedAt}
+}
+
+func (r *moguTripRow) trip() mogu.Trip {
+	t := r.t
+	t.Channel, t.TokenGeneration = mogu.Channel(r.channel), uint32(r.generation)
+	t.Start, t.End = t.Start.UTC(), t.End.UTC()
+	t.RegisteredAt, t.UpdatedAt = t.RegisteredAt.UTC(), t.UpdatedAt.UTC()
+	return t
+}
+
+func moguScanTrip(row moguRowScanner) (mogu.Trip, error) {
+	var r moguTripRow
+	err := row.Scan(r.dest()...)
+	return r.trip(), err
+}
+
+// moguScanAccountTrip reads moguTripColumns followed by the link's link,
+// linked_at and whether a link exists.
+func moguScanAccountTrip(row moguRowScanner) (mogu.AccountTrip, error) {
+	var at mogu.AccountTrip
+	var r moguTripRow
+	var link string
+	var linkedAt sql.NullTime
+	err := row.Scan(append(r.dest(), &link, &linkedAt, &at.Claimed)...)
+	at.Trip, at.Link = r.trip(), mogu.Link(link)
+	if linkedAt.Valid {
+		at.LinkedAt = linkedAt.Time.UTC()
+	}
+	return at, err
+}
+
+// PutTrip inserts t or updates the trip with its ID, keeping the token
+// generation, the registration time and the claims.
+func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mogu.Trip, error) {
+	got, err := moguScanTrip(s.db.SQL.QueryRowContext(ctx, `INSERT INTO mogu_trips (booking_id, channel, contact_email, agent_email,
+			agency_id, microsite_id, title, travelers, start_at, end_at, contact_key, listed_by_email,
+			token_generation, claims, registered_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 0, $13, $13)
+		ON CONFLICT (booking_id) DO UPDATE SET channel = excluded.channel, contact_email = excluded.contact_email,
+			agent_email = excluded.agent_email, agency_id = excluded.agency_id, microsite_id = excluded.microsite_id,
+			title = excluded.title, travelers = excluded.travelers, start_at = excluded.start_at, end_at = excluded.end_at,
+			contact_key = excluded.contact_key, listed_by_email = excluded.listed_by_email, updated_at = excluded.updated_at
+		RETURNING `+moguTripReturning,
+		t.ID, int64(t.Channel), t.ContactEmail, t.AgentEmail, sql.NullString{String: t.AgencyID, Valid: t.AgencyID != ""},
+		t.MicrositeID, t.Title, t.Travelers, t.Start.UTC(), t.End.UTC(), t.ContactKey, t.ListedByEmail, now.UTC()))
+	if err != nil {
+		return mogu.Trip{}, s.db.Fail("put mogu trip %s: %w", t.ID, s.db.Translate(err))
+	}
+	return got, nil
+}
+
+// Trip returns the registered trip, or ErrNotFound.
+func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
+	t, err := moguScanTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = $1", bookingID))
+	if err != nil {
+		return mogu.Trip{}, s.db.Fail("mogu trip %s: %w", bookingID, s.db.Translate(err))
+	}
+	return t, nil
+}
+
+// RotateToken adds one to the trip's token generation; PostgreSQL's row
+// lock and SQLite's write lock make concurrent rotations add one each.
+func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.Time) (mogu.Trip, error) {
+	t, err := moguScanTrip(s.db.SQL.QueryRowContext(ctx, `UPDATE mogu_trips SET token_generation = token_generation + 1, updated_at = $1
+		WHERE booking_id = $2 RETURNING `+moguTripReturning, now.UTC(), bookingID))
+	if err != nil {
+		return mogu.Trip{}, s.db.Fail("rotate token of mogu trip %s: %w", bookingID, s.db.Translate(err))
+	}
+	return t, nil
+}
+
+const moguLinkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
+
+func moguScanLink(row moguRowScanner) (mogu.TripLink, error) {
+	var l mogu.TripLink
+	var link string
+	var generation int64
+	err := row.Scan(&l.AccountID, &l.BookingID, &l.EmailKey, &link, &generation, &l.At)
+	l.Link, l.Generation, l.At = mogu.Link(link), uint32(generation), l.At.UTC()
+	return l, err
+}
+
+// AddLink records a claim in one transaction that first locks the trip's
+// row (PostgreSQL's SELECT … FOR UPDATE; SQLite's transaction holds the
+// write lock from its start): claims of one trip, and a rotation of its
+// token, take turns, so of two claims for the last place the second sees
+// the first's count.
+func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink, bool, error) {
+	var out mogu.TripLink
+	created := false
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var generation int64
+		var travelers, claims int
+		err := tx.QueryRowContext(ctx, "SELECT token_generation, travelers, claims FROM mogu_trips WHERE booking_id = $1"+s.db.Dialect.ForUpdate(), l.BookingID).
+			Scan(&generation, &travelers, &claims)
+		if err != nil {
+			return err
+		}
+		if generation != int64(l.Generation) {
+			return mogu.ErrGenerationChanged
+		}
+		out, err = moguScanLink(tx.QueryRowContext(ctx, "SELECT "+moguLinkColumns+" FROM mogu_trip_links WHERE account_id = $1 AND booking_id = $2", l.AccountID, l.BookingID))
+		if err == nil {
+			return nil
+		}
+		if !isNoRows(err) {
+			return err
+		}
+		if claims >= travelers {
+			return mogu.ErrClaimsExhausted
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO mogu_trip_links ("+moguLinkColumns+") VALUES ($1, $2, $3, $4, $5, $6)",
+			l.AccountID, l.BookingID, l.EmailKey, string(l.Link), int64(l.Generation), l.At.UTC()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE mogu_trips SET claims = claims + 1 WHERE booking_id = $1", l.BookingID); err != nil {
+			return err
+		}
+		out, created = l, true
+		return nil
+	})
+	if err != nil {
+		return mogu.TripLink{}, false, s.db.Fail("add mogu link of trip %s: %w", l.BookingID, err)
+	}
+	return out, created, nil
+}
+
+// AccountTrip returns the trip as the account sees it: linked, or listed
+// by email to its email key; otherwise ErrNotFound.
+func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookingID string) (mogu.AccountTrip, error) {
+	at, err := moguScanAccountTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+`,
+			COALESCE(l.link, 'email'), l.linked_at, l.account_id IS NOT NULL
+		FROM mogu_trips t LEFT JOIN mogu_trip_links l ON l.booking_id = t.booking_id AND l.account_id = $1
+		WHERE t.booking_id = $2 AND (l.account_id IS NOT NULL OR (t.listed_by_email AND t.contact_key = $3))`,
+		accountID, bookingID, emailKey))
+	if err != nil {
+		return mogu.AccountTrip{}, s.db.Fail("mogu trip %s of account %s: %w", bookingID, accountID, s.db.Translate(err))
+	}
+	return at, nil
+}
+
+// moguKeyset returns the cursor's position, or for the first page one before
+// every trip (trips have a non-zero start): one query text serves every
+// page, and its row comparison is an index range, not a filter. The
+// identifiers' columns are COLLATE "C" on PostgreSQL, as SQLite compares
+// them, so both order pages alike.
+func moguKeyset(c *mogu.TripCursor) (start time.Time, bookingID string) {
+	if c == nil {
+		return time.Time{}, ""
+	}
+	return c.Start.UTC(), c.BookingID
+}
+
+// ListAccountTrips returns the trips the account claimed and the ones
+// listed by email to it (without those it claimed), in (start, booking)
+// order after the cursor.
+func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuery) ([]mogu.AccountTrip, error) {
+	afterStart, afterID := moguKeyset(q.After)
+	// ORDER BY 9, 1 is start_at, booking_id. The compound SELECT is not
+	// wrapped in a subquery: through one, SQLite loses linked_at's declared
+	// type and the driver would return it as text.
+	return moguList(ctx, s, "mogu trips of account "+q.AccountID, moguScanAccountTrip, `SELECT `+moguTripColumns+`, l.link, l.linked_at, TRUE
+			FROM mogu_trip_links l JOIN mogu_trips t ON t.booking_id = l.booking_id
+			WHERE l.account_id = $1 AND t.end_at >= $3 AND (t.start_at, t.booking_id) > ($4, $5)
+			UNION ALL
+			SELECT `+moguTripColumns+`, 'email', NULL, FALSE
+			FROM mogu_trips t
+			WHERE t.listed_by_email AND t.contact_key = $2 AND t.end_at >= $3 AND (t.start_at, t.booking_id) > ($4, $5)
+				AND NOT EXISTS (SELECT 1 FROM mogu_trip_links x WHERE x.account_id = $1 AND x.booking_id = t.booking_id)
+		ORDER BY 9, 1 LIMIT $6`,
+		q.AccountID, q.EmailKey, q.EndsAfter.UTC(), afterStart, afterID, q.Limit)
+}
+
+// ListAgencyTrips returns the agency's trips in (start, booking) order
+// after the cursor.
+func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery) ([]mogu.Trip, error) {
+	afterStart, afterID := moguKeyset(q.After)
+	return moguList(ctx, s, "mogu trips of agency "+q.AgencyID, moguScanTrip, "SELECT "+moguTripColumns+` FROM mogu_trips t
+		WHERE t.agency_id = $1 AND (t.start_at, t.booking_id) > ($2, $3)
+		ORDER BY t.start_at, t.booking_id LIMIT $4`, q.AgencyID, afterStart, afterID, q.Limit)
+}
+
+// Agency accounts.
+
+// AddMembership grants access, or ErrConflict when granted already.
+func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error {
+	_, err := s.db.SQL.ExecContext(ctx, "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
+		m.OperatorID, m.AgencyID, m.GrantedBy, m.GrantedAt.UTC())
+	if err != nil {
+		return s.db.Fail("add mogu membership: %w", s.db.Translate(err))
+	}
+	return nil
+}
+
+// RemoveMembership deletes the membership; the foreign key of
+// mogu_current_agencies takes the operator out of the account in the same
+// statement.
+func (s *MoguStore) RemoveMembership(ctx context.Context, operatorID, agencyID string) error {
+	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM mogu_memberships WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID)
+	return s.db.OneRow(res, err, "remove mogu membership of operator "+operatorID+" in agency "+agencyID)
+}
+
+const moguMembershipColumns = "SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships "
+
+func moguScanMembership(row moguRowScanner) (mogu.Membership, error) {
+	var m mogu.Membership
+	err := row.Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, &m.GrantedAt)
+	m.GrantedAt = m.GrantedAt.UTC()
+	return m, err
+}
+
+// Membership returns the membership, or ErrNotFound.
+func (s *MoguStore) Membership(ctx context.Context, operatorID, agencyID string) (mogu.Membership, error) {
+	m, err := moguScanMembership(s.db.SQL.QueryRowContext(ctx, moguMembershipColumns+"WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID))
+	if err != nil {
+		return mogu.Membership{}, s.db.Fail("mogu membership: %w", s.db.Translate(err))
+	}
+	return m, nil
+}
+
+// Memberships returns the operator's memberships after afterAgencyID.
+func (s *MoguStore) Memberships(ctx context.Context, operatorID, afterAgencyID string, limit int) ([]mogu.Membership, error) {
+	return moguList(ctx, s, "mogu memberships", moguScanMembership, moguMembershipColumns+
+		"WHERE operator_id = $1 AND agency_id > $2 ORDER BY agency_id LIMIT $3", operatorID, afterAgencyID, limit)
+}
+
+// SetCurrentAgency puts the operator in the agency's account in one
+// statement that inserts only when the membership exists (ErrNotFound when
+// not). On PostgreSQL the foreign key locks the membership row until
+// commit, so a revocation racing with the switch either waits and then
+// removes the row again, or wins and makes the switch fail.
+func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID string, now time.Time) error {
+	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO mogu_current_agencies (operator_id, agency_id, entered_at)
+		SELECT m.operator_id, m.agency_id, $1 FROM mogu_memberships m WHERE m.operator_id = $2 AND m.agency_id = $3
+		ON CONFLICT (operator_id) DO UPDATE SET agency_id = excluded.agency_id, entered_at = excluded.entered_at`,
+		now.UTC(), operatorID, agencyID)
+	err = s.db.OneRow(res, err, "operator "+operatorID+" enters agency "+agencyID)
+	if errors.Is(err, bookingkit.ErrInvalid) { // the membership went between the read and the write
+		return s.db.Fail("operator %s enters agency %s: no membership: %w", operatorID, agencyID, bookingkit.ErrNotFound)
+	}
+	return err
+}
+
+// CurrentAgency returns the agency whose account the operator is in, or
+// ErrNotFound.
+func (s *MoguStore) CurrentAgency(ctx context.Context, operatorID string) (string, error) {
+	var agency string
+	err := s.db.SQL.QueryRowContext(ctx, "SELECT agency_id FROM mogu_current_agencies WHERE operator_id = $1", operatorID).Scan(&agency)
+	if err != nil {
+		return "", s.db.Fail("current mogu agency of operator %s: %w", operatorID, s.db.Translate(err))
+	}
+	return agency, nil
+}
