@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit/staffid"
+	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 )
 
 // staffBookingSeed stores bookings for groups groups of four people
@@ -95,22 +96,13 @@ func TestStaffBookingsPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	people := staffBookingGroup(7)
-	in := "?" + strings.Repeat(", ?", len(people)-1)
-	args := []any{}
-	for _, p := range people {
-		args = append(args, p)
-	}
-	args = append(args, int64(math.MaxInt64))
-	for _, p := range people {
-		args = append(args, p)
-	}
-	args = append(args, int64(math.MaxInt64), "", "", 100)
-	plan := staffBookingPlan(t, db.sql, `SELECT `+staffBookingColumns+` FROM staffid_bookings WHERE seq IN (
-			SELECT booking_seq FROM staffid_booking_passengers WHERE person_id IN (`+in+`) AND booking_seq < ?
+	// The text StaffBookingStore.Bookings sends for four people.
+	plan := staffBookingPlan(t, db.sql, `SELECT `+sqlstore.StaffBookingColumns+` FROM staffid_bookings WHERE seq IN (
+			SELECT booking_seq FROM staffid_booking_passengers WHERE person_id IN ($1, $2, $3, $4) AND booking_seq < $5
 			UNION
-			SELECT seq FROM staffid_bookings WHERE booked_by IN (`+in+`) AND seq < ?)
-		AND (? = '' OR flight_key = ?)
-		ORDER BY seq DESC LIMIT ?`, args...)
+			SELECT seq FROM staffid_bookings WHERE booked_by IN ($1, $2, $3, $4) AND seq < $5)
+		AND (CAST($6 AS TEXT) = '' OR flight_key = $6)
+		ORDER BY seq DESC LIMIT $7`, people[0], people[1], people[2], people[3], int64(math.MaxInt64), "", 100)
 	t.Logf("plan:\n%s", plan)
 	for _, want := range []string{"staffid_booking_passengers_person", "staffid_bookings_booked_by", "INTEGER PRIMARY KEY"} {
 		if !strings.Contains(plan, want) {
@@ -124,7 +116,7 @@ func TestStaffBookingsPlan(t *testing.T) {
 	}
 
 	// And the store answers what the seed holds: 5 bookings of group 7.
-	got, err := (&StaffBookingStore{db: db}).Bookings(ctx, staffid.BookingQuery{People: people})
+	got, err := newStaffBookingStore(db).Bookings(ctx, staffid.BookingQuery{People: people})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +142,7 @@ func BenchmarkStaffBookings(b *testing.B) {
 	if _, err := db.sql.Exec("ANALYZE"); err != nil {
 		b.Fatal(err)
 	}
-	s := &StaffBookingStore{db: db}
+	s := newStaffBookingStore(db).(*sqlstore.StaffBookingStore)
 
 	b.Run("List", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
@@ -167,7 +159,7 @@ func BenchmarkStaffBookings(b *testing.B) {
 			for j := range seqs {
 				seqs[j] = int64(j*groups + g + 1) // the seed's seq of group g's j-th booking
 			}
-			bs, err := s.query(ctx, "SELECT "+staffBookingColumns+" FROM staffid_bookings WHERE seq IN (?, ?, ?, ?, ?) ORDER BY seq DESC", seqs...)
+			bs, err := s.Query(ctx, "SELECT "+sqlstore.StaffBookingColumns+" FROM staffid_bookings WHERE seq IN ($1, $2, $3, $4, $5) ORDER BY seq DESC", seqs...)
 			if err != nil || len(bs) != 5 {
 				b.Fatalf("%d bookings, %v", len(bs), err)
 			}

@@ -1,0 +1,164 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/bookingkit/bookingkit/account"
+)
+
+// AccountStore keeps accounts, one-time links and sessions.
+type AccountStore struct{ db *DB }
+
+// NewAccountStore returns the account store on db.
+func NewAccountStore(db *DB) *AccountStore { return &AccountStore{db: db} }
+
+var _ account.Store = (*AccountStore)(nil)
+
+const accountColumns = "id, realm, email, COALESCE(subject, ''), password_hash, created_at"
+
+func scanAccount(row interface{ Scan(...any) error }) (account.Account, error) {
+	var a account.Account
+	var realm string
+	err := row.Scan(&a.ID, &realm, &a.Email, &a.Subject, &a.PasswordHash, &a.CreatedAt)
+	a.Realm = account.Realm(realm)
+	a.CreatedAt = a.CreatedAt.UTC()
+	return a, err
+}
+
+// exec runs query and reports its failure as what's.
+func (s *AccountStore) exec(ctx context.Context, what, query string, args ...any) error {
+	if _, err := s.db.SQL.ExecContext(ctx, query, args...); err != nil {
+		return s.db.Fail("%s: %w", what, s.db.Translate(err))
+	}
+	return nil
+}
+
+// NullIfEmpty is NULL for "", for optional columns with a unique index.
+func NullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) error {
+	return s.exec(ctx, "create account", `INSERT INTO accounts (id, realm, email, subject, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, string(a.Realm), a.Email, NullIfEmpty(a.Subject), a.PasswordHash, a.CreatedAt.UTC())
+}
+
+func (s *AccountStore) queryAccount(ctx context.Context, where string, args ...any) (account.Account, error) {
+	a, err := scanAccount(s.db.SQL.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE "+where, args...))
+	if err != nil {
+		return account.Account{}, s.db.Fail("account: %w", s.db.Translate(err))
+	}
+	return a, nil
+}
+
+func (s *AccountStore) Account(ctx context.Context, id string) (account.Account, error) {
+	return s.queryAccount(ctx, "id = $1", id)
+}
+
+func (s *AccountStore) AccountByEmail(ctx context.Context, realm account.Realm, email string) (account.Account, error) {
+	return s.queryAccount(ctx, "realm = $1 AND email = $2", string(realm), email)
+}
+
+func (s *AccountStore) AccountBySubject(ctx context.Context, realm account.Realm, subject string) (account.Account, error) {
+	return s.queryAccount(ctx, "realm = $1 AND subject = $2", string(realm), subject)
+}
+
+func (s *AccountStore) SetPasswordHash(ctx context.Context, accountID, hash string) error {
+	res, err := s.db.SQL.ExecContext(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, accountID)
+	return s.db.OneRow(res, err, "set password hash")
+}
+
+func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (account.Account, error) {
+	var a account.Account
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanAccount(tx.QueryRowContext(ctx, "UPDATE accounts SET email = $1, password_hash = '' WHERE id = $2 AND email = $3 RETURNING "+accountColumns, to, id, from))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM account_sessions WHERE account_id = $1", id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM account_links WHERE account_id = $1", id)
+		return err
+	})
+	if err != nil {
+		return account.Account{}, s.db.Fail("move account: %w", err)
+	}
+	return a, nil
+}
+
+func (s *AccountStore) CreateLink(ctx context.Context, l account.Link) error {
+	return s.exec(ctx, "create link", `INSERT INTO account_links (token_hash, account_id, purpose, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, l.TokenHash, l.AccountID, string(l.Purpose), l.CreatedAt.UTC(), l.ExpiresAt.UTC())
+}
+
+func (s *AccountStore) Link(ctx context.Context, tokenHash string) (account.Link, error) {
+	var l account.Link
+	var purpose string
+	var used sql.NullTime
+	err := s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, purpose, created_at, expires_at, used_at
+		FROM account_links WHERE token_hash = $1`, tokenHash).Scan(&l.TokenHash, &l.AccountID, &purpose, &l.CreatedAt, &l.ExpiresAt, &used)
+	if err != nil {
+		return account.Link{}, s.db.Fail("link: %w", s.db.Translate(err))
+	}
+	l.Purpose = account.Purpose(purpose)
+	l.CreatedAt, l.ExpiresAt = l.CreatedAt.UTC(), l.ExpiresAt.UTC()
+	if used.Valid {
+		l.UsedAt = used.Time.UTC()
+	}
+	return l, nil
+}
+
+func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.Time, passwordHash string) (account.Account, error) {
+	var a account.Account
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var accountID string
+		err := tx.QueryRowContext(ctx, `UPDATE account_links SET used_at = $1
+			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING account_id`, now.UTC(), tokenHash).Scan(&accountID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", passwordHash, accountID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM account_sessions WHERE account_id = $1", accountID); err != nil {
+			return err
+		}
+		a, err = scanAccount(tx.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE id = $1", accountID))
+		return err
+	})
+	if err != nil {
+		return account.Account{}, s.db.Fail("use link: %w", err)
+	}
+	return a, nil
+}
+
+func (s *AccountStore) CreateSession(ctx context.Context, sess account.Session) error {
+	return s.exec(ctx, "create session", `INSERT INTO account_sessions (token_hash, account_id, created_at, expires_at)
+		VALUES ($1, $2, $3, $4)`, sess.TokenHash, sess.AccountID, sess.CreatedAt.UTC(), sess.ExpiresAt.UTC())
+}
+
+func (s *AccountStore) Session(ctx context.Context, tokenHash string) (account.Session, error) {
+	var sess account.Session
+	err := s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, created_at, expires_at
+		FROM account_sessions WHERE token_hash = $1`, tokenHash).Scan(&sess.TokenHash, &sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt)
+	if err != nil {
+		return account.Session{}, s.db.Fail("session: %w", s.db.Translate(err))
+	}
+	sess.CreatedAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC()
+	return sess, nil
+}
+
+func (s *AccountStore) DeleteSession(ctx context.Context, tokenHash string) error {
+	return s.exec(ctx, "delete session", "DELETE FROM account_sessions WHERE token_hash = $1", tokenHash)
+}
+
+func (s *AccountStore) DeleteSessions(ctx context.Context, accountID string) error {
+	return s.exec(ctx, "delete sessions", "DELETE FROM account_sessions WHERE account_id = $1", accountID)
+}

@@ -1,0 +1,113 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/bookingkit/bookingkit/outbox"
+)
+
+// OutboxClaim is what differs when workers claim messages.
+type OutboxClaim interface {
+	// SkipLocked ends the SELECT of the rows to claim: " FOR UPDATE SKIP
+	// LOCKED" on PostgreSQL, where a worker passes over the rows another
+	// is claiming; "" on SQLite, whose claim holds the write lock.
+	SkipLocked() string
+	// LookFirst: a claim first looks for a due message by a plain read,
+	// which takes no lock on SQLite (WAL): an idle outbox, asked every few
+	// seconds, never queues behind an import's write lock.
+	LookFirst() bool
+}
+
+// OutboxStore keeps the messages waiting for delivery in table outbox.
+type OutboxStore struct {
+	db    *DB
+	claim OutboxClaim
+}
+
+// NewOutboxStore returns the outbox store on db.
+func NewOutboxStore(db *DB, claim OutboxClaim) *OutboxStore { return &OutboxStore{db, claim} }
+
+var _ outbox.Store = (*OutboxStore)(nil)
+
+func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, error) {
+	var id int64
+	err := s.db.SQL.QueryRowContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		m.Kind, string(m.Payload), m.CreatedAt.UTC(), m.NextAttempt.UTC()).Scan(&id)
+	if err != nil {
+		return 0, s.db.Fail("enqueue a message: %w", s.db.Translate(err))
+	}
+	return id, nil
+}
+
+// Claim leases the due messages in one transaction (see [OutboxClaim]).
+func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time.Time, token string, limit int) ([]outbox.Message, error) {
+	if len(kinds) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	due, args := dollarList([]any{now.UTC()}, kinds)
+	due = "kind IN (" + due + ") AND next_attempt_at <= $1"
+	if s.claim.LookFirst() {
+		var found int
+		err := s.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE "+due+" LIMIT 1) AS due", args...).Scan(&found)
+		if err != nil {
+			return nil, s.db.Fail("look for due messages: %w", s.db.Translate(err))
+		}
+		if found == 0 {
+			return nil, nil
+		}
+	}
+	n := len(args)
+	args = append(args, until.UTC(), token, limit)
+	var out []outbox.Message
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`UPDATE outbox SET next_attempt_at = $%d, lease_token = $%d, attempts = attempts + 1
+			WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
+			RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.claim.SkipLocked()), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m outbox.Message
+			if err := rows.Scan(&m.ID, &m.Kind, (*[]byte)(&m.Payload), &m.CreatedAt, &m.NextAttempt, &m.Attempts, &m.LastError); err != nil {
+				return err
+			}
+			m.CreatedAt, m.NextAttempt = m.CreatedAt.UTC(), m.NextAttempt.UTC()
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.db.Fail("claim messages: %w", err)
+	}
+	slices.SortFunc(out, func(a, b outbox.Message) int { return int(a.ID - b.ID) })
+	return out, nil
+}
+
+func (s *OutboxStore) Delete(ctx context.Context, id int64, token string) error {
+	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM outbox WHERE id = $1 AND lease_token = $2 AND lease_token <> ''", id, token)
+	return s.db.OneRow(res, err, "delete a delivered message")
+}
+
+func (s *OutboxStore) Retry(ctx context.Context, id int64, token string, next time.Time, lastError string) error {
+	res, err := s.db.SQL.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = $1, last_error = $2, lease_token = '' WHERE id = $3 AND lease_token = $4 AND lease_token <> ''", next.UTC(), lastError, id, token)
+	return s.db.OneRow(res, err, "reschedule a message")
+}
+
+func (s *OutboxStore) Backlog(ctx context.Context) (outbox.Backlog, error) {
+	var b outbox.Backlog
+	err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(*) FILTER (WHERE last_error <> '') FROM outbox").Scan(&b.Messages, &b.Failing)
+	if err == nil && b.Messages > 0 {
+		// Apart: SQLite hands MIN(created_at) back as text, a column as a time.
+		err = s.db.SQL.QueryRowContext(ctx, "SELECT created_at FROM outbox ORDER BY created_at, id LIMIT 1").Scan(&b.Oldest)
+		b.Oldest = b.Oldest.UTC()
+	}
+	if err != nil {
+		return outbox.Backlog{}, s.db.Fail("count the messages: %w", s.db.Translate(err))
+	}
+	return b, nil
+}
