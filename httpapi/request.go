@@ -48,6 +48,16 @@ func Bearer(r *http.Request) string {
 	return strings.TrimSpace(token)
 }
 
+// QueryWindow reads the window of a paged list: from (1-based, default 1)
+// and limit (default def); what the window may be is the service's to say.
+func QueryWindow(r *http.Request, def int) (from, limit int, err error) {
+	if from, err = QueryInt(r, "from", 1); err != nil {
+		return 0, 0, err
+	}
+	limit, err = QueryInt(r, "limit", def)
+	return from, limit, err
+}
+
 // QueryInt reads the query parameter name as a whole number, def when it
 // is absent or empty. Anything else is a *bookingkit.ValidationError
 // naming the parameter (400).

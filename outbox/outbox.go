@@ -88,6 +88,26 @@ func Permanent(err error) error { return &permanentError{err} }
 
 type permanentError struct{ err error }
 
+// Completing is the handler of the requests a form queues to be completed
+// by the worker (the account.Queue of staffid's, mogu's and partner's
+// accounts layers): it decodes the payload as a T and calls complete. A
+// payload that does not decode, or a request complete finds invalid
+// (bookingkit.ErrInvalid), will not get better and is dropped; other
+// errors are tried again. kind names the message in errors.
+func Completing[T any](kind string, complete func(ctx context.Context, req T) error) Handler {
+	return func(ctx context.Context, payload json.RawMessage) error {
+		var req T
+		if err := json.Unmarshal(payload, &req); err != nil {
+			return Permanent(fmt.Errorf("%s: unreadable request: %w", kind, err))
+		}
+		err := complete(ctx, req)
+		if errors.Is(err, bookingkit.ErrInvalid) {
+			return Permanent(err)
+		}
+		return err
+	}
+}
+
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 

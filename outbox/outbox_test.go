@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/storage/memory"
@@ -298,5 +299,41 @@ func TestRunDeliversAtOnceAndStops(t *testing.T) {
 		require.NoError(t, err)
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after its context ended")
+	}
+}
+
+// A queued request is decoded and completed; one that cannot be read, or
+// that the domain finds invalid, is dropped at once; one that failed for
+// another reason stays to be tried again.
+func TestCompletingDropsWhatCannotBeCompleted(t *testing.T) {
+	type form struct{ Email string }
+	ctx := context.Background()
+	for _, tt := range []struct {
+		payload any
+		outcome error
+		kept    int
+	}{
+		{form{Email: "ana@example.com"}, nil, 0},
+		{form{Email: "bad"}, bookingkit.Invalid("email", "bad", "not an address"), 0},
+		{"not an object", nil, 0},
+		{form{Email: "later"}, errors.New("database away"), 1},
+	} {
+		var got []string
+		o := outbox.New(memory.New().Stores().Outbox, outbox.Config{Logger: quiet})
+		o.Handle("test.form", outbox.Completing("test.form", func(_ context.Context, f form) error {
+			got = append(got, f.Email)
+			return tt.outcome
+		}))
+		require.NoError(t, o.Enqueue(ctx, "test.form", tt.payload))
+		_, err := o.DeliverDue(ctx)
+		require.NoError(t, err)
+		b, err := o.Backlog(ctx)
+		require.NoError(t, err)
+		require.Equal(t, tt.kept, b.Messages, "%v", tt.payload)
+		if f, ok := tt.payload.(form); ok {
+			require.Equal(t, []string{f.Email}, got)
+		} else {
+			require.Empty(t, got, "an unreadable request is not completed")
+		}
 	}
 }

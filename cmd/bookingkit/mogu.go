@@ -1,18 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/cmd/internal/config"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/storage"
 )
@@ -24,16 +21,6 @@ func moguCommand() command {
 			{"qr", "write the QR code of a booking's voucher to a PNG or SVG file", runMoguQR},
 		}, args)
 	}}
-}
-
-// moguFileSettings is the part of the server's config file (its "mogu"
-// section) that the tool needs to print the same QR codes as the server.
-type moguFileSettings struct {
-	ClaimURLBase           string   `json:"claim_url_base"`
-	ServicesURLTemplate    string   `json:"services_url_template"`
-	BackOfficeURL          string   `json:"back_office_url"`
-	TokenLifetimeAfterTrip string   `json:"token_lifetime_after_trip"`
-	Keys                   []string `json:"keys"`
 }
 
 // runMoguQR writes what the booking's voucher prints, as the server's
@@ -82,8 +69,8 @@ func runMoguQR(ctx context.Context, e *env, args []string) error {
 	default:
 		return fmt.Errorf("mogu qr: -o %s: the file must end in .png or .svg", *out)
 	}
-	settings, err := moguReadSettings(*configFile)
-	if err != nil {
+	var section config.Mogu
+	if err := config.LoadSection(*configFile, "mogu", &section); err != nil {
 		return err
 	}
 
@@ -92,11 +79,12 @@ func runMoguQR(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	origin := "http://" + moguHostPort(*addr)
-	if public := strings.TrimSpace(e.getenv("BOOKINGKIT_PUBLIC_URL")); public != "" {
-		origin = strings.TrimSuffix(public, "/") // as the server: vouchers start at its public address
+	// As the server: vouchers start at its public address.
+	origin, err := config.PublicURL(strings.TrimSpace(e.getenv("BOOKINGKIT_PUBLIC_URL")), *addr)
+	if err != nil {
+		return err
 	}
-	svc, err := moguService(ctx, e, s, settings, origin)
+	svc, err := moguService(ctx, e, s, section, origin)
 	if err != nil {
 		return err
 	}
@@ -122,72 +110,22 @@ func moguEnvOr(e *env, name, def string) string {
 	return def
 }
 
-// moguReadSettings reads the "mogu" section of the server's config file;
-// the other sections are not the tool's business.
-func moguReadSettings(path string) (moguFileSettings, error) {
-	var settings moguFileSettings
-	if path == "" {
-		return settings, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return settings, fmt.Errorf("config file: %w", err)
-	}
-	var file struct {
-		Mogu json.RawMessage `json:"mogu"`
-	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		return settings, fmt.Errorf("config file %s: %w", path, err)
-	}
-	if len(file.Mogu) > 0 {
-		if err := json.NewDecoder(bytes.NewReader(file.Mogu)).Decode(&settings); err != nil {
-			return settings, fmt.Errorf("config file %s, section mogu: %w", path, err)
-		}
-	}
-	return settings, nil
-}
-
 // moguService builds the service as the server does, without generating
 // keys: the tool only prints what the server would.
-func moguService(ctx context.Context, e *env, s storage.Stores, settings moguFileSettings, origin string) (*mogu.Service, error) {
-	source, spec := "BOOKINGKIT_MOGU_KEYS", strings.TrimSpace(e.getenv("BOOKINGKIT_MOGU_KEYS"))
-	if spec == "" {
-		source, spec = "config mogu.keys", strings.Join(settings.Keys, ",")
+func moguService(ctx context.Context, e *env, s storage.Stores, c config.Mogu, origin string) (*mogu.Service, error) {
+	keys, _, err := c.Keyring(ctx, e.getenv("BOOKINGKIT_MOGU_KEYS"), s.Settings, false)
+	if errors.Is(err, config.ErrNoMoguKeys) {
+		return nil, errors.New("mogu qr: no claim keys: set BOOKINGKIT_MOGU_KEYS as for the server, or start the server once on this database to generate them")
 	}
-	if spec == "" {
-		source = "the database"
-		stored, err := s.Settings.Setting(ctx, "mogu.claim_keys")
-		if errors.Is(err, bookingkit.ErrNotFound) {
-			return nil, errors.New("mogu qr: no claim keys: set BOOKINGKIT_MOGU_KEYS as for the server, or start the server once on this database to generate them")
-		}
-		if err != nil {
-			return nil, fmt.Errorf("mogu qr: read the claim keys: %w", err)
-		}
-		spec = stored
-	}
-	keys, err := mogu.ParseKeyring(spec)
 	if err != nil {
-		return nil, fmt.Errorf("mogu qr: claim keys from %s: %w", source, err)
+		return nil, fmt.Errorf("mogu qr: %w", err)
 	}
-	lifetime := time.Duration(0)
-	if settings.TokenLifetimeAfterTrip != "" {
-		if lifetime, err = time.ParseDuration(settings.TokenLifetimeAfterTrip); err != nil || lifetime <= 0 {
-			return nil, fmt.Errorf("config mogu.token_lifetime_after_trip %q: want a positive Go duration", settings.TokenLifetimeAfterTrip)
-		}
-	}
-	def := func(v, d string) string {
-		if strings.TrimSpace(v) == "" {
-			return d
-		}
-		return v
+	sc, err := c.Service(origin)
+	if err != nil {
+		return nil, err
 	}
 	// The tool signs one voucher at a time, by hand: it needs no rate limit.
-	svc, err := mogu.NewService(s.Mogu, keys, moguNoLimit{}, mogu.Config{
-		ClaimURLBase:           def(settings.ClaimURLBase, origin+"/api/mogu/c/"),
-		ServicesURLTemplate:    def(settings.ServicesURLTemplate, origin+"/booking/{booking}/services"),
-		BackOfficeURL:          def(settings.BackOfficeURL, origin+"/api/backoffice/mogu"),
-		TokenLifetimeAfterTrip: lifetime,
-	})
+	svc, err := mogu.NewService(s.Mogu, keys, moguNoLimit{}, sc)
 	if err != nil {
 		return nil, fmt.Errorf("config mogu: %w", err)
 	}
@@ -198,16 +136,3 @@ func moguService(ctx context.Context, e *env, s storage.Stores, settings moguFil
 type moguNoLimit struct{}
 
 func (moguNoLimit) Allow(context.Context, string) error { return nil }
-
-// moguHostPort is the server's rule for the host:port of its default
-// URLs: an unspecified or IPv6 host becomes localhost.
-func moguHostPort(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "localhost:8080"
-	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && (ip.IsUnspecified() || ip.To4() == nil) {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
-}

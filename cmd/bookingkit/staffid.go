@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/bookingkit/bookingkit/cmd/internal/config"
 	"github.com/bookingkit/bookingkit/staffid"
 )
 
@@ -25,42 +25,14 @@ func staffidCommand() command {
 	}}
 }
 
-// staffidFileSection is the server config file's "staffid" section: the
-// module's settings and the server's upload settings, which the tool
-// accepts (so that one file serves both) but does not use.
-type staffidFileSection struct {
-	staffid.Config
-	ImportAllowList []string `json:"import_allow_list,omitempty"`
-	MaxUploadBytes  int64    `json:"max_upload_bytes,omitempty"`
-}
-
 // staffidConfig reads the staffid section of the server's config file at
-// path ("" = the defaults). Other sections are left to the server.
+// path ("" = the defaults), as the server does.
 func staffidConfig(path string) (staffid.Config, error) {
-	if path == "" {
-		return staffid.Config{}.WithDefaults(), nil
+	var section config.StaffID
+	if err := config.LoadSection(path, "staffid", &section); err != nil {
+		return staffid.Config{}, err
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return staffid.Config{}, fmt.Errorf("config file: %w", err)
-	}
-	var sections map[string]json.RawMessage
-	if err := json.Unmarshal(data, &sections); err != nil {
-		return staffid.Config{}, fmt.Errorf("config file %s: %w", path, err)
-	}
-	var section staffidFileSection
-	if raw, ok := sections["staffid"]; ok {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&section); err != nil {
-			return staffid.Config{}, fmt.Errorf("config file %s, section staffid: %w", path, err)
-		}
-	}
-	c := section.Config.WithDefaults()
-	if err := c.Validate(); err != nil {
-		return staffid.Config{}, fmt.Errorf("config file %s, section staffid: %w", path, err)
-	}
-	return c, nil
+	return section.Module()
 }
 
 // staffidFormat tells the format from the file name: .json and .xlsx say

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/bookingkit/bookingkit/cmd/internal/backend"
+	"github.com/bookingkit/bookingkit/cmd/internal/config"
 )
 
 // Config is the server's whole configuration. Addresses, the database and
@@ -34,28 +32,15 @@ type Config struct {
 	// employee list uploads; when empty, one is generated on first start,
 	// stored hashed and printed once (import_wiring.go).
 	ImportToken string
-	MoguEnv     moguEnv    // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD (mogu.go)
-	PartnerEnv  partnerEnv // BOOKINGKIT_PARTNER_IMPERSONATION_KEY, BOOKINGKIT_PARTNER_WEBHOOK_SECRET (partner.go)
-	Mail        mailEnv    // BOOKINGKIT_SMTP_ADDR, _FROM, _USERNAME, _PASSWORD, BOOKINGKIT_MAIL_DIR (mailer.go)
+	MoguEnv     config.MoguEnv    // BOOKINGKIT_MOGU_KEYS, BOOKINGKIT_MOGU_SMTP_PASSWORD
+	PartnerEnv  config.PartnerEnv // BOOKINGKIT_PARTNER_IMPERSONATION_KEY, BOOKINGKIT_PARTNER_WEBHOOK_SECRET
+	Mail        config.MailEnv    // BOOKINGKIT_SMTP_ADDR, _FROM, _USERNAME, _PASSWORD, BOOKINGKIT_MAIL_DIR
 	// PublicURL (env BOOKINGKIT_PUBLIC_URL) is this server's address as
 	// people's browsers reach it, such as https://staff.example.com: the
 	// root of the links mailed to staff. Empty: http://<addr>.
 	PublicURL string
 
-	File FileConfig // from the config file
-}
-
-// FileConfig is the JSON config file. Unknown keys are refused, so a typo
-// does not silently fall back to a default.
-type FileConfig struct {
-	// Modules add their sections here.
-	Mogu    moguConfig        `json:"mogu"`
-	Standby standbyConfig     `json:"standby"`
-	Partner partnerConfig     `json:"partner"`
-	StaffID staffidFileConfig `json:"staffid"` // import_wiring.go
-
-	StaffAccounts staffAccountsConfig `json:"staff_accounts"` // staff_wiring.go
-	Mail          mailFileConfig      `json:"mail"`           // mailer.go: how the outbox retries
+	File config.File // the config file (package config)
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -82,9 +67,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight before cancelling them")
 	cfg.EngineToken = getenv("BOOKINGKIT_ENGINE_TOKEN")
 	cfg.ImportToken = getenv("BOOKINGKIT_IMPORT_TOKEN")
-	cfg.MoguEnv = moguEnvFrom(getenv)
-	cfg.PartnerEnv = partnerEnvFrom(getenv)
-	cfg.Mail = mailEnvFrom(getenv)
+	cfg.MoguEnv = config.MoguEnvFrom(getenv)
+	cfg.PartnerEnv = config.PartnerEnvFrom(getenv)
+	cfg.Mail = config.MailEnvFrom(getenv)
 	cfg.PublicURL = getenv("BOOKINGKIT_PUBLIC_URL")
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
@@ -98,24 +83,6 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	if cfg.MaxBodyBytes <= 0 {
 		return cfg, fmt.Errorf("-max-body %d: want a positive number of bytes", cfg.MaxBodyBytes)
 	}
-	if cfg.ConfigFile != "" {
-		if cfg.File, err = loadFileConfig(cfg.ConfigFile); err != nil {
-			return cfg, err
-		}
-	}
-	return cfg, nil
-}
-
-func loadFileConfig(path string) (FileConfig, error) {
-	var fc FileConfig
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fc, fmt.Errorf("config file: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fc); err != nil {
-		return fc, fmt.Errorf("config file %s: %w", path, err)
-	}
-	return fc, nil
+	cfg.File, err = config.Load(cfg.ConfigFile)
+	return cfg, err
 }

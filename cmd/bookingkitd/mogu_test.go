@@ -19,6 +19,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bookingkit/bookingkit/cmd/internal/config"
 	"github.com/bookingkit/bookingkit/internal/smtptest"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/storage/memory"
@@ -482,7 +483,7 @@ func TestMoguClaimKeyIsGeneratedOnceAndKept(t *testing.T) {
 	first, err := newServices(ctx, logger, testConfig(), stores, io.Discard)
 	require.NoError(t, err)
 	require.Contains(t, logs.String(), "generated a claim-signing key")
-	stored, err := stores.Settings.Setting(ctx, moguKeysSetting)
+	stored, err := stores.Settings.Setting(ctx, config.MoguKeysSetting)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(stored, "1:"))
 	require.NotContains(t, logs.String(), stored[2:], "the key is never logged")
@@ -513,20 +514,20 @@ func TestMoguConfigErrors(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		env     string
-		file    moguConfig
+		file    config.Mogu
 		wantErr string
 	}{
-		{"short key", "1:" + base64.StdEncoding.EncodeToString([]byte("short")), moguConfig{}, "at least 32 bytes"},
-		{"no id", base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32)), moguConfig{}, "ID:base64-secret"},
-		{"not base64", "1:***", moguConfig{}, "not base64"},
-		{"duplicate id", moguTestKeys + "," + moguTestKeys, moguConfig{}, "used by another key"},
-		{"bad file key", "", moguConfig{Keys: []string{"0:abc"}}, "config mogu.keys"},
-		{"claim base outside QR alphanumerics", "", moguConfig{ClaimURLBase: "https://mogu.example/c?x=1/"}, "claim_url_base"},
-		{"services template without booking", "", moguConfig{ServicesURLTemplate: "https://engine.example/services"}, "{booking}"},
-		{"bad lifetime", "", moguConfig{TokenLifetimeAfterTrip: "a week"}, "token_lifetime_after_trip"},
-		{"link template without token", "", moguConfig{SetPasswordURL: "https://app.example/set"}, "set_password_url"},
-		{"negative burst", "", moguConfig{ClaimsBurst: -1}, "claims_burst"},
-		{"bad session lifetime", "", moguConfig{SessionLifetime: "-1h"}, "session_lifetime"},
+		{"short key", "1:" + base64.StdEncoding.EncodeToString([]byte("short")), config.Mogu{}, "at least 32 bytes"},
+		{"no id", base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32)), config.Mogu{}, "ID:base64-secret"},
+		{"not base64", "1:***", config.Mogu{}, "not base64"},
+		{"duplicate id", moguTestKeys + "," + moguTestKeys, config.Mogu{}, "used by another key"},
+		{"bad file key", "", config.Mogu{Keys: []string{"0:abc"}}, "config mogu.keys"},
+		{"claim base outside QR alphanumerics", "", config.Mogu{ClaimURLBase: "https://mogu.example/c?x=1/"}, "claim_url_base"},
+		{"services template without booking", "", config.Mogu{ServicesURLTemplate: "https://engine.example/services"}, "{booking}"},
+		{"bad lifetime", "", config.Mogu{TokenLifetimeAfterTrip: "a week"}, "token_lifetime_after_trip"},
+		{"link template without token", "", config.Mogu{SetPasswordURL: "https://app.example/set"}, "set_password_url"},
+		{"negative burst", "", config.Mogu{ClaimsBurst: -1}, "claims_burst"},
+		{"bad session lifetime", "", config.Mogu{SessionLifetime: "-1h"}, "session_lifetime"},
 	} {
 		cfg := testConfig()
 		cfg.MoguEnv.Keys, cfg.File.Mogu = tt.env, tt.file
@@ -535,19 +536,6 @@ func TestMoguConfigErrors(t *testing.T) {
 		if tt.env != "" && strings.Contains(tt.env, ":") {
 			require.NotContains(t, err.Error(), tt.env[strings.Index(tt.env, ":")+1:], "%s: the secret is not repeated", tt.name)
 		}
-	}
-}
-
-func TestMoguHostPort(t *testing.T) {
-	for addr, want := range map[string]string{
-		"127.0.0.1:8080": "127.0.0.1:8080",
-		":8080":          "localhost:8080",
-		"0.0.0.0:80":     "localhost:80",
-		"[::1]:8080":     "localhost:8080",
-		"example.com:81": "example.com:81",
-		"garbage":        "localhost:8080",
-	} {
-		require.Equal(t, want, moguHostPort(addr), addr)
 	}
 }
 
@@ -583,28 +571,4 @@ func TestMoguReissueAndClaimBound(t *testing.T) {
 	// Signing out ends the session.
 	e.call("POST", "/api/mogu/logout", session(ana), nil, http.StatusNoContent, nil)
 	e.call("GET", "/api/mogu/trips", session(ana), nil, http.StatusUnauthorized, nil)
-}
-
-// MOGU's mails follow the server's shared mail settings, and the mogu
-// section's own settings replace them where it sets them.
-func TestMoguMailEnv(t *testing.T) {
-	shared := mailEnv{SMTPAddr: "smtp.example:587", SMTPFrom: "noreply@example", SMTPUsername: "u", SMTPPassword: "p", Dir: "/var/mail/bk"}
-	secrets := moguEnv{SMTPPassword: "mogu-secret"}
-	tests := []struct {
-		name string
-		c    moguConfig
-		want mailEnv
-	}{
-		{"nothing of its own", moguConfig{}, shared},
-		{"own sender", moguConfig{MailFrom: "mogu@example"},
-			mailEnv{SMTPAddr: "smtp.example:587", SMTPFrom: "mogu@example", SMTPUsername: "u", SMTPPassword: "p", Dir: "/var/mail/bk"}},
-		{"own SMTP server and login", moguConfig{SMTPAddr: "mogu-smtp:25", SMTPUsername: "m"},
-			mailEnv{SMTPAddr: "mogu-smtp:25", SMTPFrom: "noreply@example", SMTPUsername: "m", SMTPPassword: "mogu-secret", Dir: "/var/mail/bk"}},
-		{"own folder wins over the shared SMTP", moguConfig{MailDir: "mogu-mail"},
-			mailEnv{SMTPFrom: "noreply@example", SMTPUsername: "u", SMTPPassword: "p", Dir: "mogu-mail"}},
-	}
-	for _, tt := range tests {
-		require.Equal(t, tt.want, moguMailEnv(shared, tt.c, secrets), tt.name)
-	}
-	require.Equal(t, mailEnv{Dir: "shared-dir"}, moguMailEnv(mailEnv{Dir: "shared-dir"}, moguConfig{}, secrets), "a development server's MOGU mail lands in BOOKINGKIT_MAIL_DIR")
 }

@@ -12,13 +12,13 @@ import (
 // TestOpenAPIMatchesRoutes keeps the two equal.
 func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 	return slices.Concat(
-		[]httpapi.Route{{Pattern: "GET /healthz", Handler: handleHealthz(logger, svc)}},
+		[]httpapi.Route{{Pattern: "GET /healthz", Handler: httpapi.Health(logger, svc.stores.Backend, svc.stores.Ping)}},
 
 		// staffid employee list import (package staffidhttp): the airline's
 		// upload and the control-panel page (import token, allow-list, their
 		// own body limit), and the history with the engine token.
 		svc.imports.Routes(),
-		requireTokenOn(svc.engine, svc.imports.HistoryRoutes()),
+		svc.engine.RequireOn(svc.imports.HistoryRoutes()),
 
 		// staffid employees' own API (package staffidhttp): bookingkit's
 		// own sign-in (registration against the list, the mailed link: GET
@@ -38,12 +38,12 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 		svc.mogu.app.Routes(),
 		svc.mogu.app.LandingRoutes(),
 		svc.mogu.app.ServicesRoutes(),
-		requireTokenOn(svc.engine, svc.mogu.backOffice.Routes()),
+		svc.engine.RequireOn(svc.mogu.backOffice.Routes()),
 
 		// standby (package standbyhttp): the booking engine's calls, with
 		// the engine token. Flights in paths are keys such as
 		// SU-100-2026-11-23.
-		requireTokenOn(svc.engine, svc.standby.handler.Routes()),
+		svc.engine.RequireOn(svc.standby.handler.Routes()),
 
 		partnerRoutes(svc),
 	)
@@ -57,7 +57,7 @@ func partnerRoutes(svc *services) []httpapi.Route {
 		// (session in a cookie)…
 		svc.partner.api.Routes(),
 		// …terminals and the product's web panel, with the engine token…
-		requireTokenOn(svc.engine, svc.partner.api.EngineRoutes()),
+		svc.engine.RequireOn(svc.partner.api.EngineRoutes()),
 		// …and bookingkit's own sign-in: the API's, and the pages' a
 		// person uses in a browser.
 		svc.partner.sessions.Routes(),

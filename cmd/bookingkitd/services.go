@@ -7,9 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/outbox"
-	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 	"github.com/bookingkit/bookingkit/standby/standbyhttp"
 	"github.com/bookingkit/bookingkit/storage"
@@ -20,27 +19,20 @@ import (
 type services struct {
 	stores storage.Stores
 	// engine authorises the booking engine's server-to-server calls.
-	engine bearerToken
+	engine httpapi.Token
 	mogu   *moguServer
 	// standby is the standby queues' service and its HTTP API for the
 	// engine (package standbyhttp); other modules put passengers into the
 	// queues through its embedded *standby.Service (staffid:
 	// standby.AddBooking on a completed standby booking).
 	standby *standbyServer
-	// mailer takes the one-time sign-in links of modules without a mail
-	// setting of their own into the outbox, whose worker sends them
-	// (mailer.go): SMTP when BOOKINGKIT_SMTP_ADDR is set, else the
-	// development folder mailer.
-	mailer  account.Mailer
+	// outbox keeps the mails and queued account requests; run starts its
+	// worker (mailer.go).
 	outbox  *outbox.Outbox
 	partner *partnerServer
-	// staffidConfig is the staff-travel module's settings (the config
-	// file's staffid section, defaults filled in), the same for every
-	// staffid service of the server; imports serves the employee list's
-	// upload, control-panel page and history (package staffidhttp, wired
-	// in import_wiring.go).
-	staffidConfig staffid.Config
-	imports       *importServer
+	// imports serves the employee list's upload, control-panel page and
+	// history (package staffidhttp, wired in import_wiring.go).
+	imports *importServer
 	// staff is the employees' accounts and bookings and their API under
 	// /api/staff (package staffidhttp, wired in staff_wiring.go):
 	// registration, sign-in, passengers, bookings, the standby queue.
@@ -73,7 +65,7 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	staffidCfg, err := newStaffIDConfig(cfg.File.StaffID)
+	staffidCfg, err := cfg.File.StaffID.Module()
 	if err != nil {
 		return nil, err
 	}
@@ -96,23 +88,8 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	// An import that gives an employee another email moves their account
 	// there (staffid.Accounts.FollowList).
 	imports.importer.AfterImport = staff.followList
-	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, mailer: mailer, outbox: ob, partner: partnerSrv,
-		staffidConfig: staffidCfg, imports: imports, staff: staff}, nil
-}
-
-// standbyConfig is the "standby" section of the config file. Every field
-// has a default.
-type standbyConfig struct {
-	// Shared says that other servers write the same database, so each read
-	// first checks the flight's version in the database and reloads a
-	// stale queue. Absent (null), it is true on PostgreSQL and false on
-	// SQLite and memory. Set it false on PostgreSQL only when this server
-	// is the database's only writer, and true on SQLite when several
-	// processes write one file.
-	Shared *bool `json:"shared"`
-	// MaxQueuePage is the largest limit of one page of a flight's queue
-	// view (standby.Service.MaxViewLimit). Default 500.
-	MaxQueuePage int `json:"max_queue_page"`
+	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, outbox: ob, partner: partnerSrv,
+		imports: imports, staff: staff}, nil
 }
 
 // standbyServer is the standby service with its HTTP API. Its embedded
@@ -128,17 +105,9 @@ type standbyServer struct {
 // API, and rebuilds the live queues from storage before the server serves:
 // a restart loses no place.
 func newStandbyServer(ctx context.Context, logger *slog.Logger, cfg Config, stores storage.Stores) (*standbyServer, error) {
-	c := cfg.File.Standby
-	shared := stores.Backend == "postgres"
-	if c.Shared != nil {
-		shared = *c.Shared
-	}
-	maxPage := c.MaxQueuePage
-	switch {
-	case maxPage == 0:
-		maxPage = standby.DefaultMaxViewLimit
-	case maxPage < 0:
-		return nil, fmt.Errorf("config standby.max_queue_page %d: want a positive number", maxPage)
+	shared, maxPage, err := cfg.File.Standby.Queues(stores.Backend)
+	if err != nil {
+		return nil, err
 	}
 	svc := &standby.Service{Store: stores.Standby, Shared: shared, MaxViewLimit: maxPage}
 	start := time.Now()

@@ -34,11 +34,11 @@ func TestGeneratedTokenIsPrintedOnceAndStoredHashed(t *testing.T) {
 	require.Equal(t, tok, again)
 
 	req := httptest.NewRequest("GET", "/", nil)
-	require.ErrorIs(t, again.check(req), bookingkit.ErrUnauthorized)
+	require.ErrorIs(t, again.Check(req), bookingkit.ErrUnauthorized)
 	req.Header.Set("Authorization", "Bearer wrong")
-	require.ErrorIs(t, again.check(req), bookingkit.ErrUnauthorized)
+	require.ErrorIs(t, again.Check(req), bookingkit.ErrUnauthorized)
 	req.Header.Set("Authorization", "Bearer "+plain)
-	require.NoError(t, again.check(req))
+	require.NoError(t, again.Check(req))
 }
 
 func TestTokenFromEnvironmentIsNotStored(t *testing.T) {
@@ -52,5 +52,5 @@ func TestTokenFromEnvironmentIsNotStored(t *testing.T) {
 	require.ErrorIs(t, err, bookingkit.ErrNotFound)
 	req := httptest.NewRequest("GET", "/", nil)
 	req.Header.Set("Authorization", "Bearer s3cret-from-env")
-	require.NoError(t, tok.check(req))
+	require.NoError(t, tok.Check(req))
 }

@@ -1,9 +1,6 @@
 package staffidhttp
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,48 +45,39 @@ type ImportAddresses interface {
 	CheckAddress(r *http.Request) error
 }
 
-// ImportToken is bookingkit's [ImportAuth] and [ImportFormAuth]: one secret token, held only as
-// its SHA-256 and compared in constant time. The automated upload sends it
-// as "Authorization: Bearer <token>"; the manager types it into the page's
-// form. The zero ImportToken accepts nothing.
-type ImportToken struct {
-	hash [sha256.Size]byte
-	set  bool
-}
+// ImportToken is bookingkit's [ImportAuth] and [ImportFormAuth]: one
+// secret token ([httpapi.Token]: held only as its SHA-256, compared in
+// constant time). The automated upload sends it as "Authorization: Bearer
+// <token>"; the manager types it into the page's form. The zero
+// ImportToken accepts nothing.
+type ImportToken struct{ token httpapi.Token }
 
 // NewImportToken returns the ImportToken that accepts token.
 func NewImportToken(token string) ImportToken {
-	return ImportToken{hash: sha256.Sum256([]byte(token)), set: true}
+	return ImportToken{httpapi.NewToken("import", token)}
 }
+
+// ImportTokenFrom returns the ImportToken that accepts what t accepts: a
+// server's own token, kept as it likes.
+func ImportTokenFrom(t httpapi.Token) ImportToken { return ImportToken{t} }
 
 // ImportTokenHash returns the ImportToken whose SHA-256 is hash, in hex
 // (64 digits): a token kept only as its hash, as the reference server
 // keeps one it generated.
 func ImportTokenHash(hash string) (ImportToken, error) {
-	b, err := hex.DecodeString(hash)
-	if err != nil || len(b) != sha256.Size {
+	t, err := httpapi.TokenFromHash("import", hash)
+	if err != nil {
 		return ImportToken{}, errors.New("staffidhttp: an import token's hash is the hex SHA-256 of the token (64 hex digits)")
 	}
-	t := ImportToken{set: true}
-	copy(t.hash[:], b)
-	return t, nil
-}
-
-func (t ImportToken) matches(token string) bool {
-	got := sha256.Sum256([]byte(token))
-	return t.set && subtle.ConstantTimeCompare(got[:], t.hash[:]) == 1
+	return ImportToken{t}, nil
 }
 
 // AuthorizeUpload accepts a request carrying the token as
 // "Authorization: Bearer <token>"; the history names it "import token
 // from <address>".
 func (t ImportToken) AuthorizeUpload(r *http.Request) (string, error) {
-	got := httpapi.Bearer(r)
-	if got == "" {
-		return "", fmt.Errorf("missing bearer token (Authorization: Bearer <import token>): %w", bookingkit.ErrUnauthorized)
-	}
-	if !t.matches(got) {
-		return "", fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
+	if err := t.token.Check(r); err != nil {
+		return "", err
 	}
 	return "import token from " + r.RemoteAddr, nil
 }
@@ -97,7 +85,7 @@ func (t ImportToken) AuthorizeUpload(r *http.Request) (string, error) {
 // AuthorizeForm accepts the token typed into the form, spaces around it
 // ignored; the history names it "control panel from <address>".
 func (t ImportToken) AuthorizeForm(r *http.Request, token string) (string, error) {
-	if token = strings.TrimSpace(token); token == "" || !t.matches(token) {
+	if token = strings.TrimSpace(token); token == "" || !t.token.Matches(token) {
 		return "", fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
 	}
 	return "control panel from " + r.RemoteAddr, nil

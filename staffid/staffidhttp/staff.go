@@ -186,11 +186,7 @@ func (h *StaffHandler) standbyQueue(w http.ResponseWriter, r *http.Request, e st
 	if err != nil {
 		return err
 	}
-	from, err := httpapi.QueryInt(r, "from", 1)
-	if err != nil {
-		return err
-	}
-	limit, err := httpapi.QueryInt(r, "limit", 50)
+	from, limit, err := httpapi.QueryWindow(r, 50)
 	if err != nil {
 		return err
 	}

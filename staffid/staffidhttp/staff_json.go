@@ -10,19 +10,25 @@ import (
 
 // The JSON shapes of the employees' routes.
 
+// staffTravellerJSON is what a ticket needs of a person, in a person's
+// and a booked passenger's JSON alike.
+type staffTravellerJSON struct {
+	LastNameEng   string `json:"last_name_eng"`
+	FirstNameEng  string `json:"first_name_eng"`
+	MiddleNameEng string `json:"middle_name_eng,omitempty"`
+	BirthDay      string `json:"birth_day"`
+	Sex           string `json:"sex"`
+	CategoryCode  int    `json:"category_code"`
+}
+
 // staffPersonJSON is a person of the list as the employee sees them.
 type staffPersonJSON struct {
-	ID               string `json:"id"`
-	IsEmployee       bool   `json:"is_employee"`
-	LastName         string `json:"last_name"`
-	FirstName        string `json:"first_name"`
-	MiddleName       string `json:"middle_name,omitempty"`
-	LastNameEng      string `json:"last_name_eng"`
-	FirstNameEng     string `json:"first_name_eng"`
-	MiddleNameEng    string `json:"middle_name_eng,omitempty"`
-	BirthDay         string `json:"birth_day"`
-	Sex              string `json:"sex"`
-	CategoryCode     int    `json:"category_code"`
+	ID         string `json:"id"`
+	IsEmployee bool   `json:"is_employee"`
+	LastName   string `json:"last_name"`
+	FirstName  string `json:"first_name"`
+	MiddleName string `json:"middle_name,omitempty"`
+	staffTravellerJSON
 	RelationDegree   string `json:"relation_degree,omitempty"`
 	EmployeeID       string `json:"employee_id,omitempty"`
 	DateOfEmployment string `json:"date_of_employment,omitempty"`
@@ -31,8 +37,9 @@ type staffPersonJSON struct {
 func staffPersonOut(p staffid.Person) staffPersonJSON {
 	out := staffPersonJSON{
 		ID: p.ID, IsEmployee: p.IsEmployee, LastName: p.LastName, FirstName: p.FirstName, MiddleName: p.MiddleName,
-		LastNameEng: p.LastNameEng, FirstNameEng: p.FirstNameEng, MiddleNameEng: p.MiddleNameEng,
-		BirthDay: p.BirthDay.String(), Sex: p.Sex, CategoryCode: p.CategoryCode, RelationDegree: p.RelationDegree,
+		staffTravellerJSON: staffTravellerJSON{LastNameEng: p.LastNameEng, FirstNameEng: p.FirstNameEng, MiddleNameEng: p.MiddleNameEng,
+			BirthDay: p.BirthDay.String(), Sex: p.Sex, CategoryCode: p.CategoryCode},
+		RelationDegree: p.RelationDegree,
 	}
 	if p.IsEmployee {
 		out.EmployeeID, out.DateOfEmployment = p.EmployeeID, p.DateOfEmployment.String()
@@ -101,15 +108,10 @@ type staffPlaceJSON struct {
 }
 
 type staffPassengerJSON struct {
-	PersonID      string          `json:"person_id"`
-	IsEmployee    bool            `json:"is_employee"`
-	LastNameEng   string          `json:"last_name_eng"`
-	FirstNameEng  string          `json:"first_name_eng"`
-	MiddleNameEng string          `json:"middle_name_eng,omitempty"`
-	BirthDay      string          `json:"birth_day"`
-	Sex           string          `json:"sex"`
-	CategoryCode  int             `json:"category_code"`
-	Standby       *staffPlaceJSON `json:"standby,omitempty"`
+	PersonID   string `json:"person_id"`
+	IsEmployee bool   `json:"is_employee"`
+	staffTravellerJSON
+	Standby *staffPlaceJSON `json:"standby,omitempty"`
 }
 
 type staffBookingJSON struct {
@@ -134,8 +136,8 @@ func staffBookingOut(v staffid.BookingView) staffBookingJSON {
 	}
 	for i, p := range v.Passengers {
 		out.Passengers[i] = staffPassengerJSON{
-			PersonID: p.PersonID, IsEmployee: p.IsEmployee, LastNameEng: p.LastNameEng, FirstNameEng: p.FirstNameEng,
-			MiddleNameEng: p.MiddleNameEng, BirthDay: p.BirthDay.String(), Sex: p.Sex, CategoryCode: p.CategoryCode,
+			PersonID: p.PersonID, IsEmployee: p.IsEmployee, staffTravellerJSON: staffTravellerJSON{LastNameEng: p.LastNameEng,
+				FirstNameEng: p.FirstNameEng, MiddleNameEng: p.MiddleNameEng, BirthDay: p.BirthDay.String(), Sex: p.Sex, CategoryCode: p.CategoryCode},
 		}
 	}
 	for _, pl := range v.Placements {

@@ -121,11 +121,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	from, err := httpapi.QueryInt(r, "from", 1)
-	if err != nil {
-		return err
-	}
-	limit, err := httpapi.QueryInt(r, "limit", 50)
+	from, limit, err := httpapi.QueryWindow(r, 50)
 	if err != nil {
 		return err
 	}
