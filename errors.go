@@ -69,6 +69,17 @@ func (e *ValidationError) Error() string {
 // Is makes a *ValidationError match ErrInvalid.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
+// InvalidWithin returns err with its field named within parent, when err
+// is a *ValidationError: "date" of the third fare becomes
+// "fares[2].date". Other errors are returned as they are.
+func InvalidWithin(parent string, err error) error {
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return Invalid(parent+"."+v.Field, v.Value, v.Reason)
+	}
+	return err
+}
+
 // RetryAfterError is returned with [ErrRateLimited] to say when the caller
 // may try again; servers turn it into a Retry-After header.
 type RetryAfterError struct {

@@ -43,3 +43,11 @@ func TestUnsupportedMediaTypeIsInvalidInput(t *testing.T) {
 	require.NotErrorIs(t, fmt.Errorf("x: %w", bookingkit.ErrInvalid), bookingkit.ErrUnsupportedMediaType)
 	require.Equal(t, "upload: unsupported media type", err.Error())
 }
+
+func TestInvalidWithin(t *testing.T) {
+	err := bookingkit.InvalidWithin("fares[2]", bookingkit.Invalid("flight.date", "2026-13-01", "a date as YYYY-MM-DD"))
+	require.EqualError(t, err, `fares[2].flight.date "2026-13-01": a date as YYYY-MM-DD`)
+	require.ErrorIs(t, err, bookingkit.ErrInvalid)
+	other := errors.New("database away")
+	require.Same(t, other, bookingkit.InvalidWithin("fares[2]", other), "other errors pass through")
+}

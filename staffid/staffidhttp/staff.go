@@ -74,6 +74,7 @@ func (h *StaffHandler) Routes() []httpapi.Route {
 		{Pattern: "GET /api/staff/bookings/{booking}", Handler: h.employee(h.getBooking)},
 		{Pattern: "GET /api/staff/standby/flights/{flight}/queue", Handler: h.employee(h.standbyQueue)},
 		{Pattern: "GET /api/staff/standby/flights/{flight}/estimate", Handler: h.employee(h.standbyEstimate)},
+		{Pattern: "POST /api/staff/standby/estimates", Handler: h.employee(h.standbyResults)},
 	}
 }
 
