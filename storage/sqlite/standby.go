@@ -2,314 +2,81 @@ package sqlite
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/standby"
+	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 )
 
-// StandbyStore keeps standby entries (tables standby_flights and
-// standby_entries). Writes run in one IMMEDIATE transaction each, which
-// serialises them; reads are single statements, each a consistent snapshot.
-type StandbyStore struct{ db *DB }
+func newStandbyStore(db *DB) standby.Store {
+	return sqlstore.NewStandbyStore(db.core, standbyAdapter{})
+}
 
-var _ standby.Store = (*StandbyStore)(nil)
+// standbyAdapter is SQLite's side of the standby store: its transactions
+// hold the database's write lock from their start, so it writes with
+// prepared statements in loops, and it reads entries packed into few
+// columns (standbyEntrySelect).
+type standbyAdapter struct{}
 
-func newStandbyStore(db *DB) standby.Store { return &StandbyStore{db: db} }
+func (standbyAdapter) RecordFlights(ctx context.Context, tx *sql.Tx, flights []standby.FlightKey) (standby.FlightKey, error) {
+	for _, key := range flights {
+		var closed bool
+		err := tx.QueryRowContext(ctx, `INSERT INTO standby_flights (flight_key, version) VALUES (?, 1)
+			ON CONFLICT (flight_key) DO UPDATE SET version = standby_flights.version + 1
+			RETURNING closed_at IS NOT NULL`, string(key)).Scan(&closed)
+		if err != nil || closed {
+			return key, err
+		}
+	}
+	return "", nil
+}
 
 const standbyEntryColumns = "flight_key, booking_id, passenger, employer, cabin, category, employed_on, booked_at"
 
-// AddEntries stores entries as active, all or none, in one transaction that
-// records each flight (version increased) before inserting its entries
-// with one prepared statement.
-func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, at time.Time) error {
-	entries, keys, err := normalizeStandbyEntries(entries)
+// InsertEntries inserts the entries with one prepared statement.
+func (standbyAdapter) InsertEntries(ctx context.Context, tx *sql.Tx, entries []standby.Entry, keys []standby.FlightKey, added time.Time) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO standby_entries (`+standbyEntryColumns+`, traveller, status, added_at, changed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`)
 	if err != nil {
 		return err
 	}
-	if len(entries) == 0 {
-		return nil
-	}
-	flights := slices.Compact(slices.Sorted(slices.Values(keys)))
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		for _, key := range flights {
-			var closed bool
-			err := tx.QueryRowContext(ctx, `INSERT INTO standby_flights (flight_key, version) VALUES (?, 1)
-				ON CONFLICT (flight_key) DO UPDATE SET version = standby_flights.version + 1
-				RETURNING closed_at IS NOT NULL`, string(key)).Scan(&closed)
-			if err != nil {
+	defer stmt.Close()
+	for i, e := range entries {
+		var traveller any // NULL: not known, not checked
+		if e.Traveller != "" {
+			// One place per person and flight. The transaction holds
+			// the database's write lock, so nobody adds the person
+			// between this read and the insert; the unique index
+			// standby_entries_traveller stands behind it.
+			var holder string
+			err := tx.QueryRowContext(ctx, `SELECT booking_id FROM standby_entries
+				WHERE flight_key = ? AND traveller = ? AND status = 'active'`, string(keys[i]), e.Traveller).Scan(&holder)
+			switch {
+			case err == nil:
+				return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
+			case !errors.Is(err, sql.ErrNoRows):
 				return err
 			}
-			if closed {
-				return fmt.Errorf("flight %s is closed: %w", key, bookingkit.ErrConflict)
-			}
+			traveller = e.Traveller
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO standby_entries (`+standbyEntryColumns+`, traveller, status, added_at, changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`)
+		_, err := stmt.ExecContext(ctx, string(keys[i]), e.BookingID, e.Passenger, e.Employer, int(e.Cabin), e.Category,
+			e.EmployedOn.Format(time.DateOnly), e.BookedAt, traveller, added, added)
 		if err != nil {
-			return err
+			id := standby.EntryID{Flight: keys[i], BookingID: e.BookingID, Passenger: e.Passenger}
+			return fmt.Errorf("entry %s: %w", id, translate(err))
 		}
-		defer stmt.Close()
-		added := at.UTC()
-		for i, e := range entries {
-			var traveller any // NULL: not known, not checked
-			if e.Traveller != "" {
-				// One place per person and flight. The transaction holds
-				// the database's write lock, so nobody adds the person
-				// between this read and the insert; the unique index
-				// standby_entries_traveller stands behind it.
-				var holder string
-				err := tx.QueryRowContext(ctx, `SELECT booking_id FROM standby_entries
-					WHERE flight_key = ? AND traveller = ? AND status = 'active'`, string(keys[i]), e.Traveller).Scan(&holder)
-				switch {
-				case err == nil:
-					return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
-				case !errors.Is(err, sql.ErrNoRows):
-					return err
-				}
-				traveller = e.Traveller
-			}
-			_, err := stmt.ExecContext(ctx, string(keys[i]), e.BookingID, e.Passenger, e.Employer, int(e.Cabin), e.Category,
-				e.EmployedOn.Format(time.DateOnly), e.BookedAt, traveller, added, added)
-			if err != nil {
-				id := standby.EntryID{Flight: keys[i], BookingID: e.BookingID, Passenger: e.Passenger}
-				return fmt.Errorf("entry %s: %w", id, translate(err))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fail("add standby entries: %w", err)
 	}
 	return nil
 }
 
-// RemoveEntry sets one active entry's status to cancelled or boarded.
-func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, status standby.Status, at time.Time) (standby.Entry, error) {
-	if status != standby.StatusCancelled && status != standby.StatusBoarded {
-		return standby.Entry{}, bookingkit.Invalid("status", string(status), "an entry is removed as cancelled or boarded")
-	}
-	if _, err := standby.ParseFlightKey(string(id.Flight)); err != nil {
-		return standby.Entry{}, fail("standby: %w", err)
-	}
-	var e standby.Entry
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE standby_entries SET status = ?, changed_at = ?
-			WHERE flight_key = ? AND booking_id = ? AND passenger = ? AND status = 'active'
-			RETURNING `+standbyEntrySelect, string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
-		if err != nil {
-			return err
-		}
-		entries, err := newStandbyScanner().entries(rows, nil)
-		if err != nil {
-			return err
-		}
-		if len(entries) == 0 {
-			var current string
-			err := tx.QueryRowContext(ctx, `SELECT status FROM standby_entries WHERE flight_key = ? AND booking_id = ? AND passenger = ?`,
-				string(id.Flight), id.BookingID, id.Passenger).Scan(&current)
-			if err != nil {
-				return err // ErrNoRows: not found
-			}
-			return fmt.Errorf("the entry is %s: %w", current, bookingkit.ErrConflict)
-		}
-		e = entries[0]
-		_, err = tx.ExecContext(ctx, "UPDATE standby_flights SET version = version + 1 WHERE flight_key = ?", string(id.Flight))
-		return err
-	})
-	if err != nil {
-		return standby.Entry{}, fail("remove standby entry %s: %w", id, err)
-	}
-	return e, nil
-}
-
-// CancelBooking cancels every active entry of a booking in one transaction.
-func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at time.Time) ([]standby.Entry, error) {
-	var out []standby.Entry
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE standby_entries SET status = 'cancelled', changed_at = ?
-			WHERE booking_id = ? AND status = 'active'
-			RETURNING `+standbyEntrySelect, at.UTC(), bookingID)
-		if err != nil {
-			return err
-		}
-		if out, err = newStandbyScanner().entries(rows, []standby.Entry{}); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			var known bool
-			if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM standby_entries WHERE booking_id = ?)", bookingID).Scan(&known); err != nil {
-				return err
-			}
-			if !known {
-				return fmt.Errorf("booking %q has no standby entries: %w", bookingID, bookingkit.ErrNotFound)
-			}
-			return nil
-		}
-		sortStandbyEntries(out)
-		var last standby.FlightKey
-		for _, e := range out {
-			if key := e.Flight.Key(); key != last {
-				if _, err := tx.ExecContext(ctx, "UPDATE standby_flights SET version = version + 1 WHERE flight_key = ?", string(key)); err != nil {
-					return err
-				}
-				last = key
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fail("cancel standby booking: %w", err)
-	}
-	return out, nil
-}
-
-// CloseFlight records the flight closed and closes its active entries.
-func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, at time.Time) (int, error) {
-	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return 0, fail("standby: %w", err)
-	}
-	var n int64
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO standby_flights (flight_key, version, closed_at) VALUES (?, 1, ?)
-			ON CONFLICT (flight_key) DO UPDATE SET version = standby_flights.version + 1,
-				closed_at = COALESCE(standby_flights.closed_at, excluded.closed_at)`, string(key), at.UTC())
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE standby_entries SET status = 'closed', changed_at = ?
-			WHERE flight_key = ? AND status = 'active'`, at.UTC(), string(key))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	if err != nil {
-		return 0, fail("close standby flight %s: %w", key, err)
-	}
-	return int(n), nil
-}
-
-// ActiveEntries returns a flight's active entries and its version, read in
-// one transaction.
-func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) ([]standby.Entry, int64, error) {
-	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return nil, 0, fail("standby: %w", err)
-	}
-	var (
-		out     []standby.Entry
-		version int64
-	)
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = ?", string(key)).Scan(&version)
-		if errors.Is(err, sql.ErrNoRows) {
-			out = []standby.Entry{}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, "SELECT "+standbyEntrySelect+" FROM standby_entries WHERE flight_key = ? AND status = 'active'", string(key))
-		if err != nil {
-			return err
-		}
-		out, err = newStandbyScanner().entries(rows, []standby.Entry{})
-		return err
-	})
-	if err != nil {
-		return nil, 0, fail("standby entries of %s: %w", key, err)
-	}
-	return out, version, nil
-}
-
-// EachActiveEntry streams the active entries in flight key order, reading
-// them row by row from one query (a covering index holds exactly the
-// active entries, in that order).
-func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyEntrySelect+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
-	if err != nil {
-		return fail("standby entries: %w", translate(err))
-	}
-	defer rows.Close()
-	sc := newStandbyScanner()
-	for rows.Next() {
-		e, err := sc.entry(rows)
-		if err != nil {
-			return fail("standby entries: %w", err)
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fail("standby entries: %w", err)
-	}
-	return nil
-}
-
-// BookingRecords returns every entry of a booking, by flight key then
-// passenger.
-func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+standbyRecordSelect+" FROM standby_entries WHERE booking_id = ? ORDER BY flight_key, passenger", bookingID)
-	if err != nil {
-		return nil, fail("standby booking: %w", translate(err))
-	}
-	defer rows.Close()
-	out := []standby.Record{}
-	sc := newStandbyScanner()
-	for rows.Next() {
-		r, err := sc.record(rows)
-		if err != nil {
-			return nil, fail("standby booking: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fail("standby booking: %w", err)
-	}
-	return out, nil
-}
-
-// FlightVersion returns the flight's version, 0 when never seen.
-func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey) (int64, error) {
-	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return 0, fail("standby: %w", err)
-	}
-	var v int64
-	err := s.db.sql.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = ?", string(key)).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fail("standby flight version %s: %w", key, translate(err))
-	}
-	return v, nil
-}
-
-// FlightClosed reports whether the flight was closed; false when never
-// seen.
-func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) (bool, error) {
-	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return false, fail("standby: %w", err)
-	}
-	var closed bool
-	err := s.db.sql.QueryRowContext(ctx, "SELECT closed_at IS NOT NULL FROM standby_flights WHERE flight_key = ?", string(key)).Scan(&closed)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fail("standby flight %s closed: %w", key, translate(err))
-	}
-	return closed, nil
-}
+func (standbyAdapter) EntrySelect() string               { return standbyEntrySelect }
+func (standbyAdapter) RecordSelect() string              { return standbyRecordSelect }
+func (standbyAdapter) NewReader() sqlstore.StandbyReader { return newStandbyScanner() }
 
 // The columns read back, in three rather than eight. Reading a row costs
 // the driver a few locked calls into SQLite per column, which made up most
@@ -358,30 +125,14 @@ func newStandbyScanner() *standbyScanner {
 	return sc
 }
 
-// entries reads every row into out and closes rows.
-func (sc *standbyScanner) entries(rows *sql.Rows, out []standby.Entry) ([]standby.Entry, error) {
-	defer rows.Close()
-	for rows.Next() {
-		e, err := sc.entry(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, rows.Close()
-}
-
-func (sc *standbyScanner) entry(rows *sql.Rows) (standby.Entry, error) {
+func (sc *standbyScanner) Entry(rows *sql.Rows) (standby.Entry, error) {
 	if err := rows.Scan(sc.entryDest...); err != nil {
 		return standby.Entry{}, err
 	}
 	return sc.decode()
 }
 
-func (sc *standbyScanner) record(rows *sql.Rows) (standby.Record, error) {
+func (sc *standbyScanner) Record(rows *sql.Rows) (standby.Record, error) {
 	if err := rows.Scan(sc.recordDest...); err != nil {
 		return standby.Record{}, err
 	}
@@ -598,29 +349,4 @@ func standbyDigits(b []byte) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, len(b) > 0
-}
-
-// normalizeStandbyEntries checks the entries and returns them normalised,
-// with their flight keys.
-func normalizeStandbyEntries(entries []standby.Entry) ([]standby.Entry, []standby.FlightKey, error) {
-	out := make([]standby.Entry, len(entries))
-	keys := make([]standby.FlightKey, len(entries))
-	for i, e := range entries {
-		ne, err := e.Normalize()
-		if err != nil {
-			return nil, nil, fail("standby entry %d: %w", i, err)
-		}
-		out[i], keys[i] = ne, ne.Flight.Key()
-	}
-	return out, keys, nil
-}
-
-// sortStandbyEntries orders entries by flight key, then passenger.
-func sortStandbyEntries(entries []standby.Entry) {
-	slices.SortFunc(entries, func(a, b standby.Entry) int {
-		if c := strings.Compare(string(a.Flight.Key()), string(b.Flight.Key())); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Passenger, b.Passenger)
-	})
 }
