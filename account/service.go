@@ -49,10 +49,15 @@ type Limiter interface {
 
 // Config configures a [Service].
 type Config struct {
-	Realm             Realm
-	LinkTTL           time.Duration // lifetime of a one-time link; 24 h when zero
-	SessionTTL        time.Duration // lifetime of a session; 7 days when zero
-	MinPasswordLength int           // 8 when zero
+	Realm      Realm
+	LinkTTL    time.Duration // lifetime of a one-time link; 24 h when zero
+	SessionTTL time.Duration // lifetime of a session; 7 days when zero
+	// SessionsUntilSignOut makes a session last until its holder signs
+	// out (SessionTTL is then not used): an app that stays signed in, as
+	// MOGU's. A blocked or deleted account still ends its sessions at
+	// their next use.
+	SessionsUntilSignOut bool
+	MinPasswordLength    int // 8 when zero
 	// PerAddress and PerAccount limit login and link requests; when nil,
 	// 10 attempts at once then one a minute per address, and 5 then one a
 	// minute per account, counted in this process (throttle.NewMemory).
@@ -70,6 +75,11 @@ type Config struct {
 	// lower them to run fast.
 	HashParams HashParams
 }
+
+// UntilSignOut is the ExpiresAt of a session that lasts until its holder
+// signs out ([Config.SessionsUntilSignOut]): the last day every store
+// keeps as a time.
+var UntilSignOut = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
 
 // Service signs people in: accounts, one-time links, passwords, sessions.
 // Modules build on it (staffid's employees, mogu's travellers) and send the
@@ -404,7 +414,11 @@ func (s *Service) newSession(ctx context.Context, accountID string) (string, err
 		return "", err
 	}
 	now := s.cfg.Now().UTC()
-	if err := s.store.CreateSession(ctx, Session{TokenHash: secret.Hash(token), AccountID: accountID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}); err != nil {
+	expires := now.Add(s.cfg.SessionTTL)
+	if s.cfg.SessionsUntilSignOut {
+		expires = UntilSignOut
+	}
+	if err := s.store.CreateSession(ctx, Session{TokenHash: secret.Hash(token), AccountID: accountID, CreatedAt: now, ExpiresAt: expires}); err != nil {
 		return "", fmt.Errorf("store session: %w", err)
 	}
 	return token, nil

@@ -170,6 +170,31 @@ func TestSessionExpires(t *testing.T) {
 	require.ErrorIs(t, err, bookingkit.ErrUnauthorized)
 }
 
+// A session that lasts until sign-out does not expire, even years on; a
+// blocked account still ends it, and signing out does too.
+func TestSessionUntilSignOut(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, account.Config{SessionTTL: time.Hour, SessionsUntilSignOut: true})
+	_, link, err := f.svc.Create(ctx, "ann@example.com", "person-ann")
+	require.NoError(t, err)
+	_, session, err := f.svc.SetPassword(ctx, link, "correct horse battery staple")
+	require.NoError(t, err)
+	f.clock.Add(5 * 365 * 24 * time.Hour)
+	_, err = f.svc.Authenticate(ctx, session)
+	require.NoError(t, err, "five years on")
+
+	f.gate.set("person-ann", true)
+	_, err = f.svc.Authenticate(ctx, session)
+	require.ErrorIs(t, err, bookingkit.ErrUnauthorized, "blocked: signed out")
+	f.gate.set("person-ann", false)
+
+	_, session, err = f.svc.Login(ctx, "ann@example.com", "correct horse battery staple", "1.1.1.1")
+	require.NoError(t, err)
+	require.NoError(t, f.svc.Logout(ctx, session))
+	_, err = f.svc.Authenticate(ctx, session)
+	require.ErrorIs(t, err, bookingkit.ErrUnauthorized, "signed out")
+}
+
 func TestBruteForceIsRateLimited(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, account.Config{})

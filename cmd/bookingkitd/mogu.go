@@ -81,7 +81,8 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 	// Sign-in and link attempts count across every server of the database.
 	perAddress, perAccount := accountLimits(stores)
 	accounts, err := mogu.NewAccounts(stores.Accounts, mogu.AccountsConfig{
-		Account: account.Config{SessionTTL: app.SessionLifetime, PerAddress: perAddress, PerAccount: perAccount},
+		Account: account.Config{SessionTTL: app.SessionLifetime, SessionsUntilSignOut: app.SessionLifetime == 0,
+			PerAddress: perAddress, PerAccount: perAccount},
 		Mailer:  mailer,
 		LinkURL: app.SetPasswordURL,
 		Queue:   requests,

@@ -19,7 +19,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/cmd/internal/config"
+	"github.com/bookingkit/bookingkit/internal/secret"
 	"github.com/bookingkit/bookingkit/internal/smtptest"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/storage/memory"
@@ -571,4 +574,24 @@ func TestMoguReissueAndClaimBound(t *testing.T) {
 	// Signing out ends the session.
 	e.call("POST", "/api/mogu/logout", session(ana), nil, http.StatusNoContent, nil)
 	e.call("GET", "/api/mogu/trips", session(ana), nil, http.StatusUnauthorized, nil)
+}
+
+// The app's session lasts until the traveller signs out (the seed: "la
+// sesión solo se cierra si el viajero escoge cerrarla"): its stored end is
+// account.UntilSignOut, not a fixed lifetime (issue 19).
+func TestMoguSessionLastsUntilSignOut(t *testing.T) {
+	ctx := context.Background()
+	stores := memory.New().Stores()
+	svc, err := newServices(ctx, slog.New(slog.DiscardHandler), testConfig(), stores, io.Discard)
+	require.NoError(t, err)
+	_, link, err := svc.mogu.accounts.Service().Create(ctx, "ana@example.com", "")
+	require.NoError(t, err)
+	signed, err := svc.mogu.accounts.SetPassword(ctx, link, "a long trip to Tenerife 2027")
+	require.NoError(t, err)
+	sess, err := stores.Accounts.Session(ctx, secret.Hash(signed.Session))
+	require.NoError(t, err)
+	require.True(t, account.UntilSignOut.Equal(sess.ExpiresAt), "%s", sess.ExpiresAt)
+	require.NoError(t, svc.mogu.accounts.Logout(ctx, signed.Session))
+	_, err = svc.mogu.accounts.Authenticate(ctx, signed.Session)
+	require.ErrorIs(t, err, bookingkit.ErrUnauthorized)
 }

@@ -207,6 +207,12 @@ func RunAccounts(t *testing.T, open func(t *testing.T) account.Store) {
 		got, err := s.Session(ctx, "s1")
 		require.NoError(t, err)
 		require.Equal(t, sess, got)
+		// A session until sign-out keeps the far end date exactly.
+		forever := account.Session{TokenHash: "s-forever", AccountID: ann.ID, CreatedAt: t0, ExpiresAt: account.UntilSignOut}
+		require.NoError(t, s.CreateSession(ctx, forever))
+		got, err = s.Session(ctx, "s-forever")
+		require.NoError(t, err)
+		require.True(t, account.UntilSignOut.Equal(got.ExpiresAt), "until sign-out: %s", got.ExpiresAt)
 
 		require.NoError(t, s.DeleteSession(ctx, "s1"))
 		require.NoError(t, s.DeleteSession(ctx, "s1"), "deleting twice is fine")

@@ -128,3 +128,14 @@ func TestMoguKeyring(t *testing.T) {
 	_, _, err = Mogu{Keys: []string{"0:abc"}}.Keyring(ctx, "", settings, true)
 	require.ErrorContains(t, err, "claim keys from config mogu.keys")
 }
+
+// MOGU's app stays signed in until the traveller signs out unless the
+// section sets a lifetime.
+func TestMoguAppSessionUntilSignOut(t *testing.T) {
+	a, err := Mogu{}.App()
+	require.NoError(t, err)
+	require.Zero(t, a.SessionLifetime, "until sign-out")
+	a, err = Mogu{SessionLifetime: "720h"}.App()
+	require.NoError(t, err)
+	require.Equal(t, 720*time.Hour, a.SessionLifetime)
+}

@@ -54,9 +54,10 @@ type Mogu struct {
 	ClaimsBurst    int    `json:"claims_burst"`
 	ClaimsInterval string `json:"claims_interval"`
 
-	// SessionLifetime, a Go duration, is how long the app stays signed in.
-	// Default a year: in MOGU a session ends when the traveller signs out
-	// (the seed: "la sesión solo se cierra si el viajero escoge cerrarla").
+	// SessionLifetime, a Go duration, is how long the app stays signed
+	// in. Default: until the traveller signs out, as the seed says ("la
+	// sesión solo se cierra si el viajero escoge cerrarla"); a blocked or
+	// deleted account still ends it.
 	SessionLifetime string `json:"session_lifetime"`
 
 	// The app: where mailed set-password links point ("{token}" is
@@ -114,7 +115,8 @@ type MoguApp struct {
 	// client address and per account.
 	Claims        int
 	ClaimInterval time.Duration
-	// SessionLifetime is how long the app stays signed in.
+	// SessionLifetime is how long the app stays signed in; 0: until the
+	// traveller signs out.
 	SessionLifetime time.Duration
 	// The links: each template holds "{token}".
 	SetPasswordURL, AppClaimURL string
@@ -136,7 +138,7 @@ func (c Mogu) App() (MoguApp, error) {
 	if a.Claims, err = Positive("mogu.claims_burst", c.ClaimsBurst, 10); err != nil {
 		return a, err
 	}
-	if a.SessionLifetime, err = Duration("mogu.session_lifetime", c.SessionLifetime, 365*24*time.Hour); err != nil {
+	if a.SessionLifetime, err = Duration("mogu.session_lifetime", c.SessionLifetime, 0); err != nil {
 		return a, err
 	}
 	for field, tpl := range map[string]string{"set_password_url": a.SetPasswordURL, "app_claim_url": a.AppClaimURL} {
