@@ -120,24 +120,33 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 		return nil, err
 	}
 	now := im.now()
-	l, err := im.read(ctx, r, format, now)
-	if err != nil && !isRefusal(err) {
-		return nil, err
+	var (
+		l          *list
+		readReport *Report // a list refused before planning
+		readErr    error
+	)
+	read := func(stage func(*Person)) error {
+		var err error
+		l, err = im.read(ctx, r, format, now, stage)
+		if err != nil && !isRefusal(err) {
+			return err
+		}
+		readReport, readErr = refuse(l, err, opts.Force, im.Limits.withDefaults())
+		if readReport != nil {
+			return errRefusedList
+		}
+		return nil
 	}
-	if report, refusal := refuse(l, err, opts.Force, im.Limits.withDefaults()); report != nil {
-		return im.recordRefusal(ctx, now, opts, report, refusal)
-	}
-
-	people := l.people()
-	employees, companions := l.counts()
-	l.echoes = echoArena{} // no record is invalid: the echoes are not needed any more
-	n := len(people)
 	var (
 		report  *Report
 		refusal error
 		applied *Plan // the plan stored, unless refused
 	)
-	_, err = im.store.ApplyImport(ctx, func(current []PersonState) (*Plan, error) {
+	plan := func(current []PersonState) (*Plan, error) {
+		people := l.people()
+		employees, companions := l.counts()
+		l.echoes = echoArena{} // no record is invalid: the echoes are not needed any more
+		n := len(people)
 		plan := PlanSync(current, people, now)
 		refusal = nil
 		if !opts.Force {
@@ -161,7 +170,15 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts
 		plan.Entry = newHistoryEntry(now, opts, report)
 		applied = plan
 		return plan, nil
-	})
+	}
+	if ss, ok := im.store.(StreamingImportStore); ok {
+		_, err = ss.ApplyImportStream(ctx, now, read, plan)
+	} else if err = read(nil); err == nil {
+		_, err = im.store.ApplyImport(ctx, plan)
+	}
+	if readReport != nil {
+		return im.recordRefusal(ctx, now, opts, readReport, readErr)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +273,7 @@ func (im *Importer) HistoryEntry(ctx context.Context, id int64) (HistoryEntry, e
 // which depend on the stored people. An empty list is reported as Import
 // reports it without Force.
 func (im *Importer) Validate(ctx context.Context, r io.Reader, format Format) (*Report, error) {
-	l, err := im.read(ctx, r, format, im.now())
+	l, err := im.read(ctx, r, format, im.now(), nil)
 	if err != nil && !isRefusal(err) {
 		return nil, err
 	}
@@ -298,18 +315,27 @@ func isRefusal(err error) bool {
 	return errors.Is(err, bookingkit.ErrInvalid) || errors.Is(err, bookingkit.ErrTooLarge)
 }
 
-// read decodes and validates the list.
-func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now time.Time) (*list, error) {
+// errRefusedList ends an import whose list is refused before planning.
+var errRefusedList = errors.New("staffid: the list is refused")
+
+// read decodes and validates the list; with stage non-nil, it passes it
+// the people of the list's longest valid prefix as they are read (see
+// [list.stream]).
+func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now time.Time, stage func(*Person)) (*list, error) {
 	// A birth date is in the future only when it is after today in every
 	// time zone, so nobody born today east of the server is refused.
 	today := DateOf(now.In(time.FixedZone("UTC+14", 14*60*60)))
 	limits := im.Limits.withDefaults()
 	lr := &listReader{ctx: ctx, limits: limits, validator: newRecordValidator(im.cfg, today)}
 	lr.list.maxValidEcho, lr.list.maxDetail = limits.MaxEchoBytes, 2*limits.MaxReportBytes
+	hasher := newIdentityHasher(im.cfg.IdentityFields)
+	if stage != nil {
+		lr.list.stream(lr.validator, hasher, stage)
+	}
 	if err := lr.read(r, format); err != nil {
 		return &lr.list, err
 	}
-	lr.list.check(lr.validator, newIdentityHasher(im.cfg.IdentityFields))
+	lr.list.check(lr.validator, hasher)
 	return &lr.list, nil
 }
 

@@ -43,6 +43,8 @@ type list struct {
 
 	maxValidEcho, maxDetail int
 	validEcho, detail       int // bytes kept so far
+
+	checked *checked // the state of check, once it began
 }
 
 const entryChunk = 1024
@@ -70,7 +72,11 @@ func (l *list) add(v *recordValidator, rec *rawRecord, echo []byte) {
 			l.validEcho += len(echo)
 			e.echo = l.echoes.add(echo)
 		}
+		l.advance()
 		return
+	}
+	if l.checked != nil {
+		l.checked.stage = nil // the stream stops at the first invalid record
 	}
 	size := len(echo)
 	for _, msg := range rec.errs {
@@ -145,29 +151,33 @@ func (a *echoArena) get(r echoRef) []byte { return a.blocks[r.block][r.from:r.to
 // The group rules look at every record whose group field and IsEmployee
 // could be read, even when another field is wrong, so that one typo in an
 // employee's record does not make all their companions invalid too.
+//
+// When the list streams (see [list.advance]), the records staged while it
+// was read were checked already, and check goes on after them with what
+// they left in l.checked.
 func (l *list) check(v *recordValidator, h *identityHasher) {
-	employeeOf := make(map[string]int, l.n/3+1) // group key -> index
+	c := l.checkState(v, h)
 	groupKnown := func(e *entry) bool {
 		return e.person.GroupKey != "" && !e.bad.has(v.groupField) && !e.bad.has(fieldIsEmployee)
 	}
-	for i := range l.n {
+	for i := c.from; i < l.n; i++ {
 		e := l.at(i)
 		if !groupKnown(e) || !e.person.IsEmployee {
 			continue
 		}
-		if first, ok := employeeOf[e.person.GroupKey]; ok {
+		if first, ok := c.employeeOf[e.person.GroupKey]; ok {
 			l.addError(e, fieldIsEmployee, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
 				fmt.Sprintf("a second employee in this group (record %d is its employee); a group holds exactly one record with IsEmployee 1", first+1)).Error())
 			continue
 		}
-		employeeOf[e.person.GroupKey] = i
+		c.employeeOf[e.person.GroupKey] = i
 	}
-	for i := range l.n {
+	for i := c.from; i < l.n; i++ {
 		e := l.at(i)
 		if !groupKnown(e) || e.person.IsEmployee {
 			continue
 		}
-		emp, ok := employeeOf[e.person.GroupKey]
+		emp, ok := c.employeeOf[e.person.GroupKey]
 		if !ok {
 			l.addError(e, v.groupField, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
 				"no employee in this group; a companion needs a record with IsEmployee 1 and the same "+v.groupField.String()).Error())
@@ -198,24 +208,105 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 	}
 
 	identityFields := fieldSet(0).with(fieldLastName).with(fieldFirstName).with(fieldMiddleName) | v.identity
-	byID := make(map[string]int, l.n)
-	var digestBuf []byte
-	for i := range l.n {
+	for i := c.from; i < l.n; i++ {
 		e := l.at(i)
 		if e.bad&identityFields == 0 {
 			e.person.ID = h.id(&e.person)
-			if first, ok := byID[e.person.ID]; ok {
+			if first, ok := c.byID[e.person.ID]; ok {
 				l.addError(e, numFields, fmt.Sprintf("the same person as record %d: equal %s", first+1, identityNames(v.identity)))
 			} else {
-				byID[e.person.ID] = i
+				c.byID[e.person.ID] = i
 			}
 		}
 		if e.isInvalid() {
 			l.invalid++
 			continue
 		}
-		e.person.Digest, digestBuf = contentDigest(&e.person, digestBuf)
+		e.person.Digest, c.digestBuf = contentDigest(&e.person, c.digestBuf)
 	}
+	c.from = l.n
+}
+
+// checked is what [list.check] knows of the records before from: the
+// first employee of each group and the first record of each person.
+type checked struct {
+	from       int
+	employeeOf map[string]int // group key -> index
+	byID       map[string]int // person ID -> index
+	digestBuf  []byte
+	v          *recordValidator
+	h          *identityHasher
+	stage      func(*Person) // nil unless the list streams
+}
+
+func (l *list) checkState(v *recordValidator, h *identityHasher) *checked {
+	if l.checked == nil {
+		l.checked = &checked{employeeOf: make(map[string]int, l.n/3+1), byID: make(map[string]int, l.n), v: v, h: h}
+	}
+	return l.checked
+}
+
+// stream makes the list pass each record to stage as soon as no later
+// record can change it or make it invalid, while every record before it
+// is valid too: stage gets a prefix of the list's people, final (their ID
+// and digest set), in the list's order, and check goes on after them.
+func (l *list) stream(v *recordValidator, h *identityHasher, stage func(*Person)) {
+	l.checkState(v, h).stage = stage
+}
+
+// advance stages the record just added when the rules of check, applied
+// to it now, find nothing: it is valid, an employee whose group has none
+// yet, or a companion whose employee came before it without a conflicting
+// value, and the first record of its person. Any other record stops the
+// stream: check then sees it, and all the records after it, as it would
+// without streaming, with the same results.
+func (l *list) advance() {
+	c := l.checked
+	if c == nil || c.stage == nil {
+		return
+	}
+	i := l.n - 1
+	e := l.at(i)
+	if c.from != i || e.isInvalid() || e.bad != 0 || e.person.GroupKey == "" {
+		c.stage = nil
+		return
+	}
+	p := e.person
+	emp, hasEmployee := c.employeeOf[p.GroupKey]
+	if p.IsEmployee == hasEmployee {
+		c.stage = nil // a second employee, or a companion before its employee
+		return
+	}
+	if !p.IsEmployee {
+		employee := &l.at(emp).person
+		if employee.EmployeeID != "" {
+			if p.EmployeeID != "" && p.EmployeeID != employee.EmployeeID {
+				c.stage = nil
+				return
+			}
+			p.EmployeeID = employee.EmployeeID
+		}
+		if !employee.DateOfEmployment.IsZero() {
+			if !p.DateOfEmployment.IsZero() && p.DateOfEmployment != employee.DateOfEmployment {
+				c.stage = nil
+				return
+			}
+			p.DateOfEmployment = employee.DateOfEmployment
+		}
+	}
+	p.ID = c.h.id(&p)
+	if _, dup := c.byID[p.ID]; dup {
+		c.stage = nil
+		return
+	}
+	if p.IsEmployee {
+		c.employeeOf[p.GroupKey] = i
+	}
+	c.byID[p.ID] = i
+	p.Digest, c.digestBuf = contentDigest(&p, c.digestBuf)
+	e.person = p
+	c.from = l.n
+	c.stage(&e.person)
 }
 
 // addError notes a problem of field f (numFields: of the whole record)

@@ -1,6 +1,9 @@
 package staffid
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is everything the module keeps: the people and the import history.
 // The adapters in storage/memory, storage/sqlite and storage/postgres
@@ -40,6 +43,26 @@ type ImportStore interface {
 	// ImportEntry returns one entry, or an error matching
 	// bookingkit.ErrNotFound.
 	ImportEntry(ctx context.Context, id int64) (HistoryEntry, error)
+}
+
+// StreamingImportStore is an ImportStore that can write a list's people
+// while the list is still being read: the [Importer] uses it when the
+// store has it, so that the database works while the list is decoded.
+type StreamingImportStore interface {
+	ImportStore
+
+	// ApplyImportStream is ApplyImport for a list that is still to be
+	// read. It calls read once, before plan: read decodes the list and
+	// passes stage, in the list's order, people that are final (their ID
+	// and digest set; they do not change afterwards) and that the list
+	// keeps whatever follows. The store may write them early, in the
+	// import's transaction or in a staging area of its own, and must write
+	// them only as plan's Create says: a staged person missing from Create
+	// (a refused import, or one created meanwhile by another import) is
+	// forgotten. When read returns an error, nothing is stored and
+	// ApplyImportStream returns that error. at is the Plan.At that plan
+	// will give.
+	ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*Person)) error, plan func(current []PersonState) (*Plan, error)) (HistoryEntry, error)
 }
 
 // PeopleStore reads the stored people; only imports write them.

@@ -113,3 +113,41 @@ func staffidRowsAffected(res sql.Result, err error, want int, what string) error
 	}
 	return nil
 }
+
+// StageInTx is true: the people are loaded straight into staffid_people
+// by one COPY that runs while the list is read, in the transaction after
+// the advisory lock (which stops only other imports), after a savepoint.
+func (staffidBulk) StageInTx() bool { return true }
+
+func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT staffid_stage"); err != nil {
+		return err
+	}
+	return conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"staffid_people"}, staffidPersonColumns, pgx.CopyFromFunc(func() ([]any, error) {
+			if p := next(); p != nil {
+				return staffidPersonRow(p, at), nil
+			}
+			return nil, nil
+		}))
+		return err
+	})
+}
+
+// Staged forgets the people copied unless the plan keeps them.
+func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, _ int, keep bool, _ time.Time) error {
+	if keep {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT staffid_stage")
+	return err
+}
+
+func (staffidBulk) Unstage(context.Context, *sql.Conn) {}
+
+// DataVersion is not needed: the stage runs after the lock.
+func (staffidBulk) DataVersion(context.Context, interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int64, error) {
+	return 0, nil
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit/staffid"
@@ -121,6 +122,8 @@ func TestStaffIDImportsSerialisedAcrossProcesses(t *testing.T) {
 //     empty store that keeps the plan: the part no database can make faster;
 //   - CopyFloor: the same 100 000 rows loaded with one COPY in one
 //     transaction, nothing else: the floor of writing them;
+//   - RawCopyFloor: the same rows loaded by a plain COPY, written without
+//     the store's code: AllNew's floor (target AllNew ≤ 1.3 × it);
 //   - AllNew: the import into an empty schema (target ≤ 3 s);
 //   - Reimport: the same list again, nothing changed, with rows-written/op
 //     counted by a trigger (must be 0).
@@ -164,6 +167,48 @@ func BenchmarkStaffIDImport(b *testing.B) {
 			require.NoError(b, staffidCopy(ctx, conn, "staffid_people", people, at))
 			require.NoError(b, tx.Commit())
 			conn.Close()
+		}
+	})
+
+	b.Run("RawCopyFloor", func(b *testing.B) {
+		// The same rows loaded by a plain COPY in one transaction, written
+		// without the store's code: the floor AllNew is held to
+		// (≤ 1.3 × RawCopyFloor, issue 16).
+		store := &staffidPlanStore{}
+		im, err := staffid.NewImporter(staffid.Config{}, store)
+		require.NoError(b, err)
+		_, err = im.Import(ctx, bytes.NewReader(list), staffid.FormatJSON, staffid.ImportOptions{})
+		require.NoError(b, err)
+		date := func(d staffid.Date) any {
+			if d.IsZero() {
+				return nil
+			}
+			return d.Time()
+		}
+		rows := make([][]any, len(store.plan.Create))
+		for i, p := range store.plan.Create {
+			rows[i] = []any{p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
+				p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, date(p.BirthDay), p.Sex, date(p.DateOfEmployment),
+				p.EmployeeID, int16(p.CategoryCode), p.Email, p.RelationDegree, p.Digest, false, at, at, nil}
+		}
+		columns := []string{"id", "group_key", "is_employee", "guid", "last_name", "first_name", "middle_name",
+			"last_name_eng", "first_name_eng", "middle_name_eng", "birth_day", "sex", "date_of_employment", "employee_id",
+			"category_code", "email", "relation_degree", "digest", "blocked", "created_at", "updated_at", "blocked_at"}
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			url := pgtest.URL(b)
+			openStaffID(b, url).Close() // the schema
+			b.StartTimer()
+			conn, err := pgx.Connect(ctx, url)
+			require.NoError(b, err)
+			tx, err := conn.Begin(ctx)
+			require.NoError(b, err)
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"staffid_people"}, columns, pgx.CopyFromRows(rows))
+			require.NoError(b, err)
+			require.Equal(b, int64(len(rows)), n)
+			require.NoError(b, tx.Commit(ctx))
+			require.NoError(b, conn.Close(ctx))
 		}
 	})
 

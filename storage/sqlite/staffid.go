@@ -88,3 +88,79 @@ func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.
 	}
 	return nil
 }
+
+// StageInTx is false: the stage goes into a temporary table of the
+// connection, which takes none of the database's locks, so the import
+// holds the write lock only once the list is read.
+func (staffidBulk) StageInTx() bool { return false }
+
+// staffidStageColumns are the columns of a Person that the stage keeps.
+const staffidStageColumns = `id, group_key, is_employee, guid, last_name, first_name, middle_name,
+	last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,
+	category_code, email, relation_degree, digest`
+
+// Stage inserts the people into temp.staffid_stage, columns without a
+// type, so that each value goes into staffid_people later as if bound
+// there. The table has no index: each row is appended, and the
+// B-trees of staffid_people are filled later in ID order, in one
+// statement (Staged).
+func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next func() *staffid.Person, _ time.Time) error {
+	for _, q := range []string{staffidImportCache, "CREATE TEMP TABLE IF NOT EXISTS staffid_stage (" + staffidStageColumns + ")",
+		"DELETE FROM temp.staffid_stage", "SAVEPOINT staffid_stage"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	stmt, err := conn.PrepareContext(ctx, `INSERT INTO temp.staffid_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for p := next(); p != nil; p = next() {
+		if _, err := stmt.ExecContext(ctx, p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
+			p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
+			p.CategoryCode, p.Email, p.RelationDegree, p.Digest); err != nil {
+			return err
+		}
+	}
+	_, err = conn.ExecContext(ctx, "RELEASE staffid_stage")
+	return err
+}
+
+// DataVersion is PRAGMA data_version, which changes when another
+// connection commits.
+func (staffidBulk) DataVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (v int64, err error) {
+	return v, q.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+}
+
+// staffidImportCache gives the import's connection a page cache of 64 MiB
+// (SQLite's default is 2 MiB, and Unstage brings it back): the people's
+// B-trees then stay in memory while they are written, instead of pages
+// going to the WAL and being read back again and again.
+const staffidImportCache = "PRAGMA cache_size = -65536"
+
+// Staged copies the stage into staffid_people in ID order.
+func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time) error {
+	if !keep {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at)
+		SELECT `+staffidStageColumns+`, FALSE, $1, $1, NULL FROM temp.staffid_stage ORDER BY id`, at)
+	if err != nil {
+		return err
+	}
+	if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+		return fmt.Errorf("%d of %d staged people copied (%v)", got, n, err)
+	}
+	return nil
+}
+
+// Unstage ends a stage that failed half-way and drops the table.
+func (staffidBulk) Unstage(ctx context.Context, conn *sql.Conn) {
+	for _, q := range []string{"ROLLBACK TO staffid_stage", "RELEASE staffid_stage", "DROP TABLE IF EXISTS temp.staffid_stage",
+		"PRAGMA cache_size = -2000", "PRAGMA shrink_memory"} {
+		conn.ExecContext(ctx, q) //nolint:errcheck // no savepoint left is the usual case
+	}
+}

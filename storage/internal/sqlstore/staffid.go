@@ -45,6 +45,28 @@ type StaffIDBulk interface {
 	// held the database past the driver's wait; ApplyImport then runs it
 	// again until ctx ends.
 	Busy(err error) bool
+
+	// Stage writes, on a goroutine of its own while the list is read, the
+	// people next returns until it returns nil, with CreatedAt = UpdatedAt = at:
+	// people that were not stored when the import began. When StageInTx,
+	// it writes them in the import's transaction tx, after the lock;
+	// otherwise before it (tx nil), somewhere of conn's own that takes no
+	// lock. On an error it returns at once.
+	Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time) error
+	StageInTx() bool
+	// DataVersion is a number that changes when another connection
+	// commits, where Stage runs before the transaction (SQLite's PRAGMA
+	// data_version): when it did not change, the people read before the
+	// lock are still those stored.
+	DataVersion(ctx context.Context, q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) (int64, error)
+	// Staged ends the stage of n people in tx, once the plan is known:
+	// keep says whether the plan creates them all, at at (store them), or
+	// not (forget them; the plan's Create is then written as it is).
+	Staged(ctx context.Context, conn *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time) error
+	// Unstage frees what Stage kept on conn, after the transaction.
+	Unstage(ctx context.Context, conn *sql.Conn)
 }
 
 const staffidSelectPerson = `SELECT id, group_key, is_employee, guid, last_name, first_name, middle_name,
@@ -90,7 +112,13 @@ func scanStaffIDPerson(row interface{ Scan(...any) error }) (staffid.Person, err
 }
 
 // ApplyImport runs one import in one transaction: see
-// [staffid.ImportStore.ApplyImport]. The dialect's lock serialises imports
+// [staffid.ImportStore.ApplyImport] and [StaffIDStore.ApplyImportStream].
+func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+	return s.ApplyImportStream(ctx, time.Time{}, nil, plan)
+}
+
+// ApplyImportStream runs one import in one transaction: see
+// [staffid.StreamingImportStore]. The dialect's lock serialises imports
 // (PostgreSQL: an advisory lock across every process sharing the schema;
 // SQLite: the write lock its IMMEDIATE transactions hold from their
 // start); the people are read after it is taken, so the plan sees the
@@ -98,9 +126,32 @@ func scanStaffIDPerson(row interface{ Scan(...any) error }) (staffid.Person, err
 // lock runs again (the plan has no side effects) as long as ctx allows,
 // not only the driver's busy timeout, which a 100 000-person import can
 // outlast on a loaded machine.
-func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+//
+// While read decodes the list, the people it stages that were not stored
+// when it began are written on another goroutine (the adapter's
+// [StaffIDBulk.Stage]): on the machine's other core, in the transaction
+// after the lock, or before it where the lock would stop every other
+// writer while the list is uploaded (SQLite).
+func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*staffid.Person)) error, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+	conn, err := s.db.SQL.Conn(ctx)
+	if err != nil {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
+	}
+	defer conn.Close()
+	im := &staffidImport{at: at.UTC(), read: read, plan: plan}
+	if read != nil {
+		defer s.bulk.Unstage(context.WithoutCancel(ctx), conn)
+		if !s.bulk.StageInTx() {
+			if im.version, err = s.bulk.DataVersion(ctx, conn); err != nil {
+				return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
+			}
+			if err := s.stage(ctx, conn, nil, nil, im); err != nil {
+				return staffid.HistoryEntry{}, err
+			}
+		}
+	}
 	for {
-		entry, err := s.applyImport(ctx, plan)
+		entry, err := s.applyImport(ctx, conn, im)
 		if err == nil || !s.bulk.Busy(err) {
 			return entry, err
 		}
@@ -112,12 +163,59 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 	}
 }
 
-func (s *StaffIDStore) applyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
-	conn, err := s.db.SQL.Conn(ctx)
-	if err != nil {
-		return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
+// staffidImport is one import under way.
+type staffidImport struct {
+	at     time.Time
+	read   func(stage func(*staffid.Person)) error
+	plan   func([]staffid.PersonState) (*staffid.Plan, error)
+	read1  bool                         // read was called
+	staged map[*staffid.Person]struct{} // the people given to Stage
+	// Before the transaction: the people read while the list was, and
+	// the database's DataVersion before.
+	current []staffid.PersonState
+	version int64
+}
+
+// stage calls read and, on another goroutine, gives bulk.Stage the people
+// it stages that current does not hold. With current nil, that goroutine
+// reads current first (into im.current), while the list is read.
+func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
+	im.read1, im.staged = true, map[*staffid.Person]struct{}{}
+	ch, done := make(chan *staffid.Person, 256), make(chan error, 1)
+	go func() {
+		var err error
+		if current == nil {
+			current, err = s.states(ctx, conn)
+			im.current = current
+		}
+		stored := make(map[string]struct{}, len(current))
+		for _, st := range current {
+			stored[st.ID] = struct{}{}
+		}
+		if err == nil {
+			err = s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
+				for p := range ch {
+					if _, ok := stored[p.ID]; !ok {
+						im.staged[p] = struct{}{}
+						return p
+					}
+				}
+				return nil
+			}, im.at)
+		}
+		for range ch { //nolint:revive // drained, so that read never blocks
+		}
+		done <- err
+	}()
+	err := im.read(func(p *staffid.Person) { ch <- p })
+	close(ch)
+	if serr := <-done; err == nil && serr != nil {
+		err = s.db.Fail("staffid: stage people: %w", s.db.Translate(serr))
 	}
-	defer conn.Close()
+	return err
+}
+
+func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staffidImport) (staffid.HistoryEntry, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: begin: %w", s.db.Translate(err))
@@ -127,20 +225,53 @@ func (s *StaffIDStore) applyImport(ctx context.Context, plan func([]staffid.Pers
 	if err := s.db.Dialect.Lock(ctx, tx, "staffid.import"); err != nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: lock: %w", s.db.Translate(err))
 	}
-	current, err := s.states(ctx, tx)
-	if err != nil {
-		return staffid.HistoryEntry{}, err
+	current := im.current
+	if current != nil {
+		// Read while the list was: still the stored people if nobody
+		// wrote since.
+		if v, err := s.bulk.DataVersion(ctx, tx); err != nil || v != im.version {
+			current = nil
+		}
 	}
-	pl, err := plan(current)
+	if current == nil {
+		if current, err = s.states(ctx, tx); err != nil {
+			return staffid.HistoryEntry{}, err
+		}
+	}
+	if im.read != nil && s.bulk.StageInTx() {
+		if im.read1 {
+			im.staged = nil // a second attempt: what was staged went with the first
+		} else if err := s.stage(ctx, conn, tx, current, im); err != nil {
+			return staffid.HistoryEntry{}, err
+		}
+	}
+	pl, err := im.plan(current)
 	if err != nil {
 		return staffid.HistoryEntry{}, err
 	}
 	if pl == nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
 	}
-	at := pl.At.UTC()
-	if len(pl.Create) > 0 {
-		if err := s.bulk.Create(ctx, conn, tx, pl.Create, at); err != nil {
+	at, create := pl.At.UTC(), pl.Create
+	if len(im.staged) > 0 {
+		// The staged people are stored only when the plan creates every
+		// one of them, at the time they were staged with.
+		rest := make([]*staffid.Person, 0, len(create))
+		for _, p := range create {
+			if _, ok := im.staged[p]; !ok {
+				rest = append(rest, p)
+			}
+		}
+		keep := len(create)-len(rest) == len(im.staged) && at.Equal(im.at)
+		if err := s.bulk.Staged(ctx, conn, tx, len(im.staged), keep, at); err != nil {
+			return staffid.HistoryEntry{}, s.bulkFail("create staged people", err)
+		}
+		if keep {
+			create = rest
+		}
+	}
+	if len(create) > 0 {
+		if err := s.bulk.Create(ctx, conn, tx, create, at); err != nil {
 			return staffid.HistoryEntry{}, s.bulkFail("create people", err)
 		}
 	}
@@ -175,7 +306,10 @@ func (s *StaffIDStore) bulkFail(what string, err error) error {
 }
 
 // states reads the state of every stored person.
-func (s *StaffIDStore) states(ctx context.Context, tx *sql.Tx) ([]staffid.PersonState, error) {
+func (s *StaffIDStore) states(ctx context.Context, tx interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) ([]staffid.PersonState, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM staffid_people").Scan(&n); err != nil {
 		return nil, s.db.Fail("staffid: count people: %w", s.db.Translate(err))
