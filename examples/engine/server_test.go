@@ -83,6 +83,30 @@ func TestServer(t *testing.T) {
 			} `json:"standby"`
 		} `json:"passengers"`
 	}
+	// The search results page asks once for all its fares: the standby
+	// fare is flagged, with each passenger's place and, for the two seats
+	// the engine sees open, the party's chance of boarding.
+	var results struct {
+		Fares []struct {
+			Standby bool `json:"standby"`
+			Places  []struct {
+				Position int `json:"position"`
+			} `json:"places"`
+			Chance *struct {
+				Level string `json:"level"`
+			} `json:"chance"`
+		} `json:"fares"`
+	}
+	ivan.json("POST", "/travel/api/staff/standby/estimates",
+		`{"passengers":["`+ids["Ivan"]+`","`+ids["Mariia"]+`"],"fares":[{"flight":`+flight+`,"passenger_type":"ADT","cabin":"economy"},`+
+			`{"flight":`+flight+`,"passenger_type":"ZED","cabin":"economy","open_seats":2}]}`, http.StatusOK, &results)
+	require.Len(t, results.Fares, 2)
+	require.False(t, results.Fares[0].Standby)
+	require.True(t, results.Fares[1].Standby)
+	require.Len(t, results.Fares[1].Places, 2)
+	require.Equal(t, 1, results.Fares[1].Places[0].Position, "an empty queue")
+	require.Equal(t, "likely", results.Fares[1].Chance.Level)
+
 	_, created := ivan.json("POST", "/travel/api/staff/bookings",
 		`{"flight":`+flight+`,"fare_basis":"ZED1","passenger_type":"ZED","cabin":"economy","passengers":[{"person_id":"`+ids["Ivan"]+`"},{"person_id":"`+ids["Mariia"]+`"}]}`,
 		http.StatusCreated, &ivans)

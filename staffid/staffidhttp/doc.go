@@ -57,9 +57,13 @@
 //     /api/staff/bookings/{booking}, and a flight's standby queue as staff
 //     may see it, GET /api/staff/standby/flights/{flight}/queue (anonymised,
 //     the employee's passengers marked) and .../estimate (the place each of
-//     their passengers would get). The rules are [staffid.Bookings]'s
-//     ([staffid.Bookings.QueueView], [staffid.Bookings.Estimate]), which
-//     reaches the standby queue through [staffid.StandbyQueue].
+//     their passengers would get), and POST /api/staff/standby/estimates:
+//     a whole search results page in one call, each fare flagged standby
+//     or not, with the places and, given the seats the engine sees open,
+//     the party's chance of boarding. The rules are [staffid.Bookings]'s
+//     ([staffid.Bookings.QueueView], [staffid.Bookings.Estimate],
+//     [staffid.Bookings.EstimateFares]), which reaches the standby queue
+//     through [staffid.StandbyQueue].
 //   - [StaffSignIn.Routes] ([NewStaffSignIn]): bookingkit's own sign-in,
 //     POST /api/staff/register (queued; the worker mails the one-time
 //     link, the answer is always [StaffRegisterAnswer]), GET and POST
