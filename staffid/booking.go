@@ -101,14 +101,14 @@ type StandbyBookingQuery struct {
 // satisfies it. [Bookings] adds a standby booking's passengers to their
 // flight's queue with AddBooking and shows their places with Placements;
 // it estimates an employee's passengers' places with Estimate
-// ([Bookings.Estimate]) and a results page's with Outlook
+// ([Bookings.Estimate]) and a results page's with Outlooks
 // ([Bookings.EstimateFares]), and shows a flight's queue with View
 // ([Bookings.QueueView]).
 type StandbyQueue interface {
 	AddBooking(ctx context.Context, b standby.Booking) ([]standby.Entry, error)
 	Placements(ctx context.Context, bookingID string) ([]standby.Placement, error)
 	Estimate(ctx context.Context, e standby.Entry) (int, error)
-	Outlook(ctx context.Context, flight standby.Flight, party []standby.Entry, seats *standby.Seats) (standby.Outlook, error)
+	Outlooks(ctx context.Context, asks []standby.PartyOnFlight) ([]standby.Outlook, error)
 	View(ctx context.Context, flight standby.Flight, from, limit int, viewerBookingID string) (standby.QueueView, error)
 }
 

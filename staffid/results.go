@@ -2,7 +2,6 @@ package staffid
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -70,28 +69,52 @@ func (s *Bookings) EstimateFares(ctx context.Context, employeeID string, personI
 			return nil, err
 		}
 	}
+	// The standby fares, checked one by one so that an error names its
+	// fare, then asked of the queues in one call for the page.
 	out := make([]FareOutlook, len(fares))
+	var asks []standby.PartyOnFlight
+	var asked []int
 	for i, f := range fares {
 		if !s.IsStandbyFare(f.PassengerType) {
 			continue
 		}
-		out[i].Standby = true
-		if !s.OffersStandby() || s.queue == nil {
+		if s.queue == nil {
 			return nil, ErrNoStandbyFares
+		}
+		out[i].Standby = true
+		within := fmt.Sprintf("fares[%d]", i)
+		flight, err := f.Flight.Normalize()
+		if err != nil {
+			return nil, bookingkit.InvalidWithin(within, err)
+		}
+		if !f.Cabin.Valid() {
+			return nil, bookingkit.Invalid(within+".cabin", strconv.Itoa(int(f.Cabin)), "expected first, business, premium_economy or economy")
+		}
+		if f.Seats != nil {
+			if err := f.Seats.Validate(); err != nil {
+				return nil, bookingkit.InvalidWithin(within, err)
+			}
 		}
 		party := make([]standby.Entry, len(people))
 		for j, p := range people {
 			x := s.standbyPassenger(emp, p.ID, p.CategoryCode)
 			party[j] = standby.Entry{Employer: x.Employer, Cabin: f.Cabin, Category: x.Category, EmployedOn: x.EmployedOn}
 		}
-		o, err := s.queue.Outlook(ctx, f.Flight, party, f.Seats)
-		var closed *standby.NoStandbyError
-		switch {
-		case errors.As(err, &closed):
-			out[i].NoStandby = closed
+		asks = append(asks, standby.PartyOnFlight{Flight: flight, Party: party, Seats: f.Seats})
+		asked = append(asked, i)
+	}
+	if len(asks) == 0 {
+		return out, nil
+	}
+	outlooks, err := s.queue.Outlooks(ctx, asks)
+	if err != nil {
+		return nil, err
+	}
+	for k, o := range outlooks {
+		i := asked[k]
+		if o.NoStandby != nil {
+			out[i].NoStandby = o.NoStandby
 			continue
-		case err != nil:
-			return nil, bookingkit.InvalidWithin(fmt.Sprintf("fares[%d]", i), err)
 		}
 		out[i].Places = make([]PlaceEstimate, len(people))
 		for j, p := range people {

@@ -84,6 +84,11 @@ func (s *fakeStore) FlightClosed(ctx context.Context, flight FlightKey) (bool, e
 	return s.Store.FlightClosed(ctx, flight)
 }
 
+func (s *fakeStore) FlightStates(ctx context.Context, flights []FlightKey) (map[FlightKey]FlightState, error) {
+	s.count("FlightStates")
+	return s.Store.FlightStates(ctx, flights)
+}
+
 func (s *fakeStore) FlightVersion(ctx context.Context, flight FlightKey) (int64, error) {
 	s.count("FlightVersion")
 	return s.Store.FlightVersion(ctx, flight)

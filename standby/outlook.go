@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/bookingkit/bookingkit"
 )
@@ -126,39 +127,93 @@ func seatsWord(n int, word string) string {
 // [Service.Estimate]), and with the cabin's seats the party's chance of
 // boarding.
 type Outlook struct {
-	Places []int
-	Chance *Chance // nil without seat figures: no guess
+	// NoStandby is set, and nothing else, when the flight takes no
+	// standby passengers (closed or departed).
+	NoStandby *NoStandbyError
+	Places    []int
+	Chance    *Chance // nil without seat figures: no guess
 }
 
-// Outlook estimates a party on one flight in one step: the flight is
-// checked once ([Service.CheckOpen]: a closed or departed one is a
-// [*NoStandbyError]) and its queue read once. Each entry of party is a
-// prospective passenger as for [Service.Estimate]. With seats, the answer
-// carries [PartyChance]'s chance; when the party does not all fit in the
-// seats open now, the reason says why the passenger in the last open seat
-// stands ahead of the party's last traveller ([Explain]'s deciding key,
-// told without naming that passenger or their booking).
+// PartyOnFlight is one question of [Service.Outlooks]: a party of
+// prospective passengers (as for [Service.Estimate]) on a flight, with
+// the cabin's seats when the engine knows them.
+type PartyOnFlight struct {
+	Flight Flight
+	Party  []Entry
+	Seats  *Seats
+}
+
+// Outlook answers one [PartyOnFlight]: see [Service.Outlooks]. A flight
+// that takes no standby passengers is a [*NoStandbyError], as for
+// [Service.Estimate].
 func (s *Service) Outlook(ctx context.Context, flight Flight, party []Entry, seats *Seats) (Outlook, error) {
-	f, err := flight.Normalize()
+	out, err := s.Outlooks(ctx, []PartyOnFlight{{Flight: flight, Party: party, Seats: seats}})
 	if err != nil {
 		return Outlook{}, err
 	}
-	if seats != nil {
-		if err := seats.Validate(); err != nil {
-			return Outlook{}, err
+	if out[0].NoStandby != nil {
+		return Outlook{}, out[0].NoStandby
+	}
+	return out[0], nil
+}
+
+// Outlooks answers a search results page in one step: for each question,
+// where each of the party would stand if booked now and, with seats, the
+// party's chance by [PartyChance]. The flights' closing and versions are
+// read from the store in one read for the page; a closed or departed
+// flight answers NoStandby. When the party does not all fit in the seats
+// open now, the chance's reason says why the passenger in the last open
+// seat stands ahead of the party's last traveller ([Explain]'s deciding
+// key, told without naming that passenger or their booking). A bad
+// flight, entry or seat figure is an error for the whole page.
+func (s *Service) Outlooks(ctx context.Context, asks []PartyOnFlight) ([]Outlook, error) {
+	flights := make([]Flight, len(asks))
+	keys := make([]FlightKey, 0, len(asks))
+	for i, a := range asks {
+		f, err := a.Flight.Normalize()
+		if err != nil {
+			return nil, err
 		}
+		if a.Seats != nil {
+			if err := a.Seats.Validate(); err != nil {
+				return nil, err
+			}
+		}
+		flights[i] = f
+		keys = append(keys, f.key())
 	}
-	if err := s.checkOpen(ctx, f); err != nil {
-		return Outlook{}, err
-	}
-	q, err := s.readQueue(ctx, f.key())
+	states, err := s.Store.FlightStates(ctx, keys)
 	if err != nil {
-		return Outlook{}, err
-	}
-	if q == nil {
-		q = newQueue(f)
+		return nil, fmt.Errorf("standby: flights' states: %w", err)
 	}
 	now := s.now()
+	out := make([]Outlook, len(asks))
+	for i, a := range asks {
+		f, key := flights[i], keys[i]
+		switch {
+		case Departed(f, now):
+			out[i].NoStandby = &NoStandbyError{Flight: key}
+			continue
+		case states[key].Closed:
+			out[i].NoStandby = &NoStandbyError{Flight: key, Closed: true}
+			continue
+		}
+		q, err := s.queueAt(ctx, key, states[key].Version)
+		if err != nil {
+			return nil, err
+		}
+		if q == nil {
+			q = newQueue(f)
+		}
+		if out[i], err = outlook(q, f, a.Party, a.Seats, now); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// outlook estimates a party in q and, with seats, its chance.
+func outlook(q *Queue, f Flight, party []Entry, seats *Seats, now time.Time) (Outlook, error) {
 	out := Outlook{Places: make([]int, len(party))}
 	party = slices.Clone(party)
 	lastMember := -1
@@ -168,6 +223,7 @@ func (s *Service) Outlook(ctx context.Context, flight Flight, party []Entry, sea
 		if e.BookedAt.IsZero() {
 			e.BookedAt = now
 		}
+		var err error
 		if out.Places[i], err = q.Estimate(*e); err != nil {
 			return Outlook{}, err
 		}

@@ -509,6 +509,15 @@ func (s *Service) readQueue(ctx context.Context, key FlightKey) (*Queue, error) 
 	if err != nil {
 		return nil, fmt.Errorf("standby: version of %s: %w", key, err)
 	}
+	return s.queueAt(ctx, key, version)
+}
+
+// queueAt is readQueue with the flight's version in the store read
+// already (FlightStates, for many flights at once).
+func (s *Service) queueAt(ctx context.Context, key FlightKey, version int64) (*Queue, error) {
+	if !s.Shared {
+		return s.queues.Queue(key), nil
+	}
 	if q := s.queues.Queue(key); q != nil && q.version >= version {
 		return q, nil
 	}

@@ -119,4 +119,16 @@ type Store interface {
 	// FlightClosed reports whether CloseFlight closed the flight; false
 	// for a flight never seen.
 	FlightClosed(ctx context.Context, flight FlightKey) (bool, error)
+
+	// FlightStates returns, in one read, the state of each of flights
+	// that the store has seen (as FlightVersion and FlightClosed would);
+	// a flight never seen is absent from the map. A search results page
+	// asks it for all its flights at once.
+	FlightStates(ctx context.Context, flights []FlightKey) (map[FlightKey]FlightState, error)
+}
+
+// FlightState is what a store keeps of a flight beside its entries.
+type FlightState struct {
+	Version int64
+	Closed  bool
 }

@@ -383,6 +383,24 @@ func (s *Store) FlightClosed(_ context.Context, flight standby.FlightKey) (bool,
 	return s.closed[flight], nil
 }
 
+// FlightStates returns the version and closing of each flight seen.
+func (s *Store) FlightStates(_ context.Context, flights []standby.FlightKey) (map[standby.FlightKey]standby.FlightState, error) {
+	for _, key := range flights {
+		if err := checkKey(key); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[standby.FlightKey]standby.FlightState{}
+	for _, key := range flights {
+		if v, closed := s.versions[key], s.closed[key]; v > 0 || closed {
+			out[key] = standby.FlightState{Version: v, Closed: closed}
+		}
+	}
+	return out, nil
+}
+
 // FlightVersion returns how many times a flight's active entries changed.
 func (s *Store) FlightVersion(_ context.Context, flight standby.FlightKey) (int64, error) {
 	if err := checkKey(flight); err != nil {

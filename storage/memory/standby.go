@@ -311,3 +311,21 @@ func sortedStandbyIDs(ids []standby.EntryID) []standby.EntryID {
 	})
 	return ids
 }
+
+// FlightStates returns the state of each flight of flights seen.
+func (s *StandbyStore) FlightStates(_ context.Context, flights []standby.FlightKey) (map[standby.FlightKey]standby.FlightState, error) {
+	for _, key := range flights {
+		if err := checkStandbyFlightKey(key); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[standby.FlightKey]standby.FlightState, len(flights))
+	for _, key := range flights {
+		if f := s.flights[key]; f != nil {
+			out[key] = standby.FlightState{Version: f.version, Closed: f.closed}
+		}
+	}
+	return out, nil
+}

@@ -494,6 +494,34 @@ func RunStandby(t *testing.T, open func(t *testing.T) standby.Store) {
 		step("closing", true)
 	})
 
+	t.Run("FlightStatesInOneRead", func(t *testing.T) {
+		s := open(t)
+		su, af, never := sbKey(sbSU100), sbKey(sbAF1234), sbKey(sbSU1000)
+		states, err := s.FlightStates(ctx, []standby.FlightKey{su, af, never})
+		require.NoError(t, err)
+		require.Empty(t, states, "flights never seen are absent")
+		require.NoError(t, s.AddEntries(ctx, []standby.Entry{sbEntry(sbSU100, "BK1", 0), sbEntry(sbAF1234, "BK1", 0)}, t0))
+		_, err = s.CloseFlight(ctx, af, t1)
+		require.NoError(t, err)
+		states, err = s.FlightStates(ctx, []standby.FlightKey{su, af, never, su})
+		require.NoError(t, err)
+		require.Len(t, states, 2)
+		for _, key := range []standby.FlightKey{su, af} {
+			version, err := s.FlightVersion(ctx, key)
+			require.NoError(t, err)
+			closed, err := s.FlightClosed(ctx, key)
+			require.NoError(t, err)
+			require.Equal(t, standby.FlightState{Version: version, Closed: closed}, states[key], "as FlightVersion and FlightClosed say")
+		}
+		require.True(t, states[af].Closed)
+		require.False(t, states[su].Closed)
+		states, err = s.FlightStates(ctx, nil)
+		require.NoError(t, err)
+		require.Empty(t, states)
+		_, err = s.FlightStates(ctx, []standby.FlightKey{su, "not-a-key"})
+		require.ErrorIs(t, err, bookingkit.ErrInvalid)
+	})
+
 	t.Run("EachActiveEntryGroupsByFlight", func(t *testing.T) {
 		s := open(t)
 		flights := []standby.Flight{sbSU100A, sbAF1234, sbSU1000, sbSU100}

@@ -335,6 +335,41 @@ func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) 
 	return closed, err
 }
 
+// FlightStates reads the rows of flights, 500 keys a query.
+func (s *StandbyStore) FlightStates(ctx context.Context, flights []standby.FlightKey) (map[standby.FlightKey]standby.FlightState, error) {
+	for _, key := range flights {
+		if _, err := standby.ParseFlightKey(string(key)); err != nil {
+			return nil, s.db.Fail("standby: %w", err)
+		}
+	}
+	out := make(map[standby.FlightKey]standby.FlightState, len(flights))
+	keys := make([]string, len(flights))
+	for i, key := range flights {
+		keys[i] = string(key)
+	}
+	for chunk := range slices.Chunk(keys, 500) {
+		in, args := dollarList(nil, chunk)
+		rows, err := s.db.SQL.QueryContext(ctx, "SELECT flight_key, version, closed_at IS NOT NULL FROM standby_flights WHERE flight_key IN ("+in+")", args...)
+		if err != nil {
+			return nil, s.db.Fail("standby flight states: %w", s.db.Translate(err))
+		}
+		for rows.Next() {
+			var key string
+			var st standby.FlightState
+			if err := rows.Scan(&key, &st.Version, &st.Closed); err != nil {
+				rows.Close()
+				return nil, s.db.Fail("standby flight states: %w", s.db.Translate(err))
+			}
+			out[standby.FlightKey(key)] = st
+		}
+		if err := rows.Err(); err != nil {
+			return nil, s.db.Fail("standby flight states: %w", s.db.Translate(err))
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
 // flightRow reads one value of the flight's row into dest, which it leaves
 // as it is for a flight never seen.
 func (s *StandbyStore) flightRow(ctx context.Context, key standby.FlightKey, what string, dest any) error {
