@@ -30,11 +30,13 @@ var staffidPersonColumns = []string{"id", "group_key", "is_employee", "guid", "l
 	"last_name_eng", "first_name_eng", "middle_name_eng", "birth_day", "sex", "date_of_employment", "employee_id",
 	"category_code", "email", "relation_degree", "digest", "blocked", "created_at", "updated_at", "blocked_at"}
 
-// staffidPersonRow is p as a row of staffidPersonColumns, for COPY.
-func staffidPersonRow(p *staffid.Person, at time.Time) []any {
-	return []any{p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
-		p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, staffidDate(p.BirthDay), p.Sex, staffidDate(p.DateOfEmployment), p.EmployeeID,
-		int16(p.CategoryCode), p.Email, p.RelationDegree, p.Digest, false, at, at, nil}
+// staffidRow writes p as a row of staffidPersonColumns, for COPY, into
+// row, which pgx encodes before it asks for the next one: the strings go
+// by pointer, so a row costs no allocation but its dates'.
+func staffidRow(row []any, p *staffid.Person, at any) []any {
+	return append(row[:0], &p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
+		&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate(p.BirthDay), &p.Sex, staffidDate(p.DateOfEmployment),
+		&p.EmployeeID, int16(p.CategoryCode), &p.Email, &p.RelationDegree, &p.Digest, false, at, at, nil)
 }
 
 // staffidDate is d for a DATE column: NULL for the zero Date.
@@ -53,9 +55,10 @@ func (staffidBulk) Create(ctx context.Context, conn *sql.Conn, _ *sql.Tx, people
 // so inside the transaction open on it.
 func staffidCopy(ctx context.Context, conn *sql.Conn, table string, people []*staffid.Person, at time.Time) error {
 	return conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
+		c, row, at := dc.(*stdlib.Conn).Conn(), make([]any, 0, len(staffidPersonColumns)), any(at)
 		n, err := c.CopyFrom(ctx, pgx.Identifier{table}, staffidPersonColumns, pgx.CopyFromSlice(len(people), func(i int) ([]any, error) {
-			return staffidPersonRow(people[i], at), nil
+			row = staffidRow(row, people[i], at)
+			return row, nil
 		}))
 		if err != nil {
 			return err
@@ -123,10 +126,12 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next f
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT staffid_stage"); err != nil {
 		return err
 	}
+	row, ts := make([]any, 0, len(staffidPersonColumns)), any(at)
 	return conn.Raw(func(dc any) error {
 		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"staffid_people"}, staffidPersonColumns, pgx.CopyFromFunc(func() ([]any, error) {
 			if p := next(); p != nil {
-				return staffidPersonRow(p, at), nil
+				row = staffidRow(row, p, ts)
+				return row, nil
 			}
 			return nil, nil
 		}))
