@@ -214,6 +214,32 @@ func (o *Outbox) Enqueue(ctx context.Context, kind string, payload any) error {
 // Backlog counts the messages waiting for delivery, for operators.
 func (o *Outbox) Backlog(ctx context.Context) (Backlog, error) { return o.store.Backlog(ctx) }
 
+// Start runs [Outbox.Run] in the background, first logging the messages
+// left waiting by an earlier process, and returns the function that stops
+// it. A server defers stop after its requests in flight have finished
+// (their messages are stored) and before its store closes; stop waits up
+// to grace for a message being sent, which is otherwise sent again once
+// its lease runs out.
+func (o *Outbox) Start(grace time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if b, err := o.Backlog(ctx); err == nil && b.Messages > 0 {
+			o.cfg.Logger.Info("outbox: messages waiting to be sent", "messages", b.Messages, "failing", b.Failing, "oldest", b.Oldest)
+		}
+		o.Run(ctx) //nolint:errcheck // returns nil once stopped
+	}()
+	return func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(grace):
+			o.cfg.Logger.Warn("outbox: a message was still being sent when stopped; it is sent again once its lease runs out")
+		}
+	}
+}
+
 // Run delivers due messages until ctx ends: at once when this Outbox
 // stores one, every Config.Poll otherwise. A delivery in progress when ctx
 // ends is finished (within half the lease), so a stopping server does not

@@ -337,3 +337,14 @@ func TestCompletingDropsWhatCannotBeCompleted(t *testing.T) {
 		}
 	}
 }
+
+// Start runs the worker until stopped: a message stored meanwhile is sent.
+func TestStartSendsUntilStopped(t *testing.T) {
+	box := &mailbox{}
+	o := outbox.New(memory.New().Stores().Outbox, outbox.Config{Logger: quiet})
+	o.Handle(outbox.KindMail, outbox.MailHandler(box))
+	stop := o.Start(time.Second)
+	require.NoError(t, o.Mailer("").Send(context.Background(), account.Message{To: "ann@example.com", Subject: "hello"}))
+	require.Eventually(t, func() bool { return len(box.sent()) == 1 }, 5*time.Second, 10*time.Millisecond)
+	stop()
+}

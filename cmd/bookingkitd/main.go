@@ -96,7 +96,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	stopOutbox := startOutbox(logger, svc)
+	// The outbox's worker sends the mails the requests store. Deferred
+	// after the stores' Close, it stops before they close and after the
+	// requests in flight have finished.
+	stopOutbox := svc.outbox.Start(cancelGrace)
 	defer stopOutbox()
 
 	// Requests run under requestsCtx, not under the server's own
@@ -149,31 +152,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("stopped")
 	return nil
-}
-
-// startOutbox starts the worker that sends the mails the requests store
-// (mailer.go) and returns the function that stops it. run defers the stop,
-// so it comes after the requests in flight have finished (their mails are
-// stored) and before the stores close; a mail still being sent then has
-// cancelGrace to finish, or is sent again once its lease runs out.
-func startOutbox(logger *slog.Logger, svc *services) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if b, err := svc.outbox.Backlog(ctx); err == nil && b.Messages > 0 {
-			logger.Info("outbox: mails waiting to be sent", "messages", b.Messages, "failing", b.Failing, "oldest", b.Oldest)
-		}
-		svc.outbox.Run(ctx) //nolint:errcheck // returns nil once stopped
-	}()
-	return func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(cancelGrace):
-			logger.Warn("outbox: a mail was still being sent at shutdown; it is sent again once its lease runs out")
-		}
-	}
 }
 
 // cancelGrace is how long the requests cancelled at the shutdown timeout
