@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/bookingkit/bookingkit/partner"
+	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 )
 
@@ -71,7 +73,7 @@ func TestPartnerActivitySearchPlan(t *testing.T) {
 		{partner.ActivityQuery{Serial: "SN-1", PartnerID: "ptn_a", From: from, Before: &partner.ActivityCursor{At: to, ID: 7}, Limit: 51}, "partner_activity_serial"},
 		{partner.ActivityQuery{PIN: "1234", Before: &partner.ActivityCursor{At: to, ID: 7}, Limit: 51}, "partner_activity_pin"},
 	} {
-		query, args, err := partnerSearchActivitySQL(tt.q)
+		query, args, err := sqlstore.PartnerSearchActivitySQL(tt.q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,9 +143,9 @@ func BenchmarkPartnerActivitySearch(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		db := openPartnerBench(b)
 		serial, partnerID := partnerBenchActivity(b, db, n)
-		store := &PartnerStore{db: db}
+		store := newPartnerStore(db)
 		q := partner.ActivityQuery{Serial: serial, PartnerID: partnerID, Limit: partner.DefaultPageSize + 1}
-		query, args, _ := partnerSearchActivitySQL(q)
+		query, args, _ := sqlstore.PartnerSearchActivitySQL(q)
 		b.Logf("log %d plan: %s", n, strings.ReplaceAll(partnerPGPlan(b, db, query, args, false), "\n", "; "))
 		b.Run(fmt.Sprintf("log=%d/search_serial_page50", n), func(b *testing.B) {
 			for b.Loop() {
@@ -156,13 +158,13 @@ func BenchmarkPartnerActivitySearch(b *testing.B) {
 		b.Run(fmt.Sprintf("log=%d/floor_pk_range_50", n), func(b *testing.B) {
 			mid := int64(n / 2)
 			for b.Loop() {
-				rows, err := db.sql.QueryContext(ctx, "SELECT "+partnerActivityColumns+" FROM partner_activity WHERE id > $1 ORDER BY id LIMIT 51", mid)
+				rows, err := db.sql.QueryContext(ctx, "SELECT "+sqlstore.PartnerActivityColumns+" FROM partner_activity WHERE id > $1 ORDER BY id LIMIT 51", mid)
 				if err != nil {
 					b.Fatal(err)
 				}
-				evs, err := partnerCollect(rows, "floor", scanPartnerActivity)
-				if err != nil || len(evs) != 51 {
-					b.Fatalf("got %d rows, %v", len(evs), err)
+				got, err := partnerScanFloor(rows)
+				if err != nil || got != 51 {
+					b.Fatalf("got %d rows, %v", got, err)
 				}
 			}
 		})
@@ -186,22 +188,22 @@ func BenchmarkPartnerCountReport(b *testing.B) {
 	}
 	rows := make([][]any, n)
 	for i := range rows {
-		args, err := partnerInstanceArgs(partnerBenchInstance(i, now))
+		args, err := sqlstore.PartnerInstanceArgs(partnerBenchInstance(i, now))
 		if err != nil {
 			b.Fatal(err)
 		}
 		rows[i] = args
 	}
-	cols := strings.Split(partnerInstanceColumns, ",")
+	cols := strings.Split(sqlstore.PartnerInstanceColumns, ",")
 	for i := range cols {
 		cols[i] = strings.TrimSpace(cols[i])
 	}
 	began := time.Now()
 	partnerCopy(b, db, "partner_instances", cols, rows)
 	b.Logf("loaded %d instances in %v (COPY, then VACUUM ANALYZE as autovacuum would)", n, time.Since(began).Round(time.Millisecond))
-	store := &PartnerStore{db: db}
+	store := newPartnerStore(db)
 	for _, f := range []partner.ReportFilter{{Subject: partner.SubjectInstances, Now: now}, {Subject: partner.SubjectInstances, PartnerID: "ptn_07", Now: now}} {
-		query, args, _ := partnerCountReportSQL(f)
+		query, args, _ := sqlstore.PartnerCountReportSQL(f)
 		b.Logf("plan (partner %q): %s", f.PartnerID, strings.ReplaceAll(partnerPGPlan(b, db, query, args, false), "\n", "; "))
 	}
 	for _, tt := range []struct {
@@ -266,4 +268,21 @@ func partnerBenchInstance(i int, now time.Time) partner.Instance {
 		CompanyData: map[string]string{"legal_name": "Bench S.L."}, Config: map[string]string{"max_terminals": "5"},
 		ExpiresAt: now.AddDate(0, 0, (i%720)-360), CreatedBy: "usr_bench", CreatedAt: now, ActivatedAt: activated, UpdatedAt: now, Version: 1,
 	}
+}
+
+// partnerScanFloor reads rows of sqlstore.PartnerActivityColumns as the
+// store does, and closes them.
+func partnerScanFloor(rows *sql.Rows) (int, error) {
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var ev partner.ActivityEvent
+		var kind string
+		if err := rows.Scan(&ev.ID, &ev.At, &kind, &ev.PartnerID, &ev.CompanyID, &ev.InstanceID, &ev.LicenceID, &ev.Serial, &ev.PIN, &ev.UserLogin, &ev.Detail); err != nil {
+			return n, err
+		}
+		ev.Kind, ev.At = partner.ActivityKind(kind), ev.At.UTC()
+		n++
+	}
+	return n, rows.Err()
 }

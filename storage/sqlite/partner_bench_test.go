@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit/partner"
+	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 )
 
 // The activity search must read its index, not the table, whatever the
@@ -31,7 +32,7 @@ func TestPartnerActivitySearchPlan(t *testing.T) {
 		{partner.ActivityQuery{Serial: "SN-1", PartnerID: "ptn_a", Before: &partner.ActivityCursor{At: to, ID: 7}, Limit: 51}, "partner_activity_serial"},
 		{partner.ActivityQuery{PIN: "1234", From: from, Before: &partner.ActivityCursor{At: to, ID: 7}, Limit: 51}, "partner_activity_pin"},
 	} {
-		query, args, err := partnerSearchActivitySQL(tt.q)
+		query, args, err := sqlstore.PartnerSearchActivitySQL(tt.q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +63,7 @@ func TestPartnerReportPlan(t *testing.T) {
 		{partner.ReportFilter{Subject: partner.SubjectLicences, Now: now}, "partner_licences_report_all"},
 		{partner.ReportFilter{Subject: partner.SubjectLicences, PartnerID: "ptn_a", Now: now, ActivatedTo: now}, "partner_licences_report"},
 	} {
-		query, args, err := partnerCountReportSQL(tt.f)
+		query, args, err := sqlstore.PartnerCountReportSQL(tt.f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,9 +146,9 @@ func BenchmarkPartnerActivitySearch(b *testing.B) {
 			b.Fatal(err)
 		}
 		serial, partnerID := partnerBenchActivity(b, db, n)
-		store := &PartnerStore{db: db}
+		store := newPartnerStore(db)
 		q := partner.ActivityQuery{Serial: serial, PartnerID: partnerID, Limit: partner.DefaultPageSize + 1}
-		query, args, _ := partnerSearchActivitySQL(q)
+		query, args, _ := sqlstore.PartnerSearchActivitySQL(q)
 		b.Logf("log %d plan: %s", n, strings.ReplaceAll(partnerSQLitePlan(b, db.sql, query, args), "\n", "; "))
 		b.Run(fmt.Sprintf("log=%d/search_serial_page50", n), func(b *testing.B) {
 			for b.Loop() {
@@ -160,13 +161,13 @@ func BenchmarkPartnerActivitySearch(b *testing.B) {
 		b.Run(fmt.Sprintf("log=%d/floor_pk_range_50", n), func(b *testing.B) {
 			mid := int64(n / 2)
 			for b.Loop() {
-				rows, err := db.sql.QueryContext(ctx, "SELECT "+partnerActivityColumns+" FROM partner_activity WHERE id > ? ORDER BY id LIMIT 51", mid)
+				rows, err := db.sql.QueryContext(ctx, "SELECT "+sqlstore.PartnerActivityColumns+" FROM partner_activity WHERE id > ? ORDER BY id LIMIT 51", mid)
 				if err != nil {
 					b.Fatal(err)
 				}
-				evs, err := partnerCollect(rows, "floor", scanPartnerActivity)
-				if err != nil || len(evs) != 51 {
-					b.Fatalf("got %d rows, %v", len(evs), err)
+				got, err := partnerScanFloor(rows)
+				if err != nil || got != 51 {
+					b.Fatalf("got %d rows, %v", got, err)
 				}
 			}
 		})
@@ -188,7 +189,7 @@ func BenchmarkPartnerCountReport(b *testing.B) {
 	defer db.Close()
 	const n = 100_000
 	now := partnerBenchInstances(b, db, n)
-	store := &PartnerStore{db: db}
+	store := newPartnerStore(db)
 	for _, tt := range []struct {
 		name string
 		f    partner.ReportFilter
@@ -250,14 +251,14 @@ func partnerBenchInstances(b *testing.B, db *DB, n int) time.Time {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_companies (id, partner_id, name, created_at) VALUES ('cmp_bench', 'ptn_bench', 'Bench', ?)", now); err != nil {
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, "INSERT INTO partner_instances ("+partnerInstanceColumns+") VALUES ("+partnerPlaceholders(25)+")")
+		ins, err := tx.PrepareContext(ctx, "INSERT INTO partner_instances ("+sqlstore.PartnerInstanceColumns+") VALUES ("+strings.TrimSuffix(strings.Repeat("?, ", 25), ", ")+")")
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
 		for i := range n {
 			inst := partnerBenchInstance(i, now)
-			args, err := partnerInstanceArgs(inst)
+			args, err := sqlstore.PartnerInstanceArgs(inst)
 			if err != nil {
 				return err
 			}
@@ -293,4 +294,21 @@ func partnerBenchInstance(i int, now time.Time) partner.Instance {
 		CompanyData: map[string]string{"legal_name": "Bench S.L."}, Config: map[string]string{"max_terminals": "5"},
 		ExpiresAt: now.AddDate(0, 0, (i%720)-360), CreatedBy: "usr_bench", CreatedAt: now, ActivatedAt: activated, UpdatedAt: now, Version: 1,
 	}
+}
+
+// partnerScanFloor reads rows of sqlstore.PartnerActivityColumns as the
+// store does, and closes them.
+func partnerScanFloor(rows *sql.Rows) (int, error) {
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var ev partner.ActivityEvent
+		var kind string
+		if err := rows.Scan(&ev.ID, &ev.At, &kind, &ev.PartnerID, &ev.CompanyID, &ev.InstanceID, &ev.LicenceID, &ev.Serial, &ev.PIN, &ev.UserLogin, &ev.Detail); err != nil {
+			return n, err
+		}
+		ev.Kind, ev.At = partner.ActivityKind(kind), ev.At.UTC()
+		n++
+	}
+	return n, rows.Err()
 }

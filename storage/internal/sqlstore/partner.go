@@ -1,0 +1,873 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/partner"
+)
+
+// PartnerSQL is what the partner store says differently to each database;
+// each adapter implements it beside its constructor.
+type PartnerSQL interface {
+	// ForShare is the clause that keeps the rows a SELECT reads from
+	// changing until the transaction ends while other readers still read
+	// them (" FOR SHARE"), or "" where the transaction holds the whole
+	// database already (SQLite).
+	ForShare() string
+
+	// Month is the "YYYY-MM" of the UTC time in column.
+	Month(column string) string
+
+	// Position is the expression for where sub first occurs in text,
+	// counting from 1, or 0 when it does not (instr, strpos).
+	Position(text, sub string) string
+
+	// InsertRows inserts n rows, row(0) … row(n-1), each the values of
+	// columns (comma-separated), into table within tx, the fastest way
+	// the database has.
+	InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error
+}
+
+// PartnerStore keeps the partner channel (tables partner_*, migration
+// 0400): partners, users, companies, instances, licences, the terminal
+// activity log, support threads and the audit log. Every change and its
+// audit record commit in one transaction.
+type PartnerStore struct {
+	db  *DB
+	sql PartnerSQL
+}
+
+// NewPartnerStore returns the partner store on db, with the database's
+// side of the partner SQL.
+func NewPartnerStore(db *DB, dialect PartnerSQL) *PartnerStore {
+	return &PartnerStore{db: db, sql: dialect}
+}
+
+var _ partner.Store = (*PartnerStore)(nil)
+
+type partnerScanner interface{ Scan(...any) error }
+
+// partnerQuery builds a statement with its arguments, so that optional
+// filters stay parameterised.
+type partnerQuery struct {
+	args  []any
+	where []string
+}
+
+// arg adds v to the arguments and returns its placeholder.
+func (q *partnerQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// cond adds a WHERE condition.
+func (q *partnerQuery) cond(c string) { q.where = append(q.where, c) }
+
+// opt adds the condition "column op v" unless v is "" or the zero time.
+func (q *partnerQuery) opt(column, op string, v any) {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return
+		}
+	case time.Time:
+		if x.IsZero() {
+			return
+		}
+		v = x.UTC()
+	}
+	q.cond(column + " " + op + " " + q.arg(v))
+}
+
+// in returns "($1, $2, …)" for the values.
+func (q *partnerQuery) in(vs []partner.State) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = q.arg(string(v))
+	}
+	return "(" + strings.Join(ph, ", ") + ")"
+}
+
+func (q *partnerQuery) whereSQL() string {
+	if len(q.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(q.where, " AND ")
+}
+
+// partnerPlaceholders returns "$first, …" for n parameters.
+func partnerPlaceholders(first, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(first+i)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// partnerUpdateSQL sets every column but the first, id ($1), to $2, …
+// where the row is still at the version bound after them.
+func partnerUpdateSQL(table, columns string) string {
+	cols := strings.Split(columns, ",")
+	sets := make([]string, len(cols)-1)
+	for i, c := range cols[1:] {
+		sets[i] = strings.TrimSpace(c) + " = $" + strconv.Itoa(i+2)
+	}
+	return "UPDATE " + table + " SET " + strings.Join(sets, ", ") + " WHERE id = $1 AND version = $" + strconv.Itoa(len(cols)+1)
+}
+
+// partnerTime is t for a nullable TIMESTAMP column: NULL when zero.
+func partnerTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// partnerNull is s for a nullable column: NULL when empty.
+func partnerNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// partnerNullTime scans a nullable TIMESTAMP column.
+type partnerNullTime struct{ t *time.Time }
+
+func (n partnerNullTime) Scan(v any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(v); err != nil {
+		return err
+	}
+	*n.t = time.Time{}
+	if nt.Valid && !nt.Time.IsZero() {
+		*n.t = nt.Time.UTC()
+	}
+	return nil
+}
+
+// partnerJSON scans a JSON object of strings.
+type partnerJSON struct{ m *map[string]string }
+
+func (j partnerJSON) Scan(v any) error {
+	var raw []byte
+	switch x := v.(type) {
+	case string:
+		raw = []byte(x)
+	case []byte:
+		raw = x
+	default:
+		return fmt.Errorf("partner JSON column holds %T", v)
+	}
+	*j.m = nil
+	return json.Unmarshal(raw, j.m)
+}
+
+func partnerMarshal(m map[string]string) (string, error) {
+	b, err := json.Marshal(m)
+	return string(b), err
+}
+
+// partnerSearchText is the lower-cased user name, login and e-mail of a
+// licence, one per line so that a match never spans two of them; the
+// licence search looks for its text in it (and in the serial and PIN).
+// Lower-casing in Go, not SQL, keeps every adapter case-blind alike.
+func partnerSearchText(u partner.LicenceUser) string {
+	return strings.ToLower(u.Name + "\n" + u.Login + "\n" + u.Email)
+}
+
+// fail is the store's error for what: bookingkit's sentinels as they are,
+// driver errors translated.
+func (s *PartnerStore) fail(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, bookingkit.ErrNotFound) && !errors.Is(err, bookingkit.ErrConflict) && !errors.Is(err, bookingkit.ErrInvalid) {
+		err = s.db.Translate(err)
+	}
+	return s.db.Fail("partner %s: %w", what, err)
+}
+
+// partnerExec runs statements on the database or a transaction.
+type partnerExec interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// partnerList runs query and reads every row with scan.
+func partnerList[T any](ctx context.Context, s *PartnerStore, what, query string, args []any, scan func(partnerScanner) (T, error)) ([]T, error) {
+	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.fail(what, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, s.fail(what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(what, err)
+	}
+	return out, nil
+}
+
+// Partners, users and companies.
+
+const partnerAuditColumns = "id, at, actor_id, actor_role, partner_id, object, object_id, action, reason, detail"
+
+func partnerAuditArgs(r partner.AuditRecord) []any {
+	return []any{r.ID, r.At.UTC(), r.ActorID, string(r.ActorRole), r.PartnerID, r.Object, r.ObjectID, r.Action, r.Reason, r.Detail}
+}
+
+func insertPartnerAudit(ctx context.Context, tx partnerExec, r partner.AuditRecord) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO partner_audit ("+partnerAuditColumns+") VALUES ("+partnerPlaceholders(1, 10)+")", partnerAuditArgs(r)...)
+	return err
+}
+
+// change runs fn and inserts audit in one transaction.
+func (s *PartnerStore) change(ctx context.Context, what string, audit partner.AuditRecord, fn func(*sql.Tx) error) error {
+	return s.fail(what, s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return insertPartnerAudit(ctx, tx, audit)
+	}))
+}
+
+// exists returns ErrNotFound unless table has a row with id.
+func (s *PartnerStore) exists(ctx context.Context, tx partnerExec, table, what, id string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = $1", id).Scan(&one)
+	if isNoRows(err) {
+		return s.db.Fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
+	}
+	return err
+}
+
+func (s *PartnerStore) CreatePartner(ctx context.Context, p partner.Partner, audit partner.AuditRecord) error {
+	return s.change(ctx, "create partner", audit, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO partner_partners (id, name, created_at) VALUES ($1, $2, $3)", p.ID, p.Name, p.CreatedAt.UTC())
+		return err
+	})
+}
+
+func scanPartner(r partnerScanner) (partner.Partner, error) {
+	var p partner.Partner
+	err := r.Scan(&p.ID, &p.Name, &p.CreatedAt)
+	p.CreatedAt = p.CreatedAt.UTC()
+	return p, err
+}
+
+func (s *PartnerStore) GetPartner(ctx context.Context, id string) (partner.Partner, error) {
+	p, err := scanPartner(s.db.SQL.QueryRowContext(ctx, "SELECT id, name, created_at FROM partner_partners WHERE id = $1", id))
+	return p, s.fail("partner "+id, err)
+}
+
+func (s *PartnerStore) ListPartners(ctx context.Context, q partner.PartnerQuery) ([]partner.Partner, error) {
+	return partnerList(ctx, s, "list partners", "SELECT id, name, created_at FROM partner_partners WHERE id > $1 ORDER BY id LIMIT $2",
+		[]any{q.After, q.Limit}, scanPartner)
+}
+
+func (s *PartnerStore) CreateUser(ctx context.Context, u partner.User, audit partner.AuditRecord) error {
+	return s.change(ctx, "create user", audit, func(tx *sql.Tx) error {
+		if u.PartnerID != "" {
+			if err := s.exists(ctx, tx, "partner_partners", "partner", u.PartnerID); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO partner_users (id, partner_id, role, name, email, email_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.ID, partnerNull(u.PartnerID), string(u.Role), u.Name, u.Email, strings.ToLower(u.Email), u.CreatedAt.UTC())
+		return err
+	})
+}
+
+func (s *PartnerStore) GetUser(ctx context.Context, id string) (partner.User, error) {
+	var u partner.User
+	var role string
+	err := s.db.SQL.QueryRowContext(ctx, "SELECT id, COALESCE(partner_id, ''), role, name, email, created_at FROM partner_users WHERE id = $1", id).
+		Scan(&u.ID, &u.PartnerID, &role, &u.Name, &u.Email, &u.CreatedAt)
+	u.Role, u.CreatedAt = partner.Role(role), u.CreatedAt.UTC()
+	return u, s.fail("user "+id, err)
+}
+
+func (s *PartnerStore) CreateCompany(ctx context.Context, c partner.Company, audit partner.AuditRecord) error {
+	return s.change(ctx, "create company", audit, func(tx *sql.Tx) error {
+		if err := s.exists(ctx, tx, "partner_partners", "partner", c.PartnerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_companies (id, partner_id, name, created_at) VALUES ($1, $2, $3, $4)",
+			c.ID, c.PartnerID, c.Name, c.CreatedAt.UTC()); err != nil {
+			return err
+		}
+		// The thread exists from now on; without messages it sorts last.
+		_, err := tx.ExecContext(ctx, "INSERT INTO partner_threads (company_id, partner_id, last_message_at) VALUES ($1, $2, $3)",
+			c.ID, c.PartnerID, time.Time{})
+		return err
+	})
+}
+
+func scanPartnerCompany(r partnerScanner) (partner.Company, error) {
+	var c partner.Company
+	err := r.Scan(&c.ID, &c.PartnerID, &c.Name, &c.CreatedAt)
+	c.CreatedAt = c.CreatedAt.UTC()
+	return c, err
+}
+
+func (s *PartnerStore) GetCompany(ctx context.Context, id string) (partner.Company, error) {
+	c, err := scanPartnerCompany(s.db.SQL.QueryRowContext(ctx, "SELECT id, partner_id, name, created_at FROM partner_companies WHERE id = $1", id))
+	return c, s.fail("company "+id, err)
+}
+
+func (s *PartnerStore) ListCompanies(ctx context.Context, q partner.CompanyQuery) ([]partner.Company, error) {
+	var b partnerQuery
+	b.cond("id > " + b.arg(q.After))
+	b.opt("partner_id", "=", q.PartnerID)
+	query := "SELECT id, partner_id, name, created_at FROM partner_companies" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
+	return partnerList(ctx, s, "list companies", query, b.args, scanPartnerCompany)
+}
+
+// Instances.
+
+// PartnerInstanceColumns are the columns of table partner_instances, in
+// the order of [PartnerInstanceArgs].
+const PartnerInstanceColumns = `id, partner_id, company_id, type, profile, state, company_data, config, config_version, expires_at,
+	contract_text, contract_sha256, contract_generated_at,
+	deact_reason, deact_requested_by, deact_requested_at, deact_decision, deact_decision_reason, deact_decided_by, deact_decided_at,
+	created_by, created_at, activated_at, updated_at, version`
+
+var partnerInstanceUpdate = partnerUpdateSQL("partner_instances", PartnerInstanceColumns)
+
+// PartnerInstanceArgs are the values of [PartnerInstanceColumns] that
+// store inst.
+func PartnerInstanceArgs(inst partner.Instance) ([]any, error) {
+	data, err := partnerMarshal(inst.CompanyData)
+	if err != nil {
+		return nil, err
+	}
+	config, err := partnerMarshal(inst.Config)
+	if err != nil {
+		return nil, err
+	}
+	d := inst.Deactivation
+	return []any{
+		inst.ID, inst.PartnerID, inst.CompanyID, inst.Type, inst.Profile, string(inst.State), data, config, inst.ConfigVersion, inst.ExpiresAt.UTC(),
+		inst.Contract.Text, inst.Contract.SHA256, partnerTime(inst.Contract.GeneratedAt),
+		d.Reason, d.RequestedBy, partnerTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, partnerTime(d.DecidedAt),
+		inst.CreatedBy, inst.CreatedAt.UTC(), partnerTime(inst.ActivatedAt), inst.UpdatedAt.UTC(), inst.Version,
+	}, nil
+}
+
+func scanPartnerInstance(r partnerScanner) (partner.Instance, error) {
+	var inst partner.Instance
+	var state string
+	d := &inst.Deactivation
+	err := r.Scan(&inst.ID, &inst.PartnerID, &inst.CompanyID, &inst.Type, &inst.Profile, &state,
+		partnerJSON{&inst.CompanyData}, partnerJSON{&inst.Config}, &inst.ConfigVersion, &inst.ExpiresAt,
+		&inst.Contract.Text, &inst.Contract.SHA256, partnerNullTime{&inst.Contract.GeneratedAt},
+		&d.Reason, &d.RequestedBy, partnerNullTime{&d.RequestedAt}, &d.Decision, &d.DecisionReason, &d.DecidedBy, partnerNullTime{&d.DecidedAt},
+		&inst.CreatedBy, &inst.CreatedAt, partnerNullTime{&inst.ActivatedAt}, &inst.UpdatedAt, &inst.Version)
+	inst.State = partner.State(state)
+	inst.ExpiresAt, inst.CreatedAt, inst.UpdatedAt = inst.ExpiresAt.UTC(), inst.CreatedAt.UTC(), inst.UpdatedAt.UTC()
+	return inst, err
+}
+
+func (s *PartnerStore) CreateInstance(ctx context.Context, inst partner.Instance, audit partner.AuditRecord) error {
+	args, err := PartnerInstanceArgs(inst)
+	if err != nil {
+		return s.fail("create instance", err)
+	}
+	return s.change(ctx, "create instance", audit, func(tx *sql.Tx) error {
+		if err := s.exists(ctx, tx, "partner_companies", "company", inst.CompanyID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO partner_instances ("+PartnerInstanceColumns+") VALUES ("+partnerPlaceholders(1, len(args))+")", args...)
+		return err
+	})
+}
+
+func (s *PartnerStore) GetInstance(ctx context.Context, id string) (partner.Instance, error) {
+	inst, err := scanPartnerInstance(s.db.SQL.QueryRowContext(ctx, "SELECT "+PartnerInstanceColumns+" FROM partner_instances WHERE id = $1", id))
+	return inst, s.fail("instance "+id, err)
+}
+
+// update runs query, a partnerUpdateSQL of table, on args (id first) and
+// prev. When it touches no row, the row is missing (ErrNotFound) or at
+// another version (ErrConflict).
+func (s *PartnerStore) update(ctx context.Context, tx *sql.Tx, query, table, what string, args []any, prev int64) error {
+	res, err := tx.ExecContext(ctx, query, append(args, prev)...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	var cur int64
+	err = tx.QueryRowContext(ctx, "SELECT version FROM "+table+" WHERE id = $1", args[0]).Scan(&cur)
+	if isNoRows(err) {
+		return s.db.Fail("%s %s: %w", what, args[0], bookingkit.ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	return s.db.Fail("%s %s is at version %d, not %d: %w", what, args[0], cur, prev, bookingkit.ErrConflict)
+}
+
+func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpdate) error {
+	args, err := PartnerInstanceArgs(u.Instance)
+	if err != nil {
+		return s.fail("update instance", err)
+	}
+	inst := u.Instance
+	return s.change(ctx, "update instance", u.Audit, func(tx *sql.Tx) error {
+		if err := s.update(ctx, tx, partnerInstanceUpdate, "partner_instances", "instance", args, u.PrevVersion); err != nil || !u.DeactivateLicences {
+			return err
+		}
+		// Each licence that held a terminal logs its release, then every
+		// live licence ends with the instance.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO partner_activity (at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail)
+			SELECT $1, $2, partner_id, company_id, instance_id, id, COALESCE(serial, ''), COALESCE(pin, ''), login, $3
+			FROM partner_licences
+			WHERE instance_id = $4 AND state <> 'deactivated' AND (serial IS NOT NULL OR pin IS NOT NULL)
+			ORDER BY id`,
+			inst.UpdatedAt.UTC(), string(partner.ActivityReleased), partner.DetailInstanceDeactivated, inst.ID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE partner_licences
+			SET state = 'deactivated', serial = NULL, pin = NULL, bound_at = NULL, version = version + 1, updated_at = $1
+			WHERE instance_id = $2 AND state <> 'deactivated'`, inst.UpdatedAt.UTC(), inst.ID)
+		return err
+	})
+}
+
+// partnerStatusSQL is an instance's status at the time bound by arg:
+// active past its expiry reads as expired.
+func partnerStatusSQL(b *partnerQuery, now time.Time) string {
+	return "(CASE WHEN state = 'active' AND expires_at <= " + b.arg(now.UTC()) + " THEN 'expired' ELSE state END)"
+}
+
+// partnerInstanceFilters adds the conditions shared by the instance list
+// and the instance reports.
+func partnerInstanceFilters(b *partnerQuery, partnerID, companyID, typ, profile string, statuses []partner.State, now, from, to time.Time) {
+	b.opt("partner_id", "=", partnerID)
+	b.opt("company_id", "=", companyID)
+	b.opt("type", "=", typ)
+	b.opt("profile", "=", profile)
+	if len(statuses) > 0 {
+		b.cond(partnerStatusSQL(b, now) + " IN " + b.in(statuses))
+	}
+	b.opt("activated_at", ">=", from)
+	b.opt("activated_at", "<", to)
+}
+
+func (s *PartnerStore) ListInstances(ctx context.Context, q partner.InstanceQuery) ([]partner.Instance, error) {
+	var b partnerQuery
+	b.cond("id > " + b.arg(q.After))
+	partnerInstanceFilters(&b, q.PartnerID, q.CompanyID, q.Type, q.Profile, q.Statuses, q.Now, q.ActivatedFrom, q.ActivatedTo)
+	query := "SELECT " + PartnerInstanceColumns + " FROM partner_instances" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
+	return partnerList(ctx, s, "list instances", query, b.args, scanPartnerInstance)
+}
+
+// Licences.
+
+const partnerLicenceColumns = `id, partner_id, company_id, instance_id, instance_type, profile, state, user_name, login, email,
+	serial, pin, bound_at, search_text,
+	deact_reason, deact_requested_by, deact_requested_at, deact_decision, deact_decision_reason, deact_decided_by, deact_decided_at,
+	created_by, created_at, updated_at, version`
+
+// partnerLicenceSelect reads the columns of partnerLicenceColumns except
+// search_text, with NULL terminals as "".
+const partnerLicenceSelect = `id, partner_id, company_id, instance_id, instance_type, profile, state, user_name, login, email,
+	COALESCE(serial, ''), COALESCE(pin, ''), bound_at,
+	deact_reason, deact_requested_by, deact_requested_at, deact_decision, deact_decision_reason, deact_decided_by, deact_decided_at,
+	created_by, created_at, updated_at, version`
+
+var partnerLicenceUpdate = partnerUpdateSQL("partner_licences", partnerLicenceColumns)
+
+func partnerLicenceArgs(l partner.Licence) []any {
+	d := l.Deactivation
+	return []any{
+		l.ID, l.PartnerID, l.CompanyID, l.InstanceID, l.InstanceType, l.Profile, string(l.State), l.User.Name, l.User.Login, l.User.Email,
+		partnerNull(l.Terminal.Serial), partnerNull(l.Terminal.PIN), partnerTime(l.BoundAt), partnerSearchText(l.User),
+		d.Reason, d.RequestedBy, partnerTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, partnerTime(d.DecidedAt),
+		l.CreatedBy, l.CreatedAt.UTC(), l.UpdatedAt.UTC(), l.Version,
+	}
+}
+
+func scanPartnerLicence(r partnerScanner) (partner.Licence, error) {
+	var l partner.Licence
+	var state string
+	d := &l.Deactivation
+	err := r.Scan(&l.ID, &l.PartnerID, &l.CompanyID, &l.InstanceID, &l.InstanceType, &l.Profile, &state, &l.User.Name, &l.User.Login, &l.User.Email,
+		&l.Terminal.Serial, &l.Terminal.PIN, partnerNullTime{&l.BoundAt},
+		&d.Reason, &d.RequestedBy, partnerNullTime{&d.RequestedAt}, &d.Decision, &d.DecisionReason, &d.DecidedBy, partnerNullTime{&d.DecidedAt},
+		&l.CreatedBy, &l.CreatedAt, &l.UpdatedAt, &l.Version)
+	l.State = partner.State(state)
+	l.CreatedAt, l.UpdatedAt = l.CreatedAt.UTC(), l.UpdatedAt.UTC()
+	return l, err
+}
+
+func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatch) error {
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// The instance stays at the version read here until the commit:
+		// SQLite's transaction holds the write lock from its start; on
+		// PostgreSQL, FOR SHARE makes a concurrent change of the instance
+		// (an approved deactivation) wait for these licences, or these
+		// find its new version and give up, while batches of one instance
+		// still run side by side.
+		var version int64
+		err := tx.QueryRowContext(ctx, "SELECT version FROM partner_instances WHERE id = $1"+s.sql.ForShare(), b.InstanceID).Scan(&version)
+		if isNoRows(err) {
+			return s.db.Fail("instance %s: %w", b.InstanceID, bookingkit.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if version != b.InstanceVersion {
+			return s.db.Fail("instance %s is at version %d, not %d: %w", b.InstanceID, version, b.InstanceVersion, bookingkit.ErrConflict)
+		}
+		err = s.sql.InsertRows(ctx, tx, "partner_licences", partnerLicenceColumns, len(b.Licences), func(i int) []any { return partnerLicenceArgs(b.Licences[i]) })
+		if err != nil {
+			return err
+		}
+		return s.sql.InsertRows(ctx, tx, "partner_audit", partnerAuditColumns, len(b.Audit), func(i int) []any { return partnerAuditArgs(b.Audit[i]) })
+	})
+	return s.fail("create licences", err)
+}
+
+func (s *PartnerStore) GetLicence(ctx context.Context, id string) (partner.Licence, error) {
+	l, err := scanPartnerLicence(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerLicenceSelect+" FROM partner_licences WHERE id = $1", id))
+	return l, s.fail("licence "+id, err)
+}
+
+func insertPartnerActivity(ctx context.Context, tx partnerExec, ev partner.ActivityEvent) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO partner_activity (at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		ev.At.UTC(), string(ev.Kind), ev.PartnerID, ev.CompanyID, ev.InstanceID, ev.LicenceID, ev.Serial, ev.PIN, ev.UserLogin, ev.Detail).Scan(&id)
+	return id, err
+}
+
+func (s *PartnerStore) UpdateLicence(ctx context.Context, u partner.LicenceUpdate) error {
+	args := partnerLicenceArgs(u.Licence)
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.update(ctx, tx, partnerLicenceUpdate, "partner_licences", "licence", args, u.PrevVersion); err != nil {
+			return err
+		}
+		if u.Audit != nil {
+			if err := insertPartnerAudit(ctx, tx, *u.Audit); err != nil {
+				return err
+			}
+		}
+		if u.Activity != nil {
+			if _, err := insertPartnerActivity(ctx, tx, *u.Activity); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s.fail("update licence", err)
+}
+
+// partnerLicenceFilters adds the conditions of a licence list or report.
+func partnerLicenceFilters(b *partnerQuery, partnerID, typ, profile string, states []partner.State, from, to time.Time) {
+	b.opt("partner_id", "=", partnerID)
+	b.opt("instance_type", "=", typ)
+	b.opt("profile", "=", profile)
+	if len(states) > 0 {
+		b.cond("state IN " + b.in(states))
+	}
+	b.opt("created_at", ">=", from)
+	b.opt("created_at", "<", to)
+}
+
+func (s *PartnerStore) ListLicences(ctx context.Context, q partner.LicenceQuery) ([]partner.Licence, error) {
+	var b partnerQuery
+	b.cond("id > " + b.arg(q.After))
+	partnerLicenceFilters(&b, q.PartnerID, q.Type, q.Profile, q.States, q.CreatedFrom, q.CreatedTo)
+	b.opt("instance_id", "=", q.InstanceID)
+	b.opt("login", "=", q.Login)
+	b.opt("serial", "=", q.Serial)
+	b.opt("pin", "=", q.PIN)
+	if q.Search != "" {
+		// A position, not LIKE: the search text is literal, % and _ included.
+		search := b.arg(strings.ToLower(q.Search))
+		b.cond("(" + s.sql.Position("search_text", search) + " > 0 OR " + s.sql.Position("lower(COALESCE(serial, ''))", search) +
+			" > 0 OR " + s.sql.Position("lower(COALESCE(pin, ''))", search) + " > 0)")
+	}
+	query := "SELECT " + partnerLicenceSelect + " FROM partner_licences" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
+	return partnerList(ctx, s, "list licences", query, b.args, scanPartnerLicence)
+}
+
+// Activity.
+
+// PartnerActivityColumns are the columns of table partner_activity.
+const PartnerActivityColumns = "id, at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail"
+
+func scanPartnerActivity(r partnerScanner) (partner.ActivityEvent, error) {
+	var ev partner.ActivityEvent
+	var kind string
+	err := r.Scan(&ev.ID, &ev.At, &kind, &ev.PartnerID, &ev.CompanyID, &ev.InstanceID, &ev.LicenceID, &ev.Serial, &ev.PIN, &ev.UserLogin, &ev.Detail)
+	ev.Kind, ev.At = partner.ActivityKind(kind), ev.At.UTC()
+	return ev, err
+}
+
+func (s *PartnerStore) AppendActivity(ctx context.Context, ev partner.ActivityEvent) (partner.ActivityEvent, error) {
+	id, err := insertPartnerActivity(ctx, s.db.SQL, ev)
+	if err != nil {
+		return partner.ActivityEvent{}, s.fail("append activity", err)
+	}
+	ev.ID = id
+	return ev, nil
+}
+
+func (s *PartnerStore) GetActivity(ctx context.Context, id int64) (partner.ActivityEvent, error) {
+	ev, err := scanPartnerActivity(s.db.SQL.QueryRowContext(ctx, "SELECT "+PartnerActivityColumns+" FROM partner_activity WHERE id = $1", id))
+	return ev, s.fail(fmt.Sprintf("activity record %d", id), err)
+}
+
+// SearchActivity reads the index on (serial, at DESC, id DESC) or (pin, at
+// DESC, id DESC) from the window's newest end and stops after Limit rows:
+// the cost depends on the page, not on the size of the log.
+func (s *PartnerStore) SearchActivity(ctx context.Context, q partner.ActivityQuery) ([]partner.ActivityEvent, error) {
+	query, args, err := PartnerSearchActivitySQL(q)
+	if err != nil {
+		return nil, err
+	}
+	return partnerList(ctx, s, "search activity", query, args, scanPartnerActivity)
+}
+
+// PartnerSearchActivitySQL is the statement of
+// [PartnerStore.SearchActivity], whose plan the adapters test.
+func PartnerSearchActivitySQL(q partner.ActivityQuery) (string, []any, error) {
+	var b partnerQuery
+	switch {
+	case q.Serial != "":
+		b.cond("serial = " + b.arg(q.Serial))
+	case q.PIN != "":
+		b.cond("pin = " + b.arg(q.PIN))
+	default:
+		return "", nil, bookingkit.Invalid("serial", "", "a serial or a PIN to search for")
+	}
+	b.opt("partner_id", "=", q.PartnerID)
+	b.opt("at", ">=", q.From)
+	// A cursor inside the window is the tighter upper bound, and the one
+	// the index should seek to: leave To out then, so that the planner
+	// cannot pick To and skip page after page of rows.
+	if !q.To.IsZero() && (q.Before == nil || !q.Before.At.Before(q.To)) {
+		b.cond("at < " + b.arg(q.To.UTC()))
+	}
+	if q.Before != nil {
+		b.cond("(at, id) < (" + b.arg(q.Before.At.UTC()) + ", " + b.arg(q.Before.ID) + ")")
+	}
+	return "SELECT " + PartnerActivityColumns + " FROM partner_activity" + b.whereSQL() + " ORDER BY at DESC, id DESC LIMIT " + b.arg(q.Limit), b.args, nil
+}
+
+// Support.
+
+func (s *PartnerStore) PostMessage(ctx context.Context, m partner.Message) error {
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE partner_threads SET messages = messages + 1,
+			last_message_at = CASE WHEN last_message_at < $1 THEN $1 ELSE last_message_at END
+			WHERE company_id = $2`, m.At.UTC(), m.CompanyID)
+		if err := s.db.OneRow(res, err, "company "+m.CompanyID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO partner_messages (id, partner_id, company_id, direction, author_id, body, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, m.PartnerID, m.CompanyID, string(m.Direction), m.AuthorID, m.Body, m.At.UTC())
+		return err
+	})
+	return s.fail("post message", err)
+}
+
+func (s *PartnerStore) ListMessages(ctx context.Context, q partner.MessageQuery) ([]partner.Message, error) {
+	var b partnerQuery
+	b.cond("company_id = " + b.arg(q.CompanyID))
+	b.opt("id", "<", q.Before)
+	query := "SELECT id, partner_id, company_id, direction, author_id, body, at FROM partner_messages" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
+	return partnerList(ctx, s, "list messages", query, b.args, func(r partnerScanner) (partner.Message, error) {
+		var m partner.Message
+		var dir string
+		err := r.Scan(&m.ID, &m.PartnerID, &m.CompanyID, &dir, &m.AuthorID, &m.Body, &m.At)
+		m.Direction, m.At = partner.Direction(dir), m.At.UTC()
+		return m, err
+	})
+}
+
+func partnerReadColumn(side partner.Side) (string, error) {
+	switch side {
+	case partner.SidePartner:
+		return "partner_read", nil
+	case partner.SideSupport:
+		return "support_read", nil
+	}
+	return "", bookingkit.Invalid("side", string(side), "partner or support")
+}
+
+func (s *PartnerStore) MarkThreadRead(ctx context.Context, companyID string, side partner.Side, upTo string) error {
+	col, err := partnerReadColumn(side)
+	if err != nil {
+		return err
+	}
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, "SELECT 1 FROM partner_messages WHERE id = $1 AND company_id = $2", upTo, companyID).Scan(&one)
+		if isNoRows(err) {
+			return s.db.Fail("message %s of company %s: %w", upTo, companyID, bookingkit.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE partner_threads SET "+col+" = $1 WHERE company_id = $2 AND "+col+" < $1", upTo, companyID)
+		return err
+	})
+	return s.fail("mark thread read", err)
+}
+
+// partnerThreadSelect reads a thread's summary; the unread counts read
+// the (company_id, direction, id) index from the side's read mark on.
+const partnerThreadSelect = `SELECT c.id, c.name, c.partner_id, t.messages, t.last_message_at,
+	(SELECT COUNT(*) FROM partner_messages m WHERE m.company_id = t.company_id AND m.direction = 'from_support' AND m.id > t.partner_read),
+	(SELECT COUNT(*) FROM partner_messages m WHERE m.company_id = t.company_id AND m.direction = 'from_partner' AND m.id > t.support_read)
+	FROM partner_threads t JOIN partner_companies c ON c.id = t.company_id`
+
+func scanPartnerThread(r partnerScanner) (partner.ThreadSummary, error) {
+	var th partner.ThreadSummary
+	err := r.Scan(&th.CompanyID, &th.CompanyName, &th.PartnerID, &th.Messages, partnerNullTime{&th.LastMessageAt}, &th.UnreadByPartner, &th.UnreadBySupport)
+	return th, err
+}
+
+func (s *PartnerStore) GetThread(ctx context.Context, companyID string) (partner.ThreadSummary, error) {
+	th, err := scanPartnerThread(s.db.SQL.QueryRowContext(ctx, partnerThreadSelect+" WHERE t.company_id = $1", companyID))
+	return th, s.fail("thread of company "+companyID, err)
+}
+
+func (s *PartnerStore) ListThreads(ctx context.Context, q partner.ThreadQuery) ([]partner.ThreadSummary, error) {
+	var b partnerQuery
+	b.opt("t.partner_id", "=", q.PartnerID)
+	if q.After != nil {
+		// A thread without messages holds the zero time, as the cursor does.
+		b.cond("(t.last_message_at, t.company_id) < (" + b.arg(q.After.LastMessageAt.UTC()) + ", " + b.arg(q.After.CompanyID) + ")")
+	}
+	query := partnerThreadSelect + b.whereSQL() + " ORDER BY t.last_message_at DESC, t.company_id DESC LIMIT " + b.arg(q.Limit)
+	return partnerList(ctx, s, "list threads", query, b.args, scanPartnerThread)
+}
+
+// Audit.
+
+func (s *PartnerStore) AppendAudit(ctx context.Context, rec partner.AuditRecord) error {
+	return s.fail("append audit", insertPartnerAudit(ctx, s.db.SQL, rec))
+}
+
+func (s *PartnerStore) ListAudit(ctx context.Context, q partner.AuditQuery) ([]partner.AuditRecord, error) {
+	var b partnerQuery
+	b.opt("partner_id", "=", q.PartnerID)
+	b.opt("object_id", "=", q.ObjectID)
+	b.opt("id", "<", q.Before)
+	query := "SELECT " + partnerAuditColumns + " FROM partner_audit" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
+	return partnerList(ctx, s, "list audit", query, b.args, func(r partnerScanner) (partner.AuditRecord, error) {
+		var rec partner.AuditRecord
+		var role string
+		err := r.Scan(&rec.ID, &rec.At, &rec.ActorID, &role, &rec.PartnerID, &rec.Object, &rec.ObjectID, &rec.Action, &rec.Reason, &rec.Detail)
+		rec.ActorRole, rec.At = partner.Role(role), rec.At.UTC()
+		return rec, err
+	})
+}
+
+func (s *PartnerStore) UseImpersonation(ctx context.Context, nonce string, expiresAt time.Time, audit partner.AuditRecord) error {
+	return s.change(ctx, "use impersonation link", audit, func(tx *sql.Tx) error {
+		// Nonces of expired links are forgotten: their signature refuses them.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_used_nonces WHERE expires_at < $1", audit.At.UTC()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO partner_used_nonces (nonce, expires_at) VALUES ($1, $2)", nonce, expiresAt.UTC())
+		return err
+	})
+}
+
+// Reports.
+
+// CountReport groups by the stored type, profile and state, so that the
+// rows stream out of an index in that order without a sort, and counts
+// within each active group how many have expired; Go splits those.
+func (s *PartnerStore) CountReport(ctx context.Context, f partner.ReportFilter) ([]partner.CountRow, error) {
+	query, args, err := PartnerCountReportSQL(f)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := partnerList(ctx, s, "count report", query, args, func(r partnerScanner) ([2]partner.CountRow, error) {
+		var row partner.CountRow
+		var st string
+		var expired int64
+		err := r.Scan(&row.Type, &row.Profile, &st, &row.Count, &expired)
+		row.State = partner.State(st)
+		exp := row
+		exp.State, exp.Count = partner.StateExpired, expired
+		row.Count -= expired
+		return [2]partner.CountRow{row, exp}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []partner.CountRow{}
+	for _, g := range groups {
+		for _, row := range g {
+			if row.Count > 0 {
+				out = append(out, row)
+			}
+		}
+	}
+	return out, nil
+}
+
+// PartnerCountReportSQL is the statement of [PartnerStore.CountReport]
+// (type, profile, state, count and, of those, expired), whose plan the
+// adapters test.
+func PartnerCountReportSQL(f partner.ReportFilter) (string, []any, error) {
+	var b partnerQuery
+	var query string
+	switch f.Subject {
+	case partner.SubjectInstances:
+		expired := "SUM(CASE WHEN state = 'active' AND expires_at <= " + b.arg(f.Now.UTC()) + " THEN 1 ELSE 0 END)"
+		partnerInstanceFilters(&b, f.PartnerID, "", f.Type, "", f.States, f.Now, f.ActivatedFrom, f.ActivatedTo)
+		query = "SELECT type, profile, state, COUNT(*), " + expired + " FROM partner_instances" + b.whereSQL() + " GROUP BY type, profile, state"
+	case partner.SubjectLicences:
+		partnerLicenceFilters(&b, f.PartnerID, f.Type, "", f.States, f.ActivatedFrom, f.ActivatedTo)
+		query = "SELECT instance_type, profile, state, COUNT(*), 0 FROM partner_licences" + b.whereSQL() + " GROUP BY instance_type, profile, state"
+	default:
+		return "", nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
+	}
+	return query, b.args, nil
+}
+
+func (s *PartnerStore) CountByMonth(ctx context.Context, f partner.ReportFilter) ([]partner.MonthRow, error) {
+	var b partnerQuery
+	var query string
+	switch f.Subject {
+	case partner.SubjectInstances:
+		b.cond("activated_at IS NOT NULL")
+		partnerInstanceFilters(&b, f.PartnerID, "", f.Type, "", f.States, f.Now, f.ActivatedFrom, f.ActivatedTo)
+		query = "SELECT " + s.sql.Month("activated_at") + ", type, profile, COUNT(*) FROM partner_instances" + b.whereSQL() + " GROUP BY 1, 2, 3"
+	case partner.SubjectLicences:
+		partnerLicenceFilters(&b, f.PartnerID, f.Type, "", f.States, f.ActivatedFrom, f.ActivatedTo)
+		query = "SELECT " + s.sql.Month("created_at") + ", instance_type, profile, COUNT(*) FROM partner_licences" + b.whereSQL() + " GROUP BY 1, 2, 3"
+	default:
+		return nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
+	}
+	return partnerList(ctx, s, "count by month", query, b.args, func(r partnerScanner) (partner.MonthRow, error) {
+		var row partner.MonthRow
+		err := r.Scan(&row.Month, &row.Type, &row.Profile, &row.Count)
+		return row, err
+	})
+}
