@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/idempotency"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
@@ -36,6 +37,10 @@ type Stores struct {
 	// RateLimits keeps the attempt counts that every server sharing the
 	// database limits together.
 	RateLimits throttle.Store
+	// Idempotency keeps the Idempotency-Key records of the POSTs that
+	// create bookings, so that a request repeated to any server sharing
+	// the database is answered the same.
+	Idempotency idempotency.Store
 }
 
 // SettingsStore keeps the reference server's own small values, such as the

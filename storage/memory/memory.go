@@ -25,6 +25,7 @@ type DB struct {
 	partner       *PartnerStore
 	outbox        *OutboxStore
 	rateLimits    *throttle.MemoryStore
+	idempotency   IdempotencyStore
 }
 
 // New returns an empty in-memory database.
@@ -57,6 +58,7 @@ func (db *DB) Stores() storage.Stores {
 		Partner:       db.partner,
 		Outbox:        db.outbox,
 		RateLimits:    db.rateLimits,
+		Idempotency:   &db.idempotency,
 	}
 }
 

@@ -164,6 +164,7 @@ func (db *DB) Stores() storage.Stores {
 		StaffBookings: newStaffBookingStore(db),
 		Outbox:        newOutboxStore(db),
 		RateLimits:    newRateLimitStore(db),
+		Idempotency:   sqlstore.NewIdempotencyStore(db.core),
 	}
 }
 

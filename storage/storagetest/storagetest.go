@@ -19,10 +19,10 @@
 // An engine that keeps one module's data in its own database implements
 // only that module's interface, and holds it to that module's part of the
 // suite: [RunAccounts], [RunSettings], [RunStandby], [RunMogu],
-// [RunStaffID], [RunStaffBookings], [RunPartner], [RunOutbox] and
-// [RunRateLimits] each take an open function that returns just that store,
-// fresh and empty for every case. An engine with its own standby queue
-// store writes:
+// [RunStaffID], [RunStaffBookings], [RunPartner], [RunOutbox],
+// [RunRateLimits] and [RunIdempotency] each take an open function that
+// returns just that store, fresh and empty for every case. An engine with
+// its own standby queue store writes:
 //
 //	func TestStandbyStore(t *testing.T) {
 //		storagetest.RunStandby(t, func(t *testing.T) standby.Store {
@@ -43,6 +43,7 @@ import (
 	"testing"
 
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/idempotency"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
@@ -82,6 +83,9 @@ func Run(t *testing.T, open Open) {
 	t.Run("Outbox", func(t *testing.T) { RunOutbox(t, pick(open, func(s storage.Stores) outbox.Store { return s.Outbox })) })
 	t.Run("RateLimits", func(t *testing.T) {
 		RunRateLimits(t, pick(open, func(s storage.Stores) throttle.Store { return s.RateLimits }))
+	})
+	t.Run("Idempotency", func(t *testing.T) {
+		RunIdempotency(t, pick(open, func(s storage.Stores) idempotency.Store { return s.Idempotency }))
 	})
 }
 

@@ -1,0 +1,90 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/idempotency"
+)
+
+// IdempotencyStore keeps the idempotency keys in table idempotency_keys.
+type IdempotencyStore struct{ db *DB }
+
+// NewIdempotencyStore returns the idempotency key store on db.
+func NewIdempotencyStore(db *DB) *IdempotencyStore { return &IdempotencyStore{db: db} }
+
+var _ idempotency.Store = (*IdempotencyStore)(nil)
+
+// Begin claims the key in one upsert: a new key is inserted, an expired
+// one or an in-flight one whose lock has passed is overwritten, and
+// RETURNING gives a row only then. Concurrent upserts of one key wait for
+// each other (PostgreSQL's row lock on the key; SQLite's write lock), so
+// one wins. A loser reads the stored row; should it be gone meanwhile (a
+// release or an expiry in between), the upsert is tried again.
+func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (idempotency.Record, bool, error) {
+	r.CreatedAt, r.LockedUntil, r.ExpiresAt = r.CreatedAt.UTC(), r.LockedUntil.UTC(), r.ExpiresAt.UTC()
+	r.Answer = idempotency.Answer{}
+	for range 3 {
+		var token string
+		err := s.db.SQL.QueryRowContext(ctx, `INSERT INTO idempotency_keys AS k
+				(scope, key, fingerprint, token, created_at, locked_until, expires_at, status, location, content_type, body)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, '', '', NULL)
+			ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, token = excluded.token,
+				created_at = excluded.created_at, locked_until = excluded.locked_until, expires_at = excluded.expires_at,
+				status = 0, location = '', content_type = '', body = NULL
+			WHERE k.expires_at <= excluded.created_at OR (k.status = 0 AND k.locked_until <= excluded.created_at)
+			RETURNING token`,
+			r.Scope, r.Key, r.Fingerprint, r.Token, r.CreatedAt, r.LockedUntil, r.ExpiresAt).Scan(&token)
+		if err == nil {
+			return r, true, nil
+		}
+		if !isNoRows(err) {
+			return idempotency.Record{}, false, s.db.Fail("begin idempotency key: %w", s.db.Translate(err))
+		}
+		stored := idempotency.Record{Scope: r.Scope, Key: r.Key}
+		var body []byte
+		err = s.db.SQL.QueryRowContext(ctx, `SELECT fingerprint, token, created_at, locked_until, expires_at,
+				status, location, content_type, body
+			FROM idempotency_keys WHERE scope = $1 AND key = $2`, r.Scope, r.Key).Scan(
+			&stored.Fingerprint, &stored.Token, &stored.CreatedAt, &stored.LockedUntil, &stored.ExpiresAt,
+			&stored.Answer.Status, &stored.Answer.Location, &stored.Answer.ContentType, &body)
+		if isNoRows(err) {
+			continue
+		}
+		if err != nil {
+			return idempotency.Record{}, false, s.db.Fail("read idempotency key: %w", s.db.Translate(err))
+		}
+		stored.CreatedAt, stored.LockedUntil, stored.ExpiresAt = stored.CreatedAt.UTC(), stored.LockedUntil.UTC(), stored.ExpiresAt.UTC()
+		stored.Answer.Body = body
+		return stored, false, nil
+	}
+	return idempotency.Record{}, false, s.db.Fail("begin idempotency key: it kept changing: %w", bookingkit.ErrConflict)
+}
+
+// Complete stores the answer of the in-flight key token holds.
+func (s *IdempotencyStore) Complete(ctx context.Context, scope, key, token string, a idempotency.Answer) error {
+	body := a.Body
+	if body == nil {
+		body = []byte{}
+	}
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE idempotency_keys SET status = $4, location = $5, content_type = $6, body = $7
+		WHERE scope = $1 AND key = $2 AND token = $3 AND status = 0`, scope, key, token, a.Status, a.Location, a.ContentType, body)
+	return s.db.OneRow(res, err, "complete idempotency key")
+}
+
+// Release deletes the in-flight key token holds.
+func (s *IdempotencyStore) Release(ctx context.Context, scope, key, token string) error {
+	res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND token = $3 AND status = 0`,
+		scope, key, token)
+	return s.db.OneRow(res, err, "release idempotency key")
+}
+
+// Expire deletes the records that expire before before.
+func (s *IdempotencyStore) Expire(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM idempotency_keys WHERE expires_at < $1", before.UTC())
+	if err != nil {
+		return 0, s.db.Fail("expire idempotency keys: %w", s.db.Translate(err))
+	}
+	return res.RowsAffected()
+}
