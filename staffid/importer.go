@@ -83,6 +83,10 @@ type Importer struct {
 	// committed is followed through. Staff accounts use it to move to the
 	// addresses the list now gives ([Accounts.FollowList]).
 	AfterImport func(ctx context.Context, changed []*Person)
+	// Observe, when set, is told of every [Importer.Import]: its report
+	// (nil when the list was not judged) and error as returned, and how
+	// long it took. Servers count imports with it (package metrics).
+	Observe func(report *Report, err error, took time.Duration)
 }
 
 // NewImporter returns an Importer for cfg (after [Config.WithDefaults])
@@ -115,6 +119,15 @@ func (im *Importer) Config() Config { return im.cfg }
 // unchanged with a nil report; nothing was imported then, and a failing
 // store may have missed the history entry too.
 func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts ImportOptions) (*Report, error) {
+	start := time.Now()
+	report, err := im.importList(ctx, r, format, opts)
+	if im.Observe != nil {
+		im.Observe(report, err, time.Since(start))
+	}
+	return report, err
+}
+
+func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, opts ImportOptions) (*Report, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package standby
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -120,4 +121,18 @@ func TestOutlook(t *testing.T) {
 	var ns *NoStandbyError
 	require.ErrorAs(t, err, &ns)
 	require.True(t, ns.Closed)
+}
+
+func TestSizes(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(newFakeStore())
+	require.Equal(t, Sizes{}, s.Sizes())
+	for i, f := range []Flight{{"SU", "100", date(2026, 11, 23)}, {"SU", "101", date(2026, 11, 24)}} {
+		for p := range i + 2 {
+			_, err := s.AddBooking(ctx, Booking{ID: fmt.Sprintf("B%d%d", i, p), BookedAt: testNow, Segments: []Segment{{f, Economy}},
+				Passengers: []Passenger{{Employer: "SU", EmployedOn: date(2015, 1, 1), Category: 3}}})
+			require.NoError(t, err)
+		}
+	}
+	require.Equal(t, Sizes{Flights: 2, Waiting: 5, Longest: 3}, s.Sizes())
 }

@@ -17,6 +17,7 @@ import (
 // modules.
 type Config struct {
 	Addr            string        // -addr, BOOKINGKIT_ADDR
+	AdminAddr       string        // -admin-addr, BOOKINGKIT_ADMIN_ADDR: /metrics and pprof; off when empty
 	DB              string        // -db, BOOKINGKIT_DB: SQLite path or postgres:// URL
 	ConfigFile      string        // -config, BOOKINGKIT_CONFIG
 	LogFormat       string        // -log-format, BOOKINGKIT_LOG_FORMAT: text or json
@@ -54,6 +55,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", env("BOOKINGKIT_ADDR", "127.0.0.1:8080"), "`address` to listen on (env BOOKINGKIT_ADDR)")
+	fs.StringVar(&cfg.AdminAddr, "admin-addr", env("BOOKINGKIT_ADMIN_ADDR", ""), "`address` of the operators' /metrics and /debug/pprof/ (env BOOKINGKIT_ADMIN_ADDR); off when empty")
 	fs.StringVar(&cfg.DB, "db", env("BOOKINGKIT_DB", backend.DefaultDB), "database: a SQLite `file` or a postgres:// URL (env BOOKINGKIT_DB)")
 	fs.StringVar(&cfg.ConfigFile, "config", env("BOOKINGKIT_CONFIG", ""), "JSON `file` with the modules' settings (env BOOKINGKIT_CONFIG)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("BOOKINGKIT_LOG_FORMAT", "text"), "log `format`: text or json (env BOOKINGKIT_LOG_FORMAT)")

@@ -118,6 +118,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	if cfg.AdminAddr != "" { // the operators' figures and profiler, off by default
+		aln, err := net.Listen("tcp", cfg.AdminAddr)
+		if err != nil {
+			return fmt.Errorf("listen on the admin address: %w", err)
+		}
+		admin := &http.Server{Handler: svc.metrics.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go admin.Serve(aln) //nolint:errcheck // ErrServerClosed once closed
+		defer admin.Close()
+		logger.Info("admin address: /metrics and /debug/pprof/", "addr", aln.Addr().String())
+	}
 	fmt.Fprintf(stdout, "bookingkitd listening on http://%s (storage: %s)\n", ln.Addr(), stores.Backend)
 
 	served := make(chan error, 1)

@@ -12,7 +12,10 @@ import (
 // TestOpenAPIMatchesRoutes keeps the two equal.
 func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 	return slices.Concat(
-		[]httpapi.Route{{Pattern: "GET /healthz", Handler: httpapi.Health(logger, svc.stores.Backend, svc.stores.Ping)}},
+		[]httpapi.Route{
+			{Pattern: "GET /healthz", Handler: httpapi.Health(logger, svc.stores.Backend, svc.stores.Ping)},
+			{Pattern: "GET /metrics", Handler: svc.metrics.Handler()},
+		},
 
 		// staffid employee list import (package staffidhttp): the airline's
 		// upload and the control-panel page (import token, allow-list, their

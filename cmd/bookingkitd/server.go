@@ -15,7 +15,9 @@ func NewServer(logger *slog.Logger, cfg Config, svc *services) http.Handler {
 	mux := http.NewServeMux()
 	rs := routes(logger, cfg, svc)
 	httpapi.Mount(mux, rs)
-	var h http.Handler = mux
+	// Instrument sits right on the mux, which writes the route's
+	// pattern into the request it is given.
+	h := svc.metrics.Instrument(mux)
 	h = httpapi.LimitBodies(mux, cfg.MaxBodyBytes, httpapi.BodyLimits(rs), h)
 	// The pages' forms and session cookies (partner pages, the staff
 	// set-password page, the import page) are guarded server-wide; the

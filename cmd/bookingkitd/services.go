@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/metrics"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/standby"
 	"github.com/bookingkit/bookingkit/standby/standbyhttp"
@@ -37,6 +38,9 @@ type services struct {
 	// /api/staff (package staffidhttp, wired in staff_wiring.go):
 	// registration, sign-in, passengers, bookings, the standby queue.
 	staff *staffServer
+	// metrics counts requests, imports, standby queues and the outbox
+	// (package metrics), served at /metrics and on the admin address.
+	metrics *metrics.Metrics
 }
 
 // newServices builds the modules' services over stores. stdout receives the
@@ -88,7 +92,11 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	// An import that gives an employee another email moves their account
 	// there (staffid.Accounts.FollowList).
 	imports.importer.AfterImport = staff.followList
-	return &services{stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, outbox: ob, partner: partnerSrv,
+	m := metrics.New()
+	m.ObserveImports(imports.importer)
+	m.WatchStandby(standbySrv.Service)
+	m.WatchOutbox(ob)
+	return &services{metrics: m, stores: stores, engine: engine, mogu: moguSrv, standby: standbySrv, outbox: ob, partner: partnerSrv,
 		imports: imports, staff: staff}, nil
 }
 
