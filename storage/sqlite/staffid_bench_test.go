@@ -62,6 +62,35 @@ func countStaffIDWrites(tb testing.TB, db *DB) func() int {
 	}
 }
 
+// People staged while a list is read are not stored when the import is
+// refused after reading (here: it would block every stored person), nor
+// when the list turns out invalid after them.
+func TestStaffIDRefusedImportStoresNoStagedPerson(t *testing.T) {
+	db := openStaffIDTemp(t)
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	require.Equal(t, 500, staffidImport(t, db, staffidtest.GenerateList(500, 7), t0).Created)
+	count := func() (n int) {
+		require.NoError(t, db.sql.QueryRow("SELECT COUNT(*) FROM staffid_people").Scan(&n))
+		return n
+	}
+	im, err := staffid.NewImporter(staffid.Config{}, db.Stores().StaffID)
+	require.NoError(t, err)
+	_, err = im.Import(context.Background(), bytes.NewReader(staffidtest.GenerateList(300, 8)), staffid.FormatJSON, staffid.ImportOptions{})
+	require.ErrorIs(t, err, staffid.ErrMassBlock)
+	require.Equal(t, 500, count())
+
+	records := staffidtest.GenerateRecords(300, 9)
+	records[299].Sex = "X"
+	_, err = im.Import(context.Background(), bytes.NewReader(staffidtest.MarshalList(records)), staffid.FormatJSON, staffid.ImportOptions{Force: true})
+	require.ErrorIs(t, err, staffid.ErrInvalidRecords)
+	require.Equal(t, 500, count())
+
+	report, err := im.Import(context.Background(), bytes.NewReader(staffidtest.MarshalList(records[:299])), staffid.FormatJSON, staffid.ImportOptions{Force: true})
+	require.NoError(t, err)
+	require.Equal(t, staffid.SyncCounts{Created: 299, Blocked: 500}, *report.SyncCounts)
+	require.Equal(t, 799, count())
+}
+
 // A re-import of the same list writes no person row, only its history
 // entry; a changed list writes exactly the rows that changed.
 func TestStaffIDReimportWritesNoPerson(t *testing.T) {
