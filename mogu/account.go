@@ -10,6 +10,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/outbox"
 )
 
 // Realm is the account realm of MOGU's travellers: their app accounts are
@@ -151,6 +152,17 @@ func (a *Accounts) CompleteRegister(ctx context.Context, req AccountRequest) err
 	}
 	email, _ := account.NormaliseEmail(req.Email)
 	return a.mailLink(ctx, tpl, email, token)
+}
+
+// QueuedHandlers returns the outbox handlers that complete the requests
+// QueueRegister and QueueReset store, by kind: register them on the
+// outbox given as AccountsConfig.Queue ([outbox.Outbox.HandleAll]). They
+// take no rate limit: the request took it.
+func (a *Accounts) QueuedHandlers() map[string]outbox.Handler {
+	return map[string]outbox.Handler{
+		KindRegister: outbox.Completing(KindRegister, a.CompleteRegister),
+		KindReset:    outbox.Completing(KindReset, a.CompleteReset),
+	}
 }
 
 // QueueReset takes a forgotten-password request for email: it checks the

@@ -177,6 +177,14 @@ func (o *Outbox) Handle(kind string, h Handler) {
 	o.handlers[kind] = h
 }
 
+// HandleAll registers each handler of handlers under its kind, such as
+// the QueuedHandlers of staffid's, mogu's and partner's accounts.
+func (o *Outbox) HandleAll(handlers map[string]Handler) {
+	for kind, h := range handlers {
+		o.Handle(kind, h)
+	}
+}
+
 func (o *Outbox) handler(kind string) Handler {
 	o.mu.Lock()
 	defer o.mu.Unlock()

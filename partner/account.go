@@ -10,6 +10,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/outbox"
 )
 
 // Realm separates partner users' sign-in accounts from other modules'. An
@@ -196,6 +197,13 @@ func (a *Accounts) QueueReset(ctx context.Context, email, addr, base string) err
 		return fmt.Errorf("partner: reset: %w", err)
 	}
 	return nil
+}
+
+// QueuedHandlers returns the outbox handler that completes the resets
+// QueueReset stores, by kind: register it on the outbox given as
+// AccountsConfig.Queue ([outbox.Outbox.HandleAll]).
+func (a *Accounts) QueuedHandlers() map[string]outbox.Handler {
+	return map[string]outbox.Handler{KindReset: outbox.Completing(KindReset, a.CompleteReset)}
 }
 
 // CompleteReset does the rest of a reset [Accounts.QueueReset] stored,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/outbox"
 )
 
 // StaffRealm is the account realm of the airline's staff: their accounts
@@ -115,6 +117,9 @@ type AccountsConfig struct {
 	// the form gave (names, birth date, personnel number, email) until
 	// the worker completes them.
 	Queue account.Queue
+	// Logger receives the outcome of each registration the worker
+	// completes (never the address or the form); slog.Default() when nil.
+	Logger *slog.Logger
 }
 
 // Accounts registers the airline's employees and signs them in. It builds
@@ -137,6 +142,7 @@ type Accounts struct {
 	// unanswered: AccountsConfig.Unanswered, or nothing.
 	unanswered func(ctx context.Context, err error)
 	queue      account.Queue
+	logger     *slog.Logger
 }
 
 // registrationLookup says how a registration form finds its employee.
@@ -159,7 +165,10 @@ func NewAccounts(cfg Config, people PeopleStore, accounts account.Store, ac Acco
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	a := &Accounts{cfg: cfg, people: people, mailer: ac.Mailer, templates: ac.Templates, linkURL: ac.LinkURL, unanswered: ac.Unanswered, queue: ac.Queue}
+	a := &Accounts{cfg: cfg, people: people, mailer: ac.Mailer, templates: ac.Templates, linkURL: ac.LinkURL, unanswered: ac.Unanswered, queue: ac.Queue, logger: ac.Logger}
+	if a.logger == nil {
+		a.logger = slog.Default()
+	}
 	switch {
 	case slices.Contains(cfg.RegistrationFields, cfg.GroupField):
 		a.lookup = lookupByGroup
@@ -353,6 +362,25 @@ func (a *Accounts) CompleteRegister(ctx context.Context, form RegistrationForm) 
 		return Registration{}, err
 	}
 	return a.completeRegister(ctx, email, typed)
+}
+
+// QueuedHandlers returns the outbox handlers that complete the requests
+// QueueRegister and QueueReset store, by kind: register them on the
+// outbox given as AccountsConfig.Queue ([outbox.Outbox.HandleAll]). The
+// outcome of a registration goes to the log and, in words, to the
+// mailbox of the address given; the request's answer was the same for
+// every form.
+func (a *Accounts) QueuedHandlers() map[string]outbox.Handler {
+	return map[string]outbox.Handler{
+		KindRegister: outbox.Completing(KindRegister, func(ctx context.Context, form RegistrationForm) error {
+			reg, err := a.CompleteRegister(ctx, form)
+			if err == nil {
+				a.logger.InfoContext(ctx, "staff: registration answered by mail", "outcome", reg.Outcome, "person", reg.PersonID)
+			}
+			return err
+		}),
+		KindReset: outbox.Completing(KindReset, a.CompleteReset),
+	}
 }
 
 // checkRegister is what a registration does before reading anything

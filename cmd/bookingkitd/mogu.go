@@ -15,7 +15,6 @@ import (
 	"github.com/bookingkit/bookingkit/cmd/internal/config"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/mogu/moguhttp"
-	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/storage"
 )
 
@@ -102,12 +101,4 @@ func newMoguServer(ctx context.Context, logger *slog.Logger, cfg Config, stores 
 		return nil, err
 	}
 	return m, nil
-}
-
-// handleQueued makes ob's worker complete the sign-ups and resets the
-// requests queued (mogu.Accounts.CompleteRegister and CompleteReset),
-// without their rate limits: the request took them.
-func (m *moguServer) handleQueued(ob *outbox.Outbox) {
-	ob.Handle(mogu.KindRegister, outbox.Completing(mogu.KindRegister, m.accounts.CompleteRegister))
-	ob.Handle(mogu.KindReset, outbox.Completing(mogu.KindReset, m.accounts.CompleteReset))
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/cmd/internal/config"
-	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
 	"github.com/bookingkit/bookingkit/partner/partnerhttp"
 	"github.com/bookingkit/bookingkit/storage"
@@ -81,10 +80,4 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 		return nil, err
 	}
 	return &partnerServer{api: api, sessions: sessionsH, accounts: accounts}, nil
-}
-
-// handleQueued makes ob's worker complete the password resets the
-// requests queued (partner.Accounts.CompleteReset).
-func (p *partnerServer) handleQueued(ob *outbox.Outbox) {
-	ob.Handle(partner.KindReset, outbox.Completing(partner.KindReset, p.accounts.CompleteReset))
 }

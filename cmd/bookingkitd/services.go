@@ -86,9 +86,11 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	}
 	// The registrations and resets the requests queue are completed by
 	// the outbox's worker.
-	staff.handleQueued(ob)
-	moguSrv.handleQueued(ob)
-	partnerSrv.handleQueued(ob)
+	for _, a := range []interface {
+		QueuedHandlers() map[string]outbox.Handler
+	}{staff.accounts, moguSrv.accounts, partnerSrv.accounts} {
+		ob.HandleAll(a.QueuedHandlers())
+	}
 	// An import that gives an employee another email moves their account
 	// there (staffid.Accounts.FollowList).
 	imports.importer.AfterImport = staff.followList

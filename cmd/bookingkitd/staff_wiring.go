@@ -15,7 +15,6 @@ import (
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/cmd/internal/config"
 	"github.com/bookingkit/bookingkit/httpapi"
-	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/staffid/staffidhttp"
 	"github.com/bookingkit/bookingkit/storage"
@@ -68,6 +67,7 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 		Queue:     requests,
 		Templates: c.Templates,
 		LinkURL:   base + staffPasswordPath + "?token={token}",
+		Logger:    logger,
 		Unanswered: func(ctx context.Context, err error) {
 			logger.ErrorContext(ctx, "staff: an account the employee list gives another address could not move there; it stays shut", "error", err)
 		},
@@ -90,24 +90,6 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 		return nil, err
 	}
 	return &staffServer{accounts: accounts, bookings: bookings, logger: logger, signIn: signIn, cabinet: cabinet}, nil
-}
-
-// handleQueued makes ob's worker complete the registrations and resets
-// the requests queued: it looks the employee or account up, makes the
-// account or issues the link, and mails through the staff mailer.
-func (s *staffServer) handleQueued(ob *outbox.Outbox) {
-	ob.Handle(staffid.KindRegister, outbox.Completing(staffid.KindRegister, func(ctx context.Context, form staffid.RegistrationForm) error {
-		reg, err := s.accounts.CompleteRegister(ctx, form)
-		if err != nil {
-			return err
-		}
-		// The outcome goes to the log and, in words, to the mailbox
-		// of the address given; the answer was the same for every
-		// form.
-		s.logger.InfoContext(ctx, "staff: registration answered by mail", "outcome", reg.Outcome, "person", reg.PersonID)
-		return nil
-	}))
-	ob.Handle(staffid.KindReset, outbox.Completing(staffid.KindReset, s.accounts.CompleteReset))
 }
 
 // followList is the importer's AfterImport: the accounts of employees the
