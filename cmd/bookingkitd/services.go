@@ -127,7 +127,7 @@ func newStandbyServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 	}
 	logger.Info("standby: queues rebuilt", "flights", stats.Flights, "entries", stats.Entries,
 		"duration", time.Since(start).Round(time.Millisecond), "shared", shared)
-	handler, err := standbyhttp.NewHandler(svc, standbyhttp.Options{Logger: logger})
+	handler, err := standbyhttp.NewHandler(svc, standbyhttp.Options{Logger: logger, Idempotency: stores.Idempotency})
 	if err != nil {
 		return nil, err
 	}

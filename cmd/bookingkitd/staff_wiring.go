@@ -80,7 +80,7 @@ func newStaffServer(logger *slog.Logger, cfg Config, sid staffid.Config, stores 
 		return nil, fmt.Errorf("staff bookings: %w", err)
 	}
 	sessions := staffidhttp.StaffSessions{Accounts: accounts, Cookie: httpapi.NewSessionCookie(staffCookie, "/api/staff", cfg.PublicURL)}
-	opts := staffidhttp.StaffOptions{Logger: logger}
+	opts := staffidhttp.StaffOptions{Logger: logger, Idempotency: stores.Idempotency}
 	signIn, err := staffidhttp.NewStaffSignIn(sessions, opts)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/idempotency"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 )
@@ -32,6 +33,11 @@ type StaffOptions struct {
 	// Logger receives the errors answered as 500 (their text stays out of
 	// the answer); slog.Default() when nil.
 	Logger *slog.Logger
+	// Idempotency, when set, keeps the Idempotency-Key of POST
+	// /api/staff/bookings, each employee's keys apart (package
+	// idempotency): a repeat gets the first answer and books nothing.
+	// Without it, the header is ignored.
+	Idempotency idempotency.Store
 }
 
 func (o StaffOptions) logger() *slog.Logger {
@@ -51,6 +57,7 @@ type StaffHandler struct {
 	bookings  *staffid.Bookings
 	employees Employees
 	logger    *slog.Logger
+	keys      *idempotency.Keys
 }
 
 // NewStaffHandler returns the cabinet over bookings, for the employees
@@ -59,7 +66,11 @@ func NewStaffHandler(bookings *staffid.Bookings, employees Employees, opts Staff
 	if bookings == nil || employees == nil {
 		return nil, errors.New("staffidhttp: the staff cabinet needs staffid.Bookings and Employees")
 	}
-	return &StaffHandler{bookings: bookings, employees: employees, logger: opts.logger()}, nil
+	h := &StaffHandler{bookings: bookings, employees: employees, logger: opts.logger()}
+	if opts.Idempotency != nil {
+		h.keys = idempotency.New(opts.Idempotency, idempotency.Config{Logger: h.logger})
+	}
+	return h, nil
 }
 
 // Routes returns the cabinet's routes, relative to where they are
@@ -107,7 +118,15 @@ func (h *StaffHandler) passengers(w http.ResponseWriter, r *http.Request, e staf
 	return nil
 }
 
+// createBooking books under the request's Idempotency-Key, if it has one:
+// a repeat gets the first answer (the same booking) again.
 func (h *StaffHandler) createBooking(w http.ResponseWriter, r *http.Request, e staffid.SignedIn) error {
+	return h.keys.Serve(w, r, "staff:"+e.Employee.ID, func(w http.ResponseWriter, r *http.Request) error {
+		return h.book(w, r, e)
+	})
+}
+
+func (h *StaffHandler) book(w http.ResponseWriter, r *http.Request, e staffid.SignedIn) error {
 	var in staffBookingRequestJSON
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err

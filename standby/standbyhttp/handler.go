@@ -8,6 +8,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/idempotency"
 	"github.com/bookingkit/bookingkit/standby"
 )
 
@@ -16,6 +17,11 @@ type Options struct {
 	// Logger receives the errors answered as 500 (their text stays out of
 	// the answer) and the refusals of storage; slog.Default() when nil.
 	Logger *slog.Logger
+	// Idempotency, when set, keeps the Idempotency-Key of POST
+	// /api/standby/bookings, the booking engine's (package idempotency):
+	// a repeat gets the first answer and adds nothing. Without it, the
+	// header is ignored.
+	Idempotency idempotency.Store
 }
 
 // Handler serves the standby queues' HTTP API for the booking engine over
@@ -24,6 +30,7 @@ type Options struct {
 type Handler struct {
 	svc    *standby.Service
 	logger *slog.Logger
+	keys   *idempotency.Keys
 }
 
 // NewHandler returns the handler of svc's HTTP API. svc is used as it is:
@@ -37,7 +44,11 @@ func NewHandler(svc *standby.Service, opts Options) (*Handler, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Handler{svc: svc, logger: logger}, nil
+	h := &Handler{svc: svc, logger: logger}
+	if opts.Idempotency != nil {
+		h.keys = idempotency.New(opts.Idempotency, idempotency.Config{Logger: logger})
+	}
+	return h, nil
 }
 
 // Routes returns the API's routes, relative to where they are mounted:
@@ -135,8 +146,13 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) error {
 
 // addBooking puts a completed standby booking's passengers into the
 // queues of its flights, all or none, and answers their places. A booking
-// without booked_at was completed now.
+// without booked_at was completed now. Under an Idempotency-Key, a repeat
+// gets the first answer again.
 func (h *Handler) addBooking(w http.ResponseWriter, r *http.Request) error {
+	return h.keys.Serve(w, r, "standby", h.joinQueues)
+}
+
+func (h *Handler) joinQueues(w http.ResponseWriter, r *http.Request) error {
 	var in bookingRequestJSON
 	if err := httpapi.DecodeJSON(r, &in); err != nil {
 		return err
