@@ -3,6 +3,7 @@ package bookingkit
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Sentinel errors shared by every module. Domain packages wrap them (or
@@ -81,9 +82,15 @@ func InvalidWithin(parent string, err error) error {
 }
 
 // RetryAfterError is returned with [ErrRateLimited] to say when the caller
-// may try again; servers turn it into a Retry-After header.
+// may try again; servers turn it into a Retry-After header. When the limit
+// that refused is known (Quota is not zero), servers describe it too, in
+// the RateLimit-Policy and RateLimit headers: Quota attempts per Window,
+// under the name Policy, none of them left for Seconds.
 type RetryAfterError struct {
 	Seconds int
+	Policy  string
+	Quota   int
+	Window  time.Duration
 }
 
 func (e *RetryAfterError) Error() string {

@@ -12,12 +12,13 @@
 // (bookingkit.ErrInvalid, bookingkit.ErrNotFound, ...). [StatusOf] maps
 // them to HTTP statuses in one place, and [WriteError] answers an error
 // with its status and an [ErrorBody]: the error's text, the field and
-// value of a *bookingkit.ValidationError, and the request's ID. A 500
-// says only "internal error" and the log keeps the detail; an error from
-// storage (*bookingkit.StorageError) shows only the words the domain and
-// the adapter chose for the caller ([PublicMessage]). [WriteJSON] writes
-// every other answer, and [Handler] lets a handler return its error
-// instead of answering it.
+// value of a *bookingkit.ValidationError, and the request's ID; a 429
+// tells when to retry and the limit ([SetRateLimit]). A 500 says only
+// "internal error" and the log keeps the detail; an error from storage
+// (*bookingkit.StorageError) shows only the words the domain and the
+// adapter chose for the caller ([PublicMessage]). [WriteJSON] writes every
+// other answer, and [Handler] lets a handler return its error instead of
+// answering it.
 //
 // # Reading a request
 //

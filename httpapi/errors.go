@@ -76,7 +76,8 @@ func fromStorage(err error) bool {
 
 // WriteError answers err with its status ([StatusOf]) and an [ErrorBody]:
 // the field and value of a *bookingkit.ValidationError, a Retry-After
-// header for a *bookingkit.RetryAfterError, the request's ID
+// header for a *bookingkit.RetryAfterError (with RateLimit-Policy and
+// RateLimit, [SetRateLimit]), the request's ID
 // ([RequestID]). A 500 hides the error's text from the client (it may
 // hold internals) and logs it instead; an error from storage shows only
 // its public message ([PublicMessage]) and the log keeps the detail under
@@ -96,6 +97,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 	var ra *bookingkit.RetryAfterError
 	if errors.As(err, &ra) {
 		w.Header().Set("Retry-After", strconv.Itoa(max(ra.Seconds, 1)))
+		SetRateLimit(w.Header(), ra)
 	}
 	if status == http.StatusInternalServerError && r.Context().Err() != nil {
 		// The request was cancelled under the handler: the shutdown

@@ -153,7 +153,7 @@ func TestMalformedKeysAre400(t *testing.T) {
 func TestParseKey(t *testing.T) {
 	for in, want := range map[string]string{
 		`"8e03978e-40d5-43e8-bc93-6894a57f9324"`: "8e03978e-40d5-43e8-bc93-6894a57f9324",
-		` "with \"quotes\" and \\ space" `:      `with "quotes" and \ space`,
+		` "with \"quotes\" and \\ space" `:       `with "quotes" and \ space`,
 		`bare-token_1`:                           "bare-token_1",
 		`"` + strings.Repeat("x", 255) + `"`:     strings.Repeat("x", 255),
 	} {

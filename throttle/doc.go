@@ -12,7 +12,10 @@
 // to max(TAT, now) + interval. So each key allows burst attempts at once,
 // then one per interval, as a token bucket of that size does. A refused
 // attempt costs nothing and says, in a [*bookingkit.RetryAfterError], when
-// the next one will be allowed.
+// the next one will be allowed, and the limit: burst attempts (Quota) per
+// burst·interval (Window, the time the bucket takes to fill), under the
+// policy name of [Limiter.WithPolicy]. Servers answer it with Retry-After
+// and the RateLimit-Policy and RateLimit fields (httpapi.SetRateLimit).
 //
 // One row per key holds its TAT, read and written in one atomic step
 // ([Store.Update]: a row lock on PostgreSQL, the write lock on SQLite), so

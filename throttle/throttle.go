@@ -38,6 +38,7 @@ type Limiter struct {
 	store    Store
 	interval time.Duration
 	burst    int
+	policy   string
 	now      func() time.Time
 	// lastExpire is when this Limiter last deleted passed rows (Unix
 	// nanoseconds), so that one process does it once per expireEvery.
@@ -52,7 +53,15 @@ func New(store Store, interval time.Duration, burst int) *Limiter {
 	if interval <= 0 || burst <= 0 {
 		panic(fmt.Sprintf("throttle: New(%s, %d): interval and burst must be positive", interval, burst))
 	}
-	l := &Limiter{store: store, interval: interval, burst: burst, now: time.Now}
+	l := &Limiter{store: store, interval: interval, burst: burst, policy: "default", now: time.Now}
+	return l
+}
+
+// WithPolicy names the limit in the refusals' RateLimit-Policy and
+// RateLimit headers ("default" unless named). Call it before the limiter
+// is used.
+func (l *Limiter) WithPolicy(name string) *Limiter {
+	l.policy = name
 	return l
 }
 
@@ -64,8 +73,9 @@ func (l *Limiter) WithClock(now func() time.Time) *Limiter {
 
 // Allow takes one attempt for key. It returns nil; or an error matching
 // bookingkit.ErrRateLimited, a *bookingkit.RetryAfterError saying when the
-// next attempt will be allowed; or the store's error, which means that
-// the attempt must be refused too.
+// next attempt will be allowed and the limit (burst attempts per
+// burst·interval, the time the bucket takes to fill); or the store's
+// error, which means that the attempt must be refused too.
 func (l *Limiter) Allow(ctx context.Context, key string) error {
 	// Whole microseconds: what PostgreSQL keeps of a time.
 	now := l.now().UTC().Truncate(time.Microsecond)
@@ -88,7 +98,7 @@ func (l *Limiter) Allow(ctx context.Context, key string) error {
 	}
 	l.expire(ctx, now)
 	if wait > 0 {
-		return &bookingkit.RetryAfterError{Seconds: int(math.Ceil(wait.Seconds()))}
+		return &bookingkit.RetryAfterError{Seconds: int(math.Ceil(wait.Seconds())), Policy: l.policy, Quota: l.burst, Window: window}
 	}
 	return nil
 }

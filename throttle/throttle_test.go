@@ -41,7 +41,12 @@ func TestBurstThenOnePerInterval(t *testing.T) {
 	var ra *bookingkit.RetryAfterError
 	require.ErrorAs(t, err, &ra)
 	require.Equal(t, 60, ra.Seconds)
+	require.Equal(t, bookingkit.RetryAfterError{Seconds: 60, Policy: "default", Quota: 3, Window: 3 * time.Minute}, *ra,
+		"the refusal names the limit: the burst, per the time the bucket takes to fill")
 	require.NoError(t, l.Allow(ctx, "login:ben"), "keys are independent")
+	l.WithPolicy("login")
+	require.ErrorAs(t, l.Allow(ctx, "login:ann"), &ra)
+	require.Equal(t, "login", ra.Policy)
 
 	c.Add(45 * time.Second)
 	err = l.Allow(ctx, "login:ann")

@@ -417,8 +417,8 @@ func TestStaffAttackProbingRegistration(t *testing.T) {
 	}
 }
 
-// Attack: brute-forcing a password stops at the rate limit with 429 and
-// Retry-After.
+// Attack: brute-forcing a password stops at the rate limit with 429,
+// Retry-After and the RateLimit fields.
 func TestStaffAttackBruteForceLogin(t *testing.T) {
 	e := startStaff(t, "memory:", map[string]any{"attempts_per_account": 3, "attempt_interval": "1h"})
 	e.signUp()
@@ -430,6 +430,11 @@ func TestStaffAttackBruteForceLogin(t *testing.T) {
 	retry, err := strconv.Atoi(h.Get("Retry-After"))
 	require.NoError(t, err)
 	require.Greater(t, retry, 60)
+	// The limit, in draft-ietf-httpapi-ratelimit-headers-11's fields: 3
+	// attempts per 3 h (the bucket refills one an hour), none left for
+	// Retry-After's seconds.
+	require.Equal(t, `"default";q=3;w=10800`, h.Get("RateLimit-Policy"))
+	require.Equal(t, `"default";r=0;t=`+h.Get("Retry-After"), h.Get("RateLimit"))
 }
 
 func TestStaffAttackExpiredLink(t *testing.T) {
