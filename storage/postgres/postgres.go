@@ -104,30 +104,17 @@ func (db *DB) Stores() storage.Stores {
 		Ping:     db.Ping,
 		Close:    db.Close,
 		Settings: sqlstore.NewSettingsStore(db.core),
-		Accounts: newAccountStore(db),
+		Accounts: sqlstore.NewAccountStore(db.core),
 		Standby:  newStandbyStore(db),
-		Mogu:     newMoguStore(db),
+		Mogu:     sqlstore.NewMoguStore(db.core),
 		StaffID:  newStaffIDStore(db),
 		Partner:  newPartnerStore(db),
 
-		StaffBookings: newStaffBookingStore(db),
-		Outbox:        newOutboxStore(db),
-		RateLimits:    newRateLimitStore(db),
+		StaffBookings: sqlstore.NewStaffBookingStore(db.core, standbyBookings),
+		Outbox:        sqlstore.NewOutboxStore(db.core, outboxClaim{}),
+		RateLimits:    sqlstore.NewRateLimitStore(db.core),
 		Idempotency:   sqlstore.NewIdempotencyStore(db.core),
 	}
-}
-
-// inTx runs fn in one transaction and commits it when fn returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return translate(err)
-	}
-	return translate(tx.Commit())
 }
 
 // translate turns driver errors into bookingkit's sentinels, saying what
@@ -169,18 +156,7 @@ func fail(format string, args ...any) error {
 	return storage.Failf("postgres", format, args...)
 }
 
-// oneRow checks that an UPDATE or DELETE touched exactly one row and
-// reports ErrNotFound when it touched none.
-func oneRow(res sql.Result, err error, what string) error {
-	if err != nil {
-		return fail("%s: %w", what, translate(err))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fail("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fail("%s: %w", what, bookingkit.ErrNotFound)
-	}
-	return nil
-}
+// SQL returns the database's connection pool, for tools that move whole
+// tables at once (bookingkit copy). The domain packages go through
+// [DB.Stores], which keeps the invariants that the tables alone do not.
+func (db *DB) SQL() *sql.DB { return db.sql }

@@ -104,7 +104,7 @@ func partnerBenchActivity(b *testing.B, db *DB, n int) (serial, partnerID string
 	terminals := max(n/perTerminal, 1)
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	began := time.Now()
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.core.InTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO partner_activity (at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
@@ -244,7 +244,7 @@ func partnerBenchInstances(b *testing.B, db *DB, n int) time.Time {
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	began := time.Now()
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.core.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_partners (id, name, created_at) VALUES ('ptn_bench', 'Bench', ?)", now); err != nil {
 			return err
 		}

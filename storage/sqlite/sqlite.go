@@ -155,30 +155,17 @@ func (db *DB) Stores() storage.Stores {
 		Ping:     db.Ping,
 		Close:    db.Close,
 		Settings: sqlstore.NewSettingsStore(db.core),
-		Accounts: newAccountStore(db),
+		Accounts: sqlstore.NewAccountStore(db.core),
 		Standby:  newStandbyStore(db),
-		Mogu:     newMoguStore(db),
+		Mogu:     sqlstore.NewMoguStore(db.core),
 		StaffID:  newStaffIDStore(db),
 		Partner:  newPartnerStore(db),
 
-		StaffBookings: newStaffBookingStore(db),
-		Outbox:        newOutboxStore(db),
-		RateLimits:    newRateLimitStore(db),
+		StaffBookings: sqlstore.NewStaffBookingStore(db.core, standbyBookings),
+		Outbox:        sqlstore.NewOutboxStore(db.core, outboxClaim{}),
+		RateLimits:    sqlstore.NewRateLimitStore(db.core),
 		Idempotency:   sqlstore.NewIdempotencyStore(db.core),
 	}
-}
-
-// inTx runs fn in one transaction and commits it when fn returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return translate(err)
-	}
-	return translate(tx.Commit())
 }
 
 // translate turns driver errors into bookingkit's sentinels, saying what

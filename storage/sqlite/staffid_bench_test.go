@@ -159,7 +159,7 @@ func BenchmarkStaffIDImport(b *testing.B) {
 			b.StopTimer()
 			db := openStaffIDTemp(b)
 			b.StartTimer()
-			err := db.inTx(ctx, func(tx *sql.Tx) error { return staffidBulk{}.Create(ctx, nil, tx, people, at) })
+			err := db.core.InTx(ctx, func(tx *sql.Tx) error { return staffidBulk{}.Create(ctx, nil, tx, people, at) })
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -21,7 +21,7 @@ func staffBookingSeed(tb testing.TB, db *DB, groups, perGroup int) {
 	tb.Helper()
 	ctx := context.Background()
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.core.InTx(ctx, func(tx *sql.Tx) error {
 		booking, err := tx.PrepareContext(ctx, `INSERT INTO staffid_bookings
 			(id, booked_by, group_key, flight_key, fare_basis, passenger_type, cabin, standby, created_at)
 			VALUES (?, ?, ?, ?, 'ZED1', 'ZED', 3, TRUE, ?) RETURNING seq`)
@@ -116,7 +116,7 @@ func TestStaffBookingsPlan(t *testing.T) {
 	}
 
 	// And the store answers what the seed holds: 5 bookings of group 7.
-	got, err := newStaffBookingStore(db).Bookings(ctx, staffid.BookingQuery{People: people})
+	got, err := sqlstore.NewStaffBookingStore(db.core, standbyBookings).Bookings(ctx, staffid.BookingQuery{People: people})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func BenchmarkStaffBookings(b *testing.B) {
 	if _, err := db.sql.Exec("ANALYZE"); err != nil {
 		b.Fatal(err)
 	}
-	s := newStaffBookingStore(db).(*sqlstore.StaffBookingStore)
+	s := sqlstore.NewStaffBookingStore(db.core, standbyBookings)
 
 	b.Run("List", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
