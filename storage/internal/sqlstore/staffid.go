@@ -181,7 +181,10 @@ type staffidImport struct {
 // reads current first (into im.current), while the list is read.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
 	im.read1, im.staged = true, map[*staffid.Person]struct{}{}
-	ch, done := make(chan *staffid.Person, 256), make(chan error, 1)
+	// The people go over in batches, up to 128 Ki of them ahead, so that
+	// read goes on while the goroutine reads current.
+	const batch = 512
+	ch, done := make(chan []*staffid.Person, 256), make(chan error, 1)
 	go func() {
 		var err error
 		if current == nil {
@@ -192,27 +195,46 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 		for _, st := range current {
 			stored[st.ID] = struct{}{}
 		}
+		var people []*staffid.Person
 		if err == nil {
 			err = s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
-				for p := range ch {
-					if _, ok := stored[p.ID]; !ok {
-						im.staged[p] = struct{}{}
-						return p
+				for {
+					for len(people) > 0 {
+						p := people[0]
+						if people = people[1:]; !has(stored, p.ID) {
+							im.staged[p] = struct{}{}
+							return p
+						}
+					}
+					var ok bool
+					if people, ok = <-ch; !ok {
+						return nil
 					}
 				}
-				return nil
 			}, im.at)
 		}
 		for range ch { //nolint:revive // drained, so that read never blocks
 		}
 		done <- err
 	}()
-	err := im.read(func(p *staffid.Person) { ch <- p })
+	people := make([]*staffid.Person, 0, batch)
+	err := im.read(func(p *staffid.Person) {
+		if people = append(people, p); len(people) == batch {
+			ch <- people
+			people = make([]*staffid.Person, 0, batch)
+		}
+	})
+	ch <- people
 	close(ch)
 	if serr := <-done; err == nil && serr != nil {
 		err = s.db.Fail("staffid: stage people: %w", s.db.Translate(serr))
 	}
 	return err
+}
+
+func has(set map[string]struct{}, key string) bool {
+	_, ok := set[key]
+	return ok
 }
 
 func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staffidImport) (staffid.HistoryEntry, error) {
