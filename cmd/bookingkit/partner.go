@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -109,7 +108,7 @@ func runPartnerReport(ctx context.Context, e *env, args []string) error {
 	to := fs.String("to", "", "activated before this `date` or time")
 	var states partnerStates
 	fs.Var(&states, "state", "keep these `states` (repeat or comma-separate; instances: draft, provisioned,\ncancelled, active, expired, deactivation_requested, deactivated)")
-	asCSV := fs.Bool("csv", false, "print CSV instead of an aligned table")
+	asCSV := fs.Bool("csv", false, "print CSV instead of an aligned table (formula cells neutralised, as the server's exports)")
 	rest, ok, err := partnerParse(fs, args)
 	if !ok {
 		return err
@@ -141,9 +140,7 @@ func runPartnerReport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("partner report: %w", err)
 	}
 	if *asCSV {
-		w := csv.NewWriter(e.stdout)
-		w.WriteAll(rep.Table()) //nolint:errcheck // checked by Error below
-		return w.Error()
+		return partner.WriteCSV(e.stdout, rep.Table())
 	}
 	return partnerPrintTable(e.stdout, rep.Table())
 }

@@ -595,6 +595,11 @@ func (p *Handler) listLicences(ofInstance bool) http.Handler {
 		if ofInstance {
 			lq.InstanceID = r.PathValue("id")
 		}
+		if asCSV, err := wantsCSV(r); err != nil {
+			return err
+		} else if asCSV {
+			return p.writeLicencesCSV(w, r, a, lq)
+		}
 		page, err := p.svc.Licences(r.Context(), a, lq)
 		if err != nil {
 			return err
@@ -747,6 +752,11 @@ func (p *Handler) searchActivity() http.Handler {
 			From: q.time("from"), To: q.time("to"), Cursor: q.str("cursor"), Limit: q.int("limit")}
 		if q.err != nil {
 			return q.err
+		}
+		if asCSV, err := wantsCSV(r); err != nil {
+			return err
+		} else if asCSV {
+			return p.writeActivityCSV(w, r, a, in)
 		}
 		page, err := p.svc.SearchActivity(r.Context(), a, in)
 		if err != nil {
@@ -922,9 +932,16 @@ func (p *Handler) report() http.Handler {
 		if q.err != nil {
 			return q.err
 		}
+		asCSV, err := wantsCSV(r)
+		if err != nil {
+			return err
+		}
 		rep, err := p.svc.Report(r.Context(), a, f)
 		if err != nil {
 			return err
+		}
+		if asCSV {
+			return writeReportCSV(w, rep)
 		}
 		rows := make([]rowJSON, len(rep.Rows))
 		for i, row := range rep.Rows {

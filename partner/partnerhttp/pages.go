@@ -268,6 +268,12 @@ func (p *Handler) reportsPage() http.Handler {
 			return
 		}
 		data, status := p.reportsData(ctx, r, u, a)
+		if rep, ok := data["report"].(partner.Report); ok && r.URL.Query().Get("format") == "csv" {
+			if err := writeReportCSV(w, rep); err != nil {
+				p.logger.WarnContext(ctx, "partner: reports page CSV", "error", err)
+			}
+			return
+		}
 		p.render(w, r, status, "reports", data)
 	})
 }
@@ -343,6 +349,7 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 		return fail(err)
 	}
 	data["Total"] = rep.Total
+	data["report"], data["CSVHref"] = rep, reportCSVHref(q)
 
 	// Each bar links to the list behind it, keeping the filter.
 	base := url.Values{}
