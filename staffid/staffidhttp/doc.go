@@ -63,7 +63,10 @@
 //     the party's chance of boarding. The rules are [staffid.Bookings]'s
 //     ([staffid.Bookings.QueueView], [staffid.Bookings.Estimate],
 //     [staffid.Bookings.EstimateFares]), which reaches the standby queue
-//     through [staffid.StandbyQueue].
+//     through [staffid.StandbyQueue]. With [StaffOptions] Idempotency,
+//     POST /api/staff/bookings honours the Idempotency-Key header, each
+//     employee's keys apart (package idempotency): a repeat gets the first
+//     answer and books nothing.
 //   - [StaffSignIn.Routes] ([NewStaffSignIn]): bookingkit's own sign-in,
 //     POST /api/staff/register (queued; the worker mails the one-time
 //     link, the answer is always [StaffRegisterAnswer]), GET and POST

@@ -48,6 +48,11 @@
 //	GET  /api/standby/bookings/{booking}         where each passenger of a booking stands
 //	POST /api/standby/bookings/{booking}/cancel  a booking cancelled: its waiting passengers leave
 //
+// With [Options] Idempotency, POST /api/standby/bookings honours the
+// Idempotency-Key header (package idempotency): a repeat gets the first
+// answer and adds nothing, also when sent to another server of the same
+// database.
+//
 // bookingkitd's docs/openapi.json describes each request and answer. The
 // service's settings apply as they are: its clock ([standby.Service] Now)
 // stamps a booking sent without booked_at and decides which flights have
