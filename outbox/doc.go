@@ -1,5 +1,6 @@
 // Package outbox keeps messages that must leave the process — one-time
-// sign-in links by mail today, webhooks tomorrow — in the database until a
+// sign-in links by mail, partners' webhooks (package partner's
+// "partner.webhook") — in the database until a
 // worker has delivered them, so that a request never waits for a mail
 // server and a mail server outage loses nothing.
 //

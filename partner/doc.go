@@ -85,7 +85,26 @@
 // unread counts per side, [Service.MarkRead] moves a side's read mark. The
 // other side is told through a [Notifier]: [LogNotifier] or
 // [WebhookNotifier], whose requests carry an HMAC-SHA256 signature that
-// [VerifyWebhookSignature] checks.
+// [VerifyWebhookSignature] checks; and through the partner's webhooks.
+//
+// # Webhooks
+//
+// Partners' systems follow their instances, licences and support threads
+// through webhooks: [Service.CreateWebhookEndpoint] registers a URL and
+// answers its secret ("whsec_…") once. After every change partners follow
+// (an instance's status, a deactivation request or decision of an instance
+// or a licence, a support message: [WebhookEventTypes]) the service
+// records a [WebhookEvent] with one delivery per endpoint of the partner,
+// and per catch-all (the server's configured URL, which gets every
+// partner's events), and [Webhooks] enqueues each delivery in the outbox,
+// whose worker sends it ([Webhooks.Deliver]) with the Standard Webhooks
+// headers (webhook-id, webhook-timestamp, webhook-signature; a receiver
+// checks them with [VerifyStandardWebhook]) and retries it with backoff.
+// A delivery waits while an earlier one about the same object to the same
+// endpoint is pending, so that each object's events arrive in order.
+// Every attempt is kept in the endpoint's delivery log
+// ([Service.WebhookDeliveries], [Service.WebhookDelivery]), and
+// [Service.RedeliverWebhook] sends one event again.
 //
 // # Reports
 //

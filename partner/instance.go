@@ -322,6 +322,7 @@ func (s *Service) change(ctx context.Context, a Actor, id string, c instanceChan
 	if err != nil {
 		return Instance{}, err
 	}
+	s.instanceChanged(ctx, a, cur, next, c.event, c.reason, now)
 	return next, nil
 }
 

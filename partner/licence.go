@@ -335,6 +335,7 @@ func (s *Service) changeLicence(ctx context.Context, a Actor, id string, c licen
 	if err := s.Store.UpdateLicence(ctx, LicenceUpdate{Licence: next, PrevVersion: cur.Version, Audit: &rec, Activity: activity}); err != nil {
 		return Licence{}, err
 	}
+	s.licenceChanged(ctx, a, cur, next, c.event, c.reason, now)
 	return next, nil
 }
 

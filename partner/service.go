@@ -32,6 +32,9 @@ type Service struct {
 	Types *Registry
 	// Notifier is told about new support messages; nil means nobody is told.
 	Notifier Notifier
+	// Webhooks records the events partners' webhook endpoints receive
+	// (webhook_events.go) and sends them; nil means no events.
+	Webhooks *Webhooks
 	// Logger receives what the caller cannot act on, such as a notifier
 	// failing after the message was stored; nil means [slog.Default].
 	Logger *slog.Logger

@@ -28,6 +28,7 @@ type Store interface {
 	SupportStore
 	AuditStore
 	ReportStore
+	WebhookStore
 }
 
 // PartnerStore keeps partners, users and companies.

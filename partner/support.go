@@ -216,6 +216,7 @@ func (s *Service) PostMessage(ctx context.Context, a Actor, companyID, body stri
 	if err := s.Store.PostMessage(ctx, m); err != nil {
 		return Message{}, err
 	}
+	s.messagePosted(ctx, m, company, otherSide(side))
 	if s.Notifier != nil {
 		to := SideSupport
 		if side == SideSupport {

@@ -38,6 +38,8 @@ type PartnerStore struct {
 	audit    []partner.AuditRecord
 	auditIDs map[string]bool
 	nonces   map[string]time.Time // used impersonation nonce -> link expiry
+
+	webhooks partnerWebhooks // endpoints, events, deliveries (partner_webhooks.go)
 }
 
 // partnerThread is a company's thread state besides its messages.
