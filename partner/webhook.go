@@ -27,6 +27,9 @@ const (
 
 // WebhookNotifier posts each notification as JSON to a URL, signed with a
 // shared secret. A receiver checks it with [VerifyWebhookSignature].
+// It posts inside the request and never retries: bookingkitd sends
+// partners' events through [Webhooks] instead, whose catch-all endpoint
+// also carries these two headers.
 type WebhookNotifier struct {
 	URL    string
 	Secret []byte

@@ -6,7 +6,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -44,16 +43,15 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 	if generated {
 		logger.Info("partner: generated the impersonation link key and stored it in the database; set BOOKINGKIT_PARTNER_IMPERSONATION_KEY to manage it yourself", "setting", config.PartnerKeySetting)
 	}
-	var notifier partner.Notifier = partner.LogNotifier{Logger: logger}
-	if c.WebhookURL != "" {
-		if len(cfg.PartnerEnv.WebhookSecret) < 16 {
-			return nil, errors.New("config partner.webhook_url needs BOOKINGKIT_PARTNER_WEBHOOK_SECRET of at least 16 characters to sign the requests")
-		}
-		notifier = &partner.WebhookNotifier{URL: c.WebhookURL, Secret: []byte(cfg.PartnerEnv.WebhookSecret)}
+	// Partners' webhooks leave through the outbox (requests), partner.webhook_url as every partner's catch-all endpoint.
+	webhooks, err := partner.NewWebhooks(ctx, partner.WebhooksConfig{Store: stores.Partner, Queue: requests, CatchAllURL: c.WebhookURL, CatchAllSecret: cfg.PartnerEnv.WebhookSecret, Logger: logger})
+	if err != nil {
+		return nil, err
 	}
 	svc := &partner.Service{
 		Store:            stores.Partner,
-		Notifier:         notifier,
+		Notifier:         partner.LogNotifier{Logger: logger},
+		Webhooks:         webhooks,
 		Logger:           logger,
 		ImpersonationKey: key,
 		ImpersonationTTL: ttl,

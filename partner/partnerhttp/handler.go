@@ -156,6 +156,7 @@ func (p *Handler) Routes() []httpapi.Route {
 	if p.invitations != nil {
 		routes = append(routes, httpapi.Route{Pattern: "POST /api/partner/users/{id}/invitation", Handler: p.inviteUser()})
 	}
+	routes = append(routes, p.webhookRoutes()...)
 	return append(routes, []httpapi.Route{
 		{Pattern: "GET /api/partner/companies", Handler: p.listCompanies()},
 		{Pattern: "POST /api/partner/companies", Handler: p.createCompany()},

@@ -28,8 +28,10 @@ type Partner struct {
 	ImpersonationTTL string `json:"impersonation_ttl"`
 	// SessionLifetime (a Go duration) is how long a sign-in lasts; default 12h.
 	SessionLifetime string `json:"session_lifetime"`
-	// WebhookURL receives new support messages as signed JSON (secret in
-	// BOOKINGKIT_PARTNER_WEBHOOK_SECRET); empty: they are only logged.
+	// WebhookURL is the catch-all webhook endpoint: it receives every
+	// partner's events (package partner, Webhooks) signed with
+	// BOOKINGKIT_PARTNER_WEBHOOK_SECRET; empty: none. Partners add their
+	// own endpoints through the API.
 	WebhookURL string `json:"webhook_url"`
 }
 
