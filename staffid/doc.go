@@ -37,7 +37,10 @@
 // read in pages with [Importer.History]). [Importer.ImportContentType]
 // takes an upload's MIME type instead of a [Format], and refuses (and
 // records) one it cannot read as it refuses an unreadable list;
-// [Forceable] tells the refusals that forcing would let through. Package
+// [Forceable] tells the refusals that forcing would let through. [Export]
+// writes the stored list back (JSON, .xlsx or CSV, blocked people marked,
+// formula cells neutralised in the spreadsheet formats), page by page; the
+// JSON export of the active people imports again unchanged. Package
 // staffid/staffidhttp serves all of it over HTTP.
 //
 // # Errors

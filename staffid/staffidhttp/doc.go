@@ -30,6 +30,9 @@
 //     /api/staffid/imports/{id}, every upload accepted or refused
 //     ([staffid.HistoryEntry]), newest first, in pages
 //     ([ImportHistoryPage]).
+//   - [ExportHandler.Routes]: GET /api/staffid/export, the stored list
+//     ([staffid.Export]) as a JSON, .xlsx or CSV download, blocked people
+//     marked; returned unauthenticated, as the history's.
 //
 // [ImportHandler.Routes] is the upload and the page: they authenticate
 // themselves. Their authentication is the handler's options: an
