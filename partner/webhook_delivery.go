@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -42,8 +43,8 @@ const (
 // Webhooks records the partners' events and delivers them to their
 // endpoints through the outbox: [Service] calls Publish after each change
 // partners follow; the outbox's worker calls Deliver for each message of
-// kind [KindWebhook] (register it with outbox.Outbox.Handle). Build it
-// with [NewWebhooks].
+// kind [KindWebhook] ([NewWebhooks] registers it on an outbox given as
+// its Queue).
 //
 // # Delivery
 //
@@ -53,7 +54,10 @@ const (
 // backoff (Config.RetryFirst doubling up to RetryMax), so a receiver that
 // is down for an hour gets everything once it answers. Every attempt is
 // logged on the delivery (time, status code, error), readable through
-// the partner API. Deliver gives a delivery up (state failed) once it is
+// the partner API. An endpoint that gives no answer at all is paused for
+// Pause on this server, so that it holds the outbox's worker, which
+// also sends the mails, for one timeout at most per pause. Deliver gives
+// a delivery up (state failed) once it is
 // GiveUpAfter old; keep it below the outbox's own Config.GiveUpAfter
 // (72 h by default).
 //
@@ -85,8 +89,17 @@ type Webhooks struct {
 	// AllowHTTP lets partners register http:// URLs (development, tests);
 	// otherwise only https.
 	AllowHTTP bool
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// Pause is how long an endpoint that gave no answer at all (a
+	// timeout, a refused connection) is left alone on this server: its
+	// other deliveries fail at once meanwhile, without a request, so
+	// that a dead endpoint does not hold the outbox's worker (and the
+	// mails behind it) for a timeout per delivery. 0 means 30 s.
+	Pause  time.Duration
+	Logger *slog.Logger
+	Now    func() time.Time
+
+	mu        sync.Mutex
+	downUntil map[string]time.Time // endpoint ID -> end of its pause
 
 	// legacyKey signs the catch-all's requests also with the headers of
 	// the former single webhook ([SignWebhook]).
@@ -249,7 +262,11 @@ func (w *Webhooks) Deliver(ctx context.Context, payload json.RawMessage) error {
 	if err != nil {
 		return err
 	}
+	if until, down := w.paused(e.ID); down {
+		return fmt.Errorf("partner: webhook delivery %d waits: endpoint %s gave no answer moments ago; next try after %s", d.ID, e.ID, until.Format(time.RFC3339))
+	}
 	attempt, sendErr := w.send(ctx, e, ev, d.ID)
+	w.pause(e.ID, sendErr != nil && attempt.StatusCode == 0)
 	state := WebhookPending
 	if sendErr == nil {
 		state = WebhookDelivered
@@ -258,6 +275,32 @@ func (w *Webhooks) Deliver(ctx context.Context, payload json.RawMessage) error {
 		return errors.Join(sendErr, fmt.Errorf("partner: log webhook delivery %d: %w", d.ID, err))
 	}
 	return sendErr
+}
+
+// paused reports whether endpoint id is paused, and until when.
+func (w *Webhooks) paused(id string) (time.Time, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	until, ok := w.downUntil[id]
+	return until, ok && w.now().Before(until)
+}
+
+// pause starts a pause of endpoint id when noAnswer, or ends it.
+func (w *Webhooks) pause(id string, noAnswer bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !noAnswer {
+		delete(w.downUntil, id)
+		return
+	}
+	if w.downUntil == nil {
+		w.downUntil = map[string]time.Time{}
+	}
+	d := w.Pause
+	if d <= 0 {
+		d = 30 * time.Second
+	}
+	w.downUntil[id] = w.now().Add(d)
 }
 
 // gaveUp marks d failed when it is too old to keep trying, and reports

@@ -263,3 +263,34 @@ func ExampleVerifyStandardWebhook() {
 	// true
 	// true
 }
+
+// An endpoint that gives no answer is left alone for a while: its other
+// deliveries wait without a request, so a dead endpoint does not hold the
+// outbox's worker for a timeout each.
+func TestWebhookEndpointWithoutAnswerIsPaused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	url := srv.URL
+	srv.Close() // connections are refused from now on
+	w, hooks, q, e := hookedWorld(t, url)
+	w.active(t, w.alice, w.companyA)
+	w.active(t, w.alice, w.companyA)
+	msgs := q.take()
+	require.Len(t, msgs, 4)
+	attempts := func() int {
+		page, err := w.svc.WebhookDeliveries(w.ctx, w.alice, partner.WebhookDeliveryQuery{EndpointID: e.ID})
+		require.NoError(t, err)
+		n := 0
+		for _, d := range page.Deliveries {
+			n += d.Attempts
+		}
+		return n
+	}
+	require.Error(t, hooks.Deliver(w.ctx, msgs[0]))
+	require.Equal(t, 1, attempts())
+	err := hooks.Deliver(w.ctx, msgs[2]) // the second instance's first event
+	require.ErrorContains(t, err, "gave no answer moments ago")
+	require.Equal(t, 1, attempts(), "no request while paused")
+	w.clock.Advance(31 * time.Second)
+	require.Error(t, hooks.Deliver(w.ctx, msgs[2]))
+	require.Equal(t, 2, attempts(), "tried again after the pause")
+}
