@@ -259,12 +259,10 @@ func (e *jsonExport) person(p *Person) error {
 	b = appendQuoted(b, FieldBlocked)
 	b = append(b, ':')
 	b = append(b, flag01(p.Blocked)...)
-	if p.ID != "" {
-		b = append(b, ',')
-		b = appendQuoted(b, FieldID)
-		b = append(b, ':')
-		b = appendQuoted(b, p.ID)
-	}
+	b = append(b, ',')
+	b = appendQuoted(b, FieldID)
+	b = append(b, ':')
+	b = appendQuoted(b, p.ID)
 	b = append(b, '}')
 	e.buf = b
 	e.count++

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/staffid/staffidhttp"
 )
 
 // routes lists every route of the server: this function is the one place to
@@ -19,9 +20,11 @@ func routes(logger *slog.Logger, cfg Config, svc *services) []httpapi.Route {
 
 		// staffid employee list import (package staffidhttp): the airline's
 		// upload and the control-panel page (import token, allow-list, their
-		// own body limit), and the history with the engine token.
+		// own body limit), and the history and the stored list's export with
+		// the engine token.
 		svc.imports.Routes(),
 		svc.engine.RequireOn(svc.imports.HistoryRoutes()),
+		svc.engine.RequireOn(staffidhttp.NewExportHandler(svc.stores.StaffID, logger).Routes()),
 
 		// staffid employees' own API (package staffidhttp): bookingkit's
 		// own sign-in (registration against the list, the mailed link: GET
