@@ -29,10 +29,7 @@ func (staffidBulk) Busy(err error) bool {
 }
 
 func (staffidBulk) Create(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO staffid_people (
-		id, group_key, is_employee, guid, last_name, first_name, middle_name,
-		last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,
-		category_code, email, relation_degree, digest, blocked, created_at, updated_at, blocked_at)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, NULL)`)
 	if err != nil {
 		return err

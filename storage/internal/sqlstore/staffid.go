@@ -328,31 +328,14 @@ func (s *StaffIDStore) bulkFail(what string, err error) error {
 }
 
 // states reads the state of every stored person.
-func (s *StaffIDStore) states(ctx context.Context, tx interface {
+func (s *StaffIDStore) states(ctx context.Context, q queryer) ([]staffid.PersonState, error) {
+	return staffidQuery(ctx, s, q, "read people", func(row interface{ Scan(...any) error }) (st staffid.PersonState, err error) {
+		return st, row.Scan(&st.ID, &st.Digest, &st.Blocked)
+	}, "SELECT id, digest, blocked FROM staffid_people")
+}
+
+type queryer interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) ([]staffid.PersonState, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM staffid_people").Scan(&n); err != nil {
-		return nil, s.db.Fail("staffid: count people: %w", s.db.Translate(err))
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT id, digest, blocked FROM staffid_people")
-	if err != nil {
-		return nil, s.db.Fail("staffid: read people: %w", s.db.Translate(err))
-	}
-	defer rows.Close()
-	current := make([]staffid.PersonState, 0, n)
-	for rows.Next() {
-		var st staffid.PersonState
-		if err := rows.Scan(&st.ID, &st.Digest, &st.Blocked); err != nil {
-			return nil, s.db.Fail("staffid: read people: %w", err)
-		}
-		current = append(current, st)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.db.Fail("staffid: read people: %w", s.db.Translate(err))
-	}
-	return current, nil
 }
 
 func (s *StaffIDStore) addHistory(ctx context.Context, db interface {
@@ -400,7 +383,7 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	return staffidQuery(ctx, s, "import history", scanStaffIDHistory,
+	return staffidQuery(ctx, s, s.db.SQL, "import history", scanStaffIDHistory,
 		staffidSelectHistory+"WHERE id < $1 ORDER BY id DESC LIMIT $2", before, staffid.NormalizeLimit(q.Limit))
 }
 
@@ -424,7 +407,7 @@ func (s *StaffIDStore) Person(ctx context.Context, id string) (staffid.Person, e
 
 // GroupPeople returns a group's people: the employee first, then by ID.
 func (s *StaffIDStore) GroupPeople(ctx context.Context, groupKey string) ([]staffid.Person, error) {
-	return staffidQuery(ctx, s, "group", scanStaffIDPerson,
+	return staffidQuery(ctx, s, s.db.SQL, "group", scanStaffIDPerson,
 		staffidSelectPerson+"WHERE group_key = $1 ORDER BY is_employee DESC, id", groupKey)
 }
 
@@ -440,13 +423,13 @@ func (s *StaffIDStore) People(ctx context.Context, q staffid.PeopleQuery) ([]sta
 	case staffid.OnlyBlocked:
 		where = "WHERE blocked = TRUE AND id > $1"
 	}
-	return staffidQuery(ctx, s, "people", scanStaffIDPerson,
+	return staffidQuery(ctx, s, s.db.SQL, "people", scanStaffIDPerson,
 		staffidSelectPerson+where+" ORDER BY id LIMIT $2", q.AfterID, staffid.NormalizeLimit(q.Limit))
 }
 
 // staffidQuery returns every row of a query, scanned, never nil.
-func staffidQuery[T any](ctx context.Context, s *StaffIDStore, what string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
+func staffidQuery[T any](ctx context.Context, s *StaffIDStore, q queryer, what string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
 	}
