@@ -17,10 +17,11 @@ import (
 
 // staffidCommand is "bookingkit staffid": the employee list's offline jobs.
 func staffidCommand() command {
-	return command{"staffid", "staff travel: validate or import an employee list", func(ctx context.Context, e *env, args []string) error {
+	return command{"staffid", "staff travel: validate, import or export an employee list", func(ctx context.Context, e *env, args []string) error {
 		return dispatch(ctx, e, "bookingkit staffid", []command{
 			{"validate", "check an employee list and print the import report, importing nothing", runStaffIDValidate},
 			{"import", "import an employee list into the database and print the report", runStaffIDImport},
+			{"export", "write the stored employee list (blocked people marked) as JSON, .xlsx or CSV", runStaffIDExport},
 		}, args)
 	}}
 }
