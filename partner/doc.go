@@ -114,4 +114,25 @@
 // count is [ReportFilter.InstanceQuery] or [ReportFilter.LicenceQuery]
 // passed to [Service.Instances] or [Service.Licences].
 // [Service.MonthlySeries] counts activations per month.
+//
+// # Exports
+//
+// [CSVWriter] writes CSV for spreadsheets with formula cells neutralised
+// (a cell starting with =, +, -, @, a tab or a carriage return gets a
+// leading single quote, as OWASP advises); [Report.Table],
+// [LicenceCSVRecord] and [ActivityCSVRecord] are the rows of the report,
+// licence and activity exports.
+//
+// # API keys
+//
+// A partner's own systems sign in with an API key instead of a person's
+// password. An administrator creates one for a partner, optionally
+// read-only ([Service.CreateAPIKey]: the key is returned once and stored
+// only as its SHA-256) and revokes it ([Service.RevokeAPIKey]).
+// [Service.AuthenticateAPIKey] checks a key (starting [APIKeyPrefix]) and
+// keeps its last-used time, written at most once a minute; the key acts as
+// a partner user of its partner ([APIKey.Actor]), so it sees and changes
+// only that partner's objects, and the audit log names it as the actor.
+// Enforcing read-only keys is the caller's: partnerhttp refuses them every
+// request but GET and HEAD.
 package partner

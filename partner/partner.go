@@ -254,10 +254,14 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, in NewUser) (User, er
 	return u, nil
 }
 
-// Profile returns the signed-in user's own data.
+// Profile returns the signed-in user's own data; for an API key, the key
+// as a user of its partner (named as the key, with no e-mail address).
 func (s *Service) Profile(ctx context.Context, a Actor) (User, error) {
 	if err := a.check(); err != nil {
 		return User{}, err
+	}
+	if a.IsAPIKey() {
+		return s.apiKeyProfile(ctx, a)
 	}
 	u, err := s.Store.GetUser(ctx, a.UserID)
 	if err != nil {

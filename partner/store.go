@@ -29,6 +29,7 @@ type Store interface {
 	AuditStore
 	ReportStore
 	WebhookStore
+	APIKeyStore
 }
 
 // PartnerStore keeps partners, users and companies.

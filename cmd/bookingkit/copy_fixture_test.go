@@ -207,6 +207,12 @@ func fillEveryTable(t *testing.T, s storage.Stores) {
 	require.NoError(t, s.Partner.MarkThreadRead(ctx, "cmp_a", partner.SidePartner, "msg_1"))
 	require.NoError(t, s.Partner.AppendAudit(ctx, audit(7, "ptn_a", partner.ObjectInstance, "ins_1", "clear_session")))
 	require.NoError(t, s.Partner.UseImpersonation(ctx, "nonce-1", copyAt(60*24*365), audit(8, "ptn_a", partner.ObjectLicence, "lic_1", "impersonation_open")))
+	for i, k := range []partner.APIKey{
+		{ID: "key_1", PartnerID: "ptn_a", Name: "ERP ✓", ReadOnly: true, Hash: "5e88…", CreatedBy: "usr_admin", CreatedAt: copyAt(82), LastUsedAt: copyAt(83)},
+		{ID: "key_2", PartnerID: "ptn_a", Name: "Old", Hash: "6b86…", CreatedBy: "usr_admin", CreatedAt: copyAt(82), RevokedAt: copyAt(84), RevokedBy: "usr_admin"},
+	} {
+		require.NoError(t, s.Partner.CreateAPIKey(ctx, k, audit(9+i, "ptn_a", partner.ObjectAPIKey, k.ID, "create")))
+	}
 
 	// outbox: two mails waiting, one of which failed once.
 	for i, to := range []string{"anna@example.com", "boris@example.com"} {
@@ -326,6 +332,8 @@ func readEveryTable(t *testing.T, s storage.Stores) map[string]any {
 	must("messages", msgs, err)
 	threads, err := s.Partner.ListThreads(ctx, partner.ThreadQuery{Limit: 100})
 	must("threads", threads, err)
+	keys, err := s.Partner.ListAPIKeys(ctx, partner.APIKeyQuery{Limit: 100})
+	must("partner API keys", keys, err)
 	auditLog, err := s.Partner.ListAudit(ctx, partner.AuditQuery{Limit: 100})
 	must("audit", auditLog, err)
 	counts, err := s.Partner.CountReport(ctx, partner.ReportFilter{Subject: partner.SubjectLicences, Now: copyAt(100)})

@@ -44,4 +44,19 @@
 // /partner/set-password (where the mailed links point,
 // [partner.SetPasswordPath]). An engine with a sign-in of its own passes
 // its own [Users] and mounts only [Handler.Routes] (see the example).
+//
+// With [SessionsOptions.APIKeys], [Sessions] also takes partners' API keys
+// as bearer tokens ("Authorization: Bearer bkp_…"): a key acts as a user of
+// its partner, a read-only key is refused (403) on anything but GET and
+// HEAD, and a revoked or unknown one is 401. [Sessions.Routes] then serves
+// the keys: GET and POST /api/partner/api-keys, GET
+// /api/partner/api-keys/{id} and POST /api/partner/api-keys/{id}/revoke
+// (administrators create and revoke; a partner's users list their own).
+//
+// # CSV
+//
+// GET /api/partner/reports, /api/partner/licences,
+// /api/partner/instances/{id}/licences, /api/partner/activity and the
+// reports page answer CSV with format=csv: a list whole, page by page, its
+// cells written by [partner.CSVWriter].
 package partnerhttp

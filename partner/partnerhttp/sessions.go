@@ -24,6 +24,11 @@ type SessionsOptions struct {
 	// an https address makes the pages' cookie Secure. "" means the
 	// address the request came to.
 	BaseURL string
+	// APIKeys, when set, also signs in partners' systems by the API keys
+	// it keeps ([partner.Service.CreateAPIKey]): a bearer token that starts
+	// [partner.APIKeyPrefix] acts as the key's partner, and the keys'
+	// routes are among [Sessions.Routes].
+	APIKeys *partner.Service
 }
 
 // Sessions is bookingkit's own sign-in of partner users, over
@@ -36,6 +41,7 @@ type Sessions struct {
 	base
 	accounts *partner.Accounts
 	cookie   httpapi.SessionCookie
+	keys     *partner.Service
 }
 
 // NewSessions returns the sign-in over accounts.
@@ -47,14 +53,18 @@ func NewSessions(accounts *partner.Accounts, opts SessionsOptions) (*Sessions, e
 	if err != nil {
 		return nil, err
 	}
-	return &Sessions{base: b, accounts: accounts, cookie: httpapi.NewSessionCookie(Cookie, "/partner", opts.BaseURL)}, nil
+	return &Sessions{base: b, accounts: accounts, cookie: httpapi.NewSessionCookie(Cookie, "/partner", opts.BaseURL), keys: opts.APIKeys}, nil
 }
 
-// Actor returns who signed in to the API request r, by its bearer token.
+// Actor returns who signed in to the API request r, by its bearer token:
+// a session token, or an API key ([SessionsOptions.APIKeys]).
 func (p *Sessions) Actor(r *http.Request) (partner.Actor, error) {
 	token := httpapi.Bearer(r)
 	if token == "" {
 		return partner.Actor{}, fmt.Errorf("missing session token (Authorization: Bearer <session token>): %w", bookingkit.ErrUnauthorized)
+	}
+	if isAPIKey(token) {
+		return p.keyActor(r, token)
 	}
 	u, err := p.accounts.Authenticate(r.Context(), token)
 	if err != nil {
@@ -83,10 +93,10 @@ func (s sessionPages) SignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // Routes returns the sign-in's routes: the API's sign-in, sign-out,
-// set-password and reset, and the pages' sign-in, sign-out and
-// set-password.
+// set-password and reset, the pages' sign-in, sign-out and set-password,
+// and with [SessionsOptions.APIKeys] the API keys' routes.
 func (p *Sessions) Routes() []httpapi.Route {
-	return []httpapi.Route{
+	return append(p.apiKeyRoutes(), []httpapi.Route{
 		{Pattern: "POST /api/partner/login", Handler: p.login()},
 		{Pattern: "POST /api/partner/logout", Handler: p.logout()},
 		{Pattern: "POST /api/partner/password", Handler: p.setPassword()},
@@ -96,5 +106,5 @@ func (p *Sessions) Routes() []httpapi.Route {
 		{Pattern: "POST /partner/sign-out", Handler: p.signOutPost()},
 		{Pattern: "GET /partner/set-password", Handler: p.setPasswordPage()},
 		{Pattern: "POST /partner/set-password", Handler: p.setPasswordPost()},
-	}
+	}...)
 }

@@ -40,6 +40,8 @@ type PartnerStore struct {
 	nonces   map[string]time.Time // used impersonation nonce -> link expiry
 
 	webhooks partnerWebhooks // endpoints, events, deliveries (partner_webhooks.go)
+
+	apiKeys map[string]partner.APIKey // by ID, made on the first (partner_apikeys.go)
 }
 
 // partnerThread is a company's thread state besides its messages.

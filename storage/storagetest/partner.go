@@ -666,4 +666,5 @@ func RunPartner(t *testing.T, open func(t *testing.T) partner.Store) {
 	testPartnerLogs(t, open)
 	testPartnerReports(t, open)
 	testPartnerWebhooks(t, open)
+	testPartnerAPIKeys(t, open)
 }

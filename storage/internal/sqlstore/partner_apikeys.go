@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/partner"
+)
+
+// Partners' API keys (table partner_api_keys, migration 0550).
+
+const partnerAPIKeyColumns = "id, partner_id, name, read_only, hash, created_by, created_at, last_used_at, revoked_at, revoked_by"
+
+func scanPartnerAPIKey(r partnerScanner) (partner.APIKey, error) {
+	var k partner.APIKey
+	err := r.Scan(&k.ID, &k.PartnerID, &k.Name, &k.ReadOnly, &k.Hash, &k.CreatedBy, &k.CreatedAt,
+		partnerNullTime{&k.LastUsedAt}, partnerNullTime{&k.RevokedAt}, &k.RevokedBy)
+	k.CreatedAt = k.CreatedAt.UTC()
+	return k, err
+}
+
+func (s *PartnerStore) CreateAPIKey(ctx context.Context, k partner.APIKey, audit partner.AuditRecord) error {
+	return s.change(ctx, "create API key", audit, func(tx *sql.Tx) error {
+		if err := s.exists(ctx, tx, "partner_partners", "partner", k.PartnerID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO partner_api_keys ("+partnerAPIKeyColumns+") VALUES ("+partnerPlaceholders(1, 10)+")",
+			k.ID, k.PartnerID, k.Name, k.ReadOnly, k.Hash, k.CreatedBy, k.CreatedAt.UTC(), partnerTime(k.LastUsedAt), partnerTime(k.RevokedAt), k.RevokedBy)
+		return err
+	})
+}
+
+func (s *PartnerStore) GetAPIKey(ctx context.Context, id string) (partner.APIKey, error) {
+	k, err := scanPartnerAPIKey(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerAPIKeyColumns+" FROM partner_api_keys WHERE id = $1", id))
+	return k, s.fail("API key "+id, err)
+}
+
+func (s *PartnerStore) APIKeyByHash(ctx context.Context, hash string) (partner.APIKey, error) {
+	k, err := scanPartnerAPIKey(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerAPIKeyColumns+" FROM partner_api_keys WHERE hash = $1", hash))
+	return k, s.fail("API key", err)
+}
+
+func (s *PartnerStore) ListAPIKeys(ctx context.Context, q partner.APIKeyQuery) ([]partner.APIKey, error) {
+	var b partnerQuery
+	b.opt("partner_id", "=", q.PartnerID)
+	b.cond("id > " + b.arg(q.After))
+	query := "SELECT " + partnerAPIKeyColumns + " FROM partner_api_keys" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
+	return partnerList(ctx, s, "list API keys", query, b.args, scanPartnerAPIKey)
+}
+
+func (s *PartnerStore) RevokeAPIKey(ctx context.Context, id string, at time.Time, by string, audit partner.AuditRecord) error {
+	return s.change(ctx, "revoke API key "+id, audit, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE partner_api_keys SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL", id, at.UTC(), by)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		if err := s.exists(ctx, tx, "partner_api_keys", "API key", id); err != nil {
+			return err
+		}
+		return s.db.Fail("API key %s is revoked already: %w", id, bookingkit.ErrConflict)
+	})
+}
+
+func (s *PartnerStore) TouchAPIKey(ctx context.Context, id string, at, staleBefore time.Time) (bool, error) {
+	res, err := s.db.SQL.ExecContext(ctx, "UPDATE partner_api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+		id, at.UTC(), staleBefore.UTC())
+	if err != nil {
+		return false, s.fail("touch API key "+id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, s.fail("touch API key "+id, err)
+	}
+	if n == 1 {
+		return true, nil
+	}
+	return false, s.fail("touch API key "+id, s.exists(ctx, s.db.SQL, "partner_api_keys", "API key", id))
+}
