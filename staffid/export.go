@@ -146,14 +146,16 @@ func Export(ctx context.Context, store PeopleStore, w io.Writer, opts ExportOpti
 		return sum, err
 	}
 	for len(page) > 0 {
+		last := page[len(page)-1].ID
+		if last == q.AfterID {
+			// A store whose keyset paging does not move on would have
+			// the export loop for ever. (The order is the store's: a
+			// database's collation, not necessarily Go's.)
+			return sum, fmt.Errorf("staffid: export: the store returned person %q again after it", last)
+		}
+		q.AfterID = last
 		for i := range page {
 			p := &page[i]
-			if p.ID <= q.AfterID {
-				// Keyset paging only moves on when the IDs ascend; a store
-				// that breaks that would loop for ever.
-				return sum, fmt.Errorf("staffid: export: the store returned person %q after %q, out of order", p.ID, q.AfterID)
-			}
-			q.AfterID = p.ID
 			if err := ew.person(p); err != nil {
 				return sum, err
 			}

@@ -198,6 +198,11 @@ func TestExportErrors(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 	require.Zero(t, buf.Len(), "nothing written")
 
+	// A store whose paging does not move on is an error, not a loop.
+	buf.Reset()
+	_, err = staffid.Export(context.Background(), samePage{}, &buf, staffid.ExportOptions{})
+	require.ErrorContains(t, err, "again")
+
 	_, err = staffid.Export(context.Background(), newFakeStore(), &buf, staffid.ExportOptions{Format: "xls"})
 	require.ErrorIs(t, err, bookingkit.ErrInvalid)
 
@@ -214,6 +219,13 @@ func TestExportErrors(t *testing.T) {
 	require.Zero(t, sum.People)
 	body, _ = export(t, newFakeStore(), staffid.ExportOptions{Format: staffid.ExportCSV})
 	require.Equal(t, strings.Join(staffid.ExportColumns, ",")+"\n", string(body))
+}
+
+// samePage answers every query with the same person.
+type samePage struct{ staffid.PeopleStore }
+
+func (samePage) People(context.Context, staffid.PeopleQuery) ([]staffid.Person, error) {
+	return []staffid.Person{{ID: "v1:00"}}, nil
 }
 
 type failingPeople struct {
