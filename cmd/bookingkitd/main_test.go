@@ -62,6 +62,8 @@ func startServer(t *testing.T, env map[string]string, args ...string) *testServe
 		t.Fatalf("server did not start: %v\nstderr:\n%s", lines.Err(), ts.stderr)
 	}
 	go io.Copy(io.Discard, outR) // keep later prints from blocking
+	// Every answer is checked against docs/openapi.json.
+	checkOpenAPI(t, ts.URL)
 	t.Cleanup(func() {
 		if err := ts.Stop(); err != nil {
 			t.Errorf("server stopped with error: %v", err)

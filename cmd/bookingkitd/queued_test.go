@@ -164,6 +164,7 @@ func startWithoutWorker(t *testing.T, db, smtpAddr string) (*services, string) {
 	require.NoError(t, err)
 	srv := httptest.NewServer(NewServer(logger, cfg, svc))
 	t.Cleanup(srv.Close)
+	checkOpenAPI(t, srv.URL)
 	return svc, srv.URL
 }
 
