@@ -85,6 +85,7 @@ func fromStorage(err error) bool {
 // client went away, or the server's shutdown timeout expired) is a 503
 // with Retry-After: 1. logger may be nil (nothing is logged).
 func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	err = cursorError(r, err)
 	status := StatusOf(err)
 	body := ErrorBody{Error: PublicMessage(err), RequestID: RequestID(r.Context())}
 	if status != http.StatusInternalServerError && logger != nil && fromStorage(err) {

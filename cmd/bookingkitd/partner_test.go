@@ -176,6 +176,21 @@ func partnerSeedFlow(t *testing.T, dsn string) {
 	var pa, pb partnerPartnerJSON
 	admin.do("POST", "/api/partner/partners", map[string]string{"name": "Iberia Resellers"}, http.StatusCreated, &pa)
 	admin.do("POST", "/api/partner/partners", map[string]string{"name": "Bravo Channel"}, http.StatusCreated, &pb)
+	// Every paged route takes its cursor as "cursor"; "after" stays, as
+	// its deprecated alias.
+	type partnersPage struct {
+		Partners []partnerPartnerJSON `json:"partners"`
+		Next     string               `json:"next"`
+	}
+	var first, byCursor, byAfter partnersPage
+	admin.do("GET", "/api/partner/partners?limit=1", nil, http.StatusOK, &first)
+	require.Len(t, first.Partners, 1)
+	require.NotEmpty(t, first.Next)
+	admin.do("GET", "/api/partner/partners?limit=1&cursor="+url.QueryEscape(first.Next), nil, http.StatusOK, &byCursor)
+	admin.do("GET", "/api/partner/partners?limit=1&after="+url.QueryEscape(first.Next), nil, http.StatusOK, &byAfter)
+	require.Len(t, byCursor.Partners, 1)
+	require.NotEqual(t, first.Partners[0].ID, byCursor.Partners[0].ID, "cursor reads the next page")
+	require.Equal(t, byAfter, byCursor)
 	alice, aliceUser := w.partnerUser(pa.ID, "Alice", "alice@iberia.example")
 	bob, _ := w.partnerUser(pb.ID, "Bob", "bob@bravo.example")
 

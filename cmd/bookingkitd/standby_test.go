@@ -191,6 +191,10 @@ func TestStandbyOverHTTPOnSQLite(t *testing.T) {
 	require.False(t, view.Rows[0].Yours)
 	require.Equal(t, "business", view.Rows[1].Cabin)
 	require.True(t, view.Rows[1].Yours)
+	fromRaw := raw
+	code, raw = c.do("GET", standbyFlight+"/queue?booking=BK1&cursor=2&limit=5", nil, &view)
+	require.Equal(t, http.StatusOK, code, raw)
+	require.JSONEq(t, fromRaw, raw, "cursor is the queue's page parameter; from, its deprecated alias")
 	for _, secret := range []string{"BK2", "booking_id", "employer", "employed_on", "2012-04-02"} {
 		require.NotContains(t, raw, secret, "the staff view shows nothing that names a passenger or another booking")
 	}

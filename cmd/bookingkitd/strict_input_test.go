@@ -148,6 +148,9 @@ func TestStrictStaffBookingsPagingOverHTTP(t *testing.T) {
 		{"limit=1001", "limit"},
 		{"before=-5", "before"},
 		{"before=x", "before"},
+		{"cursor=x", "cursor"},
+		{"cursor=-5", "cursor"},
+		{"cursor=1&before=2", "cursor"},
 	} {
 		status, _, raw := e.do("GET", "/api/staff/bookings?"+tt.query, staffAuth(session), nil)
 		require.Equal(t, http.StatusBadRequest, status, "%s: %s", tt.query, raw)

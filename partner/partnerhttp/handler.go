@@ -147,7 +147,7 @@ func (p *Handler) Routes() []httpapi.Route {
 	routes := []httpapi.Route{
 		{Pattern: "GET /api/partner/profile", Handler: p.profile()},
 		{Pattern: "GET /api/partner/types", Handler: p.types()},
-		{Pattern: "GET /api/partner/partners", Handler: p.listPartners()},
+		{Pattern: "GET /api/partner/partners", Handler: httpapi.PageCursor("after", p.listPartners())},
 		{Pattern: "POST /api/partner/partners", Handler: p.createPartner()},
 		{Pattern: "GET /api/partner/partners/{id}", Handler: p.getPartner()},
 		{Pattern: "POST /api/partner/users", Handler: p.createUser()},
@@ -158,10 +158,10 @@ func (p *Handler) Routes() []httpapi.Route {
 	}
 	routes = append(routes, p.webhookRoutes()...)
 	return append(routes, []httpapi.Route{
-		{Pattern: "GET /api/partner/companies", Handler: p.listCompanies()},
+		{Pattern: "GET /api/partner/companies", Handler: httpapi.PageCursor("after", p.listCompanies())},
 		{Pattern: "POST /api/partner/companies", Handler: p.createCompany()},
 		{Pattern: "GET /api/partner/companies/{id}", Handler: p.getCompany()},
-		{Pattern: "GET /api/partner/instances", Handler: p.listInstances()},
+		{Pattern: "GET /api/partner/instances", Handler: httpapi.PageCursor("after", p.listInstances())},
 		{Pattern: "POST /api/partner/instances", Handler: p.createInstance()},
 		{Pattern: "GET /api/partner/instances/{id}", Handler: p.getInstance()},
 		{Pattern: "PATCH /api/partner/instances/{id}", Handler: p.editInstance()},
@@ -175,9 +175,9 @@ func (p *Handler) Routes() []httpapi.Route {
 		{Pattern: "POST /api/partner/instances/{id}/deactivation/withdraw", Handler: p.withdrawDeactivation()},
 		{Pattern: "POST /api/partner/instances/{id}/deactivation/approve", Handler: p.approveDeactivation()},
 		{Pattern: "POST /api/partner/instances/{id}/deactivation/reject", Handler: p.rejectDeactivation()},
-		{Pattern: "GET /api/partner/instances/{id}/licences", Handler: p.listLicences(true)},
+		{Pattern: "GET /api/partner/instances/{id}/licences", Handler: httpapi.PageCursor("after", p.listLicences(true))},
 		{Pattern: "POST /api/partner/instances/{id}/licences", Handler: p.addLicences()},
-		{Pattern: "GET /api/partner/licences", Handler: p.listLicences(false)},
+		{Pattern: "GET /api/partner/licences", Handler: httpapi.PageCursor("after", p.listLicences(false))},
 		{Pattern: "GET /api/partner/licences/{id}", Handler: p.getLicence()},
 		{Pattern: "POST /api/partner/licences/{id}/release", Handler: p.releaseLicence()},
 		{Pattern: "POST /api/partner/licences/{id}/deactivation", Handler: p.requestLicenceDeactivation()},
@@ -187,16 +187,16 @@ func (p *Handler) Routes() []httpapi.Route {
 		{Pattern: "POST /api/partner/licences/{id}/impersonation", Handler: p.impersonationLink()},
 		{Pattern: "GET /api/partner/threads", Handler: p.threads()},
 		{Pattern: "GET /api/partner/threads/{company}", Handler: p.thread()},
-		{Pattern: "GET /api/partner/threads/{company}/messages", Handler: p.messages()},
+		{Pattern: "GET /api/partner/threads/{company}/messages", Handler: httpapi.PageCursor("before", p.messages())},
 		{Pattern: "POST /api/partner/threads/{company}/messages", Handler: p.postMessage()},
 		{Pattern: "POST /api/partner/threads/{company}/read", Handler: p.markRead()},
 		{Pattern: "GET /api/partner/activity", Handler: p.searchActivity()},
 		{Pattern: "GET /api/partner/activity/{id}", Handler: p.activityRecord()},
-		{Pattern: "GET /api/partner/audit", Handler: p.auditLog()},
+		{Pattern: "GET /api/partner/audit", Handler: httpapi.PageCursor("before", p.auditLog())},
 		{Pattern: "GET /api/partner/reports", Handler: p.report()},
-		{Pattern: "GET /api/partner/reports/detail", Handler: p.reportDetail()},
+		{Pattern: "GET /api/partner/reports/detail", Handler: httpapi.PageCursor("after", p.reportDetail())},
 		{Pattern: "GET /api/partner/reports/monthly", Handler: p.monthly()},
-		{Pattern: "GET /partner/reports", Handler: p.reportsPage()},
+		{Pattern: "GET /partner/reports", Handler: httpapi.PageCursor("after", p.reportsPage())},
 	}...)
 }
 

@@ -113,7 +113,7 @@ func (h *ImportHandler) UploadRoutes() []httpapi.Route {
 // (the reference server with its engine token).
 func (h *ImportHandler) HistoryRoutes() []httpapi.Route {
 	return []httpapi.Route{
-		{Pattern: "GET /api/staffid/imports", Handler: http.HandlerFunc(h.listHistory)},
+		{Pattern: "GET /api/staffid/imports", Handler: httpapi.PageCursor("before", http.HandlerFunc(h.listHistory))},
 		{Pattern: "GET /api/staffid/imports/{id}", Handler: http.HandlerFunc(h.getHistory)},
 	}
 }

@@ -81,9 +81,9 @@ func (h *StaffHandler) Routes() []httpapi.Route {
 		{Pattern: "GET /api/staff/me", Handler: h.employee(h.me)},
 		{Pattern: "GET /api/staff/passengers", Handler: h.employee(h.passengers)},
 		{Pattern: "POST /api/staff/bookings", Handler: h.employee(h.createBooking)},
-		{Pattern: "GET /api/staff/bookings", Handler: h.employee(h.listBookings)},
+		{Pattern: "GET /api/staff/bookings", Handler: httpapi.PageCursor("before", h.employee(h.listBookings))},
 		{Pattern: "GET /api/staff/bookings/{booking}", Handler: h.employee(h.getBooking)},
-		{Pattern: "GET /api/staff/standby/flights/{flight}/queue", Handler: h.employee(h.standbyQueue)},
+		{Pattern: "GET /api/staff/standby/flights/{flight}/queue", Handler: httpapi.PageCursor("from", h.employee(h.standbyQueue))},
 		{Pattern: "GET /api/staff/standby/flights/{flight}/estimate", Handler: h.employee(h.standbyEstimate)},
 		{Pattern: "POST /api/staff/standby/estimates", Handler: h.employee(h.standbyResults)},
 	}

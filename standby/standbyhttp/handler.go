@@ -58,7 +58,7 @@ func NewHandler(svc *standby.Service, opts Options) (*Handler, error) {
 func (h *Handler) Routes() []httpapi.Route {
 	return []httpapi.Route{
 		{Pattern: "GET /api/standby/flights/{flight}/estimate", Handler: h.handle(h.estimate)},
-		{Pattern: "GET /api/standby/flights/{flight}/queue", Handler: h.handle(h.queue)},
+		{Pattern: "GET /api/standby/flights/{flight}/queue", Handler: httpapi.PageCursor("from", h.handle(h.queue))},
 		{Pattern: "POST /api/standby/flights/{flight}/leave", Handler: h.handle(h.leave)},
 		{Pattern: "POST /api/standby/flights/{flight}/close", Handler: h.handle(h.closeFlight)},
 		{Pattern: "POST /api/standby/bookings", Handler: h.handle(h.addBooking)},
