@@ -54,12 +54,12 @@ const (
 // backoff (Config.RetryFirst doubling up to RetryMax), so a receiver that
 // is down for an hour gets everything once it answers. Every attempt is
 // logged on the delivery (time, status code, error), readable through
-// the partner API. An endpoint that gives no answer at all is paused for
-// Pause on this server, so that it holds the outbox's worker, which
-// also sends the mails, for one timeout at most per pause. Deliver gives
-// a delivery up (state failed) once it is
-// GiveUpAfter old; keep it below the outbox's own Config.GiveUpAfter
-// (72 h by default).
+// the partner API, for Retention (30 days). An endpoint that gives no
+// answer at all is paused for Pause on this server, so that it holds the
+// outbox's worker, which also sends the mails, for one timeout at most
+// per pause. Deliver gives a delivery up (state failed) once it is
+// GiveUpAfter old; keep it below the outbox's own Config.GiveUpAfter (72 h
+// by default).
 //
 // # Order
 //
@@ -94,12 +94,17 @@ type Webhooks struct {
 	// other deliveries fail at once meanwhile, without a request, so
 	// that a dead endpoint does not hold the outbox's worker (and the
 	// mails behind it) for a timeout per delivery. 0 means 30 s.
-	Pause  time.Duration
-	Logger *slog.Logger
-	Now    func() time.Time
+	Pause time.Duration
+	// Retention is how long the delivery log keeps an event with its
+	// deliveries once none is pending; 0 means 30 days. The worker
+	// prunes the log at most once an hour.
+	Retention time.Duration
+	Logger    *slog.Logger
+	Now       func() time.Time
 
 	mu        sync.Mutex
 	downUntil map[string]time.Time // endpoint ID -> end of its pause
+	pruned    time.Time            // when this process last pruned the log
 
 	// legacyKey signs the catch-all's requests also with the headers of
 	// the former single webhook ([SignWebhook]).
@@ -220,6 +225,7 @@ var defaultWebhooksClient = &http.Client{
 // pending, and logs the attempt. Any answer but 2xx, or none, is an error
 // that the outbox retries.
 func (w *Webhooks) Deliver(ctx context.Context, payload json.RawMessage) error {
+	w.prune(ctx)
 	var m webhookMessage
 	if err := json.Unmarshal(payload, &m); err != nil || m.Delivery <= 0 {
 		return outbox.Permanent(fmt.Errorf("partner: unreadable webhook message %q", truncate(string(payload), 80)))
@@ -275,6 +281,32 @@ func (w *Webhooks) Deliver(ctx context.Context, payload json.RawMessage) error {
 		return errors.Join(sendErr, fmt.Errorf("partner: log webhook delivery %d: %w", d.ID, err))
 	}
 	return sendErr
+}
+
+// prune deletes the events older than Retention that no delivery needs,
+// at most once an hour per process (a failure is logged and tried again
+// in an hour).
+func (w *Webhooks) prune(ctx context.Context) {
+	now := w.now()
+	w.mu.Lock()
+	due := now.Sub(w.pruned) >= time.Hour
+	if due {
+		w.pruned = now
+	}
+	w.mu.Unlock()
+	if !due {
+		return
+	}
+	keep := w.Retention
+	if keep <= 0 {
+		keep = 30 * 24 * time.Hour
+	}
+	n, err := w.Store.PruneWebhookLog(ctx, now.Add(-keep))
+	if err != nil {
+		w.logger().ErrorContext(ctx, "partner: cannot prune the webhook delivery log; trying again in an hour", "error", err)
+	} else if n > 0 {
+		w.logger().InfoContext(ctx, "partner: pruned the webhook delivery log", "events", n, "before", now.Add(-keep))
+	}
 }
 
 // paused reports whether endpoint id is paused, and until when.

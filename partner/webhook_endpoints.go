@@ -98,8 +98,13 @@ type WebhookStore interface {
 
 	// RecordWebhookEvent stores ev and, in the same transaction, one
 	// pending delivery (CreatedAt ev.At) for every endpoint of
-	// ev.PartnerID and for the catch-all, and returns them by ID.
+	// ev.PartnerID and for the catch-all, and returns them by ID. When
+	// there is no such endpoint it stores nothing and returns none.
 	RecordWebhookEvent(ctx context.Context, ev WebhookEvent) ([]WebhookDelivery, error)
+	// PruneWebhookLog deletes the events recorded before before that no
+	// pending delivery needs any more, with their deliveries and their
+	// attempts, and returns how many events it deleted.
+	PruneWebhookLog(ctx context.Context, before time.Time) (int, error)
 	GetWebhookEvent(ctx context.Context, id string) (WebhookEvent, error)
 	// AddWebhookDelivery stores a new pending delivery of event eventID
 	// (which must exist) to endpoint endpointID.

@@ -294,3 +294,33 @@ func TestWebhookEndpointWithoutAnswerIsPaused(t *testing.T) {
 	require.Error(t, hooks.Deliver(w.ctx, msgs[2]))
 	require.Equal(t, 2, attempts(), "tried again after the pause")
 }
+
+// The worker prunes the delivery log of what is older than Retention, at
+// most once an hour.
+func TestWebhookLogIsPrunedByTheWorker(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	w, hooks, q, e := hookedWorld(t, srv.URL)
+	hooks.Retention = 24 * time.Hour
+	w.active(t, w.alice, w.companyA)
+	for _, m := range q.take() {
+		require.NoError(t, hooks.Deliver(w.ctx, m))
+	}
+	count := func() int {
+		page, err := w.svc.WebhookDeliveries(w.ctx, w.alice, partner.WebhookDeliveryQuery{EndpointID: e.ID})
+		require.NoError(t, err)
+		return len(page.Deliveries)
+	}
+	require.Equal(t, 2, count())
+	w.clock.Advance(25 * time.Hour)
+	w.active(t, w.alice, w.companyA)
+	msgs := q.take()
+	require.NoError(t, hooks.Deliver(w.ctx, msgs[0]))
+	require.Equal(t, 2, count(), "the two old ones went, the two new ones are there")
+	w.clock.Advance(25 * time.Hour)
+	require.NoError(t, hooks.Deliver(w.ctx, msgs[1]))
+	page, err := w.svc.WebhookDeliveries(w.ctx, w.alice, partner.WebhookDeliveryQuery{EndpointID: e.ID})
+	require.NoError(t, err)
+	require.Len(t, page.Deliveries, 1, "the delivered one older than a day went; the pending one stayed and was then sent")
+	require.Equal(t, partner.WebhookDelivered, page.Deliveries[0].State)
+}

@@ -115,14 +115,40 @@ func (s *PartnerStore) RecordWebhookEvent(_ context.Context, ev partner.WebhookE
 		return nil, partnerConflict("webhook event %s exists", ev.ID)
 	}
 	ev.Data = slices.Clone(ev.Data)
-	h.events[ev.ID] = ev
 	out := []partner.WebhookDelivery{}
 	for _, e := range partnerSorted(h.endpoints) {
 		if e.PartnerID == ev.PartnerID || e.PartnerID == "" {
+			h.events[ev.ID] = ev
 			out = append(out, s.addDelivery(e.ID, ev, ev.At))
 		}
 	}
 	return out, nil
+}
+
+func (s *PartnerStore) PruneWebhookLog(_ context.Context, before time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.hooks()
+	pending := map[string]bool{}
+	for _, d := range h.deliveries {
+		if d != nil && d.State == partner.WebhookPending {
+			pending[d.EventID] = true
+		}
+	}
+	gone := map[string]bool{}
+	for id, ev := range h.events {
+		if ev.At.Before(before) && !pending[id] {
+			gone[id] = true
+			delete(h.events, id)
+		}
+	}
+	for i, d := range h.deliveries {
+		if d != nil && gone[d.EventID] {
+			delete(h.attempts, d.ID)
+			h.deliveries[i] = nil
+		}
+	}
+	return len(gone), nil
 }
 
 func (s *PartnerStore) addDelivery(endpointID string, ev partner.WebhookEvent, at time.Time) partner.WebhookDelivery {

@@ -165,6 +165,48 @@ func testPartnerWebhooks(t *testing.T, open func(t *testing.T) partner.Store) {
 		_, err = w.s.GetWebhookDelivery(ctx, ds[1].ID)
 		require.NoError(t, err, "another endpoint's delivery stays")
 	})
+
+	t.Run("WebhookLogPruned", func(t *testing.T) {
+		w := newPtnWorld(t, open)
+		ds, err := w.s.RecordWebhookEvent(ctx, event("evt_0", "ptn_a", "ins_1", ptnAt(10)))
+		require.NoError(t, err)
+		require.Empty(t, ds, "no endpoint: nothing stored")
+		_, err = w.s.GetWebhookEvent(ctx, "evt_0")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+
+		e := endpoint("whe_a1", "ptn_a")
+		require.NoError(t, w.s.CreateWebhookEndpoint(ctx, e, w.ptnAudit("ptn_a", partner.ObjectWebhook, e.ID, "create", e.CreatedAt)))
+		old, err := w.s.RecordWebhookEvent(ctx, event("evt_old", "ptn_a", "ins_1", ptnAt(10)))
+		require.NoError(t, err)
+		stuck, err := w.s.RecordWebhookEvent(ctx, event("evt_stuck", "ptn_a", "ins_2", ptnAt(11)))
+		require.NoError(t, err)
+		recent, err := w.s.RecordWebhookEvent(ctx, event("evt_new", "ptn_a", "ins_1", ptnAt(30)))
+		require.NoError(t, err)
+		for _, d := range []partner.WebhookDelivery{old[0], recent[0]} {
+			_, err = w.s.RecordWebhookAttempt(ctx, partner.WebhookAttempt{DeliveryID: d.ID, At: d.CreatedAt, StatusCode: 200}, partner.WebhookDelivered)
+			require.NoError(t, err)
+		}
+		n, err := w.s.PruneWebhookLog(ctx, ptnAt(20))
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "the old delivered event; not the pending one, nor the recent one")
+		_, err = w.s.GetWebhookEvent(ctx, "evt_old")
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+		_, err = w.s.GetWebhookDelivery(ctx, old[0].ID)
+		require.ErrorIs(t, err, bookingkit.ErrNotFound)
+		attempts, err := w.s.ListWebhookAttempts(ctx, old[0].ID, 10)
+		require.NoError(t, err)
+		require.Empty(t, attempts)
+		for _, id := range []string{"evt_stuck", "evt_new"} {
+			_, err = w.s.GetWebhookEvent(ctx, id)
+			require.NoError(t, err, id)
+		}
+		log, err := w.s.ListWebhookDeliveries(ctx, partner.WebhookDeliveryQuery{EndpointID: e.ID, Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []int64{recent[0].ID, stuck[0].ID}, deliveryIDs(log))
+		n, err = w.s.PruneWebhookLog(ctx, ptnAt(20))
+		require.NoError(t, err)
+		require.Zero(t, n)
+	})
 }
 
 func deliveryIDs(ds []partner.WebhookDelivery) []int64 {

@@ -115,11 +115,6 @@ func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.Webhoo
 	out := []partner.WebhookDelivery{}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		_, err := tx.ExecContext(ctx, "INSERT INTO partner_webhook_events (id, type, partner_id, object, object_id, at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			ev.ID, ev.Type, ev.PartnerID, ev.Object, ev.ObjectID, ev.At.UTC(), string(ev.Data))
-		if err != nil {
-			return err
-		}
 		rows, err := tx.QueryContext(ctx, "SELECT id FROM partner_webhook_endpoints WHERE partner_id = $1 OR partner_id = '' ORDER BY id", ev.PartnerID)
 		if err != nil {
 			return err
@@ -134,7 +129,12 @@ func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.Webhoo
 			ids = append(ids, id)
 		}
 		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO partner_webhook_events (id, type, partner_id, object, object_id, at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			ev.ID, ev.Type, ev.PartnerID, ev.Object, ev.ObjectID, ev.At.UTC(), string(ev.Data))
+		if err != nil {
 			return err
 		}
 		for _, id := range ids {
@@ -150,6 +150,30 @@ func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.Webhoo
 		return nil, s.fail("record webhook event", err)
 	}
 	return out, nil
+}
+
+// partnerWebhookPrunable selects the events PruneWebhookLog deletes.
+const partnerWebhookPrunable = `SELECT id FROM partner_webhook_events WHERE at < $1
+	AND id NOT IN (SELECT event_id FROM partner_webhook_deliveries WHERE state = 'pending')`
+
+func (s *PartnerStore) PruneWebhookLog(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM partner_webhook_attempts WHERE delivery_id IN
+			(SELECT id FROM partner_webhook_deliveries WHERE event_id IN (`+partnerWebhookPrunable+`))`, before.UTC()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM partner_webhook_deliveries WHERE event_id IN (`+partnerWebhookPrunable+`)`, before.UTC()); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM partner_webhook_events WHERE id IN (`+partnerWebhookPrunable+`)`, before.UTC())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), s.fail("prune the webhook log", err)
 }
 
 func (s *PartnerStore) GetWebhookEvent(ctx context.Context, id string) (partner.WebhookEvent, error) {
