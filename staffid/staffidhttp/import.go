@@ -105,7 +105,7 @@ func (h *ImportHandler) UploadRoutes() []httpapi.Route {
 // HistoryRoutes returns the import history, newest first, for the booking
 // engine's back office:
 //
-//	GET /api/staffid/imports[?before=<id>&limit=<1..1000>]  {"items": [...], "next": "<before= of the next page>"}
+//	GET /api/staffid/imports[?cursor=<id>&limit=<1..1000>]  {"items": [...], "next": "<cursor= of the next page>"} (before= is cursor's deprecated alias)
 //	GET /api/staffid/imports/{id}                           one entry with its report
 //
 // They are returned unauthenticated: the history holds the refused
