@@ -204,6 +204,8 @@ func sqliteKind(declared string) valueKind {
 		return kindDate
 	case t == "JSON":
 		return kindJSON
+	case t == "BLOB":
+		return kindBytes
 	case strings.Contains(t, "INT"): // SQLite's own rule for INTEGER affinity
 		return kindInteger
 	case strings.Contains(t, "TEXT"), strings.Contains(t, "CHAR"), strings.Contains(t, "CLOB"):
@@ -316,6 +318,8 @@ func postgresKind(dataType string) valueKind {
 		return kindDate
 	case "json", "jsonb":
 		return kindJSON
+	case "bytea":
+		return kindBytes
 	}
 	return kindUnknown
 }

@@ -19,6 +19,7 @@ const (
 	kindTime // an instant: SQLite TIMESTAMP text, PostgreSQL timestamptz
 	kindDate // a calendar day: SQLite DATE text YYYY-MM-DD, PostgreSQL date
 	kindJSON
+	kindBytes // SQLite BLOB, PostgreSQL bytea
 )
 
 func (k valueKind) String() string {
@@ -35,6 +36,8 @@ func (k valueKind) String() string {
 		return "date"
 	case kindJSON:
 		return "JSON"
+	case kindBytes:
+		return "bytes"
 	}
 	return "unknown"
 }
@@ -113,6 +116,13 @@ func convertValue(v any, src, dst copyColumn) (any, error) {
 				return nil, fmt.Errorf("%q is not a YYYY-MM-DD date", v)
 			}
 			return d.Format(time.DateOnly), nil
+		}
+	case kindBytes:
+		switch v := v.(type) {
+		case []byte:
+			return v, nil
+		case string: // a BLOB column holding text
+			return []byte(v), nil
 		}
 	case kindJSON:
 		var b []byte

@@ -80,13 +80,13 @@ func TestConvertValue(t *testing.T) {
 func TestSQLiteAndPostgresKinds(t *testing.T) {
 	for declared, want := range map[string]valueKind{
 		"TEXT": kindText, "INTEGER": kindInteger, "BIGINT": kindInteger, "BOOLEAN": kindBool, "TIMESTAMP": kindTime,
-		"DATE": kindDate, "REAL": kindUnknown, "": kindUnknown,
+		"DATE": kindDate, "BLOB": kindBytes, "REAL": kindUnknown, "": kindUnknown,
 	} {
 		require.Equal(t, want, sqliteKind(declared), declared)
 	}
 	for dataType, want := range map[string]valueKind{
 		"text": kindText, "smallint": kindInteger, "bigint": kindInteger, "boolean": kindBool, "timestamp with time zone": kindTime,
-		"timestamp without time zone": kindTime, "date": kindDate, "json": kindJSON, "numeric": kindUnknown,
+		"timestamp without time zone": kindTime, "date": kindDate, "json": kindJSON, "bytea": kindBytes, "numeric": kindUnknown,
 	} {
 		require.Equal(t, want, postgresKind(dataType), dataType)
 	}

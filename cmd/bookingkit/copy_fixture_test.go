@@ -11,6 +11,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/idempotency"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/partner"
@@ -214,6 +215,26 @@ func fillEveryTable(t *testing.T, s storage.Stores) {
 		require.NoError(t, s.Partner.CreateAPIKey(ctx, k, audit(9+i, "ptn_a", partner.ObjectAPIKey, k.ID, "create")))
 	}
 
+	// partner webhooks: an endpoint, an event with its delivery, and one
+	// failed attempt.
+	hook := partner.WebhookEndpoint{ID: "whe_1", PartnerID: "ptn_a", URL: "https://hooks.example/a", Description: "ERP ✓",
+		Secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0", CreatedBy: "usr_admin", CreatedAt: copyAt(85)}
+	require.NoError(t, s.Partner.CreateWebhookEndpoint(ctx, hook, audit(11, "ptn_a", partner.ObjectWebhook, hook.ID, "create")))
+	deliveries, err := s.Partner.RecordWebhookEvent(ctx, partner.WebhookEvent{ID: "evt_1", Type: partner.WebhookInstanceStateChanged,
+		PartnerID: "ptn_a", Object: partner.ObjectInstance, ObjectID: "ins_1", At: copyAt(86), Data: json.RawMessage(`{"to":"active","n":"✓"}`)})
+	require.NoError(t, err)
+	require.Len(t, deliveries, 1)
+	_, err = s.Partner.RecordWebhookAttempt(ctx, partner.WebhookAttempt{DeliveryID: deliveries[0].ID, At: copyAt(87), StatusCode: 503,
+		Error: "answered 503", Duration: 25 * time.Millisecond}, partner.WebhookPending)
+	require.NoError(t, err)
+
+	// idempotency_keys: a booking's answer kept for its key, bytes and all.
+	_, _, err = s.Idempotency.Begin(ctx, idempotency.Record{Scope: "staff:p1", Key: "k-1", Fingerprint: "f1", Token: "t1",
+		CreatedAt: copyAt(88), LockedUntil: copyAt(89), ExpiresAt: copyAt(60 * 24 * 365)})
+	require.NoError(t, err)
+	require.NoError(t, s.Idempotency.Complete(ctx, "staff:p1", "k-1", "t1", idempotency.Answer{Status: 201,
+		Location: "/api/staff/bookings/SB1", ContentType: "application/json", Body: []byte("{\"id\":\"SB1\",\"n\":\"✓\"}\x00\xff")}))
+
 	// outbox: two mails waiting, one of which failed once.
 	for i, to := range []string{"anna@example.com", "boris@example.com"} {
 		_, err := s.Outbox.Enqueue(ctx, outbox.Message{Kind: outbox.KindMail, Payload: json.RawMessage(`{"to":"` + to + `","subject":"Ссылка ✓"}`),
@@ -332,6 +353,16 @@ func readEveryTable(t *testing.T, s storage.Stores) map[string]any {
 	must("messages", msgs, err)
 	threads, err := s.Partner.ListThreads(ctx, partner.ThreadQuery{Limit: 100})
 	must("threads", threads, err)
+	hooks, err := s.Partner.ListWebhookEndpoints(ctx, "ptn_a")
+	must("webhook endpoints", hooks, err)
+	hookEvent, err := s.Partner.GetWebhookEvent(ctx, "evt_1")
+	must("webhook event", hookEvent, err)
+	hookDeliveries, err := s.Partner.ListWebhookDeliveries(ctx, partner.WebhookDeliveryQuery{EndpointID: "whe_1", Limit: 10})
+	must("webhook deliveries", hookDeliveries, err)
+	kept, created, err := s.Idempotency.Begin(ctx, idempotency.Record{Scope: "staff:p1", Key: "k-1", Fingerprint: "f1", Token: "t2",
+		CreatedAt: copyAt(200), LockedUntil: copyAt(201), ExpiresAt: copyAt(202)})
+	require.False(t, created, "the kept answer is found")
+	must("idempotency key", kept, err)
 	keys, err := s.Partner.ListAPIKeys(ctx, partner.APIKeyQuery{Limit: 100})
 	must("partner API keys", keys, err)
 	auditLog, err := s.Partner.ListAudit(ctx, partner.AuditQuery{Limit: 100})
