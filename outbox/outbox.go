@@ -26,8 +26,8 @@ type Message struct {
 	// ID is given by the store, larger than every ID given before: the
 	// order messages are delivered in.
 	ID int64
-	// Kind names the [Handler] that delivers the message ("mail"; a
-	// later "webhook"). A worker claims only the kinds it has handlers
+	// Kind names the [Handler] that delivers the message ("mail",
+	// "partner.webhook"). A worker claims only the kinds it has handlers
 	// for, so a process that does not know a kind leaves it to one that
 	// does.
 	Kind string
