@@ -69,7 +69,7 @@ func newPartnerServer(ctx context.Context, logger *slog.Logger, cfg Config, stor
 	// Mailed links point at the partners' address (partner.base_url, else
 	// BOOKINGKIT_PUBLIC_URL, else the request's own).
 	base := cmp.Or(c.BaseURL, cfg.PublicURL)
-	sessionsH, err := partnerhttp.NewSessions(accounts, partnerhttp.SessionsOptions{Logger: logger, BaseURL: base})
+	sessionsH, err := partnerhttp.NewSessions(accounts, partnerhttp.SessionsOptions{Logger: logger, BaseURL: base, APIKeys: svc})
 	if err != nil {
 		return nil, err
 	}
