@@ -282,21 +282,25 @@ type uploadResult struct {
 	status int
 	report staffid.Report
 	err    error // no answer: the connection failed or closed
-	// sent is when the whole body had been handed to the connection,
-	// answered when the answer had been read.
-	sent, answered time.Time
+	// began is when the first byte of the body was handed to the
+	// connection, sent when the whole body had been, answered when the
+	// answer had been read.
+	began, sent, answered time.Time
 }
 
 // sentReader reads a request body and, at its end, notes the time and
 // closes done (read at only after done is closed).
 type sentReader struct {
-	r    io.Reader
-	done chan struct{}
-	once sync.Once
-	at   time.Time
+	r     io.Reader
+	done  chan struct{}
+	once  sync.Once
+	at    time.Time
+	first sync.Once
+	began time.Time // read by the uploader after Do returns
 }
 
 func (s *sentReader) Read(p []byte) (int, error) {
+	s.first.Do(func() { s.began = time.Now() })
 	n, err := s.r.Read(p)
 	if err == io.EOF {
 		s.once.Do(func() {
@@ -326,6 +330,7 @@ func postList(baseURL string, list []byte, force bool, sent chan struct{}) uploa
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+testImportToken)
 	resp, err := http.DefaultClient.Do(req)
+	res.began = body.began
 	select {
 	case <-sent:
 		res.sent = body.at
@@ -582,7 +587,7 @@ func toolImporter(t *testing.T, dsn string) listImporter {
 			cmd := exec.Command(tool, "staffid", "import", "-force", "-db", dsn, file)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
-			res.sent = time.Now()
+			res.began, res.sent = time.Now(), time.Now()
 			out, err := cmd.Output()
 			res.answered = time.Now()
 			res.status = http.StatusOK
@@ -639,8 +644,12 @@ func testImportAtOnce(t *testing.T, dsn string, start func(env map[string]string
 	won := lists.which(state)
 	require.NotEqual(t, "a mix", won, lists.describeMix(state))
 	lost := other(won)
-	require.True(t, results[won].sent.Before(results[lost].answered),
-		"the uploads did not overlap: the %s list's body was still being sent when the %s list's import had answered", won, lost)
+	// The import that won began before the other one answered: the two
+	// were in flight together. (Its body may be sent only after that: an
+	// import reads its list while it holds the import lock, so the second
+	// waits for the lock before it reads its body.)
+	require.True(t, results[won].began.Before(results[lost].answered),
+		"the uploads did not overlap: the %s list's upload began only after the %s list's import had answered", won, lost)
 
 	afterFirst := stateAfter(nil, lists.people[lost])
 	require.True(t, maps.Equal(stateAfter(afterFirst, lists.people[won]), state), "the %s list over the whole %s list, blocked people included", won, lost)
