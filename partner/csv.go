@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/bookingkit/bookingkit"
 )
 
 // CSV exports: the report's table ([Report.Table]), licences and terminal
@@ -24,12 +26,12 @@ type CSVWriter struct {
 // NewCSVWriter returns a CSVWriter that writes to w.
 func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{w: csv.NewWriter(w)} }
 
-// Write writes one record, each cell neutralised ([NeutraliseCSVCell]).
+// Write writes one record, each cell neutralised ([bookingkit.SpreadsheetCell]).
 // Records are buffered: call Flush at the end.
 func (c *CSVWriter) Write(record []string) error {
 	c.row = c.row[:0]
 	for _, cell := range record {
-		c.row = append(c.row, NeutraliseCSVCell(cell))
+		c.row = append(c.row, bookingkit.SpreadsheetCell(cell))
 	}
 	return c.w.Write(c.row)
 }
@@ -49,20 +51,6 @@ func WriteCSV(w io.Writer, records [][]string) error {
 		}
 	}
 	return c.Flush()
-}
-
-// NeutraliseCSVCell returns cell with a leading single quote when a
-// spreadsheet would take it for a formula: when it starts with =, +, -, @,
-// a tab or a carriage return. Any other cell is returned as it is.
-func NeutraliseCSVCell(cell string) string {
-	if cell == "" {
-		return cell
-	}
-	switch cell[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + cell
-	}
-	return cell
 }
 
 // LicenceCSVHeader is the header of a licences export; [LicenceCSVRecord]

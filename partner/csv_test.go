@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/partner"
 )
 
@@ -25,7 +26,7 @@ func TestCSVNeutralisesFormulaCells(t *testing.T) {
 		"42":                                  "42",
 		"'quoted":                             "'quoted",
 	} {
-		require.Equal(t, want, partner.NeutraliseCSVCell(in), "%q", in)
+		require.Equal(t, want, bookingkit.SpreadsheetCell(in), "%q", in)
 	}
 	var b bytes.Buffer
 	require.NoError(t, partner.WriteCSV(&b, [][]string{{"name", "login"}, {"=cmd|' /C calc'!A0", "a,b\n\"c\""}}))

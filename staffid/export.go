@@ -10,8 +10,9 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/bookingkit/bookingkit"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/bookingkit/bookingkit"
 )
 
 // An export writes the stored employee list — every person, blocked ones
@@ -191,22 +192,6 @@ type exportWriter interface {
 	close()
 }
 
-// NeutraliseCell returns cell with a leading single quote when a
-// spreadsheet would take it for a formula: when it starts with =, +, -, @,
-// a tab or a carriage return (OWASP's advice against CSV injection). Any
-// other cell is returned as it is. CSV and .xlsx exports write every text
-// cell through it; a JSON export does not, it holds no formula.
-func NeutraliseCell(cell string) string {
-	if cell == "" {
-		return cell
-	}
-	switch cell[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + cell
-	}
-	return cell
-}
-
 // exportText returns the text of p's field f as an export writes it: the
 // list's text (dates DD.MM.YYYY), IsEmployee and CategoryCode as numbers.
 func exportText(p *Person, f field) string {
@@ -296,9 +281,9 @@ func (e *csvExport) begin() error { return e.w.Write(ExportColumns) }
 func (e *csvExport) person(p *Person) error {
 	e.row = e.row[:0]
 	for f := range numFields {
-		e.row = append(e.row, NeutraliseCell(exportText(p, f)))
+		e.row = append(e.row, bookingkit.SpreadsheetCell(exportText(p, f)))
 	}
-	e.row = append(e.row, flag01(p.Blocked), NeutraliseCell(p.ID))
+	e.row = append(e.row, flag01(p.Blocked), bookingkit.SpreadsheetCell(p.ID))
 	return e.w.Write(e.row)
 }
 
@@ -366,13 +351,13 @@ func (e *xlsxExport) person(p *Person) error {
 			e.row = append(e.row, p.CategoryCode)
 		default:
 			if s := p.text(f); s != "" {
-				e.row = append(e.row, NeutraliseCell(s))
+				e.row = append(e.row, bookingkit.SpreadsheetCell(s))
 			} else {
 				e.row = append(e.row, nil)
 			}
 		}
 	}
-	e.row = append(e.row, b01(p.Blocked), NeutraliseCell(p.ID))
+	e.row = append(e.row, b01(p.Blocked), bookingkit.SpreadsheetCell(p.ID))
 	return e.add(e.row)
 }
 

@@ -185,7 +185,7 @@ func TestNeutraliseCell(t *testing.T) {
 		"": "", "Ivanov": "Ivanov", "=1+2": "'=1+2", "+1": "'+1", "-1": "'-1", "@A1": "'@A1",
 		"\tx": "'\tx", "\rx": "'\rx", "a=b": "a=b", "'=x": "'=x",
 	} {
-		require.Equal(t, want, staffid.NeutraliseCell(in), "%q", in)
+		require.Equal(t, want, bookingkit.SpreadsheetCell(in), "%q", in)
 	}
 }
 
