@@ -34,6 +34,29 @@ func (s *Bookings) standbyPassenger(emp Person, personID string, category int) s
 	return rights.Companion(category)
 }
 
+// party returns the employee and the people personIDs names (people of
+// the employee's group, as [Bookings.Passengers] lists them; none: the
+// employee alone), checked as an estimate checks them.
+func (s *Bookings) party(ctx context.Context, employeeID string, personIDs []string) (emp Person, people []Person, err error) {
+	group, err := s.Passengers(ctx, employeeID)
+	if err != nil {
+		return Person{}, nil, err
+	}
+	if len(personIDs) == 0 {
+		personIDs = []string{employeeID}
+	}
+	if err := checkEstimated(personIDs); err != nil {
+		return Person{}, nil, err
+	}
+	people = make([]Person, len(personIDs))
+	for i, id := range personIDs {
+		if people[i], err = estimated(group, i, id); err != nil {
+			return Person{}, nil, err
+		}
+	}
+	return group[0], people, nil // Passengers lists the employee first
+}
+
 // PlaceEstimate is the place one passenger would get in a flight's standby
 // queue if booked now.
 type PlaceEstimate struct {
@@ -54,23 +77,12 @@ func (s *Bookings) Estimate(ctx context.Context, employeeID string, flight stand
 	if !s.OffersStandby() || s.queue == nil {
 		return nil, ErrNoStandbyFares
 	}
-	group, err := s.Passengers(ctx, employeeID)
+	emp, people, err := s.party(ctx, employeeID, personIDs)
 	if err != nil {
 		return nil, err
 	}
-	if len(personIDs) == 0 {
-		personIDs = []string{employeeID}
-	}
-	if err := checkEstimated(personIDs); err != nil {
-		return nil, err
-	}
-	emp := group[0] // Passengers lists the employee first
-	out := make([]PlaceEstimate, 0, len(personIDs))
-	for i, id := range personIDs {
-		p, err := estimated(group, i, id)
-		if err != nil {
-			return nil, err
-		}
+	out := make([]PlaceEstimate, 0, len(people))
+	for _, p := range people {
 		x := s.standbyPassenger(emp, p.ID, p.CategoryCode)
 		pos, err := s.queue.Estimate(ctx, standby.Entry{Flight: flight, Employer: x.Employer, Cabin: cabin, Category: x.Category, EmployedOn: x.EmployedOn})
 		if err != nil {

@@ -52,22 +52,9 @@ func (s *Bookings) EstimateFares(ctx context.Context, employeeID string, personI
 	if len(fares) > MaxResultFares {
 		return nil, bookingkit.Invalid("fares", strconv.Itoa(len(fares)), fmt.Sprintf("at most %d", MaxResultFares))
 	}
-	group, err := s.Passengers(ctx, employeeID)
+	emp, people, err := s.party(ctx, employeeID, personIDs)
 	if err != nil {
 		return nil, err
-	}
-	if len(personIDs) == 0 {
-		personIDs = []string{employeeID}
-	}
-	if err := checkEstimated(personIDs); err != nil {
-		return nil, err
-	}
-	emp := group[0] // Passengers lists the employee first
-	people := make([]Person, len(personIDs))
-	for i, id := range personIDs {
-		if people[i], err = estimated(group, i, id); err != nil {
-			return nil, err
-		}
 	}
 	// The standby fares, checked one by one so that an error names its
 	// fare, then asked of the queues in one call for the page.

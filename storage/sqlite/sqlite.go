@@ -132,13 +132,7 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) Path() string { return db.path }
 
 // Ping checks that the database answers a query.
-func (db *DB) Ping(ctx context.Context) error {
-	var one int
-	if err := db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fail("ping: %w", err)
-	}
-	return nil
-}
+func (db *DB) Ping(ctx context.Context) error { return db.core.Ping(ctx) }
 
 // SchemaVersions returns the applied migration versions, in order.
 func (db *DB) SchemaVersions(ctx context.Context) ([]int, error) {
@@ -150,22 +144,8 @@ func (db *DB) Close() error { return db.sql.Close() }
 
 // Stores returns the database seen through the domain interfaces.
 func (db *DB) Stores() storage.Stores {
-	return storage.Stores{
-		Backend:  "sqlite",
-		Ping:     db.Ping,
-		Close:    db.Close,
-		Settings: sqlstore.NewSettingsStore(db.core),
-		Accounts: sqlstore.NewAccountStore(db.core),
-		Standby:  newStandbyStore(db),
-		Mogu:     sqlstore.NewMoguStore(db.core),
-		StaffID:  newStaffIDStore(db),
-		Partner:  newPartnerStore(db),
-
-		StaffBookings: sqlstore.NewStaffBookingStore(db.core, standbyBookings),
-		Outbox:        sqlstore.NewOutboxStore(db.core, outboxClaim{}),
-		RateLimits:    sqlstore.NewRateLimitStore(db.core),
-		Idempotency:   sqlstore.NewIdempotencyStore(db.core),
-	}
+	return sqlstore.Stores(db.core, sqlstore.Own{Standby: newStandbyStore(db), StaffID: newStaffIDStore(db), Partner: newPartnerStore(db),
+		StandbyBookings: standbyBookings, OutboxClaim: outboxClaim{}})
 }
 
 // translate turns driver errors into bookingkit's sentinels, saying what
