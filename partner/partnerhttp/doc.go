@@ -19,7 +19,10 @@
 //     companies, instances and their life cycle, licences, support
 //     threads, terminal activity, the audit log, the reports) and the
 //     reports page GET /partner/reports, charts drawn as inline SVG under
-//     a nonce content security policy ([httpapi.Page]). Who is signed in
+//     a nonce content security policy ([httpapi.Page]): each bar a link a
+//     keyboard reaches, named by its figure ("Enterprise: 2 instances"),
+//     each chart with a table of the same figures, and the monthly series
+//     told apart by pattern as well as colour. Who is signed in
 //     is asked of the [Users] (the API) and of [Options.PageUsers] (the
 //     page, which sends nobody signed in to a sign-in). With
 //     [Options.Invitations] (an [Inviter] such as [*partner.Accounts]) a

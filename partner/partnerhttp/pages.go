@@ -176,21 +176,27 @@ type partnerOption struct {
 	Selected     bool
 }
 
+// partnerBarView is one bar of a bar chart. Name is the full label, which
+// the chart may shorten (Label); Figure says the count in words ("3
+// instances"), for the bar's link and the data table.
 type partnerBarView struct {
-	Label, Colour, Href                              string
+	Label, Name, Figure, Colour, Href                string
 	Count                                            int64
 	X, Y, BarWidth, BarHeight, LabelX, CountX, TextY int
 }
 
+// partnerChartView is a bar chart and the data table beside it: ID names
+// the chart's heading, which labels the chart and captions the table;
+// Heading heads the table's first column and Unit its figures.
 type partnerChartView struct {
-	Title                     string
+	ID, Title, Heading, Unit  string
 	Width, Height, LabelWidth int
 	Bars                      []partnerBarView
 }
 
 type partnerSegmentView struct {
 	X, Y, W, H   int
-	Colour       string
+	Colour, Fill string // Fill is the series' pattern drawn over its colour, "" for none
 	Label, Month string
 	Count        int64
 }
@@ -198,20 +204,28 @@ type partnerSegmentView struct {
 type partnerColumnView struct {
 	Month        string
 	Total        int64
+	Counts       []int64 // one per series, as in the legend: the table's row
 	Segments     []partnerSegmentView
 	Tick         bool
 	TickX, TickY int
 }
 
 type partnerMonthlyView struct {
-	Title                                 string
+	ID, Title, Unit                       string
 	Width, Height, Left, Base, AxisLabelX int
 	Max                                   int64
 	Columns                               []partnerColumnView
 	Legend                                []partnerLegendView
 }
 
-type partnerLegendView struct{ Label, Colour string }
+// partnerLegendView is a series of the monthly chart: its colour and, so
+// that colour is not all that tells the series apart, its pattern.
+type partnerLegendView struct{ Label, Colour, Fill string }
+
+// partnerPatterns are the patterns (defined in the "patterns" template)
+// laid over the monthly chart's series after the first, in turn, so that
+// neighbouring series differ by more than colour.
+var partnerPatterns = []string{"", "url(#pattern-diagonal)", "url(#pattern-dots)", "url(#pattern-horizontal)", "url(#pattern-crosshatch)", "url(#pattern-vertical)", "url(#pattern-backslash)"}
 
 type partnerInstanceRow struct {
 	ID, PartnerID, Company, Type, Profile, Status, Activated, Expires, Contract, Deactivation string
@@ -368,7 +382,8 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 		v.Set("bucket_state", string(b.State))
 		return "/partner/reports?" + v.Encode() + "#detail"
 	}
-	charts := []partnerChartView{partnerBars("By type", rep.ByType, href)}
+	unit := partnerUnit(f.Subject)
+	charts := []partnerChartView{partnerBars("chart-type", "By type", "Type", unit, rep.ByType, href)}
 	if len(rep.ByProfile) > 0 {
 		// The chart's title names the type; the bars need only the profile.
 		profiles := slices.Clone(rep.ByProfile)
@@ -377,9 +392,9 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 				profiles[i].Label = title
 			}
 		}
-		charts = append(charts, partnerBars("By contracted profile ("+partnerProfileTypes(rep.ByProfile)+")", profiles, href))
+		charts = append(charts, partnerBars("chart-profile", "By contracted profile ("+partnerProfileTypes(rep.ByProfile)+")", "Profile", unit, profiles, href))
 	}
-	charts = append(charts, partnerBars("By state", rep.ByState, href))
+	charts = append(charts, partnerBars("chart-state", "By state", "State", unit, rep.ByState, href))
 	data["Charts"] = charts
 
 	if series, err := p.svc.MonthlySeries(ctx, a, f); err == nil {
@@ -426,13 +441,30 @@ func partnerLabel(s string) string {
 	return s
 }
 
-// partnerBars lays out a horizontal bar chart.
-func partnerBars(title string, bars []partner.Bar, href func(partner.Bucket) string) partnerChartView {
+// partnerUnit is what a report counts, in the singular and the plural.
+func partnerUnit(s partner.Subject) [2]string {
+	if s == partner.SubjectLicences {
+		return [2]string{"licence", "licences"}
+	}
+	return [2]string{"instance", "instances"}
+}
+
+// partnerFigure says a count in words: "1 instance", "3 instances".
+func partnerFigure(n int64, unit [2]string) string {
+	if n == 1 {
+		return "1 " + unit[0]
+	}
+	return fmt.Sprintf("%d %s", n, unit[1])
+}
+
+// partnerBars lays out a horizontal bar chart: id names its heading, head
+// heads the first column of its data table.
+func partnerBars(id, title, head string, unit [2]string, bars []partner.Bar, href func(partner.Bucket) string) partnerChartView {
 	var most int64
 	for _, b := range bars {
 		most = max(most, b.Count)
 	}
-	c := partnerChartView{Title: title, Width: partnerChartWidth, LabelWidth: partnerLabelWidth, Height: len(bars)*partnerRowHeight + 6}
+	c := partnerChartView{ID: id, Title: title, Heading: head, Unit: strings.ToUpper(unit[1][:1]) + unit[1][1:], Width: partnerChartWidth, LabelWidth: partnerLabelWidth, Height: len(bars)*partnerRowHeight + 6}
 	for i, b := range bars {
 		width := 0
 		if most > 0 {
@@ -443,7 +475,7 @@ func partnerBars(title string, bars []partner.Bar, href func(partner.Bucket) str
 		}
 		y := 4 + i*partnerRowHeight
 		c.Bars = append(c.Bars, partnerBarView{
-			Label: partnerLabel(b.Label), Colour: b.Colour, Href: href(b.Bucket), Count: b.Count,
+			Label: partnerLabel(b.Label), Name: b.Label, Figure: partnerFigure(b.Count, unit), Colour: b.Colour, Href: href(b.Bucket), Count: b.Count,
 			X: partnerLabelWidth + 1, Y: y, BarWidth: width, BarHeight: partnerBarHeight,
 			LabelX: partnerLabelWidth - 6, CountX: partnerLabelWidth + width + 6, TextY: y + 13,
 		})
@@ -461,7 +493,8 @@ func partnerMonthly(s partner.Series, subject partner.Subject) *partnerMonthlyVi
 		title = "Licences added per month"
 	}
 	const left, top, bottom = 40, 8, 22
-	v := &partnerMonthlyView{Title: title, Width: partnerChartWidth, Height: partnerMonthHeight, Left: left, Base: partnerMonthHeight - bottom, AxisLabelX: left - 6}
+	unit := partnerUnit(subject)
+	v := &partnerMonthlyView{ID: "chart-monthly", Title: title, Unit: strings.ToUpper(unit[1][:1]) + unit[1][1:], Width: partnerChartWidth, Height: partnerMonthHeight, Left: left, Base: partnerMonthHeight - bottom, AxisLabelX: left - 6}
 	totals := make([]int64, len(s.Months))
 	for _, l := range s.Lines {
 		for i, n := range l.Counts {
@@ -478,19 +511,20 @@ func partnerMonthly(s partner.Series, subject partner.Subject) *partnerMonthlyVi
 	for i, m := range s.Months {
 		col := partnerColumnView{Month: m, Total: totals[i], Tick: i%every == 0, TickX: left + i*step + colW/2, TickY: partnerMonthHeight - 6}
 		y := v.Base
-		for _, l := range s.Lines {
+		for j, l := range s.Lines {
 			n := l.Counts[i]
+			col.Counts = append(col.Counts, n)
 			if n == 0 || v.Max == 0 {
 				continue
 			}
 			h := max(int(n*int64(plot)/v.Max), 1)
 			y -= h
-			col.Segments = append(col.Segments, partnerSegmentView{X: left + i*step, Y: y, W: colW, H: h, Colour: l.Colour, Label: l.Label, Month: m, Count: n})
+			col.Segments = append(col.Segments, partnerSegmentView{X: left + i*step, Y: y, W: colW, H: h, Colour: l.Colour, Fill: partnerPatterns[j%len(partnerPatterns)], Label: l.Label, Month: m, Count: n})
 		}
 		v.Columns = append(v.Columns, col)
 	}
-	for _, l := range s.Lines {
-		v.Legend = append(v.Legend, partnerLegendView{Label: l.Label, Colour: l.Colour})
+	for j, l := range s.Lines {
+		v.Legend = append(v.Legend, partnerLegendView{Label: l.Label, Colour: l.Colour, Fill: partnerPatterns[j%len(partnerPatterns)]})
 	}
 	return v
 }
