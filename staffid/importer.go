@@ -64,6 +64,11 @@ type ImportOptions struct {
 	// blocks more than Config.MassBlockThreshold of the active people, is
 	// imported anyway.
 	Force bool
+	// DryRun previews the import: the list is read, checked and planned
+	// against the stored people as an import would, and the report says
+	// what would happen (a refusal included) with the people named
+	// (Report.Changes); nothing is written, not even the history.
+	DryRun bool
 }
 
 // Importer imports employee lists: decode, validate, hash, plan, guard,
@@ -121,7 +126,7 @@ func (im *Importer) Config() Config { return im.cfg }
 func (im *Importer) Import(ctx context.Context, r io.Reader, format Format, opts ImportOptions) (*Report, error) {
 	start := time.Now()
 	report, err := im.importList(ctx, r, format, opts)
-	if im.Observe != nil {
+	if im.Observe != nil && !opts.DryRun {
 		im.Observe(report, err, time.Since(start))
 	}
 	return report, err
@@ -154,6 +159,7 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		report  *Report
 		refusal error
 		applied *Plan // the plan stored, unless refused
+		planned *Plan // the plan made, refused or not
 	)
 	plan := func(current []PersonState) (*Plan, error) {
 		people := l.people()
@@ -161,6 +167,7 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		l.echoes = echoArena{} // no record is invalid: the echoes are not needed any more
 		n := len(people)
 		plan := PlanSync(current, people, now)
+		planned = plan
 		refusal = nil
 		if !opts.Force {
 			refusal = plan.CheckMassBlock(im.cfg.MassBlockThreshold)
@@ -183,6 +190,30 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		plan.Entry = newHistoryEntry(now, opts, report)
 		applied = plan
 		return plan, nil
+	}
+	if opts.DryRun {
+		// A preview: the list is read and planned under the import lock
+		// as an import's would be, then rolled back; a refused list is
+		// not recorded.
+		if err = read(nil); readReport != nil {
+			return readReport, readErr
+		} else if err != nil {
+			return nil, err
+		}
+		_, err = im.store.ApplyImport(ctx, func(current []PersonState) (*Plan, error) {
+			if _, err := plan(current); err != nil {
+				return nil, err
+			}
+			return nil, errDryRun
+		})
+		if !errors.Is(err, errDryRun) {
+			return nil, err
+		}
+		people, _ := im.store.(PeopleStore)
+		if report.Changes, err = describeChanges(ctx, people, planned); err != nil {
+			return nil, err
+		}
+		return report, refusal
 	}
 	if ss, ok := im.store.(StreamingImportStore); ok {
 		_, err = ss.ApplyImportStream(ctx, now, read, plan)

@@ -41,6 +41,9 @@ type Report struct {
 	InvalidRecordsOmitted int `json:"invalid_records_omitted,omitempty"`
 	// SyncCounts is set only when an import was applied (status "Ok").
 	*SyncCounts
+	// Changes names the people the import changes, on a dry run only
+	// ([ImportOptions.DryRun]); absent otherwise, as in the seed's shape.
+	Changes *Changes `json:"changes,omitempty"`
 }
 
 // InvalidRecord is one refused record: the record as sent (compacted; for

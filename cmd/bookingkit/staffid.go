@@ -146,6 +146,7 @@ func runStaffIDImport(ctx context.Context, e *env, args []string) error {
 	db := dbFlag(e, fs)
 	config := configFlag(e, fs)
 	force := fs.Bool("force", false, "import even when the list is empty or blocks more than the configured share of the active people")
+	dryRun := fs.Bool("dry-run", false, "preview: print the report of what the import would do, with the people it would create, update, block and unblock by name, and write nothing")
 	file, ok, err := parseWithFile(fs, args)
 	if !ok {
 		return err
@@ -172,7 +173,7 @@ func runStaffIDImport(ctx context.Context, e *env, args []string) error {
 	if user := e.getenv("USER"); user != "" {
 		actor += " by " + user
 	}
-	report, err := im.Import(ctx, f, staffidFormat(file), staffid.ImportOptions{Source: staffid.SourceCLI, Actor: actor, Force: *force})
+	report, err := im.Import(ctx, f, staffidFormat(file), staffid.ImportOptions{Source: staffid.SourceCLI, Actor: actor, Force: *force, DryRun: *dryRun})
 	if report == nil {
 		return fmt.Errorf("staffid import %s: %w", file, err)
 	}

@@ -126,9 +126,16 @@ func TestStaffIDImport(t *testing.T) {
 	out, _, err = runTool(t, env, "staffid", "import", list)
 	require.ErrorIs(t, err, exitError(1))
 	require.Contains(t, decodeReport(t, out).ErrorMsg, "-force")
+	// -dry-run previews the forced import: whom it would block, nothing written.
+	out, _, err = runTool(t, env, "staffid", "import", "-force", "-dry-run", list)
+	require.NoError(t, err)
+	preview := decodeReport(t, out)
+	require.Equal(t, staffid.SyncCounts{Unchanged: 1, Blocked: 4}, *preview.SyncCounts)
+	require.Len(t, preview.Changes.Blocked, 4)
+	require.NotEmpty(t, preview.Changes.Blocked[0].Name)
 	out, _, err = runTool(t, env, "staffid", "import", "-force", list)
 	require.NoError(t, err)
-	require.Equal(t, staffid.SyncCounts{Unchanged: 1, Blocked: 4}, *decodeReport(t, out).SyncCounts)
+	require.Equal(t, staffid.SyncCounts{Unchanged: 1, Blocked: 4}, *decodeReport(t, out).SyncCounts, "the preview wrote nothing")
 
 	stores, err := backend.Open(ctx, db)
 	require.NoError(t, err)

@@ -88,7 +88,7 @@ func (h *ImportHandler) Routes() []httpapi.Route {
 
 // UploadRoutes returns the airline's automated upload alone:
 //
-//	POST /api__airline_employee_upload[?force=true]
+//	POST /api__airline_employee_upload[?force=true][&dry_run=true]
 //
 // The body is the whole list, a JSON array of records or an .xlsx
 // workbook, as its Content-Type says. The answer is the import's report
@@ -179,12 +179,17 @@ func (h *ImportHandler) upload(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.logger, err)
 		return
 	}
-	force, err := importParseForce(r.URL.Query().Get("force"))
+	force, err := importParseBool("force", r.URL.Query().Get("force"))
 	if err != nil {
 		httpapi.WriteError(w, r, h.logger, err)
 		return
 	}
-	opts := staffid.ImportOptions{Source: staffid.SourceAPI, Actor: actor, Force: force}
+	dryRun, err := importParseBool("dry_run", r.URL.Query().Get("dry_run"))
+	if err != nil {
+		httpapi.WriteError(w, r, h.logger, err)
+		return
+	}
+	opts := staffid.ImportOptions{Source: staffid.SourceAPI, Actor: actor, Force: force, DryRun: dryRun}
 	report, err := h.importer.ImportContentType(r.Context(), r.Body, r.Header.Get("Content-Type"), opts)
 	h.logImport(r, opts, report, err)
 	if report == nil {
@@ -200,15 +205,16 @@ func (h *ImportHandler) upload(w http.ResponseWriter, r *http.Request) {
 	report.WriteJSON(w) //nolint:errcheck // the client has gone; nothing to do
 }
 
-func importParseForce(v string) (bool, error) {
+// importParseBool reads the query parameter name (force, dry_run).
+func importParseBool(name, v string) (bool, error) {
 	if v == "" {
 		return false, nil
 	}
-	force, err := strconv.ParseBool(v)
+	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, bookingkit.Invalid("force", v, "expected true or false")
+		return false, bookingkit.Invalid(name, v, "expected true or false")
 	}
-	return force, nil
+	return b, nil
 }
 
 // ImportHistoryPage is the answer of GET /api/staffid/imports.

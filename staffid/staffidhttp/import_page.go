@@ -61,7 +61,7 @@ func (p importPage) render(w http.ResponseWriter, r *http.Request, status int, d
 // employee list's workbook by hand:
 //
 //	GET  /settings__airline_staff_id_employee_import  the form
-//	POST /settings__airline_staff_id_employee_import  multipart/form-data: token, file, force
+//	POST /settings__airline_staff_id_employee_import  multipart/form-data: token, file, force, dry_run
 //
 // The POST imports with source "manual" and answers the report as a page,
 // with the status the upload would have. The manager proves the right to
@@ -129,7 +129,9 @@ func (h *ImportHandler) pagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	defer file.Close()
 	force := r.FormValue("force") != ""
-	opts := staffid.ImportOptions{Source: staffid.SourceManual, Actor: actor, Force: force}
+	// The Preview button sends dry_run: the report of what the upload
+	// would do, the people named, nothing written.
+	opts := staffid.ImportOptions{Source: staffid.SourceManual, Actor: actor, Force: force, DryRun: r.FormValue("dry_run") != ""}
 	report, err := h.importer.Import(r.Context(), file, staffid.FormatAuto, opts)
 	h.logImport(r, opts, report, err)
 	if report == nil {
