@@ -10,7 +10,10 @@
 # chart's figures, that the bars are links named by their figures, that no
 # role="img" holds a link, that the monthly series carry patterns, that the
 # page's nonce'd script ran and that the browser refused nothing under the
-# content security policy. It writes the DOMs and screenshots to the
+# content security policy; then, with scripts/ax-tree.go, that chromium's
+# accessibility tree has the tables (named by their captions) and the
+# bars' links (named by their figures), that no image hides a link, and
+# that Tab reaches the bars. It writes the DOMs and screenshots to the
 # directory it prints.
 #
 # Needs Go, curl, jq and chromium (apt-get install -y chromium; set
@@ -30,6 +33,7 @@ pids=()
 cleanup() {
 	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	rm -rf "$out/profile" "$out/bookingkitd" "$out/bookingkit" "$out/bearer-proxy" "$out/ax-tree"
 }
 trap cleanup EXIT
 echo "== output in $out"
@@ -85,7 +89,7 @@ for _ in $(seq 1 50); do [ -s "$out/proxy.addr" ] && break; sleep 0.1; done
 browse=$(head -n 1 "$out/proxy.addr")
 
 chrome() { # NAME URL
-	"$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$out/profile" \
+	TMPDIR=$out "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$out/profile" \
 		--enable-logging=stderr --v=0 --window-size=1280,1800 --virtual-time-budget=3000 "${@:3}" "$2" 2>>"$out/$1.console"
 }
 
@@ -140,6 +144,23 @@ for subject in instances licences; do
 	echo "-- key lines:"
 	grep -E 'aria-label="[^"]*List them"|<caption>|<th scope="row">' "$dom" | grep -E 'caption|3 instances|2 instances|2 licences|Enterprise<|MCRM<' | head -12 | sed 's/^/   /'
 done
+
+# As a screen reader and a keyboard meet the page: chromium's accessibility
+# tree (with the tables' disclosures opened) and the elements Tab reaches.
+go build -o "$out/ax-tree" scripts/ax-tree.go
+TMPDIR=$out "$out/ax-tree" -chromium "$CHROMIUM" -screenshot "$out/instances-tables.png" -url "$browse/partner/reports?subject=instances" >"$out/instances.ax" 2>"$out/ax-tree.log" ||
+	{ cat "$out/ax-tree.log"; echo "check-pages: ax-tree failed" >&2; exit 1; }
+ax=$out/instances.ax
+echo "== accessibility tree and Tab order of $browse/partner/reports?subject=instances"
+check "$ax" "tables in the accessibility tree, named by their captions" $'table\tBy type: Instances'
+check "$ax" "the monthly table too" $'table\tInstances generated per month: Instances per month'
+check "$ax" "the bars are links named by their figures (chart and table)" $'link\tEnterprise: 2 instances. List them' 2
+check "$ax" "the monthly chart is an image named by its heading" $'img\tInstances generated per month'
+refuse "$ax" "no image holds a link" $'^img-holding-link'
+check "$ax" "Tab reaches the chart's bars" $'focus\ta Working Day Suite: 3 instances. List them' 2
+check "$ax" "Tab reaches the tables' disclosures" $'focus\tsummary By type: the figures as a table'
+echo "-- key lines:"
+grep -E $'^(table|img)\t|Enterprise: 2|Working Day Suite: 3' "$ax" | sed 's/^/   /'
 
 # The list behind a bar, opened as a bar's link would.
 href=$(grep -o 'href="[^"]*bucket_profile=enterprise[^"]*"' "$out/instances.lines" | head -n 1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
