@@ -266,6 +266,25 @@ func (s *Service) CheckReset(ctx context.Context, email, addr string) (string, e
 	return email, nil
 }
 
+// QueueReset is a reset request for a form whose answer must take as long
+// whether or not the address has an account: [Service.CheckReset], then
+// the request req makes of the normalised address is stored in q under
+// kind, for a worker that completes it with [Service.CompleteReset]. It
+// reads no account. A nil q (the module was given no queue) is an error.
+func (s *Service) QueueReset(ctx context.Context, q Queue, kind, email, addr string, req func(email string) any) error {
+	if q == nil {
+		return fmt.Errorf("%s: no queue (AccountsConfig.Queue) to store the request in", kind)
+	}
+	email, err := s.CheckReset(ctx, email, addr)
+	if err != nil {
+		return err
+	}
+	if err := q.Enqueue(ctx, kind, req(email)); err != nil {
+		return fmt.Errorf("%s: %w", kind, err)
+	}
+	return nil
+}
+
 // CompleteReset is the rest of a reset request that [Service.CheckReset]
 // let through: it returns a one-time reset link token for the realm's
 // account with email, or ErrNotFound when there is none or the gate

@@ -345,3 +345,29 @@ func TestCheckResetThenCompleteResetLimitOnce(t *testing.T) {
 	_, _, err = f.svc.CompleteReset(ctx, email)
 	require.ErrorIs(t, err, bookingkit.ErrNotFound, "a blocked person reads as unknown")
 }
+
+// requestQueue keeps what QueueReset stores.
+type requestQueue struct {
+	kinds    []string
+	payloads []any
+}
+
+func (q *requestQueue) Enqueue(_ context.Context, kind string, payload any) error {
+	q.kinds, q.payloads = append(q.kinds, kind), append(q.payloads, payload)
+	return nil
+}
+
+// QueueReset stores the request for the normalised address, reading no
+// account, whether or not the address has one.
+func TestQueueReset(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, account.Config{})
+	q := &requestQueue{}
+	req := func(email string) any { return "reset " + email }
+	require.NoError(t, f.svc.QueueReset(ctx, q, "test.reset", " Nobody@Example.COM ", "1.1.1.1", req))
+	require.Equal(t, []string{"test.reset"}, q.kinds)
+	require.Equal(t, []any{"reset nobody@example.com"}, q.payloads)
+	require.ErrorIs(t, f.svc.QueueReset(ctx, q, "test.reset", "not an address", "1.1.1.1", req), bookingkit.ErrInvalid)
+	require.ErrorContains(t, f.svc.QueueReset(ctx, nil, "test.reset", "ann@example.com", "1.1.1.1", req), "test.reset: no queue")
+	require.Len(t, q.kinds, 1, "nothing more stored")
+}

@@ -170,17 +170,7 @@ func (a *Accounts) QueuedHandlers() map[string]outbox.Handler {
 // and returns nil whether or not the address has an account. The worker
 // completes it with [Accounts.CompleteReset].
 func (a *Accounts) QueueReset(ctx context.Context, email, addr string) error {
-	if a.queue == nil {
-		return errors.New("mogu: no AccountsConfig.Queue to store the reset in")
-	}
-	email, err := a.svc.CheckReset(ctx, email, addr)
-	if err != nil {
-		return err
-	}
-	if err := a.queue.Enqueue(ctx, KindReset, AccountRequest{Email: email}); err != nil {
-		return fmt.Errorf("mogu: reset: %w", err)
-	}
-	return nil
+	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any { return AccountRequest{Email: email} })
 }
 
 // CompleteReset does the rest of a reset [Accounts.QueueReset] stored: it

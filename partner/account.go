@@ -186,17 +186,7 @@ func (a *Accounts) Invite(ctx context.Context, u User, base string) error {
 // the request does the same writes either way. The worker completes it
 // with [Accounts.CompleteReset].
 func (a *Accounts) QueueReset(ctx context.Context, email, addr, base string) error {
-	if a.queue == nil {
-		return errors.New("partner: no AccountsConfig.Queue to store the reset in")
-	}
-	email, err := a.svc.CheckReset(ctx, email, addr)
-	if err != nil {
-		return err
-	}
-	if err := a.queue.Enqueue(ctx, KindReset, ResetRequest{Email: email, LinkBase: base}); err != nil {
-		return fmt.Errorf("partner: reset: %w", err)
-	}
-	return nil
+	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any { return ResetRequest{Email: email, LinkBase: base} })
 }
 
 // QueuedHandlers returns the outbox handler that completes the resets

@@ -754,17 +754,7 @@ func (a *Accounts) RequestReset(ctx context.Context, email, addr string) error {
 // [AccountsConfig.Queue] and returns, having read no account. The worker
 // completes it with [Accounts.CompleteReset].
 func (a *Accounts) QueueReset(ctx context.Context, email, addr string) error {
-	if a.queue == nil {
-		return errors.New("staffid: no AccountsConfig.Queue to store the reset in")
-	}
-	email, err := a.svc.CheckReset(ctx, email, addr)
-	if err != nil {
-		return err
-	}
-	if err := a.queue.Enqueue(ctx, KindReset, ResetRequest{Email: email}); err != nil {
-		return fmt.Errorf("staffid: reset: %w", err)
-	}
-	return nil
+	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any { return ResetRequest{Email: email} })
 }
 
 // CompleteReset does the rest of a reset [Accounts.QueueReset] stored,
