@@ -8,6 +8,9 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+
+	"github.com/bookingkit/bookingkit/locale"
+	"golang.org/x/text/language"
 )
 
 // Page is an HTML page that a server renders itself (a sign-in form, a
@@ -20,7 +23,13 @@ import (
 type Page struct {
 	// Template renders the page; its data holds the nonce, which the
 	// page's <style> and <script> elements carry as their nonce attribute.
+	// A page in several languages leaves it nil and sets Languages.
 	Template *template.Template
+	// Languages, if set, renders the page in the request's language
+	// ([locale.Request]): one template per language, parsed with its
+	// translation functions ([ParsePage]). The answer names the language
+	// in Content-Language.
+	Languages locale.PerLanguage[*template.Template]
 	// Scripts lets the page's own inline scripts (those with the nonce)
 	// run and same-origin images load.
 	Scripts bool
@@ -40,16 +49,21 @@ func (p Page) Render(w http.ResponseWriter, r *http.Request, status int, name st
 	var b [16]byte
 	rand.Read(b[:])
 	nonce := base64.RawStdEncoding.EncodeToString(b[:])
+	tpl, lang := p.Template, ""
+	if p.Languages != nil {
+		tag := locale.Request(r)
+		tpl, lang = p.Languages.In(tag), tag.String()
+	}
 	var buf bytes.Buffer
 	var err error
 	if name == "" {
-		err = p.Template.Execute(&buf, data(nonce))
+		err = tpl.Execute(&buf, data(nonce))
 	} else {
-		err = p.Template.ExecuteTemplate(&buf, name, data(nonce))
+		err = tpl.ExecuteTemplate(&buf, name, data(nonce))
 	}
 	if err != nil {
 		if p.Logger != nil {
-			p.Logger.ErrorContext(r.Context(), "rendering a page failed", "request_id", RequestID(r.Context()), "page", cmp.Or(name, p.Template.Name()), "error", err)
+			p.Logger.ErrorContext(r.Context(), "rendering a page failed", "request_id", RequestID(r.Context()), "page", cmp.Or(name, tpl.Name()), "error", err)
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -67,6 +81,27 @@ func (p Page) Render(w http.ResponseWriter, r *http.Request, status int, name st
 		h.Set("Referrer-Policy", "no-referrer")
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
+	if lang != "" {
+		SetContentLanguage(h, lang)
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes()) //nolint:errcheck // the client has gone
+}
+
+// ParsePage parses a page's template text once per supported language,
+// with the language's translation functions ([locale.Funcs]: {{t "…"}},
+// {{lang}}) and funcs: the [Page.Languages] of a page in several
+// languages.
+func ParsePage(name, text string, funcs template.FuncMap) (locale.PerLanguage[*template.Template], error) {
+	return locale.Build(func(tag language.Tag) (*template.Template, error) {
+		return template.New(name).Funcs(locale.Funcs(tag)).Funcs(funcs).Parse(text)
+	})
+}
+
+// SetContentLanguage names lang as the language of an answer that was
+// chosen by the request's Accept-Language, which caches must then tell
+// apart.
+func SetContentLanguage(h http.Header, lang string) {
+	h.Set("Content-Language", lang)
+	h.Add("Vary", "Accept-Language")
 }

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 
@@ -30,17 +29,17 @@ const (
 //go:embed import_page.html
 var importPageHTML string
 
-// importPage renders import_page.html under a nonce content security
-// policy that lets only its own inline style run and forms post only to
-// the server.
+// importPage renders import_page.html in the request's language under a
+// nonce content security policy that lets only its own inline style run
+// and forms post only to the server.
 type importPage struct{ httpapi.Page }
 
 func newImportPage(logger *slog.Logger) (importPage, error) {
-	t, err := template.New("import").Parse(importPageHTML)
+	t, err := httpapi.ParsePage("import", importPageHTML, nil)
 	if err != nil {
 		return importPage{}, fmt.Errorf("import page: %w", err)
 	}
-	return importPage{httpapi.Page{Template: t, Logger: logger}}, nil
+	return importPage{httpapi.Page{Languages: t, Logger: logger}}, nil
 }
 
 // importPageData is what import_page.html shows.
