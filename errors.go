@@ -53,6 +53,12 @@ type ValidationError struct {
 	Field  string // the input's field name, as the caller spelled it
 	Value  string // the offending value, as sent ("" when it was missing)
 	Reason string // what is expected, e.g. "at most 30 characters"
+	// Format and Args, when Format is set ([Invalidf]), are Reason as a
+	// key of the message catalogue and its arguments, for servers to say
+	// it in the request's language. A Reason without them is translated
+	// when it is itself a key.
+	Format string
+	Args   []any
 }
 
 // Invalid returns a *ValidationError for field and value.
@@ -76,7 +82,7 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 func InvalidWithin(parent string, err error) error {
 	var v *ValidationError
 	if errors.As(err, &v) {
-		return Invalid(parent+"."+v.Field, v.Value, v.Reason)
+		return &ValidationError{Field: parent + "." + v.Field, Value: v.Value, Reason: v.Reason, Format: v.Format, Args: v.Args}
 	}
 	return err
 }

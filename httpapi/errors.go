@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/locale"
 )
 
 // ErrorBody is the JSON body of every error answer.
@@ -83,11 +84,14 @@ func fromStorage(err error) bool {
 // its public message ([PublicMessage]) and the log keeps the detail under
 // the request ID. A 500 of a request cancelled under the handler (the
 // client went away, or the server's shutdown timeout expired) is a 503
-// with Retry-After: 1. logger may be nil (nothing is logged).
+// with Retry-After: 1. The text is in the request's language when the
+// catalogue has it ([RequestMessage]), named by Content-Language. logger
+// may be nil (nothing is logged).
 func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	err = cursorError(r, err)
 	status := StatusOf(err)
-	body := ErrorBody{Error: PublicMessage(err), RequestID: RequestID(r.Context())}
+	msg, lang := RequestMessage(r, err)
+	body := ErrorBody{Error: msg, RequestID: RequestID(r.Context())}
 	if status != http.StatusInternalServerError && logger != nil && fromStorage(err) {
 		logger.InfoContext(r.Context(), "request refused by storage", "request_id", body.RequestID, "status", status, "error", err)
 	}
@@ -110,15 +114,17 @@ func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 			logger.WarnContext(r.Context(), "request cancelled", "request_id", body.RequestID, "error", err)
 		}
 		w.Header().Set("Retry-After", "1")
-		WriteJSON(w, http.StatusServiceUnavailable, ErrorBody{Error: "request cancelled: the server is shutting down", RequestID: body.RequestID})
+		SetContentLanguage(w.Header(), locale.Request(r).String())
+		WriteJSON(w, http.StatusServiceUnavailable, ErrorBody{Error: requestText(r, "request cancelled: the server is shutting down"), RequestID: body.RequestID})
 		return
 	}
 	if status == http.StatusInternalServerError {
 		if logger != nil {
 			logger.ErrorContext(r.Context(), "request failed", "request_id", body.RequestID, "error", err)
 		}
-		body.Error = "internal error"
+		body.Error, lang = requestText(r, "internal error"), locale.Request(r)
 	}
+	SetContentLanguage(w.Header(), lang.String())
 	WriteJSON(w, status, body)
 }
 

@@ -8,37 +8,48 @@ import (
 	"golang.org/x/text/message/catalog"
 )
 
-// text is one message in the three languages; the English is its key.
+// text is one message in Russian and Spanish; its key is the English.
 type text struct{ ru, es string }
 
-// catalogue holds every message of [messages] in English, Russian and
-// Spanish; keys is its set of keys.
+// messages are the catalogue's parts, one per file: pages, mails, errors.
+var messages = []map[string]text{importPage, errorTexts}
+
+// counted are the messages whose words agree with a number (Russian has
+// three forms, one, few and many), in English, Russian and Spanish, as
+// golang.org/x/text/feature/plural selects them.
+var counted = map[string][3]catalog.Message{}
+
+// catalogue holds every message of [messages] and [counted] in English,
+// Russian and Spanish; keys is its set of keys.
 var (
 	catalogue catalog.Catalog
-	keys      map[string]text
+	keys      map[string]struct{}
 )
 
 func init() {
-	keys = make(map[string]text)
+	keys = make(map[string]struct{})
 	b := catalog.NewBuilder(catalog.Fallback(English))
-	for _, part := range messages {
-		for key, t := range part {
-			if _, dup := keys[key]; dup {
-				panic("locale: the message " + key + " is in the catalogue twice")
-			}
-			keys[key] = t
-			for tag, s := range map[language.Tag]string{English: key, Russian: t.ru, Spanish: t.es} {
-				if err := b.SetString(tag, key, s); err != nil {
-					panic("locale: " + err.Error())
-				}
+	add := func(key string, en, ru, es catalog.Message) {
+		if _, dup := keys[key]; dup {
+			panic("locale: the message " + key + " is in the catalogue twice")
+		}
+		keys[key] = struct{}{}
+		for tag, m := range map[language.Tag]catalog.Message{English: en, Russian: ru, Spanish: es} {
+			if err := b.Set(tag, key, m); err != nil {
+				panic("locale: " + key + ": " + err.Error())
 			}
 		}
 	}
+	for _, part := range messages {
+		for key, t := range part {
+			add(key, catalog.String(key), catalog.String(t.ru), catalog.String(t.es))
+		}
+	}
+	for key, m := range counted {
+		add(key, m[0], m[1], m[2])
+	}
 	catalogue = b
 }
-
-// messages are the catalogue's parts, one per file: pages, mails, errors.
-var messages = []map[string]text{importPage}
 
 // Keys returns the catalogue's keys, sorted.
 func Keys() []string { return slices.Sorted(maps.Keys(keys)) }

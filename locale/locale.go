@@ -85,28 +85,63 @@ func parseAccept(accept string) []language.Tag {
 	return tags
 }
 
-// Middleware stores each request's language ([Languages.Of]) in its
-// context for [Request], so that every handler behind it, and the errors
-// they answer, speak the same language, the deployment's default included.
+// Middleware stores each request's language ([Languages.Of]) and the
+// deployment's default in its context, for [Request], [Of] and
+// [DefaultOf]: every handler behind it, the errors they answer and the
+// mails they send speak the same language.
 func (l Languages) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithLanguage(r.Context(), l.Of(r))))
+		ctx := WithDefault(WithLanguage(r.Context(), l.Of(r)), l.Default)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-type contextKey struct{}
+type (
+	languageKey struct{}
+	defaultKey  struct{}
+)
 
 // WithLanguage returns ctx carrying tag as the language of what is said
-// to the person behind it.
+// to the person behind it: the request's, or the one a queued request
+// stored with it.
 func WithLanguage(ctx context.Context, tag language.Tag) context.Context {
-	return context.WithValue(ctx, contextKey{}, tag)
+	return context.WithValue(ctx, languageKey{}, tag)
+}
+
+// WithDefault returns ctx carrying tag as the deployment's default
+// language, for what is said to someone who did not ask (the mail an
+// employee-list import sends) and in a worker's context, which has no
+// request.
+func WithDefault(ctx context.Context, tag language.Tag) context.Context {
+	if tag == language.Und {
+		return ctx
+	}
+	return context.WithValue(ctx, defaultKey{}, tag)
 }
 
 // FromContext returns the language ctx carries ([WithLanguage]), and
 // whether it carries one.
 func FromContext(ctx context.Context) (language.Tag, bool) {
-	tag, ok := ctx.Value(contextKey{}).(language.Tag)
+	tag, ok := ctx.Value(languageKey{}).(language.Tag)
 	return tag, ok
+}
+
+// Of returns the language to speak in ctx: the one it carries
+// ([WithLanguage]), else its default ([DefaultOf]).
+func Of(ctx context.Context) language.Tag {
+	if tag, ok := FromContext(ctx); ok {
+		return tag
+	}
+	return DefaultOf(ctx)
+}
+
+// DefaultOf returns the deployment's default language that ctx carries
+// ([WithDefault]), else English.
+func DefaultOf(ctx context.Context) language.Tag {
+	if tag, ok := ctx.Value(defaultKey{}).(language.Tag); ok {
+		return tag
+	}
+	return English
 }
 
 // Request returns the language to answer r in: the one its context
