@@ -44,3 +44,18 @@ func (e *Error) Unwrap() []error {
 func Invalidf(field, value, key string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Value: value, Reason: fmt.Sprintf(key, args...), Format: key, Args: args}
 }
+
+// Message is a text for people that is said in their language where it
+// is shown: Key is a key of the message catalogue, in fmt's syntax, and
+// Args fill it. As an argument of [Errorf] or [Invalidf] it is translated
+// with the error; fmt prints it in English.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+// Msg returns the [Message] key with args.
+func Msg(key string, args ...any) Message { return Message{Key: key, Args: args} }
+
+// String is the message in English.
+func (m Message) String() string { return fmt.Sprintf(m.Key, m.Args...) }

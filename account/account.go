@@ -104,11 +104,11 @@ type Store interface {
 func NormaliseEmail(email string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(email))
 	if e == "" {
-		return "", bookingkit.Invalid("email", email, "an email address is required")
+		return "", bookingkit.Invalidf("email", email, "an email address is required")
 	}
 	a, err := mail.ParseAddress(e)
 	if err != nil || a.Address != e || a.Name != "" || !strings.Contains(e[strings.LastIndexByte(e, '@')+1:], ".") || len(e) > 254 {
-		return "", bookingkit.Invalid("email", email, "a valid email address such as name@example.com")
+		return "", bookingkit.Invalidf("email", email, "a valid email address such as name@example.com")
 	}
 	return e, nil
 }

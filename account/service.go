@@ -16,11 +16,11 @@ import (
 // ErrBadCredentials is the one answer to a failed login, whatever failed:
 // unknown email, wrong password, no password set yet. It matches
 // bookingkit.ErrUnauthorized.
-var ErrBadCredentials = fmt.Errorf("email or password is wrong: %w", bookingkit.ErrUnauthorized)
+var ErrBadCredentials = bookingkit.Errorf("email or password is wrong: %w", bookingkit.ErrUnauthorized)
 
 // ErrBadLink is the one answer to an unusable one-time link: unknown,
 // already used, or expired. It matches bookingkit.ErrUnauthorized.
-var ErrBadLink = fmt.Errorf("this link is invalid, already used or expired; ask for a new one: %w", bookingkit.ErrUnauthorized)
+var ErrBadLink = bookingkit.Errorf("this link is invalid, already used or expired; ask for a new one: %w", bookingkit.ErrUnauthorized)
 
 // Gate tells whether the person behind an account may still get in. The
 // module that owns the people provides it (staffid refuses blocked
@@ -142,22 +142,35 @@ func (s *Service) MinPasswordLength() int { return s.cfg.MinPasswordLength }
 func (s *Service) Limit(ctx context.Context, kind, addr, accountKey string) error {
 	if addr != "" {
 		if err := s.cfg.PerAddress.Allow(ctx, string(s.cfg.Realm)+":"+kind+":addr:"+addr); err != nil {
-			return limitError(kind, "from this address", err)
+			return limitError(kind, bookingkit.Msg("from this address"), err)
 		}
 	}
 	if accountKey != "" {
 		if err := s.cfg.PerAccount.Allow(ctx, string(s.cfg.Realm)+":"+kind+":acct:"+accountKey); err != nil {
-			return limitError(kind, "for this account", err)
+			return limitError(kind, bookingkit.Msg("for this account"), err)
 		}
 	}
 	return nil
 }
 
-func limitError(kind, scope string, err error) error {
+func limitError(kind string, scope bookingkit.Message, err error) error {
 	if errors.Is(err, bookingkit.ErrRateLimited) {
-		return fmt.Errorf("too many %s attempts %s: %w", kind, scope, err)
+		return bookingkit.Errorf("too many %s attempts %s: %w", attempts(kind), scope, err)
 	}
 	return fmt.Errorf("cannot count the %s attempts %s: %w", kind, scope, err)
+}
+
+// attempts names a kind of attempt in an answer people read.
+func attempts(kind string) any {
+	switch kind {
+	case "register":
+		return bookingkit.Msg("register")
+	case "login":
+		return bookingkit.Msg("login")
+	case "link":
+		return bookingkit.Msg("link")
+	}
+	return kind
 }
 
 // Create makes an account without a password for email and subject and
@@ -447,7 +460,7 @@ func (s *Service) newSession(ctx context.Context, accountID string) (string, err
 // unknown or expired session, or a person the gate now refuses (blocked by
 // an import), is ErrUnauthorized; a refused person's sessions are deleted.
 func (s *Service) Authenticate(ctx context.Context, sessionToken string) (Account, error) {
-	unauthorized := fmt.Errorf("not signed in or session expired: %w", bookingkit.ErrUnauthorized)
+	unauthorized := bookingkit.Errorf("not signed in or session expired: %w", bookingkit.ErrUnauthorized)
 	if sessionToken == "" {
 		return Account{}, unauthorized
 	}

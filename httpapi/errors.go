@@ -115,14 +115,14 @@ func WriteError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 		}
 		w.Header().Set("Retry-After", "1")
 		SetContentLanguage(w.Header(), locale.Request(r).String())
-		WriteJSON(w, http.StatusServiceUnavailable, ErrorBody{Error: requestText(r, "request cancelled: the server is shutting down"), RequestID: body.RequestID})
+		WriteJSON(w, http.StatusServiceUnavailable, ErrorBody{Error: Text(r, "request cancelled: the server is shutting down"), RequestID: body.RequestID})
 		return
 	}
 	if status == http.StatusInternalServerError {
 		if logger != nil {
 			logger.ErrorContext(r.Context(), "request failed", "request_id", body.RequestID, "error", err)
 		}
-		body.Error, lang = requestText(r, "internal error"), locale.Request(r)
+		body.Error, lang = Text(r, "internal error"), locale.Request(r)
 	}
 	SetContentLanguage(w.Header(), lang.String())
 	WriteJSON(w, status, body)

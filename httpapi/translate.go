@@ -30,8 +30,9 @@ func RequestMessage(r *http.Request, err error) (string, language.Tag) {
 	return PublicMessage(err), locale.English
 }
 
-// requestText is key in r's language: a fixed text of an answer.
-func requestText(r *http.Request, key string, args ...any) string {
+// Text is the message key in r's language ([locale.Request]), filled
+// with args: a fixed text of an answer or a page.
+func Text(r *http.Request, key string, args ...any) string {
 	return locale.Sprintf(locale.Request(r), key, args...)
 }
 
@@ -40,26 +41,11 @@ func requestText(r *http.Request, key string, args ...any) string {
 func translateError(tag language.Tag, err error) (string, bool) {
 	switch e := err.(type) {
 	case *bookingkit.Error:
-		args := make([]any, len(e.Args))
-		for i, a := range e.Args {
-			args[i] = a
-			if inner, ok := a.(error); ok {
-				s, ok := translateError(tag, inner)
-				if !ok {
-					s = PublicMessage(inner)
-				}
-				args[i] = s
-			}
-		}
-		if s, ok := locale.Translate(tag, e.Format, args...); ok {
+		if s, ok := locale.Translate(tag, e.Format, translateArgs(tag, e.Args)...); ok {
 			return s, true
 		}
 	case *bookingkit.ValidationError:
-		reason, ok := locale.Translate(tag, e.Reason)
-		if e.Format != "" {
-			reason, ok = locale.Translate(tag, e.Format, e.Args...)
-		}
-		if ok {
+		if reason, ok := translateReason(tag, e); ok {
 			if e.Value == "" {
 				return fmt.Sprintf("%s: %s", e.Field, reason), true
 			}
@@ -81,3 +67,42 @@ func translateError(tag language.Tag, err error) (string, bool) {
 	return "", false
 }
 
+// translateArgs says a message's arguments in tag: the errors and
+// bookingkit.Messages among them, in turn; an error the catalogue does not
+// know by its public text.
+func translateArgs(tag language.Tag, args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case bookingkit.Message:
+			out[i] = locale.Sprintf(tag, a.Key, translateArgs(tag, a.Args)...)
+		case error:
+			s, ok := translateError(tag, a)
+			if !ok {
+				s = PublicMessage(a)
+			}
+			out[i] = s
+		default:
+			out[i] = a
+		}
+	}
+	return out
+}
+
+// Reason is a validation error's reason in r's language, when the
+// catalogue has it ([bookingkit.Invalidf]), else in English: for a page
+// that words the error its own way.
+func Reason(r *http.Request, ve *bookingkit.ValidationError) string {
+	if s, ok := translateReason(locale.Request(r), ve); ok {
+		return s
+	}
+	return ve.Reason
+}
+
+// translateReason says ve's reason in tag, if the catalogue has it.
+func translateReason(tag language.Tag, ve *bookingkit.ValidationError) (string, bool) {
+	if ve.Format != "" {
+		return locale.Translate(tag, ve.Format, translateArgs(tag, ve.Args)...)
+	}
+	return locale.Translate(tag, ve.Reason)
+}

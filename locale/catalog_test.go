@@ -26,7 +26,7 @@ const moduleRoot = ".."
 //
 //   - calls of a function or method with a parameter "key string" before
 //     "args ...any" (bookingkit.Errorf, bookingkit.Invalidf, Sprintf,
-//     Translate, …) whose key is a string literal;
+//     Translate, …) whose key is a string literal or a string constant;
 //   - {{t "…"}} calls in the templates: the .html and .txt files and the
 //     Go string literals that hold {{…}} (built-in mail templates);
 //   - the sentinels of package bookingkit (errors.New and kindError
@@ -158,7 +158,7 @@ func usedKeys(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	funcs := keyFuncs(files)
+	funcs, consts := keyFuncs(files), stringConsts(files)
 	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
@@ -181,6 +181,8 @@ func usedKeys(t *testing.T) map[string]string {
 						continue
 					}
 					if key, ok := stringLit(n.Args[i]); ok {
+						add(key, fset.Position(n.Pos()).String())
+					} else if key, ok := consts[constName(f, n.Args[i])]; ok {
 						add(key, fset.Position(n.Pos()).String())
 					}
 				}
@@ -331,4 +333,41 @@ func templateKeys(text, where string, add func(key, where string)) error {
 		walk(tr.Root)
 	}
 	return nil
+}
+
+// stringConsts returns the string constants of files, by "package.Name".
+func stringConsts(files []*ast.File) map[string]string {
+	out := map[string]string{}
+	for _, f := range files {
+		for _, decl := range f.Decls {
+			gen, ok := decl.(*ast.GenDecl)
+			if !ok || gen.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, name := range vs.Names {
+					if i < len(vs.Values) {
+						if s, ok := stringLit(vs.Values[i]); ok {
+							out[f.Name.Name+"."+name.Name] = s
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// constName names the constant e refers to as "package.Name", or "".
+func constName(f *ast.File, e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return f.Name.Name + "." + e.Name
+	case *ast.SelectorExpr:
+		if x, ok := e.X.(*ast.Ident); ok {
+			return x.Name + "." + e.Sel.Name
+		}
+	}
+	return ""
 }

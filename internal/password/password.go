@@ -133,13 +133,13 @@ func (p Policy) Check(pw string, userInputs ...string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case !utf8.ValidString(pw):
-		return bookingkit.Invalid("password", "", "valid UTF-8 text")
+		return bookingkit.Invalidf("password", "", "valid UTF-8 text")
 	case n < minLen:
-		return bookingkit.Invalid("password", "", fmt.Sprintf("at least %d characters", minLen))
+		return bookingkit.Invalidf("password", "", "at least %d characters", minLen)
 	case n > maxLen:
-		return bookingkit.Invalid("password", "", fmt.Sprintf("at most %d characters", maxLen))
+		return bookingkit.Invalidf("password", "", "at most %d characters", maxLen)
 	case isCommon(pw):
-		return bookingkit.Invalid("password", "", "not one of the commonly used passwords")
+		return bookingkit.Invalidf("password", "", "not one of the commonly used passwords")
 	}
 	for _, in := range userInputs {
 		if !strings.Contains(in, "@") {
@@ -147,38 +147,39 @@ func (p Policy) Check(pw string, userInputs ...string) error {
 		}
 		switch {
 		case strings.EqualFold(strings.TrimSpace(pw), strings.TrimSpace(in)):
-			return bookingkit.Invalid("password", "", "not your email address")
+			return bookingkit.Invalidf("password", "", "not your email address")
 		case strings.EqualFold(pw, localPart(in)) && utf8.RuneCountInString(localPart(in)) >= minLen:
-			return bookingkit.Invalid("password", "", "not the name part of your email address")
+			return bookingkit.Invalidf("password", "", "not the name part of your email address")
 		}
 	}
-	if reason := weakness(pw, userInputs); reason != "" {
-		return bookingkit.Invalid("password", "", "harder to guess: "+reason+"; a phrase of four or more words that do not belong together is strong and easy to remember")
+	if reason := weakness(pw, userInputs); reason.Key != "" {
+		return bookingkit.Invalidf("password", "", "harder to guess: %s; a phrase of four or more words that do not belong together is strong and easy to remember", reason)
 	}
 	return nil
 }
 
-// weakness returns why zxcvbn finds pw too easy to guess, or "".
-func weakness(pw string, userInputs []string) string {
+// weakness returns why zxcvbn finds pw too easy to guess, or the zero
+// Message.
+func weakness(pw string, userInputs []string) bookingkit.Message {
 	skeleton := asciiSkeleton(norm.NFKC.String(pw))
 	if len(skeleton) > estimatedLength {
 		skeleton = skeleton[:estimatedLength]
 	}
 	r := zxcvbn.PasswordStrength(skeleton, inputWords(userInputs))
 	if r.Score >= minScore {
-		return ""
+		return bookingkit.Message{}
 	}
 	// Name the weakest kind of part the estimator found: the one the
 	// attacker guesses first is what the person should change.
-	reasons := map[string]string{
-		"user_inputs": "it is built from your own details (name, email, personnel number or birth date)",
-		"passwords":   "it is built from commonly used passwords",
-		"repeat":      "it repeats characters or groups of characters",
-		"sequence":    "it follows a sequence such as 1234 or abcd",
-		"spatial":     "it follows a keyboard pattern such as qwerty",
-		"date":        "it is built from a date",
-		"regex":       "it is built from a year",
-		"dictionary":  "it is built from a few common words or names",
+	reasons := map[string]bookingkit.Message{
+		"user_inputs": bookingkit.Msg("it is built from your own details (name, email, personnel number or birth date)"),
+		"passwords":   bookingkit.Msg("it is built from commonly used passwords"),
+		"repeat":      bookingkit.Msg("it repeats characters or groups of characters"),
+		"sequence":    bookingkit.Msg("it follows a sequence such as 1234 or abcd"),
+		"spatial":     bookingkit.Msg("it follows a keyboard pattern such as qwerty"),
+		"date":        bookingkit.Msg("it is built from a date"),
+		"regex":       bookingkit.Msg("it is built from a year"),
+		"dictionary":  bookingkit.Msg("it is built from a few common words or names"),
 	}
 	for _, kind := range []string{"user_inputs", "passwords", "repeat", "sequence", "spatial", "date", "regex", "dictionary"} {
 		for _, m := range r.Sequence {
@@ -187,7 +188,7 @@ func weakness(pw string, userInputs []string) string {
 			}
 		}
 	}
-	return "it is too short for the characters it uses"
+	return bookingkit.Msg("it is too short for the characters it uses")
 }
 
 // inputWords turns what is known of the person into the words zxcvbn

@@ -3,8 +3,6 @@ package staffidhttp
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"html/template"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -29,7 +27,7 @@ type StaffSessions struct {
 }
 
 // staffNotSignedIn answers a request without a session token.
-var staffNotSignedIn = fmt.Errorf("not signed in: send Authorization: Bearer <session token>: %w", bookingkit.ErrUnauthorized)
+var staffNotSignedIn = bookingkit.Errorf("not signed in: send Authorization: Bearer <session token>: %w", bookingkit.ErrUnauthorized)
 
 // token returns the request's session token: a bearer token, or the
 // cookie's.
@@ -93,7 +91,8 @@ func (s *StaffSignIn) handle(fn func(w http.ResponseWriter, r *http.Request) err
 
 // StaffRegisterAnswer is the one answer to a well-formed registration:
 // whether the details match the list, whether the employee or the address
-// has an account, is told only to the mailbox of the address given.
+// has an account, is told only to the mailbox of the address given. It
+// is said in the request's language.
 const StaffRegisterAnswer = "thank you: we have sent a message about your registration to the address you gave; it has a link to choose your password, or says why there is none"
 
 // register checks the form's syntax and the rate limits and queues it;
@@ -130,7 +129,7 @@ func (s *StaffSignIn) register(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.Accounts.QueueRegister(r.Context(), form, httpapi.ClientAddress(r)); err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": StaffRegisterAnswer})
+	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": httpapi.Text(r, StaffRegisterAnswer)})
 	return nil
 }
 
@@ -175,50 +174,60 @@ func (s *StaffSignIn) resetPassword(w http.ResponseWriter, r *http.Request) erro
 	if err := s.sessions.Accounts.QueueReset(r.Context(), in.Email, httpapi.ClientAddress(r)); err != nil {
 		return err
 	}
-	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "if this address has a staff travel account, a link to choose a new password has been sent to it"})
+	httpapi.WriteJSON(w, http.StatusAccepted, map[string]string{"status": httpapi.Text(r, "if this address has a staff travel account, a link to choose a new password has been sent to it")})
 	return nil
 }
 
 // staffPasswordPage posts to Action: the path the page was served at.
-var staffPasswordPage = template.Must(template.New("password").Parse(`<!doctype html>
-<html lang="en">
+var staffPasswordPage = must(httpapi.ParsePage("password", `<!doctype html>
+<html lang="{{lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Staff travel: choose your password</title>
+<title>{{t "Staff travel: choose your password"}}</title>
 <style nonce="{{.Nonce}}">body{font:1.1rem/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}label,input,button{display:block;width:100%;margin:.3rem 0}input{padding:.5rem}button{padding:.7rem;margin-top:1rem}.error{color:#b00}</style>
 </head>
 <body>
-{{if .Done}}<h1>Your password is set</h1>
-<p>You are signed in as {{.Email}}. From now on, sign in with this email and your password.</p>
-{{else}}<h1>Choose your password</h1>
+{{if .Done}}<h1>{{t "Your password is set"}}</h1>
+<p>{{t "You are signed in as %s. From now on, sign in with this email and your password." .Email}}</p>
+{{else}}<h1>{{t "Choose your password"}}</h1>
 {{if .Error}}<p class="error">{{.Error}}</p>{{end}}
 {{if .Token}}<form method="post" action="{{.Action}}">
-<p>For {{.Email}}. At least {{.MinLength}} characters; a phrase of a few words is easy to remember and hard to guess.</p>
+<p>{{t "For %s. At least %d characters; a phrase of a few words is easy to remember and hard to guess." .Email .MinLength}}</p>
 <input type="hidden" name="token" value="{{.Token}}">
-<label for="password">New password</label>
+<label for="password">{{t "New password"}}</label>
 <input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{.MinLength}}">
-<label for="confirm">The same again</label>
+<label for="confirm">{{t "The same again"}}</label>
 <input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
-<button type="submit">Set password</button>
-</form>{{else}}<p>Ask for a new link with "Forgot password" on the sign-in page.</p>{{end}}
+<button type="submit">{{t "Set password"}}</button>
+</form>{{else}}<p>{{t "Ask for a new link with “Forgot password” on the sign-in page."}}</p>{{end}}
 {{end}}
 </body>
 </html>
-`))
+`, nil))
+
+// must returns a page's templates, or panics on a page that does not
+// parse: a mistake in the source, found by every test.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
 
 // render writes the set-password page with a content security policy
 // that lets only its own style run; its URL carries the token. The form
 // posts to the path the page was served at (GET and POST share it).
 func (s *StaffSignIn) render(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
-	page := httpapi.Page{Template: staffPasswordPage, NoReferrer: true, Logger: s.logger}
+	page := httpapi.Page{Languages: staffPasswordPage, NoReferrer: true, Logger: s.logger}
 	page.Render(w, r, status, "", func(nonce string) any {
 		data["Nonce"], data["MinLength"], data["Action"] = nonce, s.sessions.Accounts.Service().MinPasswordLength(), r.URL.Path
 		return data
 	})
 }
 
+// staffBadLinkText is what the page says of a link it cannot use.
 const staffBadLinkText = "This link is invalid, already used or expired."
 
 // passwordPage opens a mailed link: it shows the set-password form and
@@ -227,7 +236,7 @@ func (s *StaffSignIn) passwordPage(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
 	a, err := s.sessions.Accounts.CheckLink(r.Context(), token)
 	if err != nil {
-		s.render(w, r, httpapi.StatusOf(err), map[string]any{"Error": staffBadLinkText})
+		s.render(w, r, httpapi.StatusOf(err), map[string]any{"Error": httpapi.Text(r, staffBadLinkText)})
 		return
 	}
 	s.render(w, r, http.StatusOK, map[string]any{"Token": token, "Email": a.Email})
@@ -267,12 +276,12 @@ func (s *StaffSignIn) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{"Token": token}
 	a, err := s.sessions.Accounts.CheckLink(r.Context(), token)
 	if err != nil {
-		s.render(w, r, httpapi.StatusOf(err), map[string]any{"Error": staffBadLinkText})
+		s.render(w, r, httpapi.StatusOf(err), map[string]any{"Error": httpapi.Text(r, staffBadLinkText)})
 		return
 	}
 	data["Email"] = a.Email
 	if pw != r.PostForm.Get("confirm") {
-		data["Error"] = "The two passwords differ."
+		data["Error"] = httpapi.Text(r, "The two passwords differ.")
 		s.render(w, r, http.StatusBadRequest, data)
 		return
 	}
@@ -281,14 +290,14 @@ func (s *StaffSignIn) setPasswordForm(w http.ResponseWriter, r *http.Request) {
 		var ve *bookingkit.ValidationError
 		switch {
 		case errors.As(err, &ve):
-			data["Error"] = "The password must be " + ve.Reason + "."
+			data["Error"] = httpapi.Text(r, "The password must be %s.", httpapi.Reason(r, ve))
 		case errors.Is(err, account.ErrBadLink):
-			data = map[string]any{"Error": staffBadLinkText}
+			data = map[string]any{"Error": httpapi.Text(r, staffBadLinkText)}
 		case httpapi.StatusOf(err) == http.StatusInternalServerError:
 			s.logger.ErrorContext(r.Context(), "staff: set password failed", "error", err)
-			data["Error"] = "Something went wrong; try again."
+			data["Error"] = httpapi.Text(r, "Something went wrong; try again.")
 		default:
-			data["Error"] = httpapi.PublicMessage(err)
+			data["Error"], _ = httpapi.RequestMessage(r, err)
 		}
 		s.render(w, r, httpapi.StatusOf(err), data)
 		return
