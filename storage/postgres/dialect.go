@@ -3,13 +3,20 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/storage"
 )
 
 // dialect is PostgreSQL's side of the SQL written once in storage/internal/sqlstore.
 type dialect struct{}
 
-func (dialect) Name() string              { return "postgres" }
-func (dialect) Translate(err error) error { return translate(err) }
+func (dialect) Name() string { return "postgres" }
 
 // Lock takes a transaction-scoped advisory lock named name within the
 // current schema (lockKey).
@@ -18,18 +25,79 @@ func (dialect) Lock(ctx context.Context, tx *sql.Tx, name string) error {
 	return err
 }
 
-func (dialect) ForUpdate() string { return " FOR UPDATE" }
+func (dialect) RowLocks() bool { return true }
 
-// outboxClaim: workers pass over the rows others are claiming, and the
-// claim is one statement whether anything is due or not (see
-// sqlstore.OutboxClaim).
-type outboxClaim struct{}
+// insertChunk is the most rows of one multi-row INSERT: 25 columns each
+// stay well under PostgreSQL's 65535 parameters.
+const insertChunk = 1000
 
-func (outboxClaim) SkipLocked() string { return " FOR UPDATE SKIP LOCKED" }
-func (outboxClaim) LookFirst() bool    { return false }
+// InsertRows writes one multi-row INSERT per chunk: a round trip per
+// chunk, not per row.
+func (dialect) InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error {
+	for start := 0; start < n; start += insertChunk {
+		var args []any
+		values := make([]string, 0, insertChunk)
+		for i := start; i < min(n, start+insertChunk); i++ {
+			a := row(i)
+			ph := make([]string, len(a))
+			for j := range a {
+				ph[j] = "$" + strconv.Itoa(len(args)+j+1)
+			}
+			values = append(values, "("+strings.Join(ph, ", ")+")")
+			args = append(args, a...)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" ("+columns+") VALUES "+strings.Join(values, ", "), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-// standbyBookings: the standby bookings come from the index on
+func (dialect) TimeText(column string) string {
+	return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+}
+
+func (dialect) DateText(column string) string { return "to_char(" + column + ", 'YYYY-MM-DD')" }
+
+func (dialect) Position(text, sub string) string { return "strpos(" + text + ", " + sub + ")" }
+
+// StandbyBookings: the standby bookings come from the index on
 // (right(flight_key, 10), seq); "seq + 0" keeps the planner from walking
 // the primary key in seq order instead (194 699 rows filtered out for 200
 // in a trial on 200 000).
-const standbyBookings = "right(flight_key, 10) >= $1 AND seq + 0 > $2 ORDER BY seq + 0 LIMIT $3"
+func (dialect) StandbyBookings() string {
+	return "right(flight_key, 10) >= $1 AND seq + 0 > $2 ORDER BY seq + 0 LIMIT $3"
+}
+
+// Translate turns driver errors into bookingkit's sentinels, saying what
+// happened in the domain's words for callers and keeping the driver's
+// text for the logs (storage.Refused). An error translated already, or
+// one the adapter made, is returned as it is.
+func (dialect) Translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var done *bookingkit.StorageError
+	if errors.As(err, &done) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Refused(bookingkit.ErrNotFound, "", err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505": // unique_violation
+			return storage.Refused(bookingkit.ErrConflict, storage.Exists(pe.TableName), err)
+		case pe.Code == "40001", pe.Code == "40P01": // serialization_failure, deadlock_detected
+			return storage.Refused(bookingkit.ErrConflict, storage.Concurrent, err)
+		case pe.Code == "23503": // foreign_key_violation
+			return storage.Refused(bookingkit.ErrInvalid, storage.Dangling(pe.TableName), err)
+		case strings.HasPrefix(pe.Code, "23"): // other integrity violations
+			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
+		case pe.Code == "22001", pe.Code == "22007", pe.Code == "22008", pe.Code == "22P02": // bad data
+			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
+		}
+	}
+	return err
+}

@@ -143,7 +143,7 @@ func BenchmarkPartnerActivitySearch(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		db := openPartnerBench(b)
 		serial, partnerID := partnerBenchActivity(b, db, n)
-		store := newPartnerStore(db)
+		store := db.Stores().Partner
 		q := partner.ActivityQuery{Serial: serial, PartnerID: partnerID, Limit: partner.DefaultPageSize + 1}
 		query, args, _ := sqlstore.PartnerSearchActivitySQL(q)
 		b.Logf("log %d plan: %s", n, strings.ReplaceAll(partnerPGPlan(b, db, query, args, false), "\n", "; "))
@@ -201,7 +201,7 @@ func BenchmarkPartnerCountReport(b *testing.B) {
 	began := time.Now()
 	partnerCopy(b, db, "partner_instances", cols, rows)
 	b.Logf("loaded %d instances in %v (COPY, then VACUUM ANALYZE as autovacuum would)", n, time.Since(began).Round(time.Millisecond))
-	store := newPartnerStore(db)
+	store := db.Stores().Partner
 	for _, f := range []partner.ReportFilter{{Subject: partner.SubjectInstances, Now: now}, {Subject: partner.SubjectInstances, PartnerID: "ptn_07", Now: now}} {
 		query, args, _ := sqlstore.PartnerCountReportSQL(f)
 		b.Logf("plan (partner %q): %s", f.PartnerID, strings.ReplaceAll(partnerPGPlan(b, db, query, args, false), "\n", "; "))

@@ -4,15 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
-	"io/fs"
-	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
-	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/storage/internal/migrate"
 	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
@@ -62,19 +57,11 @@ func lockKey(name string) string {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	files, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return err
-	}
-	ms, err := migrate.Load(files)
-	if err != nil {
-		return err
-	}
 	d := migrate.Dialect{
 		Lock:        lockKey("migrate"),
 		Placeholder: func(n int) string { return fmt.Sprintf("$%d", n) },
 	}
-	if _, err := migrate.Apply(ctx, db.sql, d, ms); err != nil {
+	if err := sqlstore.Migrate(ctx, db.sql, migrationFiles, d); err != nil {
 		return fail("%w", err)
 	}
 	return nil
@@ -92,51 +79,15 @@ func (db *DB) SchemaVersions(ctx context.Context) ([]int, error) {
 func (db *DB) Close() error { return db.sql.Close() }
 
 // Stores returns the database seen through the domain interfaces.
-func (db *DB) Stores() storage.Stores {
-	return sqlstore.Stores(db.core, sqlstore.Own{Standby: newStandbyStore(db), StaffID: newStaffIDStore(db), Partner: newPartnerStore(db),
-		StandbyBookings: standbyBookings, OutboxClaim: outboxClaim{}})
-}
+func (db *DB) Stores() storage.Stores { return sqlstore.Stores(db.core, newStaffIDStore(db)) }
 
-// translate turns driver errors into bookingkit's sentinels, saying what
-// happened in the domain's words for callers and keeping the driver's
-// text for the logs (storage.Refused). An error translated already, or
-// one the adapter made, is returned as it is.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	var done *bookingkit.StorageError
-	if errors.As(err, &done) {
-		return err
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return storage.Refused(bookingkit.ErrNotFound, "", err)
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch {
-		case pe.Code == "23505": // unique_violation
-			return storage.Refused(bookingkit.ErrConflict, storage.Exists(pe.TableName), err)
-		case pe.Code == "40001", pe.Code == "40P01": // serialization_failure, deadlock_detected
-			return storage.Refused(bookingkit.ErrConflict, storage.Concurrent, err)
-		case pe.Code == "23503": // foreign_key_violation
-			return storage.Refused(bookingkit.ErrInvalid, storage.Dangling(pe.TableName), err)
-		case strings.HasPrefix(pe.Code, "23"): // other integrity violations
-			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
-		case pe.Code == "22001", pe.Code == "22007", pe.Code == "22008", pe.Code == "22P02": // bad data
-			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
-		}
-	}
-	return err
-}
+// SQL returns the database's connection pool, for tools that move whole
+// tables at once (bookingkit copy). The domain packages go through
+// [DB.Stores], which keeps the invariants that the tables alone do not.
+func (db *DB) SQL() *sql.DB { return db.sql }
 
 // fail returns the adapter's error: its context, with "postgres: " before
 // it, around the cause (storage.Failf says what callers are told of it).
 func fail(format string, args ...any) error {
 	return storage.Failf("postgres", format, args...)
 }
-
-// SQL returns the database's connection pool, for tools that move whole
-// tables at once (bookingkit copy). The domain packages go through
-// [DB.Stores], which keeps the invariants that the tables alone do not.
-func (db *DB) SQL() *sql.DB { return db.sql }

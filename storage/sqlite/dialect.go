@@ -3,30 +3,103 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+
+	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/storage"
 )
 
 // dialect is SQLite's side of the SQL written once in storage/internal/sqlstore.
 type dialect struct{}
 
-func (dialect) Name() string              { return "sqlite" }
-func (dialect) Translate(err error) error { return translate(err) }
+func (dialect) Name() string { return "sqlite" }
 
 // Lock has nothing to take: every transaction begins IMMEDIATE and holds
 // the database's write lock from its start.
 func (dialect) Lock(context.Context, *sql.Tx, string) error { return nil }
 
-// ForUpdate is empty: SQLite has no row locks, and the transaction holds
-// the write lock already.
-func (dialect) ForUpdate() string { return "" }
+func (dialect) RowLocks() bool { return false }
 
-// outboxClaim: the claim's transaction holds the write lock, and an idle
-// claim answers from a read without it (see sqlstore.OutboxClaim).
-type outboxClaim struct{}
+// InsertRows runs one prepared statement per row. Not a multi-row INSERT:
+// SQLite looks each $N up by name among the parameters parsed before it,
+// so parsing one grows with the square of its parameters (2 s for 1 000
+// rows of 25), and ? would not serve PostgreSQL.
+func (dialect) InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", strings.Count(columns, ",")+1), ", ")
+	ins, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+columns+") VALUES ("+ph+")")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for i := range n {
+		args := row(i)
+		if _, err := ins.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("%s %v: %w", table, args[0], err)
+		}
+	}
+	return nil
+}
 
-func (outboxClaim) SkipLocked() string { return "" }
-func (outboxClaim) LookFirst() bool    { return true }
+// TimeText and DateText are the columns themselves: times are stored as
+// the driver writes them, UTC text, and dates as YYYY-MM-DD.
+func (dialect) TimeText(column string) string { return column }
+func (dialect) DateText(column string) string { return column }
 
-// standbyBookings: the standby bookings come from the index on
+func (dialect) Position(text, sub string) string { return "instr(" + text + ", " + sub + ")" }
+
+// StandbyBookings: the standby bookings come from the index on
 // (substr(flight_key, -10), seq); the unary plus keeps the planner from
 // walking the seq range instead.
+func (dialect) StandbyBookings() string { return standbyBookings }
+
 const standbyBookings = "substr(flight_key, -10) >= $1 AND +seq > $2 ORDER BY seq LIMIT $3"
+
+// Translate turns driver errors into bookingkit's sentinels, saying what
+// happened in the domain's words for callers and keeping the driver's
+// text for the logs (storage.Refused). An error translated already, or
+// one the adapter made, is returned as it is.
+func (dialect) Translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var done *bookingkit.StorageError
+	if errors.As(err, &done) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Refused(bookingkit.ErrNotFound, "", err)
+	}
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return storage.Refused(bookingkit.ErrConflict, storage.Exists(constraintTable(se)), err)
+		case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY:
+			// SQLite does not say which table or key.
+			return storage.Refused(bookingkit.ErrInvalid, storage.Dangling(""), err)
+		case sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
+			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
+		}
+	}
+	return err
+}
+
+// constraintTable returns the table that a UNIQUE or PRIMARY KEY
+// violation names ("UNIQUE constraint failed: partner_licences.instance_id,
+// partner_licences.login"), or "".
+func constraintTable(se *sqlite3.Error) string {
+	_, after, ok := strings.Cut(se.Error(), "constraint failed: ")
+	table, _, dot := strings.Cut(after, ".")
+	if !ok || !dot {
+		return ""
+	}
+	return table
+}

@@ -146,7 +146,7 @@ func BenchmarkPartnerActivitySearch(b *testing.B) {
 			b.Fatal(err)
 		}
 		serial, partnerID := partnerBenchActivity(b, db, n)
-		store := newPartnerStore(db)
+		store := db.Stores().Partner
 		q := partner.ActivityQuery{Serial: serial, PartnerID: partnerID, Limit: partner.DefaultPageSize + 1}
 		query, args, _ := sqlstore.PartnerSearchActivitySQL(q)
 		b.Logf("log %d plan: %s", n, strings.ReplaceAll(partnerSQLitePlan(b, db.sql, query, args), "\n", "; "))
@@ -189,7 +189,7 @@ func BenchmarkPartnerCountReport(b *testing.B) {
 	defer db.Close()
 	const n = 100_000
 	now := partnerBenchInstances(b, db, n)
-	store := newPartnerStore(db)
+	store := db.Stores().Partner
 	for _, tt := range []struct {
 		name string
 		f    partner.ReportFilter

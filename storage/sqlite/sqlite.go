@@ -9,11 +9,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"strings"
 	"time"
-
-	sqlite3 "modernc.org/sqlite"
-	sqlite3lib "modernc.org/sqlite/lib"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/storage"
@@ -113,16 +109,8 @@ func createFile(ctx context.Context, path string) error {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	files, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return err
-	}
-	ms, err := migrate.Load(files)
-	if err != nil {
-		return err
-	}
 	d := migrate.Dialect{Placeholder: func(int) string { return "?" }}
-	if _, err := migrate.Apply(ctx, db.sql, d, ms); err != nil {
+	if err := sqlstore.Migrate(ctx, db.sql, migrationFiles, d); err != nil {
 		return fail("%s: %w", db.path, err)
 	}
 	return nil
@@ -143,56 +131,12 @@ func (db *DB) SchemaVersions(ctx context.Context) ([]int, error) {
 func (db *DB) Close() error { return db.sql.Close() }
 
 // Stores returns the database seen through the domain interfaces.
-func (db *DB) Stores() storage.Stores {
-	return sqlstore.Stores(db.core, sqlstore.Own{Standby: newStandbyStore(db), StaffID: newStaffIDStore(db), Partner: newPartnerStore(db),
-		StandbyBookings: standbyBookings, OutboxClaim: outboxClaim{}})
-}
+func (db *DB) Stores() storage.Stores { return sqlstore.Stores(db.core, newStaffIDStore(db)) }
 
-// translate turns driver errors into bookingkit's sentinels, saying what
-// happened in the domain's words for callers and keeping the driver's
-// text for the logs (storage.Refused). An error translated already, or
-// one the adapter made, is returned as it is.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	var done *bookingkit.StorageError
-	if errors.As(err, &done) {
-		return err
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return storage.Refused(bookingkit.ErrNotFound, "", err)
-	}
-	var se *sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return storage.Refused(bookingkit.ErrConflict, storage.Exists(constraintTable(se)), err)
-		case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY:
-			// SQLite does not say which table or key.
-			return storage.Refused(bookingkit.ErrInvalid, storage.Dangling(""), err)
-		case sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
-			return storage.Refused(bookingkit.ErrInvalid, storage.OutOfRange, err)
-		}
-	}
-	return err
-}
-
-// constraintTable returns the table that a UNIQUE or PRIMARY KEY
-// violation names ("UNIQUE constraint failed: partner_licences.instance_id,
-// partner_licences.login"), or "".
-func constraintTable(se *sqlite3.Error) string {
-	msg := se.Error()
-	i := strings.LastIndex(msg, "constraint failed: ")
-	if i < 0 {
-		return ""
-	}
-	table, _, ok := strings.Cut(msg[i+len("constraint failed: "):], ".")
-	if !ok {
-		return ""
-	}
-	return table
-}
+// SQL returns the database's connection pool, for tools that move whole
+// tables at once (bookingkit copy). The domain packages go through
+// [DB.Stores], which keeps the invariants that the tables alone do not.
+func (db *DB) SQL() *sql.DB { return db.sql }
 
 // fail returns the adapter's error: its context, with "sqlite: " before
 // it, around the cause (storage.Failf says what callers are told of it).
@@ -200,18 +144,7 @@ func fail(format string, args ...any) error {
 	return storage.Failf("sqlite", format, args...)
 }
 
-// oneRow checks that an UPDATE or DELETE touched exactly one row and
-// reports ErrNotFound when it touched none.
+// oneRow is [sqlstore.DB.OneRow] for the adapter's own statements.
 func oneRow(res sql.Result, err error, what string) error {
-	if err != nil {
-		return fail("%s: %w", what, translate(err))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fail("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fail("%s: %w", what, bookingkit.ErrNotFound)
-	}
-	return nil
+	return (&sqlstore.DB{Dialect: dialect{}}).OneRow(res, err, what)
 }

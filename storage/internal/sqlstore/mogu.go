@@ -233,7 +233,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var generation int64
 		var travelers, claims int
-		err := tx.QueryRowContext(ctx, "SELECT token_generation, travelers, claims FROM mogu_trips WHERE booking_id = $1"+s.db.Dialect.ForUpdate(), l.BookingID).
+		err := tx.QueryRowContext(ctx, "SELECT token_generation, travelers, claims FROM mogu_trips WHERE booking_id = $1"+s.db.rowLock(" FOR UPDATE"), l.BookingID).
 			Scan(&generation, &travelers, &claims)
 		if err != nil {
 			return err

@@ -10,26 +10,8 @@ import (
 	"github.com/bookingkit/bookingkit/outbox"
 )
 
-// OutboxClaim is what differs when workers claim messages.
-type OutboxClaim interface {
-	// SkipLocked ends the SELECT of the rows to claim: " FOR UPDATE SKIP
-	// LOCKED" on PostgreSQL, where a worker passes over the rows another
-	// is claiming; "" on SQLite, whose claim holds the write lock.
-	SkipLocked() string
-	// LookFirst: a claim first looks for a due message by a plain read,
-	// which takes no lock on SQLite (WAL): an idle outbox, asked every few
-	// seconds, never queues behind an import's write lock.
-	LookFirst() bool
-}
-
 // OutboxStore keeps the messages waiting for delivery in table outbox.
-type OutboxStore struct {
-	db    *DB
-	claim OutboxClaim
-}
-
-// NewOutboxStore returns the outbox store on db.
-func NewOutboxStore(db *DB, claim OutboxClaim) *OutboxStore { return &OutboxStore{db, claim} }
+type OutboxStore struct{ db *DB }
 
 var _ outbox.Store = (*OutboxStore)(nil)
 
@@ -43,14 +25,19 @@ func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, err
 	return id, nil
 }
 
-// Claim leases the due messages in one transaction (see [OutboxClaim]).
+// Claim leases the due messages in one transaction. On PostgreSQL workers
+// pass over the rows others are claiming (SKIP LOCKED), and the claim is
+// one statement whether anything is due or not. On SQLite the claim holds
+// the write lock, so it first looks for a due message by a plain read,
+// which takes no lock (WAL): an idle outbox, asked every few seconds,
+// never queues behind an import's write lock.
 func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time.Time, token string, limit int) ([]outbox.Message, error) {
 	if len(kinds) == 0 || limit <= 0 {
 		return nil, nil
 	}
 	due, args := dollarList([]any{now.UTC()}, kinds)
 	due = "kind IN (" + due + ") AND next_attempt_at <= $1"
-	if s.claim.LookFirst() {
+	if !s.db.Dialect.RowLocks() {
 		var found int
 		err := s.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE "+due+" LIMIT 1) AS due", args...).Scan(&found)
 		if err != nil {
@@ -63,23 +50,15 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 	n := len(args)
 	args = append(args, until.UTC(), token, limit)
 	var out []outbox.Message
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`UPDATE outbox SET next_attempt_at = $%d, lease_token = $%d, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
-			RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.claim.SkipLocked()), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m outbox.Message
-			if err := rows.Scan(&m.ID, &m.Kind, (*[]byte)(&m.Payload), &m.CreatedAt, &m.NextAttempt, &m.Attempts, &m.LastError); err != nil {
-				return err
-			}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
+		out, err = queryAll(ctx, tx, func(r scanner) (m outbox.Message, err error) {
+			err = r.Scan(&m.ID, &m.Kind, (*[]byte)(&m.Payload), &m.CreatedAt, &m.NextAttempt, &m.Attempts, &m.LastError)
 			m.CreatedAt, m.NextAttempt = m.CreatedAt.UTC(), m.NextAttempt.UTC()
-			out = append(out, m)
-		}
-		return rows.Err()
+			return m, err
+		}, fmt.Sprintf(`UPDATE outbox SET next_attempt_at = $%d, lease_token = $%d, attempts = attempts + 1
+			WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
+			RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.db.rowLock(" FOR UPDATE SKIP LOCKED")), args...)
+		return err
 	})
 	if err != nil {
 		return nil, s.db.Fail("claim messages: %w", err)

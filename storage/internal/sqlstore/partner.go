@@ -14,46 +14,13 @@ import (
 	"github.com/bookingkit/bookingkit/partner"
 )
 
-// PartnerSQL is what the partner store says differently to each database;
-// each adapter implements it beside its constructor.
-type PartnerSQL interface {
-	// ForShare is the clause that keeps the rows a SELECT reads from
-	// changing until the transaction ends while other readers still read
-	// them (" FOR SHARE"), or "" where the transaction holds the whole
-	// database already (SQLite).
-	ForShare() string
-
-	// Month is the "YYYY-MM" of the UTC time in column.
-	Month(column string) string
-
-	// Position is the expression for where sub first occurs in text,
-	// counting from 1, or 0 when it does not (instr, strpos).
-	Position(text, sub string) string
-
-	// InsertRows inserts n rows, row(0) … row(n-1), each the values of
-	// columns (comma-separated), into table within tx, the fastest way
-	// the database has.
-	InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error
-}
-
 // PartnerStore keeps the partner channel (tables partner_*, migration
 // 0400): partners, users, companies, instances, licences, the terminal
 // activity log, support threads and the audit log. Every change and its
 // audit record commit in one transaction.
-type PartnerStore struct {
-	db  *DB
-	sql PartnerSQL
-}
-
-// NewPartnerStore returns the partner store on db, with the database's
-// side of the partner SQL.
-func NewPartnerStore(db *DB, dialect PartnerSQL) *PartnerStore {
-	return &PartnerStore{db: db, sql: dialect}
-}
+type PartnerStore struct{ db *DB }
 
 var _ partner.Store = (*PartnerStore)(nil)
-
-type partnerScanner interface{ Scan(...any) error }
 
 // partnerQuery builds a statement with its arguments, so that optional
 // filters stay parameterised.
@@ -131,14 +98,6 @@ func partnerTime(t time.Time) any {
 	return t.UTC()
 }
 
-// partnerNull is s for a nullable column: NULL when empty.
-func partnerNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // partnerNullTime scans a nullable TIMESTAMP column.
 type partnerNullTime struct{ t *time.Time }
 
@@ -196,31 +155,10 @@ func (s *PartnerStore) fail(what string, err error) error {
 	return s.db.Fail("partner %s: %w", what, err)
 }
 
-// partnerExec runs statements on the database or a transaction.
-type partnerExec interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // partnerList runs query and reads every row with scan.
-func partnerList[T any](ctx context.Context, s *PartnerStore, what, query string, args []any, scan func(partnerScanner) (T, error)) ([]T, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, s.fail(what, err)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, s.fail(what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.fail(what, err)
-	}
-	return out, nil
+func partnerList[T any](ctx context.Context, s *PartnerStore, what, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	out, err := queryAll(ctx, s.db.SQL, scan, query, args...)
+	return out, s.fail(what, err)
 }
 
 // Partners, users and companies.
@@ -231,7 +169,7 @@ func partnerAuditArgs(r partner.AuditRecord) []any {
 	return []any{r.ID, r.At.UTC(), r.ActorID, string(r.ActorRole), r.PartnerID, r.Object, r.ObjectID, r.Action, r.Reason, r.Detail}
 }
 
-func insertPartnerAudit(ctx context.Context, tx partnerExec, r partner.AuditRecord) error {
+func insertPartnerAudit(ctx context.Context, tx querier, r partner.AuditRecord) error {
 	_, err := tx.ExecContext(ctx, "INSERT INTO partner_audit ("+partnerAuditColumns+") VALUES ("+partnerPlaceholders(1, 10)+")", partnerAuditArgs(r)...)
 	return err
 }
@@ -247,7 +185,7 @@ func (s *PartnerStore) change(ctx context.Context, what string, audit partner.Au
 }
 
 // exists returns ErrNotFound unless table has a row with id.
-func (s *PartnerStore) exists(ctx context.Context, tx partnerExec, table, what, id string) error {
+func (s *PartnerStore) exists(ctx context.Context, tx querier, table, what, id string) error {
 	var one int
 	err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = $1", id).Scan(&one)
 	if isNoRows(err) {
@@ -263,7 +201,7 @@ func (s *PartnerStore) CreatePartner(ctx context.Context, p partner.Partner, aud
 	})
 }
 
-func scanPartner(r partnerScanner) (partner.Partner, error) {
+func scanPartner(r scanner) (partner.Partner, error) {
 	var p partner.Partner
 	err := r.Scan(&p.ID, &p.Name, &p.CreatedAt)
 	p.CreatedAt = p.CreatedAt.UTC()
@@ -288,7 +226,7 @@ func (s *PartnerStore) CreateUser(ctx context.Context, u partner.User, audit par
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO partner_users (id, partner_id, role, name, email, email_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.ID, partnerNull(u.PartnerID), string(u.Role), u.Name, u.Email, strings.ToLower(u.Email), u.CreatedAt.UTC())
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.ID, NullIfEmpty(u.PartnerID), string(u.Role), u.Name, u.Email, strings.ToLower(u.Email), u.CreatedAt.UTC())
 		return err
 	})
 }
@@ -318,7 +256,7 @@ func (s *PartnerStore) CreateCompany(ctx context.Context, c partner.Company, aud
 	})
 }
 
-func scanPartnerCompany(r partnerScanner) (partner.Company, error) {
+func scanPartnerCompany(r scanner) (partner.Company, error) {
 	var c partner.Company
 	err := r.Scan(&c.ID, &c.PartnerID, &c.Name, &c.CreatedAt)
 	c.CreatedAt = c.CreatedAt.UTC()
@@ -369,7 +307,7 @@ func PartnerInstanceArgs(inst partner.Instance) ([]any, error) {
 	}, nil
 }
 
-func scanPartnerInstance(r partnerScanner) (partner.Instance, error) {
+func scanPartnerInstance(r scanner) (partner.Instance, error) {
 	var inst partner.Instance
 	var state string
 	d := &inst.Deactivation
@@ -499,13 +437,13 @@ func partnerLicenceArgs(l partner.Licence) []any {
 	d := l.Deactivation
 	return []any{
 		l.ID, l.PartnerID, l.CompanyID, l.InstanceID, l.InstanceType, l.Profile, string(l.State), l.User.Name, l.User.Login, l.User.Email,
-		partnerNull(l.Terminal.Serial), partnerNull(l.Terminal.PIN), partnerTime(l.BoundAt), partnerSearchText(l.User),
+		NullIfEmpty(l.Terminal.Serial), NullIfEmpty(l.Terminal.PIN), partnerTime(l.BoundAt), partnerSearchText(l.User),
 		d.Reason, d.RequestedBy, partnerTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, partnerTime(d.DecidedAt),
 		l.CreatedBy, l.CreatedAt.UTC(), l.UpdatedAt.UTC(), l.Version,
 	}
 }
 
-func scanPartnerLicence(r partnerScanner) (partner.Licence, error) {
+func scanPartnerLicence(r scanner) (partner.Licence, error) {
 	var l partner.Licence
 	var state string
 	d := &l.Deactivation
@@ -527,7 +465,7 @@ func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatc
 		// find its new version and give up, while batches of one instance
 		// still run side by side.
 		var version int64
-		err := tx.QueryRowContext(ctx, "SELECT version FROM partner_instances WHERE id = $1"+s.sql.ForShare(), b.InstanceID).Scan(&version)
+		err := tx.QueryRowContext(ctx, "SELECT version FROM partner_instances WHERE id = $1"+s.db.rowLock(" FOR SHARE"), b.InstanceID).Scan(&version)
 		if isNoRows(err) {
 			return s.db.Fail("instance %s: %w", b.InstanceID, bookingkit.ErrNotFound)
 		}
@@ -537,11 +475,11 @@ func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatc
 		if version != b.InstanceVersion {
 			return s.db.Fail("instance %s is at version %d, not %d: %w", b.InstanceID, version, b.InstanceVersion, bookingkit.ErrConflict)
 		}
-		err = s.sql.InsertRows(ctx, tx, "partner_licences", partnerLicenceColumns, len(b.Licences), func(i int) []any { return partnerLicenceArgs(b.Licences[i]) })
+		err = s.db.Dialect.InsertRows(ctx, tx, "partner_licences", partnerLicenceColumns, len(b.Licences), func(i int) []any { return partnerLicenceArgs(b.Licences[i]) })
 		if err != nil {
 			return err
 		}
-		return s.sql.InsertRows(ctx, tx, "partner_audit", partnerAuditColumns, len(b.Audit), func(i int) []any { return partnerAuditArgs(b.Audit[i]) })
+		return s.db.Dialect.InsertRows(ctx, tx, "partner_audit", partnerAuditColumns, len(b.Audit), func(i int) []any { return partnerAuditArgs(b.Audit[i]) })
 	})
 	return s.fail("create licences", err)
 }
@@ -551,7 +489,7 @@ func (s *PartnerStore) GetLicence(ctx context.Context, id string) (partner.Licen
 	return l, s.fail("licence "+id, err)
 }
 
-func insertPartnerActivity(ctx context.Context, tx partnerExec, ev partner.ActivityEvent) (int64, error) {
+func insertPartnerActivity(ctx context.Context, tx querier, ev partner.ActivityEvent) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO partner_activity (at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -603,8 +541,8 @@ func (s *PartnerStore) ListLicences(ctx context.Context, q partner.LicenceQuery)
 	if q.Search != "" {
 		// A position, not LIKE: the search text is literal, % and _ included.
 		search := b.arg(strings.ToLower(q.Search))
-		b.cond("(" + s.sql.Position("search_text", search) + " > 0 OR " + s.sql.Position("lower(COALESCE(serial, ''))", search) +
-			" > 0 OR " + s.sql.Position("lower(COALESCE(pin, ''))", search) + " > 0)")
+		b.cond("(" + s.db.Dialect.Position("search_text", search) + " > 0 OR " + s.db.Dialect.Position("lower(COALESCE(serial, ''))", search) +
+			" > 0 OR " + s.db.Dialect.Position("lower(COALESCE(pin, ''))", search) + " > 0)")
 	}
 	query := "SELECT " + partnerLicenceSelect + " FROM partner_licences" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
 	return partnerList(ctx, s, "list licences", query, b.args, scanPartnerLicence)
@@ -615,7 +553,7 @@ func (s *PartnerStore) ListLicences(ctx context.Context, q partner.LicenceQuery)
 // PartnerActivityColumns are the columns of table partner_activity.
 const PartnerActivityColumns = "id, at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail"
 
-func scanPartnerActivity(r partnerScanner) (partner.ActivityEvent, error) {
+func scanPartnerActivity(r scanner) (partner.ActivityEvent, error) {
 	var ev partner.ActivityEvent
 	var kind string
 	err := r.Scan(&ev.ID, &ev.At, &kind, &ev.PartnerID, &ev.CompanyID, &ev.InstanceID, &ev.LicenceID, &ev.Serial, &ev.PIN, &ev.UserLogin, &ev.Detail)
@@ -696,7 +634,7 @@ func (s *PartnerStore) ListMessages(ctx context.Context, q partner.MessageQuery)
 	b.cond("company_id = " + b.arg(q.CompanyID))
 	b.opt("id", "<", q.Before)
 	query := "SELECT id, partner_id, company_id, direction, author_id, body, at FROM partner_messages" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list messages", query, b.args, func(r partnerScanner) (partner.Message, error) {
+	return partnerList(ctx, s, "list messages", query, b.args, func(r scanner) (partner.Message, error) {
 		var m partner.Message
 		var dir string
 		err := r.Scan(&m.ID, &m.PartnerID, &m.CompanyID, &dir, &m.AuthorID, &m.Body, &m.At)
@@ -742,7 +680,7 @@ const partnerThreadSelect = `SELECT c.id, c.name, c.partner_id, t.messages, t.la
 	(SELECT COUNT(*) FROM partner_messages m WHERE m.company_id = t.company_id AND m.direction = 'from_partner' AND m.id > t.support_read)
 	FROM partner_threads t JOIN partner_companies c ON c.id = t.company_id`
 
-func scanPartnerThread(r partnerScanner) (partner.ThreadSummary, error) {
+func scanPartnerThread(r scanner) (partner.ThreadSummary, error) {
 	var th partner.ThreadSummary
 	err := r.Scan(&th.CompanyID, &th.CompanyName, &th.PartnerID, &th.Messages, partnerNullTime{&th.LastMessageAt}, &th.UnreadByPartner, &th.UnreadBySupport)
 	return th, err
@@ -776,7 +714,7 @@ func (s *PartnerStore) ListAudit(ctx context.Context, q partner.AuditQuery) ([]p
 	b.opt("object_id", "=", q.ObjectID)
 	b.opt("id", "<", q.Before)
 	query := "SELECT " + partnerAuditColumns + " FROM partner_audit" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list audit", query, b.args, func(r partnerScanner) (partner.AuditRecord, error) {
+	return partnerList(ctx, s, "list audit", query, b.args, func(r scanner) (partner.AuditRecord, error) {
 		var rec partner.AuditRecord
 		var role string
 		err := r.Scan(&rec.ID, &rec.At, &rec.ActorID, &role, &rec.PartnerID, &rec.Object, &rec.ObjectID, &rec.Action, &rec.Reason, &rec.Detail)
@@ -806,7 +744,7 @@ func (s *PartnerStore) CountReport(ctx context.Context, f partner.ReportFilter) 
 	if err != nil {
 		return nil, err
 	}
-	groups, err := partnerList(ctx, s, "count report", query, args, func(r partnerScanner) ([2]partner.CountRow, error) {
+	groups, err := partnerList(ctx, s, "count report", query, args, func(r scanner) ([2]partner.CountRow, error) {
 		var row partner.CountRow
 		var st string
 		var expired int64
@@ -851,6 +789,11 @@ func PartnerCountReportSQL(f partner.ReportFilter) (string, []any, error) {
 	return query, b.args, nil
 }
 
+// month is the "YYYY-MM" of the UTC time in column.
+func (s *PartnerStore) month(column string) string {
+	return "substr(" + s.db.Dialect.TimeText(column) + ", 1, 7)"
+}
+
 func (s *PartnerStore) CountByMonth(ctx context.Context, f partner.ReportFilter) ([]partner.MonthRow, error) {
 	var b partnerQuery
 	var query string
@@ -858,14 +801,14 @@ func (s *PartnerStore) CountByMonth(ctx context.Context, f partner.ReportFilter)
 	case partner.SubjectInstances:
 		b.cond("activated_at IS NOT NULL")
 		partnerInstanceFilters(&b, f.PartnerID, "", f.Type, "", f.States, f.Now, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT " + s.sql.Month("activated_at") + ", type, profile, COUNT(*) FROM partner_instances" + b.whereSQL() + " GROUP BY 1, 2, 3"
+		query = "SELECT " + s.month("activated_at") + ", type, profile, COUNT(*) FROM partner_instances" + b.whereSQL() + " GROUP BY 1, 2, 3"
 	case partner.SubjectLicences:
 		partnerLicenceFilters(&b, f.PartnerID, f.Type, "", f.States, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT " + s.sql.Month("created_at") + ", instance_type, profile, COUNT(*) FROM partner_licences" + b.whereSQL() + " GROUP BY 1, 2, 3"
+		query = "SELECT " + s.month("created_at") + ", instance_type, profile, COUNT(*) FROM partner_licences" + b.whereSQL() + " GROUP BY 1, 2, 3"
 	default:
 		return nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
 	}
-	return partnerList(ctx, s, "count by month", query, b.args, func(r partnerScanner) (partner.MonthRow, error) {
+	return partnerList(ctx, s, "count by month", query, b.args, func(r scanner) (partner.MonthRow, error) {
 		var row partner.MonthRow
 		err := r.Scan(&row.Month, &row.Type, &row.Profile, &row.Count)
 		return row, err

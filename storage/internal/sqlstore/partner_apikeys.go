@@ -13,7 +13,7 @@ import (
 
 const partnerAPIKeyColumns = "id, partner_id, name, read_only, hash, created_by, created_at, last_used_at, revoked_at, revoked_by"
 
-func scanPartnerAPIKey(r partnerScanner) (partner.APIKey, error) {
+func scanPartnerAPIKey(r scanner) (partner.APIKey, error) {
 	var k partner.APIKey
 	err := r.Scan(&k.ID, &k.PartnerID, &k.Name, &k.ReadOnly, &k.Hash, &k.CreatedBy, &k.CreatedAt,
 		partnerNullTime{&k.LastUsedAt}, partnerNullTime{&k.RevokedAt}, &k.RevokedBy)

@@ -20,14 +20,14 @@ const (
 	partnerWebhookDeliveryColumns = "id, endpoint_id, event_id, event_type, object_id, state, attempts, last_attempt_at, last_status, last_error, delivered_at, created_at"
 )
 
-func scanPartnerWebhookEndpoint(r partnerScanner) (partner.WebhookEndpoint, error) {
+func scanPartnerWebhookEndpoint(r scanner) (partner.WebhookEndpoint, error) {
 	var e partner.WebhookEndpoint
 	err := r.Scan(&e.ID, &e.PartnerID, &e.URL, &e.Description, &e.Secret, &e.CreatedBy, &e.CreatedAt)
 	e.CreatedAt = e.CreatedAt.UTC()
 	return e, err
 }
 
-func scanPartnerWebhookDelivery(r partnerScanner) (partner.WebhookDelivery, error) {
+func scanPartnerWebhookDelivery(r scanner) (partner.WebhookDelivery, error) {
 	var d partner.WebhookDelivery
 	var state string
 	err := r.Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.ObjectID, &state, &d.Attempts, partnerNullTime{&d.LastAttemptAt},
@@ -36,7 +36,7 @@ func scanPartnerWebhookDelivery(r partnerScanner) (partner.WebhookDelivery, erro
 	return d, err
 }
 
-func insertPartnerWebhookEndpoint(ctx context.Context, tx partnerExec, e partner.WebhookEndpoint) error {
+func insertPartnerWebhookEndpoint(ctx context.Context, tx querier, e partner.WebhookEndpoint) error {
 	_, err := tx.ExecContext(ctx, "INSERT INTO partner_webhook_endpoints ("+partnerWebhookEndpointColumns+") VALUES ("+partnerPlaceholders(1, 7)+")",
 		e.ID, e.PartnerID, e.URL, e.Description, e.Secret, e.CreatedBy, e.CreatedAt.UTC())
 	return err
@@ -104,7 +104,7 @@ func (s *PartnerStore) SetWebhookCatchAll(ctx context.Context, e partner.Webhook
 	}))
 }
 
-func insertPartnerWebhookDelivery(ctx context.Context, tx partnerExec, endpointID string, ev partner.WebhookEvent, at time.Time) (partner.WebhookDelivery, error) {
+func insertPartnerWebhookDelivery(ctx context.Context, tx querier, endpointID string, ev partner.WebhookEvent, at time.Time) (partner.WebhookDelivery, error) {
 	d := partner.WebhookDelivery{EndpointID: endpointID, EventID: ev.ID, EventType: ev.Type, ObjectID: ev.ObjectID, State: partner.WebhookPending, CreatedAt: at.UTC()}
 	err := tx.QueryRowContext(ctx, `INSERT INTO partner_webhook_deliveries (endpoint_id, event_id, event_type, object_id, state, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, d.EndpointID, d.EventID, d.EventType, d.ObjectID, string(d.State), d.CreatedAt).Scan(&d.ID)
@@ -251,7 +251,7 @@ func (s *PartnerStore) ListWebhookDeliveries(ctx context.Context, q partner.Webh
 
 func (s *PartnerStore) ListWebhookAttempts(ctx context.Context, deliveryID int64, limit int) ([]partner.WebhookAttempt, error) {
 	return partnerList(ctx, s, "list webhook attempts", `SELECT delivery_id, at, status_code, error, duration_ms FROM partner_webhook_attempts
-		WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2`, []any{deliveryID, limit}, func(r partnerScanner) (partner.WebhookAttempt, error) {
+		WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2`, []any{deliveryID, limit}, func(r scanner) (partner.WebhookAttempt, error) {
 		var a partner.WebhookAttempt
 		var ms int64
 		err := r.Scan(&a.DeliveryID, &a.At, &a.StatusCode, &a.Error, &ms)

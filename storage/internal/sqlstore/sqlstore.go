@@ -8,22 +8,23 @@
 // Every query numbers its parameters $1, $2, …: PostgreSQL requires it and
 // modernc.org/sqlite binds $N by position too (a number used twice binds
 // the same argument twice). What truly differs between the two databases
-// is behind the [Dialect] (error translation, locks) or behind a store's
-// own small interface for its hot paths (bulk writes: COPY and unnest on
-// PostgreSQL, a prepared statement in a loop on SQLite), implemented in the
-// adapter's package.
+// is behind the [Dialect]: error translation, locks, bulk writes and a few
+// expressions.
 package sqlstore
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage"
+	"github.com/bookingkit/bookingkit/storage/internal/migrate"
 )
 
-// Dialect is what differs between the SQL databases for every store.
+// Dialect is what differs between the SQL databases.
 type Dialect interface {
 	// Name is the adapter's name ("sqlite", "postgres"), which its
 	// errors carry in the log.
@@ -42,16 +43,78 @@ type Dialect interface {
 	// nothing to do.
 	Lock(ctx context.Context, tx *sql.Tx, name string) error
 
-	// ForUpdate is the clause that locks the rows a SELECT reads until
-	// the transaction ends (" FOR UPDATE"), or "" where the transaction
-	// holds the whole database already (SQLite).
-	ForUpdate() string
+	// RowLocks reports whether the database locks rows (PostgreSQL: FOR
+	// UPDATE, FOR SHARE, SKIP LOCKED). Without them (SQLite) every
+	// writing transaction holds the whole database's write lock from its
+	// start, and a plain read takes no lock at all.
+	RowLocks() bool
+
+	// InsertRows inserts n rows, row(0) … row(n-1), each the values of
+	// columns (comma-separated), into table within tx, the fastest way
+	// the database has.
+	InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error
+
+	// TimeText is the UTC time in column as text, "2006-01-02
+	// 15:04:05[.fraction]" followed by nothing or a UTC offset
+	// (see parseStandbyTime); DateText the "2006-01-02" of a date column.
+	TimeText(column string) string
+	DateText(column string) string
+
+	// Position is the expression for where sub first occurs in text,
+	// counting from 1, or 0 when it does not (instr, strpos).
+	Position(text, sub string) string
+
+	// StandbyBookings ends the staff standby bookings' query (see
+	// [NewStaffBookingStore]), whose plan needs its own text.
+	StandbyBookings() string
 }
 
 // DB is an open database and its dialect: what the stores are built on.
 type DB struct {
 	SQL     *sql.DB
 	Dialect Dialect
+}
+
+// Stores returns db seen through the domain interfaces, with the staff
+// travel store the adapter builds with its own bulk writes.
+func Stores(db *DB, staffID staffid.Store) storage.Stores {
+	return storage.Stores{
+		Backend:  db.Dialect.Name(),
+		Ping:     db.Ping,
+		Close:    db.SQL.Close,
+		Settings: &SettingsStore{db},
+		Accounts: &AccountStore{db},
+		Standby:  newStandbyStore(db),
+		Mogu:     &MoguStore{db: db},
+		StaffID:  staffID,
+		Partner:  &PartnerStore{db},
+
+		StaffBookings: NewStaffBookingStore(db, db.Dialect.StandbyBookings()),
+		Outbox:        &OutboxStore{db},
+		RateLimits:    &RateLimitStore{db},
+		Idempotency:   &IdempotencyStore{db},
+	}
+}
+
+// Migrate applies the migrations in the folder "migrations" of files that
+// the database lacks.
+func Migrate(ctx context.Context, db *sql.DB, files fs.FS, d migrate.Dialect) error {
+	sub, err := fs.Sub(files, "migrations")
+	if err != nil {
+		return err
+	}
+	ms, err := migrate.Load(sub)
+	if err != nil {
+		return err
+	}
+	_, err = migrate.Apply(ctx, db, d, ms)
+	return err
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.Err(db.SQL.QueryRowContext(ctx, "SELECT 1").Scan(&one), "ping")
 }
 
 // InTx runs fn in one transaction and commits it when fn returns nil. The
@@ -78,6 +141,15 @@ func (db *DB) Fail(format string, args ...any) error {
 	return storage.Failf(db.Dialect.Name(), format, args...)
 }
 
+// Err is nil when err is; otherwise the adapter's error, the context
+// format and args, around err translated.
+func (db *DB) Err(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return db.Fail(format+": %w", append(args, db.Translate(err))...)
+}
+
 // OneRow checks that an UPDATE or DELETE touched exactly one row and
 // reports ErrNotFound when it touched none.
 func (db *DB) OneRow(res sql.Result, err error, what string) error {
@@ -93,6 +165,76 @@ func (db *DB) OneRow(res sql.Result, err error, what string) error {
 	}
 	return nil
 }
+
+// rowLock is clause (" FOR UPDATE", " FOR SHARE", …), which locks the rows
+// a SELECT reads until the transaction ends, where the database locks
+// rows; "" where the transaction holds the whole database already.
+func (db *DB) rowLock(clause string) string {
+	if db.Dialect.RowLocks() {
+		return clause
+	}
+	return ""
+}
+
+// exec runs a statement on the database and returns the rows it touched,
+// its error as db.Err's.
+func (db *DB) exec(ctx context.Context, what, query string, args ...any) (int64, error) {
+	res, err := db.SQL.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, db.Err(err, "%s", what)
+	}
+	n, err := res.RowsAffected()
+	return n, db.Err(err, "%s", what)
+}
+
+// scanner is a row to read: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// querier is a *sql.DB, *sql.Tx or *sql.Conn.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// each runs query on q and calls fn with every row, as scan reads it.
+func each[T any](ctx context.Context, q querier, scan func(scanner) (T, error), fn func(T) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// queryAll runs query on q and returns every row, as scan reads it: an
+// empty slice, not nil, when there are none.
+func queryAll[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	out := []T{}
+	err := each(ctx, q, scan, func(v T) error {
+		out = append(out, v)
+		return nil
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanOne reads a row of one column.
+func scanOne[T any](r scanner) (v T, err error) { return v, r.Scan(&v) }
 
 // isNoRows reports whether err says a query found no row.
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -24,48 +25,16 @@ import (
 // ErrConflict). SQLite's transactions hold the write lock from their start
 // and run one after the other.
 type StandbyStore struct {
-	db      *DB
-	adapter StandbyAdapter
+	db                        *DB
+	entrySelect, recordSelect string
 }
 
-// StandbyAdapter is what the databases do their own way for the standby
-// store: the bulk writes of AddEntries (PostgreSQL sends arrays through
-// unnest, SQLite runs a prepared statement in a loop) and the reading of
-// entries, which the rebuild at start does a million times (SQLite reads
-// them packed into few columns and parses the stored text itself).
-type StandbyAdapter interface {
-	// RecordFlights records the flights, given in key order, inside tx:
-	// a new one at version 1, a known one a version up (on PostgreSQL
-	// this locks their rows in that order). It returns the first that is
-	// closed, or "".
-	RecordFlights(ctx context.Context, tx *sql.Tx, flights []standby.FlightKey) (closed standby.FlightKey, err error)
-
-	// InsertEntries inserts the normalised entries, whose flight keys are
-	// keys, as active and added at added, inside tx after RecordFlights.
-	// A traveller who already has an active entry on the flight makes it
-	// fail with a *standby.AlreadyQueuedError.
-	InsertEntries(ctx context.Context, tx *sql.Tx, entries []standby.Entry, keys []standby.FlightKey, added time.Time) error
-
-	// EntrySelect is the select list of standby_entries (unaliased) whose
-	// rows a reader's Entry decodes; RecordSelect the one its Record
-	// decodes.
-	EntrySelect() string
-	RecordSelect() string
-
-	// NewReader returns a reader for the rows of one query.
-	NewReader() StandbyReader
-}
-
-// StandbyReader decodes rows of the adapter's EntrySelect or RecordSelect.
-// It may keep what the rows share (each flight key parsed once).
-type StandbyReader interface {
-	Entry(rows *sql.Rows) (standby.Entry, error)
-	Record(rows *sql.Rows) (standby.Record, error)
-}
-
-// NewStandbyStore returns the standby store on db.
-func NewStandbyStore(db *DB, adapter StandbyAdapter) *StandbyStore {
-	return &StandbyStore{db: db, adapter: adapter}
+func newStandbyStore(db *DB) *StandbyStore {
+	d := db.Dialect
+	entry := "booking_id, passenger * 100 + cabin * 10 + category, flight_key || '|' || employer || '|' || " +
+		d.DateText("employed_on") + " || '|' || " + d.TimeText("booked_at") + ", traveller"
+	record := entry + ", status || '|' || " + d.TimeText("added_at") + " || '|' || " + d.TimeText("changed_at")
+	return &StandbyStore{db: db, entrySelect: entry, recordSelect: record}
 }
 
 var _ standby.Store = (*StandbyStore)(nil)
@@ -94,14 +63,10 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 	}
 	flights := slices.Compact(slices.Sorted(slices.Values(keys)))
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		closed, err := s.adapter.RecordFlights(ctx, tx, flights)
-		if err != nil {
+		if err := s.recordFlights(ctx, tx, flights); err != nil {
 			return err
 		}
-		if closed != "" {
-			return fmt.Errorf("flight %s is closed: %w", closed, bookingkit.ErrConflict)
-		}
-		return s.adapter.InsertEntries(ctx, tx, entries, keys, at.UTC())
+		return s.insertEntries(ctx, tx, entries, keys, at.UTC())
 	})
 	if err != nil {
 		return s.db.Fail("add standby entries: %w", err)
@@ -130,9 +95,9 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 		if err := s.bumpFlight(ctx, tx, string(id.Flight)); err != nil {
 			return err
 		}
-		entries, err := standbyAll(ctx, tx, s.adapter.NewReader().Entry, `UPDATE standby_entries SET status = $1, changed_at = $2
+		entries, err := queryAll(ctx, tx, newStandbyScanner().entry, `UPDATE standby_entries SET status = $1, changed_at = $2
 			WHERE flight_key = $3 AND booking_id = $4 AND passenger = $5 AND status = 'active'
-			RETURNING `+s.adapter.EntrySelect(), string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
+			RETURNING `+s.entrySelect, string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
 		if err != nil {
 			return err
 		}
@@ -161,7 +126,7 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 	var out []standby.Entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		out = []standby.Entry{}
-		flights, err := standbyAll(ctx, tx, func(rows *sql.Rows) (key string, err error) { return key, rows.Scan(&key) },
+		flights, err := queryAll(ctx, tx, scanOne[string],
 			"SELECT DISTINCT flight_key FROM standby_entries WHERE booking_id = $1 AND status = 'active' ORDER BY flight_key", bookingID)
 		if err != nil {
 			return err
@@ -180,9 +145,9 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 			if err := s.bumpFlight(ctx, tx, key); err != nil {
 				return err
 			}
-			cancelled, err := standbyAll(ctx, tx, s.adapter.NewReader().Entry, `UPDATE standby_entries SET status = 'cancelled', changed_at = $1
+			cancelled, err := queryAll(ctx, tx, newStandbyScanner().entry, `UPDATE standby_entries SET status = 'cancelled', changed_at = $1
 				WHERE flight_key = $2 AND booking_id = $3 AND status = 'active'
-				RETURNING `+s.adapter.EntrySelect(), at.UTC(), key, bookingID)
+				RETURNING `+s.entrySelect, at.UTC(), key, bookingID)
 			if err != nil {
 				return err
 			}
@@ -246,7 +211,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 		if err != nil {
 			return nil, 0, err
 		}
-		out, err := standbyAll(ctx, tx, s.adapter.NewReader().Entry, "SELECT "+s.adapter.EntrySelect()+
+		out, err := queryAll(ctx, tx, newStandbyScanner().entry, "SELECT "+s.entrySelect+
 			" FROM standby_entries WHERE flight_key = $1 AND status = 'active'", string(key))
 		return out, version, err
 	}()
@@ -256,68 +221,27 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 	return out, version, nil
 }
 
-// standbyQuerier is a *sql.DB or a *sql.Tx.
-type standbyQuerier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// standbyEach runs a query on q and calls fn with every row, as read reads
-// it.
-func standbyEach[T any](ctx context.Context, q standbyQuerier, read func(*sql.Rows) (T, error), fn func(T) error, query string, args ...any) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		v, err := read(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(v); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return rows.Close()
-}
-
-// standbyAll runs a query on q and returns every row, as read reads it.
-func standbyAll[T any](ctx context.Context, q standbyQuerier, read func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
-	out := []T{}
-	if err := standbyEach(ctx, q, read, func(v T) error { out = append(out, v); return nil }, query, args...); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // EachActiveEntry streams the active entries in flight key order, reading
 // them row by row from one query (an index holds exactly the active
 // entries, in that order).
 func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
 	var fnErr error
-	err := standbyEach(ctx, s.db.SQL, s.adapter.NewReader().Entry, func(e standby.Entry) error { fnErr = fn(e); return fnErr },
-		"SELECT "+s.adapter.EntrySelect()+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
+	err := each(ctx, s.db.SQL, newStandbyScanner().entry, func(e standby.Entry) error {
+		fnErr = fn(e)
+		return fnErr
+	}, "SELECT "+s.entrySelect+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
 	if fnErr != nil {
 		return fnErr
 	}
-	if err != nil {
-		return s.db.Fail("standby entries: %w", s.db.Translate(err))
-	}
-	return nil
+	return s.db.Err(err, "standby entries")
 }
 
 // BookingRecords returns every entry of a booking, by flight key then
 // passenger.
 func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
-	out, err := standbyAll(ctx, s.db.SQL, s.adapter.NewReader().Record, "SELECT "+s.adapter.RecordSelect()+
+	out, err := queryAll(ctx, s.db.SQL, newStandbyScanner().record, "SELECT "+s.recordSelect+
 		" FROM standby_entries WHERE booking_id = $1 ORDER BY flight_key, passenger", bookingID)
-	if err != nil {
-		return nil, s.db.Fail("standby booking: %w", s.db.Translate(err))
-	}
-	return out, nil
+	return out, s.db.Err(err, "standby booking")
 }
 
 // FlightVersion returns the flight's version, 0 when never seen.
@@ -343,29 +267,21 @@ func (s *StandbyStore) FlightStates(ctx context.Context, flights []standby.Fligh
 		}
 	}
 	out := make(map[standby.FlightKey]standby.FlightState, len(flights))
-	keys := make([]string, len(flights))
-	for i, key := range flights {
-		keys[i] = string(key)
+	type row struct {
+		key string
+		st  standby.FlightState
 	}
-	for chunk := range slices.Chunk(keys, 500) {
-		in, args := dollarList(nil, chunk)
-		rows, err := s.db.SQL.QueryContext(ctx, "SELECT flight_key, version, closed_at IS NOT NULL FROM standby_flights WHERE flight_key IN ("+in+")", args...)
+	for chunk := range slices.Chunk(flights, 500) {
+		in, args := dollarList(nil, standbyKeyStrings(chunk))
+		rows, err := queryAll(ctx, s.db.SQL, func(r scanner) (v row, err error) {
+			return v, r.Scan(&v.key, &v.st.Version, &v.st.Closed)
+		}, "SELECT flight_key, version, closed_at IS NOT NULL FROM standby_flights WHERE flight_key IN ("+in+")", args...)
 		if err != nil {
-			return nil, s.db.Fail("standby flight states: %w", s.db.Translate(err))
+			return nil, s.db.Err(err, "standby flight states")
 		}
-		for rows.Next() {
-			var key string
-			var st standby.FlightState
-			if err := rows.Scan(&key, &st.Version, &st.Closed); err != nil {
-				rows.Close()
-				return nil, s.db.Fail("standby flight states: %w", s.db.Translate(err))
-			}
-			out[standby.FlightKey(key)] = st
+		for _, r := range rows {
+			out[standby.FlightKey(r.key)] = r.st
 		}
-		if err := rows.Err(); err != nil {
-			return nil, s.db.Fail("standby flight states: %w", s.db.Translate(err))
-		}
-		rows.Close()
 	}
 	return out, nil
 }
@@ -406,4 +322,331 @@ func (s *StandbyStore) sortEntries(entries []standby.Entry) {
 		}
 		return cmp.Compare(a.Passenger, b.Passenger)
 	})
+}
+
+// recordFlights records the flights, given in key order, inside tx: a new
+// one at version 1, a known one a version up, 500 to a statement (on
+// PostgreSQL this locks their rows in that order). A closed flight makes it
+// fail with ErrConflict.
+func (s *StandbyStore) recordFlights(ctx context.Context, tx *sql.Tx, flights []standby.FlightKey) error {
+	for chunk := range slices.Chunk(flights, 500) {
+		values, args := dollarList(nil, standbyKeyStrings(chunk))
+		values = "(" + strings.ReplaceAll(values, ", ", ", 1), (") + ", 1)"
+		closed, err := queryAll(ctx, tx, scanOne[bool], `INSERT INTO standby_flights (flight_key, version) VALUES `+values+`
+			ON CONFLICT (flight_key) DO UPDATE SET version = standby_flights.version + 1
+			RETURNING closed_at IS NOT NULL`, args...)
+		if err != nil {
+			return err
+		}
+		if i := slices.Index(closed, true); i >= 0 {
+			return fmt.Errorf("flight %s is closed: %w", chunk[i], bookingkit.ErrConflict)
+		}
+	}
+	return nil
+}
+
+// insertEntries inserts the normalised entries, whose flight keys are
+// keys, as active and added at added, inside tx after recordFlights. A
+// traveller who already has an active entry on the flight makes it fail
+// with a *standby.AlreadyQueuedError.
+func (s *StandbyStore) insertEntries(ctx context.Context, tx *sql.Tx, entries []standby.Entry, keys []standby.FlightKey, added time.Time) error {
+	for i, e := range entries {
+		if e.Traveller == "" {
+			continue // not known, not checked
+		}
+		// One place per person and flight. The flights' rows are locked
+		// (SQLite: the database's write lock is held), so nobody adds
+		// the person before this transaction ends; the unique index
+		// standby_entries_traveller stands behind it.
+		var holder string
+		err := tx.QueryRowContext(ctx, `SELECT booking_id FROM standby_entries
+			WHERE flight_key = $1 AND traveller = $2 AND status = 'active'`, string(keys[i]), e.Traveller).Scan(&holder)
+		if err == nil {
+			return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
+		}
+		if !isNoRows(err) {
+			return err
+		}
+	}
+	return s.db.Dialect.InsertRows(ctx, tx, "standby_entries", `flight_key, booking_id, passenger, employer, cabin, category,
+		employed_on, booked_at, traveller, status, added_at, changed_at`, len(entries), func(i int) []any {
+		e := entries[i]
+		return []any{string(keys[i]), e.BookingID, e.Passenger, e.Employer, int(e.Cabin), e.Category,
+			e.EmployedOn.Format(time.DateOnly), e.BookedAt, NullIfEmpty(e.Traveller), "active", added, added}
+	})
+}
+
+func standbyKeyStrings(keys []standby.FlightKey) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// standbyScanner decodes rows of the store's entrySelect (or
+// recordSelect), which read an entry in four columns rather than nine.
+// Reading a row costs the driver a few locked calls into SQLite per
+// column, which made up most of the rebuild's time; so the small integers
+// come packed in one integer (passenger*100 + cabin*10 + category) and
+// the fixed-alphabet texts in one text, separated by '|' (none of them can
+// contain it):
+//
+//	flight_key|employer|employed_on|booked_at
+//
+// Times are read as text, so that the driver does not parse them;
+// parseStandbyTime and parseStandbyDate do, several times cheaper than
+// SQLite's driver. The booking ID and the traveller, which may contain any
+// printable character, have their own columns.
+//
+// The scanner reuses its scan targets: apart from the booking ID, a row
+// allocates nothing here. Every entry of a flight shares one parsed
+// Flight, and employer codes are interned.
+type standbyScanner struct {
+	bookingID string
+	// The packed integer is scanned into any: database/sql hands the
+	// driver's int64 over as is, where an *int target goes through
+	// reflection and a decimal string.
+	packed      any
+	texts       sql.RawBytes
+	traveller   any // NULL (nil) or the text
+	recordTexts sql.RawBytes
+
+	entryDest, recordDest []any
+
+	flightKey string
+	flight    standby.Flight
+	employers map[string]string
+}
+
+func newStandbyScanner() *standbyScanner {
+	sc := &standbyScanner{employers: map[string]string{}}
+	sc.entryDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller}
+	sc.recordDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller, &sc.recordTexts}
+	return sc
+}
+
+func (sc *standbyScanner) entry(r scanner) (standby.Entry, error) {
+	if err := r.Scan(sc.entryDest...); err != nil {
+		return standby.Entry{}, err
+	}
+	return sc.decode()
+}
+
+func (sc *standbyScanner) record(r scanner) (standby.Record, error) {
+	if err := r.Scan(sc.recordDest...); err != nil {
+		return standby.Record{}, err
+	}
+	e, err := sc.decode()
+	if err != nil {
+		return standby.Record{}, err
+	}
+	var parts [3][]byte
+	if !splitStandbyText(sc.recordTexts, parts[:]) {
+		return standby.Record{}, fmt.Errorf("stored status and times %q: expected 3 fields", sc.recordTexts)
+	}
+	rec := standby.Record{Entry: e}
+	if rec.Status, err = standby.ParseStatus(string(parts[0])); err != nil {
+		return standby.Record{}, fmt.Errorf("stored %w", err)
+	}
+	if rec.AddedAt, err = parseStandbyTime(parts[1]); err != nil {
+		return standby.Record{}, fmt.Errorf("stored added_at: %w", err)
+	}
+	if rec.ChangedAt, err = parseStandbyTime(parts[2]); err != nil {
+		return standby.Record{}, fmt.Errorf("stored changed_at: %w", err)
+	}
+	return rec, nil
+}
+func (sc *standbyScanner) decode() (standby.Entry, error) {
+	packed, ok := sc.packed.(int64)
+	if !ok || packed < 0 {
+		return standby.Entry{}, fmt.Errorf("stored passenger, cabin and category: %v is not a packed integer", sc.packed)
+	}
+	var parts [4][]byte // flight_key, employer, employed_on, booked_at
+	if !splitStandbyText(sc.texts, parts[:]) {
+		return standby.Entry{}, fmt.Errorf("stored entry %q: expected 4 fields", sc.texts)
+	}
+	if string(parts[0]) != sc.flightKey || sc.flightKey == "" {
+		f, err := standby.ParseFlightKey(string(parts[0]))
+		if err != nil {
+			return standby.Entry{}, fmt.Errorf("stored %w", err)
+		}
+		sc.flightKey, sc.flight = string(parts[0]), f
+	}
+	employer, ok := sc.employers[string(parts[1])]
+	if !ok {
+		employer = string(parts[1])
+		sc.employers[employer] = employer
+	}
+	employedOn, err := parseStandbyDate(parts[2])
+	if err != nil {
+		return standby.Entry{}, fmt.Errorf("stored employed_on: %w", err)
+	}
+	bookedAt, err := parseStandbyTime(parts[3])
+	if err != nil {
+		return standby.Entry{}, fmt.Errorf("stored booked_at: %w", err)
+	}
+	var traveller string
+	switch t := sc.traveller.(type) {
+	case nil:
+	case string:
+		traveller = t
+	case []byte:
+		traveller = string(t)
+	default:
+		return standby.Entry{}, fmt.Errorf("stored traveller: %T is not text", sc.traveller)
+	}
+	return standby.Entry{
+		BookingID:  sc.bookingID,
+		Passenger:  int(packed / 100),
+		Traveller:  traveller,
+		Flight:     sc.flight,
+		Employer:   employer,
+		Cabin:      standby.Cabin(packed / 10 % 10),
+		Category:   int(packed % 10),
+		EmployedOn: employedOn,
+		BookedAt:   bookedAt,
+	}, nil
+}
+
+// splitStandbyText cuts b at '|' into exactly len(parts) fields.
+func splitStandbyText(b []byte, parts [][]byte) bool {
+	for i := range parts[:len(parts)-1] {
+		j := bytes.IndexByte(b, '|')
+		if j < 0 {
+			return false
+		}
+		parts[i], b = b[:j], b[j+1:]
+	}
+	parts[len(parts)-1] = b
+	return bytes.IndexByte(b, '|') < 0
+}
+
+// parseStandbyDate reads a date stored as YYYY-MM-DD, at midnight UTC.
+func parseStandbyDate(b []byte) (time.Time, error) {
+	if len(b) == 10 && b[4] == '-' && b[7] == '-' {
+		y, ok1 := standbyDigits(b[0:4])
+		m, ok2 := standbyDigits(b[5:7])
+		d, ok3 := standbyDigits(b[8:10])
+		if ok1 && ok2 && ok3 {
+			if t, ok := standbyValidDate(y, m, d, 0, 0, 0, 0); ok {
+				return t, nil
+			}
+		}
+	}
+	t, err := time.Parse(time.DateOnly, string(b))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a YYYY-MM-DD date", b)
+	}
+	return t, nil
+}
+
+// parseStandbyTime reads a UTC time as the driver writes it
+// ("2006-01-02 15:04:05.999999999 +0000 UTC", from time.Time.String) by
+// hand, and any other spelling people write into SQLite with time.Parse.
+func parseStandbyTime(b []byte) (time.Time, error) {
+	if t, ok := parseStandbyUTC(b); ok {
+		return t, nil
+	}
+	if t, ok := parseStandbyTimeLayouts(string(b)); ok {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time", b)
+}
+
+// parseStandbyTimeLayouts is parseStandbyTime's slow path.
+func parseStandbyTimeLayouts(s string) (time.Time, bool) {
+	if i := strings.Index(s, " m="); i > 0 {
+		s = s[:i] // a monotonic clock reading, as time.Time.String writes it
+	}
+	for _, layout := range standbyTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// standbyTimeLayouts are the spellings parseStandbyTime accepts beyond its
+// fast path: the driver's own (time.Time.String) and SQLite's date and
+// time formats.
+var standbyTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999 -0700 MST",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// parseStandbyUTC parses "YYYY-MM-DD HH:MM:SS[.fraction]" followed by nothing,
+// " +0000 UTC", "Z" or "+00:00": a UTC time. ok is false for anything
+// else, including out-of-range fields.
+func parseStandbyUTC(b []byte) (time.Time, bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := standbyDigits(b[0:4])
+	mo, ok2 := standbyDigits(b[5:7])
+	d, ok3 := standbyDigits(b[8:10])
+	h, ok4 := standbyDigits(b[11:13])
+	mi, ok5 := standbyDigits(b[14:16])
+	sec, ok6 := standbyDigits(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+		return time.Time{}, false
+	}
+	rest := b[19:]
+	nsec := 0
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		scale := 100_000_000
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			if n > 9 {
+				return time.Time{}, false
+			}
+			nsec += int(rest[n]-'0') * scale
+			scale /= 10
+			n++
+		}
+		if n == 1 {
+			return time.Time{}, false
+		}
+		rest = rest[n:]
+	}
+	switch string(rest) {
+	case "", " +0000 UTC", "Z", "+00:00":
+	default:
+		return time.Time{}, false
+	}
+	if h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return standbyValidDate(y, mo, d, h, mi, sec, nsec)
+}
+
+// standbyValidDate builds a UTC time, refusing a day the month does not have
+// (time.Date would roll it over into the next month).
+func standbyValidDate(y, mo, d, h, mi, sec, nsec int) (time.Time, bool) {
+	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, nsec, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// standbyDigits reads an unsigned decimal number of at most 9 digits.
+func standbyDigits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(b) > 0
 }
