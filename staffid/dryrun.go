@@ -51,8 +51,9 @@ func changedFields(stored, listed *Person) []string {
 	return out
 }
 
-// describeChanges names the people plan changes. The stored people come
-// from people when the store reads them (every store of this module's
+// describeChanges names the people plan changes, as the history of an
+// applied import would ([Plan.Changes]). The stored people come from
+// people when the store reads them (every store of this module's
 // adapters does); otherwise updated and blocked people are named by ID
 // only.
 func describeChanges(ctx context.Context, people PeopleStore, plan *Plan) (*Changes, error) {
@@ -64,40 +65,24 @@ func describeChanges(ctx context.Context, people PeopleStore, plan *Plan) (*Chan
 		}
 		*list = append(*list, pc)
 	}
-	stored := func(id string) (*Person, error) {
-		if people == nil {
-			return &Person{ID: id}, nil
-		}
-		p, err := people.Person(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return &p, nil
-	}
 	for _, p := range plan.Create {
 		add(&c.Created, personChange(p))
 	}
-	for _, p := range plan.Update {
-		old, err := stored(p.ID)
-		if err != nil {
-			return nil, err
+	changes, err := plan.Changes(func(id string) (Person, error) {
+		if people == nil {
+			return Person{ID: id}, nil
 		}
-		pc := personChange(p)
-		if people != nil {
-			pc.Fields = changedFields(old, p)
-		}
-		if old.Blocked {
-			add(&c.Unblocked, pc)
-		} else {
-			add(&c.Updated, pc)
-		}
+		return people.Person(ctx, id)
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, id := range plan.Block {
-		old, err := stored(id)
-		if err != nil {
-			return nil, err
+	lists := map[ChangeKind]*[]PersonChange{ChangeUpdated: &c.Updated, ChangeBlocked: &c.Blocked, ChangeUnblocked: &c.Unblocked}
+	for _, ch := range changes {
+		if people == nil {
+			ch.Fields = nil
 		}
-		add(&c.Blocked, personChange(old))
+		add(lists[ch.Kind], ch.PersonChange)
 	}
 	return c, nil
 }

@@ -25,7 +25,10 @@ type ImportStore interface {
 	//  3. if plan returns an error, rolls back and returns that error;
 	//  4. otherwise inserts Plan.Create, updates Plan.Update and blocks
 	//     Plan.Block as their comments say, appends Plan.Entry to the import
-	//     history with a new ID, commits, and returns the entry with its ID.
+	//     history with a new ID, keeps what ImportChanges reads of it (the
+	//     people Create inserts, marked as created by the entry, and
+	//     [Plan.Changes] of the people as stored before the plan), commits,
+	//     and returns the entry with its ID.
 	// Either all of it is stored or none. A plan with no people to write
 	// (a re-import of the same list, or a refused one) writes only the
 	// history entry. Computing the plan under the lock means a concurrent
@@ -43,6 +46,15 @@ type ImportStore interface {
 	// ImportEntry returns one entry, or an error matching
 	// bookingkit.ErrNotFound.
 	ImportEntry(ctx context.Context, id int64) (HistoryEntry, error)
+
+	// ImportChanges returns the people of q.Kind that the import
+	// q.ImportID changed: those with an ID above q.AfterID, in ascending
+	// ID order, at most q.Limit of them. Created people are named as they
+	// are stored now, the others as the import left them
+	// ([Plan.Changes]). An unknown import gives an error matching
+	// bookingkit.ErrNotFound; a refused one (or one applied before the
+	// store kept changes) gives none.
+	ImportChanges(ctx context.Context, q ChangesQuery) ([]ImportChange, error)
 }
 
 // StreamingImportStore is an ImportStore that can write a list's people

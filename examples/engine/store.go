@@ -24,6 +24,9 @@ type Store struct {
 
 	people  map[string]staffid.Person // by person ID
 	history []staffid.HistoryEntry    // ID = index + 1
+	// changes are whom each applied import changed, by import ID; its
+	// created people by ID alone, named from people when read.
+	changes map[int64][]staffid.ImportChange
 
 	entries  map[standby.EntryID]*standby.Record
 	versions map[standby.FlightKey]int64
@@ -43,6 +46,7 @@ var (
 func NewStore() *Store {
 	return &Store{
 		people:   map[string]staffid.Person{},
+		changes:  map[int64][]staffid.ImportChange{},
 		entries:  map[standby.EntryID]*standby.Record{},
 		versions: map[standby.FlightKey]int64{},
 		closed:   map[standby.FlightKey]bool{},
@@ -77,7 +81,12 @@ func (s *Store) ApplyImport(_ context.Context, plan func([]staffid.PersonState) 
 			return staffid.HistoryEntry{}, fmt.Errorf("person %s: %w", id, bookingkit.ErrNotFound)
 		}
 	}
+	changes, err := pl.Changes(func(id string) (staffid.Person, error) { return s.people[id], nil })
+	if err != nil {
+		return staffid.HistoryEntry{}, err
+	}
 	for _, p := range pl.Create {
+		changes = append(changes, staffid.ImportChange{Kind: staffid.ChangeCreated, PersonChange: staffid.PersonChange{ID: p.ID}})
 		q := *p
 		q.Blocked, q.BlockedAt, q.CreatedAt, q.UpdatedAt = false, time.Time{}, pl.At, pl.At
 		s.people[q.ID] = q
@@ -92,7 +101,9 @@ func (s *Store) ApplyImport(_ context.Context, plan func([]staffid.PersonState) 
 		q.Blocked, q.BlockedAt, q.UpdatedAt = true, pl.At, pl.At
 		s.people[id] = q
 	}
-	return s.appendHistory(pl.Entry), nil
+	e := s.appendHistory(pl.Entry)
+	s.changes[e.ID] = changes
+	return e, nil
 }
 
 func personIDs(people []*staffid.Person) []string {
@@ -409,4 +420,26 @@ func (s *Store) FlightVersion(_ context.Context, flight standby.FlightKey) (int6
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.versions[flight], nil
+}
+
+// ImportChanges returns a page of one kind of an import's changes, by
+// ascending person ID.
+func (s *Store) ImportChanges(_ context.Context, q staffid.ChangesQuery) ([]staffid.ImportChange, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q.ImportID < 1 || q.ImportID > int64(len(s.history)) {
+		return nil, fmt.Errorf("import %d: %w", q.ImportID, bookingkit.ErrNotFound)
+	}
+	out := []staffid.ImportChange{}
+	for _, c := range s.changes[q.ImportID] {
+		if c.Kind == q.Kind && c.ID > q.AfterID {
+			if c.Kind == staffid.ChangeCreated {
+				p := s.people[c.ID]
+				c.Name, c.EmployeeID, c.IsEmployee = p.FullName(), p.EmployeeID, p.IsEmployee
+			}
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b staffid.ImportChange) int { return cmp.Compare(a.ID, b.ID) })
+	return out[:min(len(out), staffid.NormalizeLimit(q.Limit))], nil
 }

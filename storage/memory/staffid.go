@@ -29,6 +29,7 @@ type StaffIDStore struct {
 	ids     []string                       // every person's ID, ascending: People's keyset order
 	groups  map[string]map[string]struct{} // group key -> IDs
 	history []storedHistoryEntry           // by ascending ID = index+1
+	changes map[int64]*importChanges       // by import ID, applied imports only (staffid_history.go)
 }
 
 // storedHistoryEntry keeps the report encoded as JSON, as the SQL adapters
@@ -42,7 +43,7 @@ type storedHistoryEntry struct {
 var _ staffid.Store = (*StaffIDStore)(nil)
 
 func newStaffIDStore() *StaffIDStore {
-	return &StaffIDStore{people: map[string]staffid.Person{}, groups: map[string]map[string]struct{}{}}
+	return &StaffIDStore{people: map[string]staffid.Person{}, groups: map[string]map[string]struct{}{}, changes: map[int64]*importChanges{}}
 }
 
 // ApplyImport runs one import: see [staffid.ImportStore.ApplyImport].
@@ -98,6 +99,10 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 			return staffid.HistoryEntry{}, fail("staffid: block person %s: %w", id, bookingkit.ErrNotFound)
 		}
 	}
+	changes, err := s.planChangesLocked(pl)
+	if err != nil {
+		return staffid.HistoryEntry{}, err
+	}
 
 	for _, p := range pl.Create {
 		q := *p
@@ -126,7 +131,11 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 		q.Blocked, q.BlockedAt, q.UpdatedAt = true, pl.At, pl.At
 		s.people[id] = q
 	}
-	return s.appendHistoryLocked(pl.Entry, report)
+	e, err := s.appendHistoryLocked(pl.Entry, report)
+	if err == nil {
+		s.changes[e.ID] = changes
+	}
+	return e, err
 }
 
 // AddImportHistory appends an entry for an upload refused before planning.

@@ -28,15 +28,15 @@ func (staffidBulk) Busy(error) bool { return false }
 // writes from a Person, in the order of staffidPersonRow.
 var staffidPersonColumns = []string{"id", "group_key", "is_employee", "guid", "last_name", "first_name", "middle_name",
 	"last_name_eng", "first_name_eng", "middle_name_eng", "birth_day", "sex", "date_of_employment", "employee_id",
-	"category_code", "email", "relation_degree", "digest", "blocked", "created_at", "updated_at", "blocked_at"}
+	"category_code", "email", "relation_degree", "digest", "blocked", "created_at", "updated_at", "blocked_at", "created_import"}
 
 // staffidRow writes p as a row of staffidPersonColumns, for COPY, into
 // row, which pgx encodes before it asks for the next one: the strings go
 // by pointer, so a row costs no allocation but its dates'.
-func staffidRow(row []any, p *staffid.Person, at any) []any {
+func staffidRow(row []any, p *staffid.Person, at, importID any) []any {
 	return append(row[:0], &p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
 		&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate(p.BirthDay), &p.Sex, staffidDate(p.DateOfEmployment),
-		&p.EmployeeID, int16(p.CategoryCode), &p.Email, &p.RelationDegree, &p.Digest, false, at, at, nil)
+		&p.EmployeeID, int16(p.CategoryCode), &p.Email, &p.RelationDegree, &p.Digest, false, at, at, nil, importID)
 }
 
 // staffidDate is d for a DATE column: NULL for the zero Date.
@@ -47,17 +47,17 @@ func staffidDate(d staffid.Date) any {
 	return d.Time()
 }
 
-func (staffidBulk) Create(ctx context.Context, conn *sql.Conn, _ *sql.Tx, people []*staffid.Person, at time.Time) error {
-	return staffidCopy(ctx, conn, "staffid_people", people, at)
+func (staffidBulk) Create(ctx context.Context, conn *sql.Conn, _ *sql.Tx, people []*staffid.Person, at time.Time, importID int64) error {
+	return staffidCopy(ctx, conn, "staffid_people", people, at, importID)
 }
 
 // staffidCopy loads people into table with COPY, on conn's connection and
 // so inside the transaction open on it.
-func staffidCopy(ctx context.Context, conn *sql.Conn, table string, people []*staffid.Person, at time.Time) error {
+func staffidCopy(ctx context.Context, conn *sql.Conn, table string, people []*staffid.Person, at time.Time, importID int64) error {
 	return conn.Raw(func(dc any) error {
-		c, row, at := dc.(*stdlib.Conn).Conn(), make([]any, 0, len(staffidPersonColumns)), any(at)
+		c, row, at, importID := dc.(*stdlib.Conn).Conn(), make([]any, 0, len(staffidPersonColumns)), any(at), any(importID)
 		n, err := c.CopyFrom(ctx, pgx.Identifier{table}, staffidPersonColumns, pgx.CopyFromSlice(len(people), func(i int) ([]any, error) {
-			row = staffidRow(row, people[i], at)
+			row = staffidRow(row, people[i], at, importID)
 			return row, nil
 		}))
 		if err != nil {
@@ -76,7 +76,7 @@ func (staffidBulk) Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, peopl
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staffid_stage (LIKE staffid_people INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("staging table: %w", err)
 	}
-	if err := staffidCopy(ctx, conn, "staffid_stage", people, at); err != nil {
+	if err := staffidCopy(ctx, conn, "staffid_stage", people, at, 0); err != nil {
 		return fmt.Errorf("stage updates: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE staffid_people p SET
@@ -122,15 +122,15 @@ func staffidRowsAffected(res sql.Result, err error, want int, what string) error
 // the advisory lock (which stops only other imports), after a savepoint.
 func (staffidBulk) StageInTx() bool { return true }
 
-func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time) error {
+func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time, importID int64) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT staffid_stage"); err != nil {
 		return err
 	}
-	row, ts := make([]any, 0, len(staffidPersonColumns)), any(at)
+	row, ts, importIDArg := make([]any, 0, len(staffidPersonColumns)), any(at), any(importID)
 	return conn.Raw(func(dc any) error {
 		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"staffid_people"}, staffidPersonColumns, pgx.CopyFromFunc(func() ([]any, error) {
 			if p := next(); p != nil {
-				row = staffidRow(row, p, ts)
+				row = staffidRow(row, p, ts, importIDArg)
 				return row, nil
 			}
 			return nil, nil
@@ -140,7 +140,7 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next f
 }
 
 // Staged forgets the people copied unless the plan keeps them.
-func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, _ int, keep bool, _ time.Time) error {
+func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, _ int, keep bool, _ time.Time, _ int64) error {
 	if keep {
 		return nil
 	}

@@ -193,7 +193,7 @@ func BenchmarkStaffIDImport(b *testing.B) {
 			require.NoError(b, err)
 			tx, err := conn.BeginTx(ctx, nil)
 			require.NoError(b, err)
-			require.NoError(b, staffidCopy(ctx, conn, "staffid_people", people, at))
+			require.NoError(b, staffidCopy(ctx, conn, "staffid_people", people, at, 0))
 			require.NoError(b, tx.Commit())
 			conn.Close()
 		}
@@ -290,4 +290,8 @@ func (s *staffidPlanStore) ImportHistory(context.Context, staffid.HistoryQuery) 
 
 func (s *staffidPlanStore) ImportEntry(context.Context, int64) (staffid.HistoryEntry, error) {
 	return staffid.HistoryEntry{}, nil
+}
+
+func (s *staffidPlanStore) ImportChanges(context.Context, staffid.ChangesQuery) ([]staffid.ImportChange, error) {
+	return nil, nil
 }

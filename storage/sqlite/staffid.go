@@ -28,9 +28,9 @@ func (staffidBulk) Busy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_BUSY
 }
 
-func (staffidBulk) Create(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, NULL)`)
+func (staffidBulk) Create(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time, importID int64) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at, created_import)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, NULL, ?)`)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (staffidBulk) Create(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people [
 	for _, p := range sorted {
 		if _, err := stmt.ExecContext(ctx, p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
 			p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
-			p.CategoryCode, p.Email, p.RelationDegree, p.Digest, at, at); err != nil {
+			p.CategoryCode, p.Email, p.RelationDegree, p.Digest, at, at, importID); err != nil {
 			return fmt.Errorf("person %s: %w", p.ID, err)
 		}
 	}
@@ -101,7 +101,7 @@ const staffidStageColumns = `id, group_key, is_employee, guid, last_name, first_
 // there. The table has no index: each row is appended, and the
 // B-trees of staffid_people are filled later in ID order, in one
 // statement (Staged).
-func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next func() *staffid.Person, _ time.Time) error {
+func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next func() *staffid.Person, _ time.Time, _ int64) error {
 	for _, q := range []string{staffidImportCache, "CREATE TEMP TABLE IF NOT EXISTS staffid_stage (" + staffidStageColumns + ")",
 		"DELETE FROM temp.staffid_stage", "SAVEPOINT staffid_stage"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -139,12 +139,12 @@ func (staffidBulk) DataVersion(ctx context.Context, q interface {
 const staffidImportCache = "PRAGMA cache_size = -65536"
 
 // Staged copies the stage into staffid_people in ID order.
-func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time) error {
+func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time, importID int64) error {
 	if !keep {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at)
-		SELECT `+staffidStageColumns+`, FALSE, $1, $1, NULL FROM temp.staffid_stage ORDER BY id`, at)
+	res, err := tx.ExecContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at, created_import)
+		SELECT `+staffidStageColumns+`, FALSE, $1, $1, NULL, $2 FROM temp.staffid_stage ORDER BY id`, at, importID)
 	if err != nil {
 		return err
 	}

@@ -159,7 +159,7 @@ func BenchmarkStaffIDImport(b *testing.B) {
 			b.StopTimer()
 			db := openStaffIDTemp(b)
 			b.StartTimer()
-			err := db.core.InTx(ctx, func(tx *sql.Tx) error { return staffidBulk{}.Create(ctx, nil, tx, people, at) })
+			err := db.core.InTx(ctx, func(tx *sql.Tx) error { return staffidBulk{}.Create(ctx, nil, tx, people, at, 0) })
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -260,6 +260,10 @@ func (s *staffidMemoryStore) ImportHistory(context.Context, staffid.HistoryQuery
 
 func (s *staffidMemoryStore) ImportEntry(context.Context, int64) (staffid.HistoryEntry, error) {
 	return staffid.HistoryEntry{}, nil
+}
+
+func (s *staffidMemoryStore) ImportChanges(context.Context, staffid.ChangesQuery) ([]staffid.ImportChange, error) {
+	return nil, nil
 }
 
 // New files get pageSize pages (the import benchmarks above are why); a

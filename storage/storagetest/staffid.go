@@ -588,4 +588,6 @@ func RunStaffID(t *testing.T, open func(t *testing.T) staffid.Store) {
 		}
 		require.Equal(t, len(block), blockedStates)
 	})
+
+	runStaffIDChanges(t, open, t0, t1, t2)
 }

@@ -34,8 +34,9 @@ func NewStaffIDStore(db *DB, bulk StaffIDBulk) *StaffIDStore {
 // non-empty slice and returns an error for any person it could not write
 // (an ID to update or block that is not stored matches ErrNotFound).
 type StaffIDBulk interface {
-	// Create inserts people with CreatedAt = UpdatedAt = at, active.
-	Create(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error
+	// Create inserts people with CreatedAt = UpdatedAt = at, active,
+	// created by the import importID (column created_import).
+	Create(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time, importID int64) error
 	// Update overwrites the people's fields and digests, unblocks them
 	// and sets UpdatedAt = at.
 	Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error
@@ -49,10 +50,11 @@ type StaffIDBulk interface {
 	// Stage writes, on a goroutine of its own while the list is read, the
 	// people next returns until it returns nil, with CreatedAt = UpdatedAt = at:
 	// people that were not stored when the import began. When StageInTx,
-	// it writes them in the import's transaction tx, after the lock;
-	// otherwise before it (tx nil), somewhere of conn's own that takes no
-	// lock. On an error it returns at once.
-	Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time) error
+	// it writes them in the import's transaction tx, after the lock,
+	// created by the import importID; otherwise before it (tx nil,
+	// importID 0), somewhere of conn's own that takes no lock. On an
+	// error it returns at once.
+	Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time, importID int64) error
 	StageInTx() bool
 	// DataVersion is a number that changes when another connection
 	// commits, where Stage runs before the transaction (SQLite's PRAGMA
@@ -63,8 +65,9 @@ type StaffIDBulk interface {
 	}) (int64, error)
 	// Staged ends the stage of n people in tx, once the plan is known:
 	// keep says whether the plan creates them all, at at (store them), or
-	// not (forget them; the plan's Create is then written as it is).
-	Staged(ctx context.Context, conn *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time) error
+	// not (forget them; the plan's Create is then written as it is),
+	// created by the import importID.
+	Staged(ctx context.Context, conn *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time, importID int64) error
 	// Unstage frees what Stage kept on conn, after the transaction.
 	Unstage(ctx context.Context, conn *sql.Conn)
 }
@@ -174,6 +177,10 @@ type staffidImport struct {
 	// the database's DataVersion before.
 	current []staffid.PersonState
 	version int64
+
+	// importID is the history entry of the attempt under way, which
+	// marks the people it creates (staffid_history.go).
+	importID int64
 }
 
 // stage calls read and, on another goroutine, gives bulk.Stage the people
@@ -211,7 +218,7 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 						return nil
 					}
 				}
-			}, im.at)
+			}, im.at, im.importID)
 		}
 		for range ch { //nolint:revive // drained, so that read never blocks
 		}
@@ -246,6 +253,9 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 
 	if err := s.db.Dialect.Lock(ctx, tx, "staffid.import"); err != nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: lock: %w", s.db.Translate(err))
+	}
+	if im.importID, err = s.reserveHistory(ctx, tx); err != nil {
+		return staffid.HistoryEntry{}, err
 	}
 	current := im.current
 	if current != nil {
@@ -285,7 +295,7 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 			}
 		}
 		keep := len(create)-len(rest) == len(im.staged) && at.Equal(im.at)
-		if err := s.bulk.Staged(ctx, conn, tx, len(im.staged), keep, at); err != nil {
+		if err := s.bulk.Staged(ctx, conn, tx, len(im.staged), keep, at, im.importID); err != nil {
 			return staffid.HistoryEntry{}, s.bulkFail("create staged people", err)
 		}
 		if keep {
@@ -293,9 +303,13 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 		}
 	}
 	if len(create) > 0 {
-		if err := s.bulk.Create(ctx, conn, tx, create, at); err != nil {
+		if err := s.bulk.Create(ctx, conn, tx, create, at, im.importID); err != nil {
 			return staffid.HistoryEntry{}, s.bulkFail("create people", err)
 		}
+	}
+	changes, err := s.planChanges(ctx, tx, pl)
+	if err != nil {
+		return staffid.HistoryEntry{}, err
 	}
 	if len(pl.Update) > 0 {
 		if err := s.bulk.Update(ctx, conn, tx, pl.Update, at); err != nil {
@@ -307,7 +321,7 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 			return staffid.HistoryEntry{}, s.bulkFail("block people", err)
 		}
 	}
-	entry, err := s.addHistory(ctx, tx, pl.Entry)
+	entry, err := s.keepHistory(ctx, tx, im.importID, pl.Entry, changes)
 	if err != nil {
 		return staffid.HistoryEntry{}, err
 	}
