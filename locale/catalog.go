@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message/catalog"
 )
@@ -12,12 +13,23 @@ import (
 type text struct{ ru, es string }
 
 // messages are the catalogue's parts, one per file: pages, mails, errors.
-var messages = []map[string]text{importPage, errorTexts, accounts}
+var messages = []map[string]text{importPage, errorTexts, accounts, mails}
 
 // counted are the messages whose words agree with a number (Russian has
 // three forms, one, few and many), in English, Russian and Spanish, as
 // golang.org/x/text/feature/plural selects them.
-var counted = map[string][3]catalog.Message{}
+var counted = map[string][3]catalog.Message{
+	"%d hours": {
+		plural.Selectf(1, "%d", "one", "%d hour", "other", "%d hours"),
+		plural.Selectf(1, "%d", "one", "%d час", "few", "%d часа", "other", "%d часов"),
+		plural.Selectf(1, "%d", "one", "%d hora", "other", "%d horas"),
+	},
+	"%d minutes": {
+		plural.Selectf(1, "%d", "one", "%d minute", "other", "%d minutes"),
+		plural.Selectf(1, "%d", "one", "%d минуту", "few", "%d минуты", "other", "%d минут"),
+		plural.Selectf(1, "%d", "one", "%d minuto", "other", "%d minutos"),
+	},
+}
 
 // catalogue holds every message of [messages] and [counted] in English,
 // Russian and Spanish; keys is its set of keys.

@@ -209,3 +209,28 @@ func Build[T any](build func(tag language.Tag) (T, error)) (PerLanguage[T], erro
 // In returns the T of tag, or English's when bookingkit does not speak
 // tag.
 func (p PerLanguage[T]) In(tag language.Tag) T { return p[supported(tag)] }
+
+// Queued returns ctx speaking lang, the language a queued request stored
+// ([Of] of the request's context, as a BCP 47 tag), for the worker that
+// completes it; an empty or unknown lang leaves ctx as it is (its
+// default).
+func Queued(ctx context.Context, lang string) context.Context {
+	if lang == "" {
+		return ctx
+	}
+	tag, err := Parse(lang)
+	if err != nil {
+		return ctx
+	}
+	return WithLanguage(ctx, tag)
+}
+
+// ToQueue returns the language ctx carries ([WithLanguage]) as a BCP 47
+// tag, for a queued request to keep for the worker ([Queued]), or "" when
+// it carries none (the worker's default).
+func ToQueue(ctx context.Context) string {
+	if tag, ok := FromContext(ctx); ok {
+		return tag.String()
+	}
+	return ""
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/locale"
 	"github.com/bookingkit/bookingkit/outbox"
 )
 
@@ -29,6 +30,9 @@ const (
 // reset ([KindReset]): the address typed, normalised.
 type AccountRequest struct {
 	Email string `json:"email"`
+	// Language is the language of the mail that answers the request: the
+	// request's (locale.ToQueue); empty, the worker's default.
+	Language string `json:"language,omitempty"`
 }
 
 // AccountsConfig configures [Accounts].
@@ -129,7 +133,7 @@ func (a *Accounts) QueueRegister(ctx context.Context, email, addr string) (strin
 	if err := a.svc.Limit(ctx, "register", addr, email); err != nil {
 		return "", err
 	}
-	if err := a.queue.Enqueue(ctx, KindRegister, AccountRequest{Email: email}); err != nil {
+	if err := a.queue.Enqueue(ctx, KindRegister, AccountRequest{Email: email, Language: locale.ToQueue(ctx)}); err != nil {
 		return "", fmt.Errorf("mogu: register: %w", err)
 	}
 	return email, nil
@@ -151,7 +155,7 @@ func (a *Accounts) CompleteRegister(ctx context.Context, req AccountRequest) err
 		tpl = a.templates.already
 	}
 	email, _ := account.NormaliseEmail(req.Email)
-	return a.mailLink(ctx, tpl, email, token)
+	return a.mailLink(locale.Queued(ctx, req.Language), tpl, email, token)
 }
 
 // QueuedHandlers returns the outbox handlers that complete the requests
@@ -170,7 +174,9 @@ func (a *Accounts) QueuedHandlers() map[string]outbox.Handler {
 // and returns nil whether or not the address has an account. The worker
 // completes it with [Accounts.CompleteReset].
 func (a *Accounts) QueueReset(ctx context.Context, email, addr string) error {
-	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any { return AccountRequest{Email: email} })
+	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any {
+		return AccountRequest{Email: email, Language: locale.ToQueue(ctx)}
+	})
 }
 
 // CompleteReset does the rest of a reset [Accounts.QueueReset] stored: it
@@ -184,12 +190,13 @@ func (a *Accounts) CompleteReset(ctx context.Context, req AccountRequest) error 
 	if err != nil {
 		return err
 	}
-	return a.mailLink(ctx, a.templates.reset, acct.Email, token)
+	return a.mailLink(locale.Queued(ctx, req.Language), a.templates.reset, acct.Email, token)
 }
 
 func (a *Accounts) mailLink(ctx context.Context, tpl *mailTemplate, to, token string) error {
 	link := strings.Replace(a.linkURL, "{token}", url.QueryEscape(token), 1)
-	msg, err := tpl.render(MailData{Email: to, Link: link, ValidFor: formatValidity(a.linkTTL)})
+	tag := locale.Of(ctx)
+	msg, err := tpl.render(tag, MailData{Email: to, Link: link, ValidFor: account.ValidFor(tag, a.linkTTL)})
 	if err != nil {
 		return err
 	}
@@ -234,18 +241,4 @@ func (a *Accounts) Authenticate(ctx context.Context, session string) (Account, e
 // Logout ends a session.
 func (a *Accounts) Logout(ctx context.Context, session string) error {
 	return a.svc.Logout(ctx, session)
-}
-
-// formatValidity says a link's lifetime in words: "24 hours".
-func formatValidity(d time.Duration) string {
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		if d == time.Hour {
-			return "1 hour"
-		}
-		return fmt.Sprintf("%d hours", d/time.Hour)
-	case d >= time.Minute:
-		return fmt.Sprintf("%d minutes", d/time.Minute)
-	}
-	return d.String()
 }

@@ -2,13 +2,14 @@ package mogu
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io/fs"
 	"text/template"
 
+	"golang.org/x/text/language"
+
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/locale"
 )
 
 // MailData is what a message template sees.
@@ -45,27 +46,28 @@ const mailFooter = `
 
 {{.Link}}
 
-The link works once and expires in {{.ValidFor}}. If you did not ask for it, ignore this message.
+{{t "The link works once and expires in %s. If you did not ask for it, ignore this message." .ValidFor}}
 `
 
 const (
-	defaultRegisterTemplate = `Subject: Your MOGU account
+	defaultRegisterTemplate = `Subject: {{t "Your MOGU account"}}
 
-Welcome to MOGU. Open this link to choose your password; your trips open right after:` + mailFooter
-	defaultAlreadyTemplate = `Subject: Your MOGU password
+{{t "Welcome to MOGU. Open this link to choose your password; your trips open right after:"}}` + mailFooter
+	defaultAlreadyTemplate = `Subject: {{t "Your MOGU password"}}
 
-Someone (we hope you) tried to register this address in MOGU, where it already has an account. Open this link to choose a new password:` + mailFooter
-	defaultResetTemplate = `Subject: Your MOGU password
+{{t "Someone (we hope you) tried to register this address in MOGU, where it already has an account. Open this link to choose a new password:"}}` + mailFooter
+	defaultResetTemplate = `Subject: {{t "Your MOGU password"}}
 
-Open this link to choose a new MOGU password:` + mailFooter
+{{t "Open this link to choose a new MOGU password:"}}` + mailFooter
 )
 
 type mailTemplate struct {
 	name string
-	tpl  *template.Template
+	tpl  locale.PerLanguage[*template.Template]
 }
 
-// DefaultMailTemplates returns the built-in English texts.
+// DefaultMailTemplates returns the built-in texts, in English, Russian
+// and Spanish.
 func DefaultMailTemplates() *MailTemplates {
 	t, err := ParseMailTemplates(nil)
 	if err != nil {
@@ -76,7 +78,12 @@ func DefaultMailTemplates() *MailTemplates {
 
 // ParseMailTemplates reads the message templates a deployment supplies in
 // fsys (the *TemplateFile names); a file that is absent, or a nil fsys,
-// keeps the built-in text. Each template is checked by rendering it with
+// keeps the built-in text. A file replaces the message in every language,
+// and one under a language's folder ("es/mogu_register.txt") in that
+// language alone; the templates are parsed once per language with its
+// translation functions (locale.Funcs: {{t "…"}}), and a message is in
+// the language of the request it answers (locale.Of of its context; a
+// queued sign-up or reset keeps its request's). Each template is checked by rendering it with
 // sample data, so a mistake shows at start, not at the first sign-up.
 func ParseMailTemplates(fsys fs.FS) (*MailTemplates, error) {
 	var t MailTemplates
@@ -88,33 +95,36 @@ func ParseMailTemplates(fsys fs.FS) (*MailTemplates, error) {
 		{&t.already, AlreadyTemplateFile, defaultAlreadyTemplate},
 		{&t.reset, ResetTemplateFile, defaultResetTemplate},
 	} {
-		text := m.text
-		if fsys != nil {
-			b, err := fs.ReadFile(fsys, m.file)
-			switch {
-			case err == nil:
-				text = string(b)
-			case !errors.Is(err, fs.ErrNotExist):
-				return nil, fmt.Errorf("mail template %s: %w", m.file, err)
+		tpl, err := locale.Build(func(tag language.Tag) (*template.Template, error) {
+			text, err := account.TemplateText(fsys, tag, m.file, m.text)
+			if err != nil {
+				return nil, err
 			}
-		}
-		tpl, err := template.New(m.file).Option("missingkey=error").Parse(text)
+			tpl, err := template.New(m.file).Funcs(locale.Funcs(tag)).Option("missingkey=error").Parse(text)
+			if err != nil {
+				return nil, bookingkit.Invalid(m.file, "", "a text/template: "+err.Error())
+			}
+			return tpl, nil
+		})
 		if err != nil {
-			return nil, bookingkit.Invalid(m.file, "", "a text/template: "+err.Error())
+			return nil, err
 		}
 		mt := &mailTemplate{name: m.file, tpl: tpl}
-		if _, err := mt.render(MailData{Email: "ana@example.com", Link: "mogu://set-password?token=x", ValidFor: "24 hours"}); err != nil {
-			return nil, err
+		for _, tag := range locale.Supported {
+			if _, err := mt.render(tag, MailData{Email: "ana@example.com", Link: "mogu://set-password?token=x", ValidFor: "24 hours"}); err != nil {
+				return nil, err
+			}
 		}
 		*m.dst = mt
 	}
 	return &t, nil
 }
 
-// render executes the template and splits the subject from the body.
-func (t *mailTemplate) render(d MailData) (account.Message, error) {
+// render executes the template in tag and splits the subject from the
+// body.
+func (t *mailTemplate) render(tag language.Tag, d MailData) (account.Message, error) {
 	var b bytes.Buffer
-	if err := t.tpl.Execute(&b, d); err != nil {
+	if err := t.tpl.In(tag).Execute(&b, d); err != nil {
 		return account.Message{}, bookingkit.Invalid(t.name, "", "a template that renders: "+err.Error())
 	}
 	return account.ParseMessage(t.name, b.String(), d.Link)

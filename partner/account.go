@@ -10,6 +10,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/locale"
 	"github.com/bookingkit/bookingkit/outbox"
 )
 
@@ -31,6 +32,9 @@ const KindReset = "partner.reset"
 type ResetRequest struct {
 	Email    string `json:"email"`
 	LinkBase string `json:"link_base"`
+	// Language is the language of the mail: the request's (locale.ToQueue);
+	// empty, the worker's default.
+	Language string `json:"language,omitempty"`
 }
 
 // SetPasswordLink is the one-time link for token under base, the address
@@ -163,20 +167,21 @@ func (a *Accounts) Logout(ctx context.Context, session string) error {
 // is a conflict (bookingkit.ErrConflict).
 func (a *Accounts) Invite(ctx context.Context, u User, base string) error {
 	_, token, err := a.svc.Create(ctx, u.Email, u.ID)
-	subject := "Your PartnerApp account"
-	intro := "An account has been opened for you in PartnerApp. Open this link to choose your password:"
+	subject := bookingkit.Msg("Your PartnerApp account")
+	intro := bookingkit.Msg("An account has been opened for you in PartnerApp. Open this link to choose your password:")
 	if errors.Is(err, bookingkit.ErrConflict) {
 		var acct account.Account
 		if acct, err = a.svc.AccountBySubject(ctx, u.ID); err != nil {
 			return fmt.Errorf("the address %s already has an account of another user: %w", u.Email, bookingkit.ErrConflict)
 		}
 		_, token, err = a.svc.RequestReset(ctx, acct.Email, "")
-		subject, intro = "Your PartnerApp password", "Open this link to choose a new PartnerApp password:"
+		subject, intro = partnerResetSubject, partnerResetIntro
 	}
 	if err != nil {
 		return err
 	}
-	return a.mailLink(ctx, u.Email, subject, intro, SetPasswordLink(base, token))
+	// The invited user has told no language yet: the deployment's.
+	return a.mailLink(locale.WithLanguage(ctx, locale.DefaultOf(ctx)), u.Email, subject, intro, SetPasswordLink(base, token))
 }
 
 // QueueReset takes a forgotten-password request for email: it checks the
@@ -186,7 +191,9 @@ func (a *Accounts) Invite(ctx context.Context, u User, base string) error {
 // the request does the same writes either way. The worker completes it
 // with [Accounts.CompleteReset].
 func (a *Accounts) QueueReset(ctx context.Context, email, addr, base string) error {
-	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any { return ResetRequest{Email: email, LinkBase: base} })
+	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any {
+		return ResetRequest{Email: email, LinkBase: base, Language: locale.ToQueue(ctx)}
+	})
 }
 
 // QueuedHandlers returns the outbox handler that completes the resets
@@ -208,28 +215,22 @@ func (a *Accounts) CompleteReset(ctx context.Context, req ResetRequest) error {
 	if err != nil {
 		return err
 	}
-	return a.mailLink(ctx, acct.Email, "Your PartnerApp password", "Open this link to choose a new PartnerApp password:",
-		SetPasswordLink(req.LinkBase, token))
+	return a.mailLink(locale.Queued(ctx, req.Language), acct.Email, partnerResetSubject, partnerResetIntro, SetPasswordLink(req.LinkBase, token))
 }
 
-func (a *Accounts) mailLink(ctx context.Context, to, subject, intro, link string) error {
-	body := intro + "\n\n" + link + "\n\nThe link works once and expires in " + formatValidity(a.linkTTL) + ". If you did not ask for it, ignore this message.\n"
-	if err := a.mailer.Send(ctx, account.Message{To: to, Subject: subject, Body: body}); err != nil {
+// The reset mail's subject and first line.
+var (
+	partnerResetSubject = bookingkit.Msg("Your PartnerApp password")
+	partnerResetIntro   = bookingkit.Msg("Open this link to choose a new PartnerApp password:")
+)
+
+// mailLink mails link to to, in the language of ctx (locale.Of).
+func (a *Accounts) mailLink(ctx context.Context, to string, subject, intro bookingkit.Message, link string) error {
+	tag := locale.Of(ctx)
+	body := locale.Sprintf(tag, intro.Key, intro.Args...) + "\n\n" + link + "\n\n" +
+		locale.Sprintf(tag, "The link works once and expires in %s. If you did not ask for it, ignore this message.", account.ValidFor(tag, a.linkTTL)) + "\n"
+	if err := a.mailer.Send(ctx, account.Message{To: to, Subject: locale.Sprintf(tag, subject.Key, subject.Args...), Body: body}); err != nil {
 		return fmt.Errorf("partner: send the link to %s: %w", to, err)
 	}
 	return nil
-}
-
-// formatValidity says a link's lifetime in words: "24 hours".
-func formatValidity(d time.Duration) string {
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		if d == time.Hour {
-			return "1 hour"
-		}
-		return fmt.Sprintf("%d hours", d/time.Hour)
-	case d >= time.Minute:
-		return fmt.Sprintf("%d minutes", d/time.Minute)
-	}
-	return d.String()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
+	"github.com/bookingkit/bookingkit/locale"
 	"github.com/bookingkit/bookingkit/outbox"
 )
 
@@ -242,6 +243,10 @@ func (a *Accounts) Service() *account.Service { return a.svc }
 type RegistrationForm struct {
 	Fields map[string]string `json:"fields"`
 	Email  string            `json:"email"`
+	// Language is the language of the mail that answers the form: the
+	// request's (locale.ToQueue), which QueueRegister keeps with the queued
+	// form; empty, the worker's default.
+	Language string `json:"language,omitempty"`
 }
 
 // RegisterOutcome says what a registration did. It is for the log: the
@@ -320,7 +325,8 @@ const (
 
 // ResetRequest is the payload of a queued reset ([KindReset]).
 type ResetRequest struct {
-	Email string `json:"email"` // normalised
+	Email    string `json:"email"`              // normalised
+	Language string `json:"language,omitempty"` // of the mail, as in RegistrationForm
 }
 
 // QueueRegister is [Accounts.Register] for a form whose answer must take
@@ -339,7 +345,7 @@ func (a *Accounts) QueueRegister(ctx context.Context, form RegistrationForm, add
 	if err != nil {
 		return err
 	}
-	if err := a.queue.Enqueue(ctx, KindRegister, RegistrationForm{Fields: form.Fields, Email: email}); err != nil {
+	if err := a.queue.Enqueue(ctx, KindRegister, RegistrationForm{Fields: form.Fields, Email: email, Language: locale.ToQueue(ctx)}); err != nil {
 		return fmt.Errorf("staffid: register: %w", err)
 	}
 	return nil
@@ -361,7 +367,7 @@ func (a *Accounts) CompleteRegister(ctx context.Context, form RegistrationForm) 
 	if err != nil {
 		return Registration{}, err
 	}
-	return a.completeRegister(ctx, email, typed)
+	return a.completeRegister(locale.Queued(ctx, form.Language), email, typed)
 }
 
 // QueuedHandlers returns the outbox handlers that complete the requests
@@ -502,8 +508,11 @@ func (a *Accounts) follow(ctx context.Context, p Person, acct account.Account) e
 // It returns how many accounts moved, and the failures of the others
 // joined; those accounts stay shut anyway ([Gate] refuses an address the
 // list does not give) and move when next used or when the employee
-// registers with the listed address.
+// registers with the listed address. The mails are in the deployment's
+// default language (locale.DefaultOf): the list's upload is nobody's own
+// request.
 func (a *Accounts) FollowList(ctx context.Context, people []*Person) (int, error) {
+	ctx = locale.WithLanguage(ctx, locale.DefaultOf(ctx))
 	moved := 0
 	var errs []error
 	for _, p := range people {
@@ -699,17 +708,18 @@ func matches(p Person, typed []typedField, email string) bool {
 }
 
 // send renders a message template for p (the zero Person when the
-// message must not name anyone) and mails it to email, with the link of
-// token when there is one.
+// message must not name anyone) in the language of ctx (locale.Of) and
+// mails it to email, with the link of token when there is one.
 func (a *Accounts) send(ctx context.Context, tpl *mailTemplate, p Person, email, token string) error {
 	d := MailData{Email: email}
 	if p.ID != "" {
 		d.FirstName, d.FullName = p.FirstName, p.FullName()
 	}
+	tag := locale.Of(ctx)
 	if token != "" {
-		d.Link, d.ValidFor = strings.Replace(a.linkURL, "{token}", token, 1), formatValidity(a.linkTTL)
+		d.Link, d.ValidFor = strings.Replace(a.linkURL, "{token}", token, 1), account.ValidFor(tag, a.linkTTL)
 	}
-	msg, err := tpl.render(d)
+	msg, err := tpl.render(tag, d)
 	if err != nil {
 		return fmt.Errorf("staffid: mail template %s: %w", tpl.name, err)
 	}
@@ -718,20 +728,6 @@ func (a *Accounts) send(ctx context.Context, tpl *mailTemplate, p Person, email,
 		return fmt.Errorf("staffid: could not send the email to %s: %w", email, err)
 	}
 	return nil
-}
-
-// formatValidity writes a link lifetime for people: "24 hours", "30 minutes".
-func formatValidity(d time.Duration) string {
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		if d == time.Hour {
-			return "1 hour"
-		}
-		return fmt.Sprintf("%d hours", d/time.Hour)
-	case d >= time.Minute:
-		return fmt.Sprintf("%d minutes", d/time.Minute)
-	}
-	return d.String()
 }
 
 // RequestReset mails a one-time link to choose a new password to the
@@ -754,7 +750,9 @@ func (a *Accounts) RequestReset(ctx context.Context, email, addr string) error {
 // [AccountsConfig.Queue] and returns, having read no account. The worker
 // completes it with [Accounts.CompleteReset].
 func (a *Accounts) QueueReset(ctx context.Context, email, addr string) error {
-	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any { return ResetRequest{Email: email} })
+	return a.svc.QueueReset(ctx, a.queue, KindReset, email, addr, func(email string) any {
+		return ResetRequest{Email: email, Language: locale.ToQueue(ctx)}
+	})
 }
 
 // CompleteReset does the rest of a reset [Accounts.QueueReset] stored,
@@ -773,7 +771,7 @@ func (a *Accounts) CompleteReset(ctx context.Context, req ResetRequest) error {
 	if err != nil {
 		return fmt.Errorf("staffid: reset: %w", err)
 	}
-	return a.send(ctx, a.templates.reset, p, acct.Email, token)
+	return a.send(locale.Queued(ctx, req.Language), a.templates.reset, p, acct.Email, token)
 }
 
 // SignedIn is an employee with a session.
