@@ -88,10 +88,21 @@ type Importer struct {
 	// committed is followed through. Staff accounts use it to move to the
 	// addresses the list now gives ([Accounts.FollowList]).
 	AfterImport func(ctx context.Context, changed []*Person)
-	// Observe, when set, is told of every [Importer.Import]: its report
-	// (nil when the list was not judged) and error as returned, and how
-	// long it took. Servers count imports with it (package metrics).
+	// Observe, when set, is told of every [Importer.Import] and
+	// [Importer.ApproveHeld]: its report (nil when the list was not
+	// judged) and error as returned, and how long it took. Servers count
+	// imports with it (package metrics).
 	Observe func(report *Report, err error, took time.Duration)
+	// HeldStore, when set, keeps the lists the mass-block guard stops
+	// instead of refusing them, for a manager to approve or reject (see
+	// [HeldList]); without it they are refused with ErrMassBlock. Set it
+	// before the first import.
+	HeldStore HeldListStore
+	// OnHold, when set, is called once a list is held, with the held list
+	// and its preview (HeldList.List empty), under a context that the
+	// caller's cancellation does not end: servers mail the managers
+	// ([HeldMail]).
+	OnHold func(ctx context.Context, held HeldList)
 }
 
 // NewImporter returns an Importer for cfg (after [Config.WithDefaults])
@@ -158,8 +169,9 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 	var (
 		report  *Report
 		refusal error
-		applied *Plan // the plan stored, unless refused
-		planned *Plan // the plan made, refused or not
+		applied *Plan      // the plan stored, unless refused
+		planned *Plan      // the plan made, refused or not
+		held    *heldDraft // the list to hold, when the guard holds it
 	)
 	plan := func(current []PersonState) (*Plan, error) {
 		people := l.people()
@@ -172,9 +184,16 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		if !opts.Force {
 			refusal = plan.CheckMassBlock(im.cfg.MassBlockThreshold)
 		}
-		applied = nil
+		applied, held = nil, nil
 		if refusal != nil {
 			report = errorReport(refusal.Error(), n)
+			if im.holding() && !opts.DryRun && errors.Is(refusal, ErrMassBlock) {
+				report = heldReport(plan, im.cfg.MassBlockThreshold, n)
+				// Planned again with every person at hand (the list kept
+				// them: list.keepTaken), for the preview and the held list.
+				all := PlanSync(current, people, now)
+				held = &heldDraft{people: people, counts: all.Counts, basis: heldBasis(current), plan: all}
+			}
 			return &Plan{At: now, Active: plan.Active, Entry: newHistoryEntry(now, opts, report)}, nil
 		}
 		counts := plan.Counts
@@ -215,10 +234,11 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		}
 		return report, refusal
 	}
+	var entry HistoryEntry
 	if ss, ok := im.store.(StreamingImportStore); ok {
-		_, err = ss.ApplyImportStream(ctx, now, read, plan)
+		entry, err = ss.ApplyImportStream(ctx, now, read, plan)
 	} else if err = read(nil); err == nil {
-		_, err = im.store.ApplyImport(ctx, plan)
+		entry, err = im.store.ApplyImport(ctx, plan)
 	}
 	if readReport != nil {
 		return im.recordRefusal(ctx, now, opts, readReport, readErr)
@@ -226,8 +246,19 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 	if err != nil {
 		return nil, err
 	}
-	if applied != nil && refusal == nil && im.AfterImport != nil {
-		im.AfterImport(context.WithoutCancel(ctx), applied.Update)
+	if held != nil {
+		return im.hold(ctx, entry, opts, report, held)
+	}
+	if applied != nil && refusal == nil {
+		if im.AfterImport != nil {
+			im.AfterImport(context.WithoutCancel(ctx), applied.Update)
+		}
+		if im.holding() {
+			// A list held before this one is older than what is stored now.
+			if err := im.dropHeld(context.WithoutCancel(ctx), entry, opts); err != nil {
+				return report, fmt.Errorf("the list is imported, but superseding the held list failed: %w", err)
+			}
+		}
 	}
 	return report, refusal
 }
@@ -274,9 +305,10 @@ func (im *Importer) recordRefusal(ctx context.Context, now time.Time, opts Impor
 
 // Forceable reports whether err is a refusal that [ImportOptions.Force]
 // overrides (an empty list, a mass block): the one case where an answer
-// should say how to force the import.
+// should say how to force the import. A held list is not one: it waits
+// for a manager's decision instead.
 func Forceable(err error) bool {
-	return errors.Is(err, ErrMassBlock) || errors.Is(err, ErrEmptyList)
+	return (errors.Is(err, ErrMassBlock) || errors.Is(err, ErrEmptyList)) && !errors.Is(err, ErrHeld)
 }
 
 // HistoryPage is a page of the import history, newest first.

@@ -93,8 +93,14 @@ func (p *Plan) CheckMassBlock(threshold float64) error {
 	if p.Active == 0 || float64(len(p.Block)) <= threshold*float64(p.Active) {
 		return nil
 	}
-	return fmt.Errorf("%w: the list would block %d of the %d active people (%s), more than the allowed %s; check that the list is complete, or force the import to block them",
-		ErrMassBlock, len(p.Block), p.Active, percent(float64(len(p.Block))/float64(p.Active)), percent(threshold))
+	return fmt.Errorf("%w: %s; check that the list is complete, or force the import to block them", ErrMassBlock, p.blockShare(threshold))
+}
+
+// blockShare says how many of the active people the plan blocks, beside
+// the share the guard allows.
+func (p *Plan) blockShare(threshold float64) string {
+	return fmt.Sprintf("the list would block %d of the %d active people (%s), more than the allowed %s",
+		len(p.Block), p.Active, percent(float64(len(p.Block))/float64(p.Active)), percent(threshold))
 }
 
 func percent(share float64) string {

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Report statuses, as the seed spells them.
+// Report statuses, as the seed spells them ([StatusHeld] is bookingkit's).
 const (
 	StatusOk    = "Ok"
 	StatusError = "Error"
@@ -42,8 +42,13 @@ type Report struct {
 	// SyncCounts is set only when an import was applied (status "Ok").
 	*SyncCounts
 	// Changes names the people the import changes, on a dry run only
-	// ([ImportOptions.DryRun]); absent otherwise, as in the seed's shape.
+	// ([ImportOptions.DryRun]) and a held list's preview
+	// ([Importer.Held]); absent otherwise, as in the seed's shape.
 	Changes *Changes `json:"changes,omitempty"`
+	// Held names the held list, on the answer to an upload the guard held
+	// (status "Held") and on the reports of its decision (see
+	// [HeldList]); absent otherwise, as in the seed's shape.
+	Held *HeldNote `json:"held,omitempty"`
 }
 
 // InvalidRecord is one refused record: the record as sent (compacted; for

@@ -29,6 +29,9 @@ type Stores struct {
 	Standby  standby.Store
 	Mogu     mogu.Store
 	StaffID  staffid.Store
+	// StaffIDHeld keeps the employee list the mass-block guard holds for
+	// a manager's decision.
+	StaffIDHeld staffid.HeldListStore
 	// StaffBookings keeps the bookings staff make for themselves and their companions.
 	StaffBookings staffid.BookingStore
 	Partner       partner.Store

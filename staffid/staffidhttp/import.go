@@ -79,11 +79,16 @@ func NewImportHandler(importer *staffid.Importer, opts ImportOptions) (*ImportHa
 }
 
 // Routes returns the routes that authenticate themselves ([ImportAuth],
-// [ImportAddresses]): the upload ([ImportHandler.UploadRoutes]) and the
-// control-panel page ([ImportHandler.PageRoutes]). The history is apart
+// [ImportAddresses]): the upload ([ImportHandler.UploadRoutes]), the held
+// list's when the importer holds lists ([ImportHandler.HeldRoutes]) and
+// the control-panel page ([ImportHandler.PageRoutes]). The history is apart
 // ([ImportHandler.HistoryRoutes]): it is the engine's to protect.
 func (h *ImportHandler) Routes() []httpapi.Route {
-	return append(h.UploadRoutes(), h.PageRoutes()...)
+	routes := h.UploadRoutes()
+	if h.importer.HeldStore != nil {
+		routes = append(routes, h.HeldRoutes()...)
+	}
+	return append(routes, h.PageRoutes()...)
 }
 
 // UploadRoutes returns the airline's automated upload alone:
@@ -92,9 +97,12 @@ func (h *ImportHandler) Routes() []httpapi.Route {
 //
 // The body is the whole list, a JSON array of records or an .xlsx
 // workbook, as its Content-Type says. The answer is the import's report
-// in the seed's shape ([staffid.Report]) with 200 (imported), 400 (invalid
-// records, an unreadable or empty list), 409 (the mass-block guard: send
-// it again with ?force=true), 413 (a list over the importer's limits) or
+// in the seed's shape ([staffid.Report]) with 200 (imported), 202 (held:
+// the mass-block guard stopped it and it waits for a manager's decision,
+// see [ImportHandler.HeldRoutes]; status "Held"), 400 (invalid records, an
+// unreadable or empty list), 409 (the mass-block guard, where the
+// importer holds no list: send it again with ?force=true), 413 (a list
+// over the importer's limits) or
 // 415 (a format other than JSON and .xlsx); a forbidden address, a
 // missing or wrong token and a body over MaxUploadBytes get
 // [httpapi.WriteError]'s body with 403, 401 and 413.
@@ -141,11 +149,15 @@ func (h *ImportHandler) logImport(r *http.Request, opts staffid.ImportOptions, r
 	h.logger.InfoContext(r.Context(), "staffid: employee list import", attrs...)
 }
 
-// importStatus is the HTTP status of an import's outcome: 200, or
+// importStatus is the HTTP status of an import's outcome: 200, 202 for a
+// list held for a manager's decision (accepted, not acted on yet), or
 // httpapi.StatusOf's mapping of the error.
 func importStatus(err error) int {
-	if err == nil {
+	switch {
+	case err == nil:
 		return http.StatusOK
+	case errors.Is(err, staffid.ErrHeld):
+		return http.StatusAccepted
 	}
 	return httpapi.StatusOf(err)
 }

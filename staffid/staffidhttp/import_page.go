@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/httpapi"
@@ -50,6 +51,22 @@ type importPageData struct {
 	Invalid []staffid.InvalidRecord // the first ones, within the page's bounds
 	Omitted int                     // invalid records not listed
 	Forced  bool
+	// Held is the held list shown, with the form to decide on it.
+	Held *staffid.HeldList
+	// Path is the page's own path, where its forms post (the held list's
+	// form to Path + "/held"), under the engine's prefix.
+	Path string
+	// Holding says the importer holds the lists the guard stops: the
+	// page offers to show the held list.
+	Holding bool
+}
+
+// render renders the page with what every answer of it shows: where its
+// forms post, and whether it offers the held list.
+func (h *ImportHandler) render(w http.ResponseWriter, r *http.Request, status int, data importPageData) {
+	data.Path = strings.TrimSuffix(r.URL.Path, "/held")
+	data.Holding = h.importer.HeldStore != nil
+	h.page.render(w, r, status, data)
 }
 
 func (p importPage) render(w http.ResponseWriter, r *http.Request, status int, data importPageData) {
@@ -59,8 +76,9 @@ func (p importPage) render(w http.ResponseWriter, r *http.Request, status int, d
 // PageRoutes returns the control-panel page where a manager uploads the
 // employee list's workbook by hand:
 //
-//	GET  /settings__airline_staff_id_employee_import  the form
-//	POST /settings__airline_staff_id_employee_import  multipart/form-data: token, file, force, dry_run
+//	GET  /settings__airline_staff_id_employee_import       the form
+//	POST /settings__airline_staff_id_employee_import       multipart/form-data: token, file, force, dry_run
+//	POST /settings__airline_staff_id_employee_import/held  token, action (show, approve, reject), id: the held list, when the importer holds lists
 //
 // The POST imports with source "manual" and answers the report as a page,
 // with the status the upload would have. The manager proves the right to
@@ -74,10 +92,14 @@ func (h *ImportHandler) PageRoutes() []httpapi.Route {
 	if h.formAuth == nil {
 		return nil
 	}
-	return []httpapi.Route{
+	routes := []httpapi.Route{
 		{Pattern: "GET /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pageForm)},
 		{Pattern: "POST /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pagePost), MaxBody: h.maxUpload},
 	}
+	if h.importer.HeldStore != nil {
+		routes = append(routes, httpapi.Route{Pattern: "POST " + heldPagePath, Handler: http.HandlerFunc(h.pageHeld)})
+	}
+	return routes
 }
 
 // pageError renders the form again with err's message and status.
@@ -88,7 +110,7 @@ func (h *ImportHandler) pageError(w http.ResponseWriter, r *http.Request, err er
 		h.logger.ErrorContext(r.Context(), "staffid: import page failed", "request_id", httpapi.RequestID(r.Context()), "error", err)
 		msg = "internal error (request " + httpapi.RequestID(r.Context()) + ")"
 	}
-	h.page.render(w, r, status, importPageData{Error: msg})
+	h.render(w, r, status, importPageData{Error: msg})
 }
 
 // pageForm is GET /settings__airline_staff_id_employee_import.
@@ -97,7 +119,7 @@ func (h *ImportHandler) pageForm(w http.ResponseWriter, r *http.Request) {
 		h.pageError(w, r, err)
 		return
 	}
-	h.page.render(w, r, http.StatusOK, importPageData{})
+	h.render(w, r, http.StatusOK, importPageData{})
 }
 
 // pagePost is POST /settings__airline_staff_id_employee_import.
@@ -140,7 +162,7 @@ func (h *ImportHandler) pagePost(w http.ResponseWriter, r *http.Request) {
 	importForceHint(report, err, "to import it anyway, tick “Force” and upload it again")
 	data := importPageData{Report: report, Invalid: importPageInvalid(report.InvalidRecords), Forced: force}
 	data.Omitted = len(report.InvalidRecords) - len(data.Invalid) + report.InvalidRecordsOmitted
-	h.page.render(w, r, importStatus(err), data)
+	h.render(w, r, importStatus(err), data)
 }
 
 // importPageInvalid returns the first invalid records, as many as the page

@@ -21,6 +21,7 @@ type DB struct {
 	standby       *StandbyStore
 	mogu          *MoguStore
 	staffid       *StaffIDStore
+	staffidHeld   StaffIDHeldStore
 	staffBookings *StaffBookingStore
 	partner       *PartnerStore
 	outbox        *OutboxStore
@@ -54,6 +55,7 @@ func (db *DB) Stores() storage.Stores {
 		Standby:       db.standby,
 		Mogu:          db.mogu,
 		StaffID:       db.staffid,
+		StaffIDHeld:   &db.staffidHeld,
 		StaffBookings: db.staffBookings,
 		Partner:       db.partner,
 		Outbox:        db.outbox,

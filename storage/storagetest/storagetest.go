@@ -19,7 +19,7 @@
 // An engine that keeps one module's data in its own database implements
 // only that module's interface, and holds it to that module's part of the
 // suite: [RunAccounts], [RunSettings], [RunStandby], [RunMogu],
-// [RunStaffID], [RunStaffBookings], [RunPartner], [RunOutbox],
+// [RunStaffID], [RunStaffIDHeld], [RunStaffBookings], [RunPartner], [RunOutbox],
 // [RunRateLimits] and [RunIdempotency] each take an open function that
 // returns just that store, fresh and empty for every case. An engine with
 // its own standby queue store writes:
@@ -73,6 +73,9 @@ func Run(t *testing.T, open Open) {
 	t.Run("Mogu", func(t *testing.T) { RunMogu(t, pick(open, func(s storage.Stores) mogu.Store { return s.Mogu })) })
 	t.Run("StaffID", func(t *testing.T) {
 		RunStaffID(t, pick(open, func(s storage.Stores) staffid.Store { return s.StaffID }))
+	})
+	t.Run("StaffIDHeld", func(t *testing.T) {
+		RunStaffIDHeld(t, pick(open, func(s storage.Stores) StaffIDHeld { return StaffIDHeld{History: s.StaffID, Held: s.StaffIDHeld} }))
 	})
 	t.Run("StaffBookings", func(t *testing.T) {
 		RunStaffBookings(t, pick(open, func(s storage.Stores) staffid.BookingStore { return s.StaffBookings }))

@@ -89,6 +89,7 @@ func Stores(db *DB, staffID staffid.Store) storage.Stores {
 		StaffID:  staffID,
 		Partner:  &PartnerStore{db},
 
+		StaffIDHeld:   NewStaffIDHeldStore(db),
 		StaffBookings: NewStaffBookingStore(db, db.Dialect.StandbyBookings()),
 		Outbox:        &OutboxStore{db},
 		RateLimits:    &RateLimitStore{db},
