@@ -17,11 +17,12 @@ import (
 
 // staffidCommand is "bookingkit staffid": the employee list's offline jobs.
 func staffidCommand() command {
-	return command{"staffid", "staff travel: validate, import or export an employee list", func(ctx context.Context, e *env, args []string) error {
+	return command{"staffid", "staff travel: validate, import or export an employee list, and read the import history", func(ctx context.Context, e *env, args []string) error {
 		return dispatch(ctx, e, "bookingkit staffid", []command{
 			{"validate", "check an employee list and print the import report, importing nothing", runStaffIDValidate},
 			{"import", "import an employee list into the database and print the report", runStaffIDImport},
 			{"export", "write the stored employee list (blocked people marked) as JSON, .xlsx or CSV", runStaffIDExport},
+			{"history", "print the import history, or whom one import created, updated, blocked and unblocked", runStaffIDHistory},
 		}, args)
 	}}
 }

@@ -29,7 +29,10 @@
 //   - [ImportHandler.HistoryRoutes]: GET /api/staffid/imports and
 //     /api/staffid/imports/{id}, every upload accepted or refused
 //     ([staffid.HistoryEntry]), newest first, in pages
-//     ([ImportHistoryPage]).
+//     ([ImportHistoryPage]); and GET /api/staffid/imports/{id}/changes,
+//     whom an applied import created, updated (with the fields that
+//     changed), blocked and unblocked, by name, every one of them in
+//     pages ([ImportChangesPage], [staffid.Importer.Changes]).
 //   - [ExportHandler.Routes]: GET /api/staffid/export, the stored list
 //     ([staffid.Export]) as a JSON, .xlsx or CSV download, blocked people
 //     marked; returned unauthenticated, as the history's.

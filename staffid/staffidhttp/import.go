@@ -115,6 +115,10 @@ func (h *ImportHandler) UploadRoutes() []httpapi.Route {
 //
 //	GET /api/staffid/imports[?cursor=<id>&limit=<1..1000>]  {"items": [...], "next": "<cursor= of the next page>"} (before= is cursor's deprecated alias)
 //	GET /api/staffid/imports/{id}                           one entry with its report
+//	GET /api/staffid/imports/{id}/changes[?kind=created|updated|blocked|unblocked&cursor=&limit=<1..1000>]
+//	                                                        the people the import changed, named ([ImportChangesPage]):
+//	                                                        created, updated (with the fields that changed), blocked and
+//	                                                        unblocked, each kind by ID; every one of them, page after page
 //
 // They are returned unauthenticated: the history holds the refused
 // records as sent, so the caller wraps them with its own authentication
@@ -123,6 +127,7 @@ func (h *ImportHandler) HistoryRoutes() []httpapi.Route {
 	return []httpapi.Route{
 		{Pattern: "GET /api/staffid/imports", Handler: httpapi.PageCursor("before", http.HandlerFunc(h.listHistory))},
 		{Pattern: "GET /api/staffid/imports/{id}", Handler: http.HandlerFunc(h.getHistory)},
+		{Pattern: "GET /api/staffid/imports/{id}/changes", Handler: http.HandlerFunc(h.listChanges)},
 	}
 }
 
