@@ -13,7 +13,7 @@ import (
 type text struct{ ru, es string }
 
 // messages are the catalogue's parts, one per file: pages, mails, errors.
-var messages = []map[string]text{importPage, errorTexts, accounts, mails, heldList}
+var messages = []map[string]text{importPage, errorTexts, accounts, mails, heldList, partnerPages}
 
 // counted are the messages whose words agree with a number (Russian has
 // three forms, one, few and many), in English, Russian and Spanish, as
@@ -57,8 +57,10 @@ func init() {
 			add(key, catalog.String(key), catalog.String(t.ru), catalog.String(t.es))
 		}
 	}
-	for key, m := range counted {
-		add(key, m[0], m[1], m[2])
+	for _, part := range []map[string][3]catalog.Message{counted, partnerCounted} {
+		for key, m := range part {
+			add(key, m[0], m[1], m[2])
+		}
 	}
 	catalogue = b
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
+
+	"golang.org/x/text/message/catalog"
 )
 
 // moduleRoot is where the module's sources are, from this package's
@@ -60,10 +62,12 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 			}
 		}
 	}
-	for key, m := range counted {
-		for i, msg := range m {
-			if msg == nil {
-				t.Errorf("%q has no text in language %d (English, Russian, Spanish)", key, i)
+	for _, part := range []map[string][3]catalog.Message{counted, partnerCounted} {
+		for key, m := range part {
+			for i, msg := range m {
+				if msg == nil {
+					t.Errorf("%q has no text in language %d (English, Russian, Spanish)", key, i)
+				}
 			}
 		}
 	}

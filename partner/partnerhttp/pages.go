@@ -11,10 +11,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/locale"
 	"github.com/bookingkit/bookingkit/partner"
 )
 
@@ -27,23 +32,25 @@ import (
 //go:embed partner_pages.html
 var partnerPagesHTML string
 
+// partnerPages are the pages' templates, one per language.
 type partnerPages struct {
-	tmpl *template.Template
+	tmpl locale.PerLanguage[*template.Template]
 }
 
 func newPartnerPages() (*partnerPages, error) {
-	t, err := template.New("partner").Parse(partnerPagesHTML)
+	t, err := httpapi.ParsePage("partner", partnerPagesHTML, nil)
 	if err != nil {
 		return nil, fmt.Errorf("partner pages: %w", err)
 	}
 	return &partnerPages{tmpl: t}, nil
 }
 
-// render writes page name with data, under a content security policy that
-// lets only this response's own style and script run; the set-password
-// page carries its token in the URL, which no Referer may take along.
+// render writes page name with data in the request's language, under a
+// content security policy that lets only this response's own style and
+// script run; the set-password page carries its token in the URL, which
+// no Referer may take along.
 func (p *base) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
-	page := httpapi.Page{Template: p.pages.tmpl, Scripts: true, NoReferrer: true, Logger: p.logger}
+	page := httpapi.Page{Languages: p.pages.tmpl, Scripts: true, NoReferrer: true, Logger: p.logger}
 	page.Render(w, r, status, name, func(nonce string) any { data["Nonce"] = nonce; return data })
 }
 
@@ -74,7 +81,7 @@ func partnerSafeNext(next string) string {
 
 func (p *Sessions) signInPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.render(w, r, http.StatusOK, "signin", map[string]any{"Title": "Sign in", "Next": partnerSafeNext(r.URL.Query().Get("next"))})
+		p.render(w, r, http.StatusOK, "signin", map[string]any{"Title": httpapi.Text(r, "Sign in"), "Next": partnerSafeNext(r.URL.Query().Get("next"))})
 	})
 }
 
@@ -91,11 +98,11 @@ func (p *Sessions) signInPost() http.Handler {
 			if status == http.StatusInternalServerError {
 				p.logger.ErrorContext(r.Context(), "partner: sign-in failed", "error", err)
 			}
-			msg := "E-mail or password is wrong."
+			msg := httpapi.Text(r, "E-mail or password is wrong.")
 			if errors.Is(err, bookingkit.ErrRateLimited) {
-				msg = "Too many attempts; wait a minute and try again."
+				msg = httpapi.Text(r, "Too many attempts; wait a minute and try again.")
 			}
-			p.render(w, r, status, "signin", map[string]any{"Title": "Sign in", "Next": next, "Email": email, "Error": msg})
+			p.render(w, r, status, "signin", map[string]any{"Title": httpapi.Text(r, "Sign in"), "Next": next, "Email": email, "Error": msg})
 			return
 		}
 		p.cookie.Set(w, r, token)
@@ -127,10 +134,10 @@ func (p *Sessions) setPasswordPage() http.Handler {
 		token := r.URL.Query().Get("token")
 		_, a, err := p.accounts.Service().CheckLink(r.Context(), token)
 		if err != nil {
-			p.render(w, r, httpapi.StatusOf(err), "setpassword", map[string]any{"Title": "Choose your password", "Error": "This link is invalid, already used or expired; ask for a new one."})
+			p.render(w, r, httpapi.StatusOf(err), "setpassword", map[string]any{"Title": httpapi.Text(r, "Choose your password"), "Error": httpapi.Text(r, "This link is invalid, already used or expired; ask for a new one.")})
 			return
 		}
-		p.render(w, r, http.StatusOK, "setpassword", map[string]any{"Title": "Choose your password", "Token": token, "Email": a.Email})
+		p.render(w, r, http.StatusOK, "setpassword", map[string]any{"Title": httpapi.Text(r, "Choose your password"), "Token": token, "Email": a.Email})
 	})
 }
 
@@ -141,12 +148,12 @@ func (p *Sessions) setPasswordPost() http.Handler {
 			return
 		}
 		token, pw := r.PostForm.Get("token"), r.PostForm.Get("password")
-		data := map[string]any{"Title": "Choose your password", "Token": token}
+		data := map[string]any{"Title": httpapi.Text(r, "Choose your password"), "Token": token}
 		if _, a, err := p.accounts.Service().CheckLink(r.Context(), token); err == nil {
 			data["Email"] = a.Email
 		}
 		if pw != r.PostForm.Get("confirm") {
-			data["Error"] = "The two passwords differ."
+			data["Error"] = httpapi.Text(r, "The two passwords differ.")
 			p.render(w, r, http.StatusBadRequest, "setpassword", data)
 			return
 		}
@@ -157,9 +164,10 @@ func (p *Sessions) setPasswordPost() http.Handler {
 			}
 			var ve *bookingkit.ValidationError
 			if errors.As(err, &ve) {
-				data["Error"] = "Password: " + ve.Reason + "."
+				data["Error"] = httpapi.Text(r, "Password: %s.", httpapi.Reason(r, ve))
 			} else {
-				data["Error"] = strings.TrimSuffix(httpapi.PublicMessage(err), ": "+bookingkit.ErrUnauthorized.Error())
+				msg, _ := httpapi.RequestMessage(r, err)
+				data["Error"] = strings.TrimSuffix(msg, ": "+bookingkit.ErrUnauthorized.Error())
 			}
 			p.render(w, r, httpapi.StatusOf(err), "setpassword", data)
 			return
@@ -311,16 +319,17 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 		f.States = append(f.States, partner.State(s))
 	}
 
-	roleLabel := "partner user"
+	tag := locale.Request(r)
+	roleLabel := locale.Sprintf(tag, "partner user")
 	if a.IsAdministrator() {
-		roleLabel = "administrator"
+		roleLabel = locale.Sprintf(tag, "administrator")
 	}
-	subjectLabel := map[partner.Subject]string{partner.SubjectInstances: "instances", partner.SubjectLicences: "licences"}
+	subjectLabel := map[partner.Subject]string{partner.SubjectInstances: locale.Sprintf(tag, "instances"), partner.SubjectLicences: locale.Sprintf(tag, "licences")}
 	data := map[string]any{
-		"Title": "Reports", "User": u, "RoleLabel": roleLabel, "From": from, "To": to, "SubjectLabel": subjectLabel[f.Subject],
+		"Title": locale.Sprintf(tag, "Reports"), "User": u, "RoleLabel": roleLabel, "From": from, "To": to, "SubjectLabel": subjectLabel[f.Subject],
 		"Subjects": []partnerOption{
-			{Value: string(partner.SubjectInstances), Label: "Instances", Selected: f.Subject == partner.SubjectInstances},
-			{Value: string(partner.SubjectLicences), Label: "Licences", Selected: f.Subject == partner.SubjectLicences},
+			{Value: string(partner.SubjectInstances), Label: locale.Sprintf(tag, "Instances"), Selected: f.Subject == partner.SubjectInstances},
+			{Value: string(partner.SubjectLicences), Label: locale.Sprintf(tag, "Licences"), Selected: f.Subject == partner.SubjectLicences},
 		},
 	}
 	var types []partnerOption
@@ -334,7 +343,7 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 	}
 	var states []partnerOption
 	for _, st := range allStates {
-		states = append(states, partnerOption{Value: string(st), Label: strings.ReplaceAll(string(st), "_", " "), Selected: slices.Contains(f.States, st)})
+		states = append(states, partnerOption{Value: string(st), Label: partnerState(tag, st), Selected: slices.Contains(f.States, st)})
 	}
 	data["States"] = states
 	if a.IsAdministrator() {
@@ -347,11 +356,11 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 		data["Partners"] = opts
 	}
 	fail := func(err error) (map[string]any, int) {
-		data["Error"] = httpapi.PublicMessage(err)
+		data["Error"], _ = httpapi.RequestMessage(r, err)
 		status := httpapi.StatusOf(err)
 		if status == http.StatusInternalServerError {
 			p.logger.ErrorContext(ctx, "partner: reports page failed", "error", err)
-			data["Error"] = "internal error"
+			data["Error"] = locale.Sprintf(tag, "internal error")
 		}
 		return data, status
 	}
@@ -382,8 +391,7 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 		v.Set("bucket_state", string(b.State))
 		return "/partner/reports?" + v.Encode() + "#detail"
 	}
-	unit := partnerUnit(f.Subject)
-	charts := []partnerChartView{partnerBars("chart-type", "By type", "Type", unit, rep.ByType, href)}
+	charts := []partnerChartView{partnerBars(tag, "chart-type", locale.Sprintf(tag, "By type"), locale.Sprintf(tag, "Type"), f.Subject, rep.ByType, href)}
 	if len(rep.ByProfile) > 0 {
 		// The chart's title names the type; the bars need only the profile.
 		profiles := slices.Clone(rep.ByProfile)
@@ -392,20 +400,24 @@ func (p *Handler) reportsData(ctx context.Context, r *http.Request, u partner.Us
 				profiles[i].Label = title
 			}
 		}
-		charts = append(charts, partnerBars("chart-profile", "By contracted profile ("+partnerProfileTypes(rep.ByProfile)+")", "Profile", unit, profiles, href))
+		charts = append(charts, partnerBars(tag, "chart-profile", locale.Sprintf(tag, "By contracted profile (%s)", partnerProfileTypes(rep.ByProfile)), locale.Sprintf(tag, "Profile"), f.Subject, profiles, href))
 	}
-	charts = append(charts, partnerBars("chart-state", "By state", "State", unit, rep.ByState, href))
+	byState := slices.Clone(rep.ByState)
+	for i, b := range byState {
+		byState[i].Label = partnerCapital(partnerState(tag, b.Bucket.State))
+	}
+	charts = append(charts, partnerBars(tag, "chart-state", locale.Sprintf(tag, "By state"), locale.Sprintf(tag, "State"), f.Subject, byState, href))
 	data["Charts"] = charts
 
 	if series, err := p.svc.MonthlySeries(ctx, a, f); err == nil {
-		data["Monthly"] = partnerMonthly(series, f.Subject)
+		data["Monthly"] = partnerMonthly(tag, series, f.Subject)
 	} else if !errors.Is(err, bookingkit.ErrInvalid) { // a period too long for a series still has its bars
 		return fail(err)
 	}
 
 	if q.Has("bucket_type") || q.Has("bucket_state") {
 		b := partner.Bucket{Type: q.Get("bucket_type"), Profile: q.Get("bucket_profile"), State: partner.State(q.Get("bucket_state"))}
-		detail, err := p.detail(ctx, a, f, b, q.Get("after"), func(after string) string {
+		detail, err := p.detail(ctx, tag, a, f, b, q.Get("after"), func(after string) string {
 			v := url.Values{}
 			for k, vs := range q {
 				v[k] = vs
@@ -441,30 +453,60 @@ func partnerLabel(s string) string {
 	return s
 }
 
-// partnerUnit is what a report counts, in the singular and the plural.
-func partnerUnit(s partner.Subject) [2]string {
+// partnerUnit is what a report counts, for a table's column: "Instances".
+func partnerUnit(tag language.Tag, s partner.Subject) string {
 	if s == partner.SubjectLicences {
-		return [2]string{"licence", "licences"}
+		return locale.Sprintf(tag, "Licences")
 	}
-	return [2]string{"instance", "instances"}
+	return locale.Sprintf(tag, "Instances")
 }
 
-// partnerFigure says a count in words: "1 instance", "3 instances".
-func partnerFigure(n int64, unit [2]string) string {
-	if n == 1 {
-		return "1 " + unit[0]
+// partnerFigure says a count in words: "1 instance", "3 instances", "3
+// экземпляра".
+func partnerFigure(tag language.Tag, n int64, s partner.Subject) string {
+	if s == partner.SubjectLicences {
+		return locale.Sprintf(tag, "%d licences", n)
 	}
-	return fmt.Sprintf("%d %s", n, unit[1])
+	return locale.Sprintf(tag, "%d instances", n)
+}
+
+// partnerState names a state of an instance or licence for people:
+// "deactivation requested".
+func partnerState(tag language.Tag, st partner.State) string {
+	switch st {
+	case partner.StateDraft:
+		return locale.Sprintf(tag, "draft")
+	case partner.StateProvisioned:
+		return locale.Sprintf(tag, "provisioned")
+	case partner.StateCancelled:
+		return locale.Sprintf(tag, "cancelled")
+	case partner.StateActive:
+		return locale.Sprintf(tag, "active")
+	case partner.StateExpired:
+		return locale.Sprintf(tag, "expired")
+	case partner.StateDeactivationRequested:
+		return locale.Sprintf(tag, "deactivation requested")
+	case partner.StateDeactivated:
+		return locale.Sprintf(tag, "deactivated")
+	}
+	return strings.ReplaceAll(string(st), "_", " ")
+}
+
+// partnerCapital writes s with a capital first letter, as a chart's
+// label.
+func partnerCapital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // partnerBars lays out a horizontal bar chart: id names its heading, head
 // heads the first column of its data table.
-func partnerBars(id, title, head string, unit [2]string, bars []partner.Bar, href func(partner.Bucket) string) partnerChartView {
+func partnerBars(tag language.Tag, id, title, head string, subject partner.Subject, bars []partner.Bar, href func(partner.Bucket) string) partnerChartView {
 	var most int64
 	for _, b := range bars {
 		most = max(most, b.Count)
 	}
-	c := partnerChartView{ID: id, Title: title, Heading: head, Unit: strings.ToUpper(unit[1][:1]) + unit[1][1:], Width: partnerChartWidth, LabelWidth: partnerLabelWidth, Height: len(bars)*partnerRowHeight + 6}
+	c := partnerChartView{ID: id, Title: title, Heading: head, Unit: partnerUnit(tag, subject), Width: partnerChartWidth, LabelWidth: partnerLabelWidth, Height: len(bars)*partnerRowHeight + 6}
 	for i, b := range bars {
 		width := 0
 		if most > 0 {
@@ -475,7 +517,7 @@ func partnerBars(id, title, head string, unit [2]string, bars []partner.Bar, hre
 		}
 		y := 4 + i*partnerRowHeight
 		c.Bars = append(c.Bars, partnerBarView{
-			Label: partnerLabel(b.Label), Name: b.Label, Figure: partnerFigure(b.Count, unit), Colour: b.Colour, Href: href(b.Bucket), Count: b.Count,
+			Label: partnerLabel(b.Label), Name: b.Label, Figure: partnerFigure(tag, b.Count, subject), Colour: b.Colour, Href: href(b.Bucket), Count: b.Count,
 			X: partnerLabelWidth + 1, Y: y, BarWidth: width, BarHeight: partnerBarHeight,
 			LabelX: partnerLabelWidth - 6, CountX: partnerLabelWidth + width + 6, TextY: y + 13,
 		})
@@ -484,17 +526,16 @@ func partnerBars(id, title, head string, unit [2]string, bars []partner.Bar, hre
 }
 
 // partnerMonthly lays out the monthly series as stacked columns.
-func partnerMonthly(s partner.Series, subject partner.Subject) *partnerMonthlyView {
+func partnerMonthly(tag language.Tag, s partner.Series, subject partner.Subject) *partnerMonthlyView {
 	if len(s.Months) == 0 {
 		return nil
 	}
-	title := "Instances generated per month"
+	title := locale.Sprintf(tag, "Instances generated per month")
 	if subject == partner.SubjectLicences {
-		title = "Licences added per month"
+		title = locale.Sprintf(tag, "Licences added per month")
 	}
 	const left, top, bottom = 40, 8, 22
-	unit := partnerUnit(subject)
-	v := &partnerMonthlyView{ID: "chart-monthly", Title: title, Unit: strings.ToUpper(unit[1][:1]) + unit[1][1:], Width: partnerChartWidth, Height: partnerMonthHeight, Left: left, Base: partnerMonthHeight - bottom, AxisLabelX: left - 6}
+	v := &partnerMonthlyView{ID: "chart-monthly", Title: title, Unit: partnerUnit(tag, subject), Width: partnerChartWidth, Height: partnerMonthHeight, Left: left, Base: partnerMonthHeight - bottom, AxisLabelX: left - 6}
 	totals := make([]int64, len(s.Months))
 	for _, l := range s.Lines {
 		for i, n := range l.Counts {
@@ -530,10 +571,13 @@ func partnerMonthly(s partner.Series, subject partner.Subject) *partnerMonthlyVi
 }
 
 // detail lists, a page at a time, the objects behind one bar.
-func (p *Handler) detail(ctx context.Context, a partner.Actor, f partner.ReportFilter, b partner.Bucket, after string, next func(string) string) (*partnerDetailView, error) {
-	what := b.State
-	label := strings.TrimSpace(strings.Join([]string{b.Type, b.Profile, strings.ReplaceAll(string(what), "_", " ")}, " "))
-	d := &partnerDetailView{Title: fmt.Sprintf("%s: %s", strings.ToUpper(string(f.Subject[:1]))+string(f.Subject[1:]), label)}
+func (p *Handler) detail(ctx context.Context, tag language.Tag, a partner.Actor, f partner.ReportFilter, b partner.Bucket, after string, next func(string) string) (*partnerDetailView, error) {
+	state := ""
+	if b.State != "" {
+		state = partnerState(tag, b.State)
+	}
+	label := strings.TrimSpace(strings.Join([]string{b.Type, b.Profile, state}, " "))
+	d := &partnerDetailView{Title: fmt.Sprintf("%s: %s", partnerUnit(tag, f.Subject), label)}
 	companies := map[string]string{}
 	companyName := func(id string) string {
 		if name, ok := companies[id]; ok {
@@ -557,9 +601,9 @@ func (p *Handler) detail(ctx context.Context, a partner.Actor, f partner.ReportF
 		}
 		for _, inst := range page.Instances {
 			row := partnerInstanceRow{ID: inst.ID, PartnerID: inst.PartnerID, Company: companyName(inst.CompanyID), Type: inst.Type, Profile: inst.Profile,
-				Status: strings.ReplaceAll(string(inst.Status(now)), "_", " "), Activated: partnerStamp(inst.ActivatedAt), Expires: partnerStamp(inst.ExpiresAt),
+				Status: partnerState(tag, inst.Status(now)), Activated: partnerStamp(inst.ActivatedAt), Expires: partnerStamp(inst.ExpiresAt),
 				Contract: inst.Contract.SHA256, ConfigVersion: inst.ConfigVersion, Version: inst.Version,
-				CompanyData: partnerPairs(inst.CompanyData), Config: partnerPairs(inst.Config), Deactivation: partnerDeactivationText(inst.Deactivation)}
+				CompanyData: partnerPairs(inst.CompanyData), Config: partnerPairs(inst.Config), Deactivation: partnerDeactivationText(tag, inst.Deactivation)}
 			if row.Contract == "" {
 				row.Contract = "—"
 			}
@@ -577,14 +621,14 @@ func (p *Handler) detail(ctx context.Context, a partner.Actor, f partner.ReportF
 			return nil, err
 		}
 		for _, l := range page.Licences {
-			term := "free"
+			term := locale.Sprintf(tag, "free")
 			if !l.Terminal.IsZero() {
-				term = strings.TrimSpace("terminal " + l.Terminal.Serial + " " + l.Terminal.PIN)
+				term = strings.TrimSpace(locale.Sprintf(tag, "terminal %s %s", l.Terminal.Serial, l.Terminal.PIN))
 			}
 			d.Licences = append(d.Licences, partnerLicenceRow{ID: l.ID, InstanceID: l.InstanceID, Company: companyName(l.CompanyID),
 				Login: l.User.Login, Name: l.User.Name, Email: l.User.Email, Type: l.InstanceType, Profile: l.Profile,
-				State: strings.ReplaceAll(string(l.State), "_", " "), Terminal: term, Bound: partnerStamp(l.BoundAt), Created: partnerStamp(l.CreatedAt),
-				Deactivation: partnerDeactivationText(l.Deactivation)})
+				State: partnerState(tag, l.State), Terminal: term, Bound: partnerStamp(l.BoundAt), Created: partnerStamp(l.CreatedAt),
+				Deactivation: partnerDeactivationText(tag, l.Deactivation)})
 		}
 		d.Empty = len(page.Licences) == 0
 		if page.Next != "" {
@@ -603,13 +647,22 @@ func partnerPairs(m map[string]string) []string {
 	return out
 }
 
-func partnerDeactivationText(d partner.Deactivation) string {
+func partnerDeactivationText(tag language.Tag, d partner.Deactivation) string {
 	if d.RequestedBy == "" {
 		return ""
 	}
-	s := fmt.Sprintf("requested by %s on %s: %q", d.RequestedBy, partnerStamp(d.RequestedAt), d.Reason)
+	s := locale.Sprintf(tag, "requested by %s on %s: %q", d.RequestedBy, partnerStamp(d.RequestedAt), d.Reason)
 	if d.Decision != "" {
-		s += fmt.Sprintf("; %s by %s on %s", d.Decision, d.DecidedBy, partnerStamp(d.DecidedAt))
+		decision := d.Decision
+		switch d.Decision {
+		case partner.DecisionApproved:
+			decision = locale.Sprintf(tag, "approved")
+		case partner.DecisionRejected:
+			decision = locale.Sprintf(tag, "rejected")
+		case partner.DecisionWithdrawn:
+			decision = locale.Sprintf(tag, "withdrawn")
+		}
+		s += locale.Sprintf(tag, "; %s by %s on %s", decision, d.DecidedBy, partnerStamp(d.DecidedAt))
 		if d.DecisionReason != "" {
 			s += fmt.Sprintf(" (%q)", d.DecisionReason)
 		}
