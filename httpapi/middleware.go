@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/locale"
 )
 
 type statusRecorder struct {
@@ -83,7 +84,8 @@ func Recover(logger *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				logger.ErrorContext(r.Context(), "handler panicked", "request_id", RequestID(r.Context()), "panic", v)
-				WriteJSON(w, http.StatusInternalServerError, ErrorBody{Error: "internal error", RequestID: RequestID(r.Context())})
+				SetContentLanguage(w.Header(), locale.Request(r).String())
+				WriteJSON(w, http.StatusInternalServerError, ErrorBody{Error: Text(r, "internal error"), RequestID: RequestID(r.Context())})
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/cmd/internal/config"
 )
@@ -42,6 +44,10 @@ type Config struct {
 	PublicURL string
 
 	File config.File // the config file (package config)
+	// Language is the config file's default_language: the language of a
+	// request that asks for none bookingkit speaks, and of the mails that
+	// answer nobody's request.
+	Language language.Tag
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -85,6 +91,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	if cfg.MaxBodyBytes <= 0 {
 		return cfg, fmt.Errorf("-max-body %d: want a positive number of bytes", cfg.MaxBodyBytes)
 	}
-	cfg.File, err = config.Load(cfg.ConfigFile)
+	if cfg.File, err = config.Load(cfg.ConfigFile); err != nil {
+		return cfg, err
+	}
+	cfg.Language, err = cfg.File.Language()
 	return cfg, err
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/locale"
 	"github.com/bookingkit/bookingkit/metrics"
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/standby"
@@ -85,11 +87,16 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 		return nil, err
 	}
 	// The registrations and resets the requests queue are completed by
-	// the outbox's worker.
+	// the outbox's worker, in the language each request kept, else the
+	// deployment's default.
 	for _, a := range []interface {
 		QueuedHandlers() map[string]outbox.Handler
 	}{staff.accounts, moguSrv.accounts, partnerSrv.accounts} {
-		ob.HandleAll(a.QueuedHandlers())
+		for kind, h := range a.QueuedHandlers() {
+			ob.Handle(kind, func(ctx context.Context, payload json.RawMessage) error {
+				return h(locale.WithDefault(ctx, cfg.Language), payload)
+			})
+		}
 	}
 	// An import that gives an employee another email moves their account
 	// there (staffid.Accounts.FollowList).

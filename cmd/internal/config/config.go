@@ -18,7 +18,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/locale"
 	"github.com/bookingkit/bookingkit/storage"
 )
 
@@ -26,12 +29,27 @@ import (
 // a server starts without one. Unknown keys are refused, so a typo does
 // not silently fall back to a default.
 type File struct {
-	Mogu          Mogu          `json:"mogu"`
-	Standby       Standby       `json:"standby"`
-	Partner       Partner       `json:"partner"`
-	StaffID       StaffID       `json:"staffid"`
-	StaffAccounts StaffAccounts `json:"staff_accounts"`
-	Mail          Mail          `json:"mail"` // how the outbox retries
+	// DefaultLanguage is the language of the pages, mails and messages of
+	// a request whose Accept-Language asks for none bookingkit speaks,
+	// and of the mails that answer nobody's request: "en" (the default),
+	// "ru" or "es" (package locale).
+	DefaultLanguage string        `json:"default_language"`
+	Mogu            Mogu          `json:"mogu"`
+	Standby         Standby       `json:"standby"`
+	Partner         Partner       `json:"partner"`
+	StaffID         StaffID       `json:"staffid"`
+	StaffAccounts   StaffAccounts `json:"staff_accounts"`
+	Mail            Mail          `json:"mail"` // how the outbox retries
+}
+
+// Language returns the deployment's default language
+// (File.DefaultLanguage), English when unset.
+func (f File) Language() (language.Tag, error) {
+	tag, err := locale.Parse(f.DefaultLanguage)
+	if err != nil {
+		return tag, fmt.Errorf("default_language: %w", err)
+	}
+	return tag, nil
 }
 
 // Load reads the config file at path; "" is no file: every default.
@@ -47,6 +65,9 @@ func Load(path string) (File, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
+		return f, fmt.Errorf("config file %s: %w", path, err)
+	}
+	if _, err := f.Language(); err != nil {
 		return f, fmt.Errorf("config file %s: %w", path, err)
 	}
 	return f, nil
