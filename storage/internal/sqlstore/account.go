@@ -11,36 +11,18 @@ import (
 // AccountStore keeps accounts, one-time links and sessions.
 type AccountStore struct{ db *DB }
 
-// NewAccountStore returns the account store on db.
-func NewAccountStore(db *DB) *AccountStore { return &AccountStore{db: db} }
-
 var _ account.Store = (*AccountStore)(nil)
 
 const accountColumns = "id, realm, email, COALESCE(subject, ''), password_hash, created_at"
 
-func scanAccount(row interface{ Scan(...any) error }) (account.Account, error) {
-	var a account.Account
-	var realm string
-	err := row.Scan(&a.ID, &realm, &a.Email, &a.Subject, &a.PasswordHash, &a.CreatedAt)
-	a.Realm = account.Realm(realm)
-	a.CreatedAt = a.CreatedAt.UTC()
-	return a, err
+func scanAccount(r scanner) (a account.Account, err error) {
+	return a, r.Scan(&a.ID, &a.Realm, &a.Email, &a.Subject, &a.PasswordHash, utc{&a.CreatedAt})
 }
 
 // exec runs query and reports its failure as what's.
 func (s *AccountStore) exec(ctx context.Context, what, query string, args ...any) error {
-	if _, err := s.db.SQL.ExecContext(ctx, query, args...); err != nil {
-		return s.db.Fail("%s: %w", what, s.db.Translate(err))
-	}
-	return nil
-}
-
-// NullIfEmpty is NULL for "", for optional columns with a unique index.
-func NullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
+	_, err := s.db.exec(ctx, what, query, args...)
+	return err
 }
 
 func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) error {
@@ -50,10 +32,7 @@ func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) err
 
 func (s *AccountStore) queryAccount(ctx context.Context, where string, args ...any) (account.Account, error) {
 	a, err := scanAccount(s.db.SQL.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE "+where, args...))
-	if err != nil {
-		return account.Account{}, s.db.Fail("account: %w", s.db.Translate(err))
-	}
-	return a, nil
+	return a, s.db.Err(err, "account")
 }
 
 func (s *AccountStore) Account(ctx context.Context, id string) (account.Account, error) {
@@ -100,19 +79,9 @@ func (s *AccountStore) CreateLink(ctx context.Context, l account.Link) error {
 
 func (s *AccountStore) Link(ctx context.Context, tokenHash string) (account.Link, error) {
 	var l account.Link
-	var purpose string
-	var used sql.NullTime
 	err := s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, purpose, created_at, expires_at, used_at
-		FROM account_links WHERE token_hash = $1`, tokenHash).Scan(&l.TokenHash, &l.AccountID, &purpose, &l.CreatedAt, &l.ExpiresAt, &used)
-	if err != nil {
-		return account.Link{}, s.db.Fail("link: %w", s.db.Translate(err))
-	}
-	l.Purpose = account.Purpose(purpose)
-	l.CreatedAt, l.ExpiresAt = l.CreatedAt.UTC(), l.ExpiresAt.UTC()
-	if used.Valid {
-		l.UsedAt = used.Time.UTC()
-	}
-	return l, nil
+		FROM account_links WHERE token_hash = $1`, tokenHash).Scan(&l.TokenHash, &l.AccountID, &l.Purpose, utc{&l.CreatedAt}, utc{&l.ExpiresAt}, utc{&l.UsedAt})
+	return l, s.db.Err(err, "link")
 }
 
 func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.Time, passwordHash string) (account.Account, error) {
@@ -147,12 +116,8 @@ func (s *AccountStore) CreateSession(ctx context.Context, sess account.Session) 
 func (s *AccountStore) Session(ctx context.Context, tokenHash string) (account.Session, error) {
 	var sess account.Session
 	err := s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, created_at, expires_at
-		FROM account_sessions WHERE token_hash = $1`, tokenHash).Scan(&sess.TokenHash, &sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt)
-	if err != nil {
-		return account.Session{}, s.db.Fail("session: %w", s.db.Translate(err))
-	}
-	sess.CreatedAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC()
-	return sess, nil
+		FROM account_sessions WHERE token_hash = $1`, tokenHash).Scan(&sess.TokenHash, &sess.AccountID, utc{&sess.CreatedAt}, utc{&sess.ExpiresAt})
+	return sess, s.db.Err(err, "session")
 }
 
 func (s *AccountStore) DeleteSession(ctx context.Context, tokenHash string) error {

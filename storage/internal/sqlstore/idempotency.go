@@ -11,9 +11,6 @@ import (
 // IdempotencyStore keeps the idempotency keys in table idempotency_keys.
 type IdempotencyStore struct{ db *DB }
 
-// NewIdempotencyStore returns the idempotency key store on db.
-func NewIdempotencyStore(db *DB) *IdempotencyStore { return &IdempotencyStore{db: db} }
-
 var _ idempotency.Store = (*IdempotencyStore)(nil)
 
 // Begin claims the key in one upsert: a new key is inserted, an expired
@@ -47,7 +44,7 @@ func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (ide
 		err = s.db.SQL.QueryRowContext(ctx, `SELECT fingerprint, token, created_at, locked_until, expires_at,
 				status, location, content_type, body
 			FROM idempotency_keys WHERE scope = $1 AND key = $2`, r.Scope, r.Key).Scan(
-			&stored.Fingerprint, &stored.Token, &stored.CreatedAt, &stored.LockedUntil, &stored.ExpiresAt,
+			&stored.Fingerprint, &stored.Token, utc{&stored.CreatedAt}, utc{&stored.LockedUntil}, utc{&stored.ExpiresAt},
 			&stored.Answer.Status, &stored.Answer.Location, &stored.Answer.ContentType, &body)
 		if isNoRows(err) {
 			continue
@@ -55,7 +52,6 @@ func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (ide
 		if err != nil {
 			return idempotency.Record{}, false, s.db.Fail("read idempotency key: %w", s.db.Translate(err))
 		}
-		stored.CreatedAt, stored.LockedUntil, stored.ExpiresAt = stored.CreatedAt.UTC(), stored.LockedUntil.UTC(), stored.ExpiresAt.UTC()
 		stored.Answer.Body = body
 		return stored, false, nil
 	}
@@ -82,9 +78,5 @@ func (s *IdempotencyStore) Release(ctx context.Context, scope, key, token string
 
 // Expire deletes the records that expire before before.
 func (s *IdempotencyStore) Expire(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM idempotency_keys WHERE expires_at < $1", before.UTC())
-	if err != nil {
-		return 0, s.db.Fail("expire idempotency keys: %w", s.db.Translate(err))
-	}
-	return res.RowsAffected()
+	return s.db.exec(ctx, "expire idempotency keys", "DELETE FROM idempotency_keys WHERE expires_at < $1", before.UTC())
 }

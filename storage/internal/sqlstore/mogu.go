@@ -24,9 +24,6 @@ type MoguStore struct {
 	stmts sync.Map
 }
 
-// NewMoguStore returns the MOGU store on db.
-func NewMoguStore(db *DB) *MoguStore { return &MoguStore{db: db} }
-
 var _ mogu.Store = (*MoguStore)(nil)
 
 // queryRow runs a one-row read through a prepared statement, preparing it
@@ -46,36 +43,16 @@ func (s *MoguStore) queryRow(ctx context.Context, query string, args ...any) *sq
 	return st.QueryRowContext(ctx, args...)
 }
 
-type moguRowScanner interface{ Scan(...any) error }
-
 // moguList runs a query and reads every row with scan.
-func moguList[T any](ctx context.Context, s *MoguStore, what string, scan func(moguRowScanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, s.db.Fail("%s: %w", what, s.db.Translate(err))
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, s.db.Fail("%s: %w", what, s.db.Translate(err))
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.db.Fail("%s: %w", what, s.db.Translate(err))
-	}
-	return out, nil
+func moguList[T any](ctx context.Context, s *MoguStore, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	out, err := queryAll(ctx, s.db.SQL, scan, query, args...)
+	return out, s.db.Err(err, "%s", what)
 }
 
 // Activations.
 
-func moguScanActivation(row moguRowScanner) (mogu.Activation, error) {
-	var a mogu.Activation
-	err := row.Scan(&a.MicrositeID, &a.Seq, &a.Active, &a.By, &a.At, &a.Note)
-	a.At = a.At.UTC()
-	return a, err
+func moguScanActivation(r scanner) (a mogu.Activation, err error) {
+	return a, r.Scan(&a.MicrositeID, &a.Seq, &a.Active, &a.By, utc{&a.At}, &a.Note)
 }
 
 const moguActivationColumns = "microsite_id, seq, active, changed_by, changed_at, note"
@@ -84,10 +61,7 @@ const moguActivationColumns = "microsite_id, seq, active, changed_by, changed_at
 func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (mogu.Activation, error) {
 	a, err := moguScanActivation(s.queryRow(ctx, "SELECT "+moguActivationColumns+
 		" FROM mogu_activations WHERE microsite_id = $1 ORDER BY seq DESC LIMIT 1", micrositeID))
-	if err != nil {
-		return mogu.Activation{}, s.db.Fail("mogu activation of microsite %s: %w", micrositeID, s.db.Translate(err))
-	}
-	return a, nil
+	return a, s.db.Err(err, "mogu activation of microsite %s", micrositeID)
 }
 
 // RecordActivation appends a if a.Seq follows the latest change, in one
@@ -138,19 +112,17 @@ type moguTripRow struct {
 func (r *moguTripRow) dest() []any {
 	t := &r.t
 	return []any{&t.ID, &r.channel, &t.ContactEmail, &t.AgentEmail, &t.AgencyID, &t.MicrositeID,
-		&t.Title, &t.Travelers, &t.Start, &t.End, &t.ContactKey, &t.ListedByEmail,
-		&r.generation, &t.Claims, &t.RegisteredAt, &t.UpdatedAt}
+		&t.Title, &t.Travelers, utc{&t.Start}, utc{&t.End}, &t.ContactKey, &t.ListedByEmail,
+		&r.generation, &t.Claims, utc{&t.RegisteredAt}, utc{&t.UpdatedAt}}
 }
 
 func (r *moguTripRow) trip() mogu.Trip {
 	t := r.t
 	t.Channel, t.TokenGeneration = mogu.Channel(r.channel), uint32(r.generation)
-	t.Start, t.End = t.Start.UTC(), t.End.UTC()
-	t.RegisteredAt, t.UpdatedAt = t.RegisteredAt.UTC(), t.UpdatedAt.UTC()
 	return t
 }
 
-func moguScanTrip(row moguRowScanner) (mogu.Trip, error) {
+func moguScanTrip(row scanner) (mogu.Trip, error) {
 	var r moguTripRow
 	err := row.Scan(r.dest()...)
 	return r.trip(), err
@@ -158,16 +130,10 @@ func moguScanTrip(row moguRowScanner) (mogu.Trip, error) {
 
 // moguScanAccountTrip reads moguTripColumns followed by the link's link,
 // linked_at and whether a link exists.
-func moguScanAccountTrip(row moguRowScanner) (mogu.AccountTrip, error) {
-	var at mogu.AccountTrip
+func moguScanAccountTrip(row scanner) (at mogu.AccountTrip, err error) {
 	var r moguTripRow
-	var link string
-	var linkedAt sql.NullTime
-	err := row.Scan(append(r.dest(), &link, &linkedAt, &at.Claimed)...)
-	at.Trip, at.Link = r.trip(), mogu.Link(link)
-	if linkedAt.Valid {
-		at.LinkedAt = linkedAt.Time.UTC()
-	}
+	err = row.Scan(append(r.dest(), &at.Link, utc{&at.LinkedAt}, &at.Claimed)...)
+	at.Trip = r.trip()
 	return at, err
 }
 
@@ -183,21 +149,15 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 			title = excluded.title, travelers = excluded.travelers, start_at = excluded.start_at, end_at = excluded.end_at,
 			contact_key = excluded.contact_key, listed_by_email = excluded.listed_by_email, updated_at = excluded.updated_at
 		RETURNING `+moguTripReturning,
-		t.ID, int64(t.Channel), t.ContactEmail, t.AgentEmail, sql.NullString{String: t.AgencyID, Valid: t.AgencyID != ""},
+		t.ID, int64(t.Channel), t.ContactEmail, t.AgentEmail, NullIfEmpty(t.AgencyID),
 		t.MicrositeID, t.Title, t.Travelers, t.Start.UTC(), t.End.UTC(), t.ContactKey, t.ListedByEmail, now.UTC()))
-	if err != nil {
-		return mogu.Trip{}, s.db.Fail("put mogu trip %s: %w", t.ID, s.db.Translate(err))
-	}
-	return got, nil
+	return got, s.db.Err(err, "put mogu trip %s", t.ID)
 }
 
 // Trip returns the registered trip, or ErrNotFound.
 func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
 	t, err := moguScanTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = $1", bookingID))
-	if err != nil {
-		return mogu.Trip{}, s.db.Fail("mogu trip %s: %w", bookingID, s.db.Translate(err))
-	}
-	return t, nil
+	return t, s.db.Err(err, "mogu trip %s", bookingID)
 }
 
 // RotateToken adds one to the trip's token generation; PostgreSQL's row
@@ -205,20 +165,15 @@ func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, erro
 func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.Time) (mogu.Trip, error) {
 	t, err := moguScanTrip(s.db.SQL.QueryRowContext(ctx, `UPDATE mogu_trips SET token_generation = token_generation + 1, updated_at = $1
 		WHERE booking_id = $2 RETURNING `+moguTripReturning, now.UTC(), bookingID))
-	if err != nil {
-		return mogu.Trip{}, s.db.Fail("rotate token of mogu trip %s: %w", bookingID, s.db.Translate(err))
-	}
-	return t, nil
+	return t, s.db.Err(err, "rotate token of mogu trip %s", bookingID)
 }
 
 const moguLinkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
 
-func moguScanLink(row moguRowScanner) (mogu.TripLink, error) {
-	var l mogu.TripLink
-	var link string
+func moguScanLink(row scanner) (l mogu.TripLink, err error) {
 	var generation int64
-	err := row.Scan(&l.AccountID, &l.BookingID, &l.EmailKey, &link, &generation, &l.At)
-	l.Link, l.Generation, l.At = mogu.Link(link), uint32(generation), l.At.UTC()
+	err = row.Scan(&l.AccountID, &l.BookingID, &l.EmailKey, &l.Link, &generation, utc{&l.At})
+	l.Generation = uint32(generation)
 	return l, err
 }
 
@@ -275,10 +230,7 @@ func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookin
 		FROM mogu_trips t LEFT JOIN mogu_trip_links l ON l.booking_id = t.booking_id AND l.account_id = $1
 		WHERE t.booking_id = $2 AND (l.account_id IS NOT NULL OR (t.listed_by_email AND t.contact_key = $3))`,
 		accountID, bookingID, emailKey))
-	if err != nil {
-		return mogu.AccountTrip{}, s.db.Fail("mogu trip %s of account %s: %w", bookingID, accountID, s.db.Translate(err))
-	}
-	return at, nil
+	return at, s.db.Err(err, "mogu trip %s of account %s", bookingID, accountID)
 }
 
 // moguKeyset returns the cursor's position, or for the first page one before
@@ -326,12 +278,9 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 
 // AddMembership grants access, or ErrConflict when granted already.
 func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error {
-	_, err := s.db.SQL.ExecContext(ctx, "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
+	_, err := s.db.exec(ctx, "add mogu membership", "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
 		m.OperatorID, m.AgencyID, m.GrantedBy, m.GrantedAt.UTC())
-	if err != nil {
-		return s.db.Fail("add mogu membership: %w", s.db.Translate(err))
-	}
-	return nil
+	return err
 }
 
 // RemoveMembership deletes the membership; the foreign key of
@@ -344,20 +293,14 @@ func (s *MoguStore) RemoveMembership(ctx context.Context, operatorID, agencyID s
 
 const moguMembershipColumns = "SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships "
 
-func moguScanMembership(row moguRowScanner) (mogu.Membership, error) {
-	var m mogu.Membership
-	err := row.Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, &m.GrantedAt)
-	m.GrantedAt = m.GrantedAt.UTC()
-	return m, err
+func moguScanMembership(r scanner) (m mogu.Membership, err error) {
+	return m, r.Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, utc{&m.GrantedAt})
 }
 
 // Membership returns the membership, or ErrNotFound.
 func (s *MoguStore) Membership(ctx context.Context, operatorID, agencyID string) (mogu.Membership, error) {
 	m, err := moguScanMembership(s.db.SQL.QueryRowContext(ctx, moguMembershipColumns+"WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID))
-	if err != nil {
-		return mogu.Membership{}, s.db.Fail("mogu membership: %w", s.db.Translate(err))
-	}
-	return m, nil
+	return m, s.db.Err(err, "mogu membership")
 }
 
 // Memberships returns the operator's memberships after afterAgencyID.
@@ -388,8 +331,5 @@ func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID s
 func (s *MoguStore) CurrentAgency(ctx context.Context, operatorID string) (string, error) {
 	var agency string
 	err := s.db.SQL.QueryRowContext(ctx, "SELECT agency_id FROM mogu_current_agencies WHERE operator_id = $1", operatorID).Scan(&agency)
-	if err != nil {
-		return "", s.db.Fail("current mogu agency of operator %s: %w", operatorID, s.db.Translate(err))
-	}
-	return agency, nil
+	return agency, s.db.Err(err, "current mogu agency of operator %s", operatorID)
 }

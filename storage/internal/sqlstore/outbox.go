@@ -19,10 +19,7 @@ func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, err
 	var id int64
 	err := s.db.SQL.QueryRowContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		m.Kind, string(m.Payload), m.CreatedAt.UTC(), m.NextAttempt.UTC()).Scan(&id)
-	if err != nil {
-		return 0, s.db.Fail("enqueue a message: %w", s.db.Translate(err))
-	}
-	return id, nil
+	return id, s.db.Err(err, "enqueue a message")
 }
 
 // Claim leases the due messages in one transaction. On PostgreSQL workers
@@ -40,11 +37,8 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 	if !s.db.Dialect.RowLocks() {
 		var found int
 		err := s.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE "+due+" LIMIT 1) AS due", args...).Scan(&found)
-		if err != nil {
-			return nil, s.db.Fail("look for due messages: %w", s.db.Translate(err))
-		}
-		if found == 0 {
-			return nil, nil
+		if err != nil || found == 0 {
+			return nil, s.db.Err(err, "look for due messages")
 		}
 	}
 	n := len(args)
@@ -52,9 +46,7 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 	var out []outbox.Message
 	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
 		out, err = queryAll(ctx, tx, func(r scanner) (m outbox.Message, err error) {
-			err = r.Scan(&m.ID, &m.Kind, (*[]byte)(&m.Payload), &m.CreatedAt, &m.NextAttempt, &m.Attempts, &m.LastError)
-			m.CreatedAt, m.NextAttempt = m.CreatedAt.UTC(), m.NextAttempt.UTC()
-			return m, err
+			return m, r.Scan(&m.ID, &m.Kind, (*[]byte)(&m.Payload), utc{&m.CreatedAt}, utc{&m.NextAttempt}, &m.Attempts, &m.LastError)
 		}, fmt.Sprintf(`UPDATE outbox SET next_attempt_at = $%d, lease_token = $%d, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
 			RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.db.rowLock(" FOR UPDATE SKIP LOCKED")), args...)
@@ -82,11 +74,7 @@ func (s *OutboxStore) Backlog(ctx context.Context) (outbox.Backlog, error) {
 	err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(*) FILTER (WHERE last_error <> '') FROM outbox").Scan(&b.Messages, &b.Failing)
 	if err == nil && b.Messages > 0 {
 		// Apart: SQLite hands MIN(created_at) back as text, a column as a time.
-		err = s.db.SQL.QueryRowContext(ctx, "SELECT created_at FROM outbox ORDER BY created_at, id LIMIT 1").Scan(&b.Oldest)
-		b.Oldest = b.Oldest.UTC()
+		err = s.db.SQL.QueryRowContext(ctx, "SELECT created_at FROM outbox ORDER BY created_at, id LIMIT 1").Scan(utc{&b.Oldest})
 	}
-	if err != nil {
-		return outbox.Backlog{}, s.db.Fail("count the messages: %w", s.db.Translate(err))
-	}
-	return b, nil
+	return b, s.db.Err(err, "count the messages")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -70,15 +69,6 @@ func (q *partnerQuery) whereSQL() string {
 	return " WHERE " + strings.Join(q.where, " AND ")
 }
 
-// partnerPlaceholders returns "$first, …" for n parameters.
-func partnerPlaceholders(first, n int) string {
-	ph := make([]string, n)
-	for i := range ph {
-		ph[i] = "$" + strconv.Itoa(first+i)
-	}
-	return strings.Join(ph, ", ")
-}
-
 // partnerUpdateSQL sets every column but the first, id ($1), to $2, …
 // where the row is still at the version bound after them.
 func partnerUpdateSQL(table, columns string) string {
@@ -88,29 +78,6 @@ func partnerUpdateSQL(table, columns string) string {
 		sets[i] = strings.TrimSpace(c) + " = $" + strconv.Itoa(i+2)
 	}
 	return "UPDATE " + table + " SET " + strings.Join(sets, ", ") + " WHERE id = $1 AND version = $" + strconv.Itoa(len(cols)+1)
-}
-
-// partnerTime is t for a nullable TIMESTAMP column: NULL when zero.
-func partnerTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC()
-}
-
-// partnerNullTime scans a nullable TIMESTAMP column.
-type partnerNullTime struct{ t *time.Time }
-
-func (n partnerNullTime) Scan(v any) error {
-	var nt sql.NullTime
-	if err := nt.Scan(v); err != nil {
-		return err
-	}
-	*n.t = time.Time{}
-	if nt.Valid && !nt.Time.IsZero() {
-		*n.t = nt.Time.UTC()
-	}
-	return nil
 }
 
 // partnerJSON scans a JSON object of strings.
@@ -143,17 +110,8 @@ func partnerSearchText(u partner.LicenceUser) string {
 	return strings.ToLower(u.Name + "\n" + u.Login + "\n" + u.Email)
 }
 
-// fail is the store's error for what: bookingkit's sentinels as they are,
-// driver errors translated.
-func (s *PartnerStore) fail(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, bookingkit.ErrNotFound) && !errors.Is(err, bookingkit.ErrConflict) && !errors.Is(err, bookingkit.ErrInvalid) {
-		err = s.db.Translate(err)
-	}
-	return s.db.Fail("partner %s: %w", what, err)
-}
+// fail is the store's error for what, nil when err is.
+func (s *PartnerStore) fail(what string, err error) error { return s.db.Err(err, "partner %s", what) }
 
 // partnerList runs query and reads every row with scan.
 func partnerList[T any](ctx context.Context, s *PartnerStore, what, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
@@ -170,7 +128,7 @@ func partnerAuditArgs(r partner.AuditRecord) []any {
 }
 
 func insertPartnerAudit(ctx context.Context, tx querier, r partner.AuditRecord) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO partner_audit ("+partnerAuditColumns+") VALUES ("+partnerPlaceholders(1, 10)+")", partnerAuditArgs(r)...)
+	_, err := tx.ExecContext(ctx, insertSQL("partner_audit", partnerAuditColumns), partnerAuditArgs(r)...)
 	return err
 }
 
@@ -201,11 +159,8 @@ func (s *PartnerStore) CreatePartner(ctx context.Context, p partner.Partner, aud
 	})
 }
 
-func scanPartner(r scanner) (partner.Partner, error) {
-	var p partner.Partner
-	err := r.Scan(&p.ID, &p.Name, &p.CreatedAt)
-	p.CreatedAt = p.CreatedAt.UTC()
-	return p, err
+func scanPartner(r scanner) (p partner.Partner, err error) {
+	return p, r.Scan(&p.ID, &p.Name, utc{&p.CreatedAt})
 }
 
 func (s *PartnerStore) GetPartner(ctx context.Context, id string) (partner.Partner, error) {
@@ -233,10 +188,8 @@ func (s *PartnerStore) CreateUser(ctx context.Context, u partner.User, audit par
 
 func (s *PartnerStore) GetUser(ctx context.Context, id string) (partner.User, error) {
 	var u partner.User
-	var role string
 	err := s.db.SQL.QueryRowContext(ctx, "SELECT id, COALESCE(partner_id, ''), role, name, email, created_at FROM partner_users WHERE id = $1", id).
-		Scan(&u.ID, &u.PartnerID, &role, &u.Name, &u.Email, &u.CreatedAt)
-	u.Role, u.CreatedAt = partner.Role(role), u.CreatedAt.UTC()
+		Scan(&u.ID, &u.PartnerID, &u.Role, &u.Name, &u.Email, utc{&u.CreatedAt})
 	return u, s.fail("user "+id, err)
 }
 
@@ -256,11 +209,8 @@ func (s *PartnerStore) CreateCompany(ctx context.Context, c partner.Company, aud
 	})
 }
 
-func scanPartnerCompany(r scanner) (partner.Company, error) {
-	var c partner.Company
-	err := r.Scan(&c.ID, &c.PartnerID, &c.Name, &c.CreatedAt)
-	c.CreatedAt = c.CreatedAt.UTC()
-	return c, err
+func scanPartnerCompany(r scanner) (c partner.Company, err error) {
+	return c, r.Scan(&c.ID, &c.PartnerID, &c.Name, utc{&c.CreatedAt})
 }
 
 func (s *PartnerStore) GetCompany(ctx context.Context, id string) (partner.Company, error) {
@@ -301,24 +251,19 @@ func PartnerInstanceArgs(inst partner.Instance) ([]any, error) {
 	d := inst.Deactivation
 	return []any{
 		inst.ID, inst.PartnerID, inst.CompanyID, inst.Type, inst.Profile, string(inst.State), data, config, inst.ConfigVersion, inst.ExpiresAt.UTC(),
-		inst.Contract.Text, inst.Contract.SHA256, partnerTime(inst.Contract.GeneratedAt),
-		d.Reason, d.RequestedBy, partnerTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, partnerTime(d.DecidedAt),
-		inst.CreatedBy, inst.CreatedAt.UTC(), partnerTime(inst.ActivatedAt), inst.UpdatedAt.UTC(), inst.Version,
+		inst.Contract.Text, inst.Contract.SHA256, nullTime(inst.Contract.GeneratedAt),
+		d.Reason, d.RequestedBy, nullTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, nullTime(d.DecidedAt),
+		inst.CreatedBy, inst.CreatedAt.UTC(), nullTime(inst.ActivatedAt), inst.UpdatedAt.UTC(), inst.Version,
 	}, nil
 }
 
-func scanPartnerInstance(r scanner) (partner.Instance, error) {
-	var inst partner.Instance
-	var state string
+func scanPartnerInstance(r scanner) (inst partner.Instance, err error) {
 	d := &inst.Deactivation
-	err := r.Scan(&inst.ID, &inst.PartnerID, &inst.CompanyID, &inst.Type, &inst.Profile, &state,
-		partnerJSON{&inst.CompanyData}, partnerJSON{&inst.Config}, &inst.ConfigVersion, &inst.ExpiresAt,
-		&inst.Contract.Text, &inst.Contract.SHA256, partnerNullTime{&inst.Contract.GeneratedAt},
-		&d.Reason, &d.RequestedBy, partnerNullTime{&d.RequestedAt}, &d.Decision, &d.DecisionReason, &d.DecidedBy, partnerNullTime{&d.DecidedAt},
-		&inst.CreatedBy, &inst.CreatedAt, partnerNullTime{&inst.ActivatedAt}, &inst.UpdatedAt, &inst.Version)
-	inst.State = partner.State(state)
-	inst.ExpiresAt, inst.CreatedAt, inst.UpdatedAt = inst.ExpiresAt.UTC(), inst.CreatedAt.UTC(), inst.UpdatedAt.UTC()
-	return inst, err
+	return inst, r.Scan(&inst.ID, &inst.PartnerID, &inst.CompanyID, &inst.Type, &inst.Profile, &inst.State,
+		partnerJSON{&inst.CompanyData}, partnerJSON{&inst.Config}, &inst.ConfigVersion, utc{&inst.ExpiresAt},
+		&inst.Contract.Text, &inst.Contract.SHA256, utc{&inst.Contract.GeneratedAt},
+		&d.Reason, &d.RequestedBy, utc{&d.RequestedAt}, &d.Decision, &d.DecisionReason, &d.DecidedBy, utc{&d.DecidedAt},
+		&inst.CreatedBy, utc{&inst.CreatedAt}, utc{&inst.ActivatedAt}, utc{&inst.UpdatedAt}, &inst.Version)
 }
 
 func (s *PartnerStore) CreateInstance(ctx context.Context, inst partner.Instance, audit partner.AuditRecord) error {
@@ -330,7 +275,7 @@ func (s *PartnerStore) CreateInstance(ctx context.Context, inst partner.Instance
 		if err := s.exists(ctx, tx, "partner_companies", "company", inst.CompanyID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO partner_instances ("+PartnerInstanceColumns+") VALUES ("+partnerPlaceholders(1, len(args))+")", args...)
+		_, err := tx.ExecContext(ctx, insertSQL("partner_instances", PartnerInstanceColumns), args...)
 		return err
 	})
 }
@@ -437,23 +382,18 @@ func partnerLicenceArgs(l partner.Licence) []any {
 	d := l.Deactivation
 	return []any{
 		l.ID, l.PartnerID, l.CompanyID, l.InstanceID, l.InstanceType, l.Profile, string(l.State), l.User.Name, l.User.Login, l.User.Email,
-		NullIfEmpty(l.Terminal.Serial), NullIfEmpty(l.Terminal.PIN), partnerTime(l.BoundAt), partnerSearchText(l.User),
-		d.Reason, d.RequestedBy, partnerTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, partnerTime(d.DecidedAt),
+		NullIfEmpty(l.Terminal.Serial), NullIfEmpty(l.Terminal.PIN), nullTime(l.BoundAt), partnerSearchText(l.User),
+		d.Reason, d.RequestedBy, nullTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, nullTime(d.DecidedAt),
 		l.CreatedBy, l.CreatedAt.UTC(), l.UpdatedAt.UTC(), l.Version,
 	}
 }
 
-func scanPartnerLicence(r scanner) (partner.Licence, error) {
-	var l partner.Licence
-	var state string
+func scanPartnerLicence(r scanner) (l partner.Licence, err error) {
 	d := &l.Deactivation
-	err := r.Scan(&l.ID, &l.PartnerID, &l.CompanyID, &l.InstanceID, &l.InstanceType, &l.Profile, &state, &l.User.Name, &l.User.Login, &l.User.Email,
-		&l.Terminal.Serial, &l.Terminal.PIN, partnerNullTime{&l.BoundAt},
-		&d.Reason, &d.RequestedBy, partnerNullTime{&d.RequestedAt}, &d.Decision, &d.DecisionReason, &d.DecidedBy, partnerNullTime{&d.DecidedAt},
-		&l.CreatedBy, &l.CreatedAt, &l.UpdatedAt, &l.Version)
-	l.State = partner.State(state)
-	l.CreatedAt, l.UpdatedAt = l.CreatedAt.UTC(), l.UpdatedAt.UTC()
-	return l, err
+	return l, r.Scan(&l.ID, &l.PartnerID, &l.CompanyID, &l.InstanceID, &l.InstanceType, &l.Profile, &l.State, &l.User.Name, &l.User.Login, &l.User.Email,
+		&l.Terminal.Serial, &l.Terminal.PIN, utc{&l.BoundAt},
+		&d.Reason, &d.RequestedBy, utc{&d.RequestedAt}, &d.Decision, &d.DecisionReason, &d.DecidedBy, utc{&d.DecidedAt},
+		&l.CreatedBy, utc{&l.CreatedAt}, utc{&l.UpdatedAt}, &l.Version)
 }
 
 func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatch) error {
@@ -553,12 +493,8 @@ func (s *PartnerStore) ListLicences(ctx context.Context, q partner.LicenceQuery)
 // PartnerActivityColumns are the columns of table partner_activity.
 const PartnerActivityColumns = "id, at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail"
 
-func scanPartnerActivity(r scanner) (partner.ActivityEvent, error) {
-	var ev partner.ActivityEvent
-	var kind string
-	err := r.Scan(&ev.ID, &ev.At, &kind, &ev.PartnerID, &ev.CompanyID, &ev.InstanceID, &ev.LicenceID, &ev.Serial, &ev.PIN, &ev.UserLogin, &ev.Detail)
-	ev.Kind, ev.At = partner.ActivityKind(kind), ev.At.UTC()
-	return ev, err
+func scanPartnerActivity(r scanner) (ev partner.ActivityEvent, err error) {
+	return ev, r.Scan(&ev.ID, utc{&ev.At}, &ev.Kind, &ev.PartnerID, &ev.CompanyID, &ev.InstanceID, &ev.LicenceID, &ev.Serial, &ev.PIN, &ev.UserLogin, &ev.Detail)
 }
 
 func (s *PartnerStore) AppendActivity(ctx context.Context, ev partner.ActivityEvent) (partner.ActivityEvent, error) {
@@ -634,12 +570,8 @@ func (s *PartnerStore) ListMessages(ctx context.Context, q partner.MessageQuery)
 	b.cond("company_id = " + b.arg(q.CompanyID))
 	b.opt("id", "<", q.Before)
 	query := "SELECT id, partner_id, company_id, direction, author_id, body, at FROM partner_messages" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list messages", query, b.args, func(r scanner) (partner.Message, error) {
-		var m partner.Message
-		var dir string
-		err := r.Scan(&m.ID, &m.PartnerID, &m.CompanyID, &dir, &m.AuthorID, &m.Body, &m.At)
-		m.Direction, m.At = partner.Direction(dir), m.At.UTC()
-		return m, err
+	return partnerList(ctx, s, "list messages", query, b.args, func(r scanner) (m partner.Message, err error) {
+		return m, r.Scan(&m.ID, &m.PartnerID, &m.CompanyID, &m.Direction, &m.AuthorID, &m.Body, utc{&m.At})
 	})
 }
 
@@ -680,10 +612,8 @@ const partnerThreadSelect = `SELECT c.id, c.name, c.partner_id, t.messages, t.la
 	(SELECT COUNT(*) FROM partner_messages m WHERE m.company_id = t.company_id AND m.direction = 'from_partner' AND m.id > t.support_read)
 	FROM partner_threads t JOIN partner_companies c ON c.id = t.company_id`
 
-func scanPartnerThread(r scanner) (partner.ThreadSummary, error) {
-	var th partner.ThreadSummary
-	err := r.Scan(&th.CompanyID, &th.CompanyName, &th.PartnerID, &th.Messages, partnerNullTime{&th.LastMessageAt}, &th.UnreadByPartner, &th.UnreadBySupport)
-	return th, err
+func scanPartnerThread(r scanner) (th partner.ThreadSummary, err error) {
+	return th, r.Scan(&th.CompanyID, &th.CompanyName, &th.PartnerID, &th.Messages, utc{&th.LastMessageAt}, &th.UnreadByPartner, &th.UnreadBySupport)
 }
 
 func (s *PartnerStore) GetThread(ctx context.Context, companyID string) (partner.ThreadSummary, error) {
@@ -714,12 +644,8 @@ func (s *PartnerStore) ListAudit(ctx context.Context, q partner.AuditQuery) ([]p
 	b.opt("object_id", "=", q.ObjectID)
 	b.opt("id", "<", q.Before)
 	query := "SELECT " + partnerAuditColumns + " FROM partner_audit" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list audit", query, b.args, func(r scanner) (partner.AuditRecord, error) {
-		var rec partner.AuditRecord
-		var role string
-		err := r.Scan(&rec.ID, &rec.At, &rec.ActorID, &role, &rec.PartnerID, &rec.Object, &rec.ObjectID, &rec.Action, &rec.Reason, &rec.Detail)
-		rec.ActorRole, rec.At = partner.Role(role), rec.At.UTC()
-		return rec, err
+	return partnerList(ctx, s, "list audit", query, b.args, func(r scanner) (rec partner.AuditRecord, err error) {
+		return rec, r.Scan(&rec.ID, utc{&rec.At}, &rec.ActorID, &rec.ActorRole, &rec.PartnerID, &rec.Object, &rec.ObjectID, &rec.Action, &rec.Reason, &rec.Detail)
 	})
 }
 
@@ -746,10 +672,8 @@ func (s *PartnerStore) CountReport(ctx context.Context, f partner.ReportFilter) 
 	}
 	groups, err := partnerList(ctx, s, "count report", query, args, func(r scanner) ([2]partner.CountRow, error) {
 		var row partner.CountRow
-		var st string
 		var expired int64
-		err := r.Scan(&row.Type, &row.Profile, &st, &row.Count, &expired)
-		row.State = partner.State(st)
+		err := r.Scan(&row.Type, &row.Profile, &row.State, &row.Count, &expired)
 		exp := row
 		exp.State, exp.Count = partner.StateExpired, expired
 		row.Count -= expired
@@ -808,9 +732,7 @@ func (s *PartnerStore) CountByMonth(ctx context.Context, f partner.ReportFilter)
 	default:
 		return nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
 	}
-	return partnerList(ctx, s, "count by month", query, b.args, func(r scanner) (partner.MonthRow, error) {
-		var row partner.MonthRow
-		err := r.Scan(&row.Month, &row.Type, &row.Profile, &row.Count)
-		return row, err
+	return partnerList(ctx, s, "count by month", query, b.args, func(r scanner) (row partner.MonthRow, err error) {
+		return row, r.Scan(&row.Month, &row.Type, &row.Profile, &row.Count)
 	})
 }

@@ -13,12 +13,8 @@ import (
 
 const partnerAPIKeyColumns = "id, partner_id, name, read_only, hash, created_by, created_at, last_used_at, revoked_at, revoked_by"
 
-func scanPartnerAPIKey(r scanner) (partner.APIKey, error) {
-	var k partner.APIKey
-	err := r.Scan(&k.ID, &k.PartnerID, &k.Name, &k.ReadOnly, &k.Hash, &k.CreatedBy, &k.CreatedAt,
-		partnerNullTime{&k.LastUsedAt}, partnerNullTime{&k.RevokedAt}, &k.RevokedBy)
-	k.CreatedAt = k.CreatedAt.UTC()
-	return k, err
+func scanPartnerAPIKey(r scanner) (k partner.APIKey, err error) {
+	return k, r.Scan(&k.ID, &k.PartnerID, &k.Name, &k.ReadOnly, &k.Hash, &k.CreatedBy, utc{&k.CreatedAt}, utc{&k.LastUsedAt}, utc{&k.RevokedAt}, &k.RevokedBy)
 }
 
 func (s *PartnerStore) CreateAPIKey(ctx context.Context, k partner.APIKey, audit partner.AuditRecord) error {
@@ -26,8 +22,8 @@ func (s *PartnerStore) CreateAPIKey(ctx context.Context, k partner.APIKey, audit
 		if err := s.exists(ctx, tx, "partner_partners", "partner", k.PartnerID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO partner_api_keys ("+partnerAPIKeyColumns+") VALUES ("+partnerPlaceholders(1, 10)+")",
-			k.ID, k.PartnerID, k.Name, k.ReadOnly, k.Hash, k.CreatedBy, k.CreatedAt.UTC(), partnerTime(k.LastUsedAt), partnerTime(k.RevokedAt), k.RevokedBy)
+		_, err := tx.ExecContext(ctx, insertSQL("partner_api_keys", partnerAPIKeyColumns),
+			k.ID, k.PartnerID, k.Name, k.ReadOnly, k.Hash, k.CreatedBy, k.CreatedAt.UTC(), nullTime(k.LastUsedAt), nullTime(k.RevokedAt), k.RevokedBy)
 		return err
 	})
 }
@@ -67,17 +63,10 @@ func (s *PartnerStore) RevokeAPIKey(ctx context.Context, id string, at time.Time
 }
 
 func (s *PartnerStore) TouchAPIKey(ctx context.Context, id string, at, staleBefore time.Time) (bool, error) {
-	res, err := s.db.SQL.ExecContext(ctx, "UPDATE partner_api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+	n, err := s.db.exec(ctx, "partner touch API key "+id, "UPDATE partner_api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
 		id, at.UTC(), staleBefore.UTC())
-	if err != nil {
-		return false, s.fail("touch API key "+id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, s.fail("touch API key "+id, err)
-	}
-	if n == 1 {
-		return true, nil
+	if err != nil || n == 1 {
+		return n == 1, err
 	}
 	return false, s.fail("touch API key "+id, s.exists(ctx, s.db.SQL, "partner_api_keys", "API key", id))
 }

@@ -20,24 +20,17 @@ const (
 	partnerWebhookDeliveryColumns = "id, endpoint_id, event_id, event_type, object_id, state, attempts, last_attempt_at, last_status, last_error, delivered_at, created_at"
 )
 
-func scanPartnerWebhookEndpoint(r scanner) (partner.WebhookEndpoint, error) {
-	var e partner.WebhookEndpoint
-	err := r.Scan(&e.ID, &e.PartnerID, &e.URL, &e.Description, &e.Secret, &e.CreatedBy, &e.CreatedAt)
-	e.CreatedAt = e.CreatedAt.UTC()
-	return e, err
+func scanPartnerWebhookEndpoint(r scanner) (e partner.WebhookEndpoint, err error) {
+	return e, r.Scan(&e.ID, &e.PartnerID, &e.URL, &e.Description, &e.Secret, &e.CreatedBy, utc{&e.CreatedAt})
 }
 
-func scanPartnerWebhookDelivery(r scanner) (partner.WebhookDelivery, error) {
-	var d partner.WebhookDelivery
-	var state string
-	err := r.Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.ObjectID, &state, &d.Attempts, partnerNullTime{&d.LastAttemptAt},
-		&d.LastStatus, &d.LastError, partnerNullTime{&d.DeliveredAt}, &d.CreatedAt)
-	d.State, d.CreatedAt = partner.WebhookDeliveryState(state), d.CreatedAt.UTC()
-	return d, err
+func scanPartnerWebhookDelivery(r scanner) (d partner.WebhookDelivery, err error) {
+	return d, r.Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.ObjectID, &d.State, &d.Attempts, utc{&d.LastAttemptAt},
+		&d.LastStatus, &d.LastError, utc{&d.DeliveredAt}, utc{&d.CreatedAt})
 }
 
 func insertPartnerWebhookEndpoint(ctx context.Context, tx querier, e partner.WebhookEndpoint) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO partner_webhook_endpoints ("+partnerWebhookEndpointColumns+") VALUES ("+partnerPlaceholders(1, 7)+")",
+	_, err := tx.ExecContext(ctx, insertSQL("partner_webhook_endpoints", partnerWebhookEndpointColumns),
 		e.ID, e.PartnerID, e.URL, e.Description, e.Secret, e.CreatedBy, e.CreatedAt.UTC())
 	return err
 }
@@ -115,21 +108,8 @@ func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.Webhoo
 	out := []partner.WebhookDelivery{}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM partner_webhook_endpoints WHERE partner_id = $1 OR partner_id = '' ORDER BY id", ev.PartnerID)
-		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(ids) == 0 {
+		ids, err := queryAll(ctx, tx, scanOne[string], "SELECT id FROM partner_webhook_endpoints WHERE partner_id = $1 OR partner_id = '' ORDER BY id", ev.PartnerID)
+		if err != nil || len(ids) == 0 {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, "INSERT INTO partner_webhook_events (id, type, partner_id, object, object_id, at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -180,8 +160,8 @@ func (s *PartnerStore) GetWebhookEvent(ctx context.Context, id string) (partner.
 	var ev partner.WebhookEvent
 	var data string
 	err := s.db.SQL.QueryRowContext(ctx, "SELECT id, type, partner_id, object, object_id, at, data FROM partner_webhook_events WHERE id = $1", id).
-		Scan(&ev.ID, &ev.Type, &ev.PartnerID, &ev.Object, &ev.ObjectID, &ev.At, &data)
-	ev.At, ev.Data = ev.At.UTC(), json.RawMessage(data)
+		Scan(&ev.ID, &ev.Type, &ev.PartnerID, &ev.Object, &ev.ObjectID, utc{&ev.At}, &data)
+	ev.Data = json.RawMessage(data)
 	return ev, s.fail("webhook event "+id, err)
 }
 
@@ -251,11 +231,10 @@ func (s *PartnerStore) ListWebhookDeliveries(ctx context.Context, q partner.Webh
 
 func (s *PartnerStore) ListWebhookAttempts(ctx context.Context, deliveryID int64, limit int) ([]partner.WebhookAttempt, error) {
 	return partnerList(ctx, s, "list webhook attempts", `SELECT delivery_id, at, status_code, error, duration_ms FROM partner_webhook_attempts
-		WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2`, []any{deliveryID, limit}, func(r scanner) (partner.WebhookAttempt, error) {
-		var a partner.WebhookAttempt
+		WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2`, []any{deliveryID, limit}, func(r scanner) (a partner.WebhookAttempt, err error) {
 		var ms int64
-		err := r.Scan(&a.DeliveryID, &a.At, &a.StatusCode, &a.Error, &ms)
-		a.At, a.Duration = a.At.UTC(), time.Duration(ms)*time.Millisecond
+		err = r.Scan(&a.DeliveryID, utc{&a.At}, &a.StatusCode, &a.Error, &ms)
+		a.Duration = time.Duration(ms) * time.Millisecond
 		return a, err
 	})
 }

@@ -11,9 +11,6 @@ import (
 // RateLimitStore keeps the rate limits' arrival times in table rate_limits.
 type RateLimitStore struct{ db *DB }
 
-// NewRateLimitStore returns the rate limit store on db.
-func NewRateLimitStore(db *DB) *RateLimitStore { return &RateLimitStore{db: db} }
-
 var _ throttle.Store = (*RateLimitStore)(nil)
 
 // Update locks key's row for the transaction before reading it. The
@@ -38,16 +35,9 @@ func (s *RateLimitStore) Update(ctx context.Context, key string, decide func(tim
 		}
 		return err
 	})
-	if err != nil {
-		return s.db.Fail("rate limit: %w", err)
-	}
-	return nil
+	return s.db.Err(err, "rate limit")
 }
 
 func (s *RateLimitStore) Expire(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM rate_limits WHERE tat < $1", before.UTC())
-	if err != nil {
-		return 0, s.db.Fail("expire rate limits: %w", s.db.Translate(err))
-	}
-	return res.RowsAffected()
+	return s.db.exec(ctx, "expire rate limits", "DELETE FROM rate_limits WHERE tat < $1", before.UTC())
 }

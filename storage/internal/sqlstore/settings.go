@@ -3,15 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/bookingkit/bookingkit/storage"
 )
 
 // SettingsStore keeps the server's own small values in table settings.
 type SettingsStore struct{ db *DB }
-
-// NewSettingsStore returns the settings store on db.
-func NewSettingsStore(db *DB) *SettingsStore { return &SettingsStore{db: db} }
 
 var _ storage.SettingsStore = (*SettingsStore)(nil)
 
@@ -20,10 +18,7 @@ var _ storage.SettingsStore = (*SettingsStore)(nil)
 func (s *SettingsStore) Setting(ctx context.Context, key string) (string, error) {
 	var v string
 	err := s.db.SQL.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", key).Scan(&v)
-	if err != nil {
-		return "", s.db.Fail("setting %q: %w", key, s.db.Translate(err))
-	}
-	return v, nil
+	return v, s.db.Err(err, "setting %q", key)
 }
 
 // PutSettingIfAbsent stores value under key unless the key already has a
@@ -36,18 +31,12 @@ func (s *SettingsStore) PutSettingIfAbsent(ctx context.Context, key, value strin
 		}
 		return tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", key).Scan(&stored)
 	})
-	if err != nil {
-		return "", s.db.Fail("put setting %q: %w", key, err)
-	}
-	return stored, nil
+	return stored, s.db.Err(err, "put setting %q", key)
 }
 
 // PutSetting stores value under key, replacing any earlier value.
 func (s *SettingsStore) PutSetting(ctx context.Context, key, value string) error {
-	_, err := s.db.SQL.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+	_, err := s.db.exec(ctx, fmt.Sprintf("put setting %q", key), `INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = CURRENT_TIMESTAMP`, key, value)
-	if err != nil {
-		return s.db.Fail("put setting %q: %w", key, s.db.Translate(err))
-	}
-	return nil
+	return err
 }

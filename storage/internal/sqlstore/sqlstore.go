@@ -17,6 +17,9 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
@@ -236,6 +239,47 @@ func queryAll[T any](ctx context.Context, q querier, scan func(scanner) (T, erro
 
 // scanOne reads a row of one column.
 func scanOne[T any](r scanner) (v T, err error) { return v, r.Scan(&v) }
+
+// insertSQL is the INSERT of one row of columns (comma-separated) into
+// table, its values $1, $2, … in the columns' order.
+func insertSQL(table, columns string) string {
+	ph := make([]string, strings.Count(columns, ",")+1)
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	return "INSERT INTO " + table + " (" + columns + ") VALUES (" + strings.Join(ph, ", ") + ")"
+}
+
+// utc scans a time in UTC, NULL and the zero time alike as the zero time.
+type utc struct{ t *time.Time }
+
+func (u utc) Scan(v any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(v); err != nil {
+		return err
+	}
+	*u.t = time.Time{}
+	if nt.Valid && !nt.Time.IsZero() {
+		*u.t = nt.Time.UTC()
+	}
+	return nil
+}
+
+// nullTime is t for a nullable time column: NULL when zero.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// NullIfEmpty is NULL for "", for optional columns with a unique index.
+func NullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
 
 // isNoRows reports whether err says a query found no row.
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -68,10 +68,7 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 		}
 		return s.insertEntries(ctx, tx, entries, keys, at.UTC())
 	})
-	if err != nil {
-		return s.db.Fail("add standby entries: %w", err)
-	}
-	return nil
+	return s.db.Err(err, "add standby entries")
 }
 
 // bumpFlight adds one to a flight's version, which on PostgreSQL locks its
@@ -86,8 +83,8 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 	if status != standby.StatusCancelled && status != standby.StatusBoarded {
 		return standby.Entry{}, bookingkit.Invalid("status", string(status), "an entry is removed as cancelled or boarded")
 	}
-	if _, err := standby.ParseFlightKey(string(id.Flight)); err != nil {
-		return standby.Entry{}, s.db.Fail("standby: %w", err)
+	if err := s.checkKey(id.Flight); err != nil {
+		return standby.Entry{}, err
 	}
 	var e standby.Entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -113,10 +110,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 		e = entries[0]
 		return nil
 	})
-	if err != nil {
-		return standby.Entry{}, s.db.Fail("remove standby entry %s: %w", id, err)
-	}
-	return e, nil
+	return e, s.db.Err(err, "remove standby entry %s", id)
 }
 
 // CancelBooking cancels every active entry of a booking in one
@@ -164,8 +158,8 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 
 // CloseFlight records the flight closed and closes its active entries.
 func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, at time.Time) (int, error) {
-	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return 0, s.db.Fail("standby: %w", err)
+	if err := s.checkKey(key); err != nil {
+		return 0, err
 	}
 	var n int64
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -183,10 +177,7 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 		n, err = res.RowsAffected()
 		return err
 	})
-	if err != nil {
-		return 0, s.db.Fail("close standby flight %s: %w", key, err)
-	}
-	return int(n), nil
+	return int(n), s.db.Err(err, "close standby flight %s", key)
 }
 
 // ActiveEntries returns a flight's active entries and its version, read in
@@ -194,8 +185,8 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 // PostgreSQL; on SQLite a deferred transaction, which does not wait for the
 // write lock).
 func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) ([]standby.Entry, int64, error) {
-	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return nil, 0, s.db.Fail("standby: %w", err)
+	if err := s.checkKey(key); err != nil {
+		return nil, 0, err
 	}
 	out, version, err := func() ([]standby.Entry, int64, error) {
 		tx, err := s.db.SQL.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
@@ -215,10 +206,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 			" FROM standby_entries WHERE flight_key = $1 AND status = 'active'", string(key))
 		return out, version, err
 	}()
-	if err != nil {
-		return nil, 0, s.db.Fail("standby entries of %s: %w", key, s.db.Translate(err))
-	}
-	return out, version, nil
+	return out, version, s.db.Err(err, "standby entries of %s", key)
 }
 
 // EachActiveEntry streams the active entries in flight key order, reading
@@ -262,8 +250,8 @@ func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) 
 // FlightStates reads the rows of flights, 500 keys a query.
 func (s *StandbyStore) FlightStates(ctx context.Context, flights []standby.FlightKey) (map[standby.FlightKey]standby.FlightState, error) {
 	for _, key := range flights {
-		if _, err := standby.ParseFlightKey(string(key)); err != nil {
-			return nil, s.db.Fail("standby: %w", err)
+		if err := s.checkKey(key); err != nil {
+			return nil, err
 		}
 	}
 	out := make(map[standby.FlightKey]standby.FlightState, len(flights))
@@ -289,14 +277,20 @@ func (s *StandbyStore) FlightStates(ctx context.Context, flights []standby.Fligh
 // flightRow reads one value of the flight's row into dest, which it leaves
 // as it is for a flight never seen.
 func (s *StandbyStore) flightRow(ctx context.Context, key standby.FlightKey, what string, dest any) error {
-	if _, err := standby.ParseFlightKey(string(key)); err != nil {
-		return s.db.Fail("standby: %w", err)
+	if err := s.checkKey(key); err != nil {
+		return err
 	}
 	err := s.db.SQL.QueryRowContext(ctx, "SELECT "+what+" FROM standby_flights WHERE flight_key = $1", string(key)).Scan(dest)
 	if err != nil && !isNoRows(err) {
 		return s.db.Fail("standby flight %s %s: %w", key, what, s.db.Translate(err))
 	}
 	return nil
+}
+
+// checkKey refuses a flight key that is not canonical.
+func (s *StandbyStore) checkKey(key standby.FlightKey) error {
+	_, err := standby.ParseFlightKey(string(key))
+	return s.db.Err(err, "standby")
 }
 
 // normalizeEntries checks the entries and returns them normalised, with
