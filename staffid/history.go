@@ -34,7 +34,7 @@ func ParseChangeKind(s string) (ChangeKind, error) {
 	if s == "" {
 		return "", nil
 	}
-	return "", bookingkit.Invalid("kind", s, "expected created, updated, blocked or unblocked")
+	return "", bookingkit.Invalidf("kind", s, "expected created, updated, blocked or unblocked")
 }
 
 // ImportChange is one person an applied import changed, as its history
@@ -119,7 +119,7 @@ func (im *Importer) Changes(ctx context.Context, importID int64, kind ChangeKind
 			}
 		}
 		if !ok || at < 0 || id == "" {
-			return ChangesPage{}, bookingkit.Invalid("cursor", cursor, "expected the next of the page before")
+			return ChangesPage{}, bookingkit.Invalidf("cursor", cursor, "expected the next of the page before")
 		}
 		kinds, afterID = kinds[at:], id
 	}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,6 +60,37 @@ func changesOverHTTP(t *testing.T, e *importEnv, id int64, query string, limit i
 		}
 		require.Len(t, page.Items, limit, "only a full page has a next")
 		cursor = page.Next
+	}
+}
+
+// changesOnPage pages through the import page's list of whom an import
+// changed (import "" for the latest), as a manager does: the form with
+// the token, then each page's "Next page" form, with the token typed
+// again. It returns every change as recordChange spells it.
+func changesOnPage(t *testing.T, e *importEnv, id, kind string) []string {
+	t.Helper()
+	row := regexp.MustCompile(`<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>`)
+	next := regexp.MustCompile(`name="cursor" value="([^"]*)"`)
+	kinds := map[string]string{"new": "created", "updated": "updated", "blocked": "blocked", "unblocked": "unblocked"}
+	var all []string
+	form := url.Values{"token": {testImportToken}, "import": {id}, "kind": {kind}}
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 100, "paging ends")
+		resp, err := http.PostForm(e.ts.URL+"/settings__airline_staff_id_employee_import/changes", form)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		for _, m := range row.FindAllStringSubmatch(string(body), -1) {
+			all = append(all, fmt.Sprintf("%s|%s|%s|%s", kinds[m[1]], html.UnescapeString(m[2]), m[3], strings.ReplaceAll(m[4], ", ", ",")))
+		}
+		m := next.FindStringSubmatch(string(body))
+		if m == nil {
+			return all
+		}
+		form.Set("cursor", html.UnescapeString(m[1]))
+		form.Set("import", regexp.MustCompile(`name="import" value="(\d+)"`).FindStringSubmatch(string(body))[1])
 	}
 }
 
@@ -169,6 +203,27 @@ func testImportHistoryNamesEveryChange(t *testing.T, dsn string) {
 	}
 	require.ElementsMatch(t, created, changesOverHTTP(t, e, id1, "&kind=created", 100))
 	require.ElementsMatch(t, created, changesOverHTTP(t, e, id1, "", 1000))
+
+	// The import page names them too, a page of 100 at a time: the
+	// latest import when none is given.
+	require.ElementsMatch(t, want, changesOnPage(t, e, "", ""))
+	require.ElementsMatch(t, blocked, changesOnPage(t, e, fmt.Sprint(id3), "blocked"))
+	require.ElementsMatch(t, created, changesOnPage(t, e, fmt.Sprint(id1), ""))
+	req, err := http.NewRequest(http.MethodPost, e.ts.URL+"/settings__airline_staff_id_employee_import/changes",
+		strings.NewReader(url.Values{"token": {testImportToken}, "import": {fmt.Sprint(id3)}}.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "ru")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Contains(t, string(body), fmt.Sprintf("Импорт %d: кого он затронул", id3), "in Russian")
+	resp, err = http.PostForm(e.ts.URL+"/settings__airline_staff_id_employee_import/changes", url.Values{"token": {"wrong"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the page asks for the import token")
 
 	for _, c := range []struct {
 		path, token string

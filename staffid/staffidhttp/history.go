@@ -1,7 +1,6 @@
 package staffidhttp
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -50,7 +49,7 @@ func readChangesRequest(r *http.Request, id string) (changesRequest, error) {
 	var q changesRequest
 	var err error
 	if q.importID, err = strconv.ParseInt(id, 10, 64); err != nil || q.importID < 1 {
-		return q, bookingkit.Invalid("id", id, "expected the positive ID of an import")
+		return q, bookingkit.Invalidf("id", id, "expected the positive ID of an import")
 	}
 	if q.kind, err = staffid.ParseChangeKind(r.FormValue("kind")); err != nil {
 		return q, err
@@ -58,7 +57,7 @@ func readChangesRequest(r *http.Request, id string) (changesRequest, error) {
 	q.cursor = r.FormValue(httpapi.CursorParam)
 	if v := r.FormValue("limit"); v != "" {
 		if q.limit, err = strconv.Atoi(v); err != nil || q.limit < 1 || q.limit > staffid.MaxPageSize {
-			return q, bookingkit.Invalid("limit", v, fmt.Sprintf("expected a number from 1 to %d", staffid.MaxPageSize))
+			return q, bookingkit.Invalidf("limit", v, "expected a number from 1 to %d", staffid.MaxPageSize)
 		}
 	}
 	return q, nil

@@ -59,12 +59,14 @@ type importPageData struct {
 	// Holding says the importer holds the lists the guard stops: the
 	// page offers to show the held list.
 	Holding bool
+	// Changed is a page of whom an import changed (import_changes_page.go).
+	Changed *importChangesView
 }
 
 // render renders the page with what every answer of it shows: where its
 // forms post, and whether it offers the held list.
 func (h *ImportHandler) render(w http.ResponseWriter, r *http.Request, status int, data importPageData) {
-	data.Path = strings.TrimSuffix(r.URL.Path, "/held")
+	data.Path = strings.TrimSuffix(strings.TrimSuffix(r.URL.Path, "/held"), "/changes")
 	data.Holding = h.importer.HeldStore != nil
 	h.page.render(w, r, status, data)
 }
@@ -79,6 +81,7 @@ func (p importPage) render(w http.ResponseWriter, r *http.Request, status int, d
 //	GET  /settings__airline_staff_id_employee_import       the form
 //	POST /settings__airline_staff_id_employee_import       multipart/form-data: token, file, force, dry_run
 //	POST /settings__airline_staff_id_employee_import/held  token, action (show, approve, reject), id: the held list, when the importer holds lists
+//	POST /settings__airline_staff_id_employee_import/changes  token, import (none: the latest), kind, cursor: whom an import changed, a page of them
 //
 // The POST imports with source "manual" and answers the report as a page,
 // with the status the upload would have. The manager proves the right to
@@ -95,6 +98,7 @@ func (h *ImportHandler) PageRoutes() []httpapi.Route {
 	routes := []httpapi.Route{
 		{Pattern: "GET /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pageForm)},
 		{Pattern: "POST /settings__airline_staff_id_employee_import", Handler: http.HandlerFunc(h.pagePost), MaxBody: h.maxUpload},
+		{Pattern: "POST " + changesPagePath, Handler: http.HandlerFunc(h.pageChanges)},
 	}
 	if h.importer.HeldStore != nil {
 		routes = append(routes, httpapi.Route{Pattern: "POST " + heldPagePath, Handler: http.HandlerFunc(h.pageHeld)})

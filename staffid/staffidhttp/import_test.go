@@ -126,8 +126,10 @@ func TestNewImportHandler(t *testing.T) {
 		"POST /api__airline_employee_upload 67108864",
 		"GET /settings__airline_staff_id_employee_import 0",
 		"POST /settings__airline_staff_id_employee_import 67108864",
+		"POST /settings__airline_staff_id_employee_import/changes 0",
 		"GET /api/staffid/imports 0",
 		"GET /api/staffid/imports/{id} 0",
+		"GET /api/staffid/imports/{id}/changes 0",
 	}, got)
 }
 
