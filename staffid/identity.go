@@ -16,6 +16,9 @@ import (
 // a new prefix so IDs of both schemes can never be confused.
 const IdentityVersion = "v1"
 
+// digestVersion prefixes every content digest, as IdentityVersion IDs.
+const digestVersion = "c1"
+
 // Normalize returns the form in which text takes part in a person's
 // identity (and in which registration compares what an employee types
 // with the list): Unicode NFKC, full case folding, NFKC again, "ё" read as
@@ -239,7 +242,7 @@ func contentDigest(p *Person, msg []byte) (string, []byte) {
 			msg = appendComponent(msg, p.text(f))
 		}
 	}
-	return versionedHash("c1", msg), msg
+	return versionedHash(digestVersion, msg), msg
 }
 
 // ContentDigest returns the digest of p's data (every field of the list,

@@ -15,30 +15,46 @@ import (
 )
 
 // streamStore is a fakeStore that takes the people staged while the list
-// is read (staffid.StreamingImportStore) and checks the promise made about
-// them: final, and every one of them created by the plan.
+// is read (staffid.StreamingImportStore) that it does not store, and
+// checks the promise made about them: final, and created by the plan
+// (Plan.CreateStaged) but for those stored meanwhile.
 type streamStore struct {
 	*fakeStore
 	t      *testing.T
 	staged []staffid.Person
 }
 
-func (s *streamStore) ApplyImportStream(ctx context.Context, at time.Time, read func(func(*staffid.Person)) error, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+func (s *streamStore) ApplyImportStream(ctx context.Context, at time.Time, read func(func(*staffid.Person) bool) error, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+	stored := s.snapshot()
 	var ptrs []*staffid.Person
 	s.staged = nil
-	if err := read(func(p *staffid.Person) { ptrs = append(ptrs, p); s.staged = append(s.staged, *p) }); err != nil {
+	err := read(func(p *staffid.Person) bool {
+		if _, ok := stored[p.ID]; ok {
+			return false
+		}
+		ptrs, s.staged = append(ptrs, p), append(s.staged, *p)
+		return true
+	})
+	if err != nil {
 		return staffid.HistoryEntry{}, err
 	}
 	return s.fakeStore.ApplyImport(ctx, func(current []staffid.PersonState) (*staffid.Plan, error) {
 		pl, err := plan(current)
-		if err == nil && len(pl.Create) > 0 {
-			require.True(s.t, pl.At.Equal(at))
-			for i, p := range ptrs {
-				require.Equal(s.t, s.staged[i], *p, "a staged person changed")
-				require.Same(s.t, p, pl.Create[i], "the plan creates the staged people first, in order")
-			}
+		if err != nil || pl.CreateStaged == 0 {
+			return pl, err
 		}
-		return pl, err
+		require.True(s.t, pl.At.Equal(at))
+		require.Equal(s.t, len(s.staged), pl.CreateStaged, "nobody was stored meanwhile")
+		for i, p := range ptrs {
+			require.Equal(s.t, s.staged[i], *p, "a staged person changed")
+			require.NotContains(s.t, pl.Create, p, "Create holds no staged person")
+		}
+		create := make([]*staffid.Person, len(s.staged))
+		for i := range s.staged {
+			create[i] = &s.staged[i]
+		}
+		pl.Create = append(create, pl.Create...)
+		return pl, nil
 	})
 }
 

@@ -154,7 +154,7 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		readReport *Report // a list refused before planning
 		readErr    error
 	)
-	read := func(stage func(*Person)) error {
+	read := func(stage func(*Person) bool) error {
 		var err error
 		l, err = im.read(ctx, r, format, now, stage)
 		if err != nil && !isRefusal(err) {
@@ -177,8 +177,11 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		people := l.people()
 		employees, companions := l.counts()
 		l.echoes = echoArena{} // no record is invalid: the echoes are not needed any more
-		n := len(people)
-		plan := PlanSync(current, people, now)
+		n := l.len()
+		plan, err := l.plan(current, now)
+		if err != nil {
+			return nil, err
+		}
 		planned = plan
 		refusal = nil
 		if !opts.Force {
@@ -397,13 +400,15 @@ var errRefusedList = errors.New("staffid: the list is refused")
 // read decodes and validates the list; with stage non-nil, it passes it
 // the people of the list's longest valid prefix as they are read (see
 // [list.stream]).
-func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now time.Time, stage func(*Person)) (*list, error) {
+func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now time.Time, stage func(*Person) bool) (*list, error) {
 	// A birth date is in the future only when it is after today in every
 	// time zone, so nobody born today east of the server is refused.
 	today := DateOf(now.In(time.FixedZone("UTC+14", 14*60*60)))
 	limits := im.Limits.withDefaults()
 	lr := &listReader{ctx: ctx, limits: limits, validator: newRecordValidator(im.cfg, today)}
 	lr.list.maxValidEcho, lr.list.maxDetail = limits.MaxEchoBytes, 2*limits.MaxReportBytes
+	// A list the guard may hold needs all its people after planning.
+	lr.list.keepTaken = im.holding()
 	hasher := newIdentityHasher(im.cfg.IdentityFields)
 	if stage != nil {
 		lr.list.stream(lr.validator, hasher, stage)

@@ -2,10 +2,12 @@ package staffid
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bookingkit/bookingkit"
@@ -13,10 +15,17 @@ import (
 
 // entry is one record of an upload after its own fields were checked.
 type entry struct {
-	person Person
-	errs   []string // nil when valid, or when dropped
-	bad    fieldSet // fields that have an error
-	echo   echoRef  // the record as sent; noEcho when not kept
+	// person is the record's person, nil once the store took it while
+	// the list was read (see [list.stream]) unless the list keeps taken
+	// people: the list then keeps only what the rules over the whole list
+	// and the plan need, in id, digest and isEmployee.
+	person     *Person
+	taken      bool    // by the store, as the list was read
+	id, digest hashKey // of a taken person
+	isEmployee bool
+	errs       []string // nil when valid, or when dropped
+	bad        fieldSet // fields that have an error
+	echo       echoRef  // the record as sent; noEcho when not kept
 	// dropped is set on an invalid record whose errors and echo were not
 	// kept: the list's budget for them was spent (see list.keep).
 	dropped bool
@@ -24,10 +33,10 @@ type entry struct {
 
 func (e *entry) isInvalid() bool { return e.errs != nil || e.dropped }
 
-// list is a decoded and validated upload. Its entries and echoes are kept
-// in fixed-size chunks rather than in slices grown by append: 100 000
-// records would otherwise be copied again at every growth, several times
-// their final size in all.
+// list is a decoded and validated upload. Its entries, their people and
+// the echoes are kept in fixed-size chunks rather than in slices grown by
+// append: 100 000 records would otherwise be copied again at every
+// growth, several times their final size in all.
 //
 // What the list keeps for the report is bounded, whatever the upload: the
 // echoes of valid records (which a rule over the whole list may still
@@ -37,12 +46,16 @@ func (e *entry) isInvalid() bool { return e.errs != nil || e.dropped }
 // one is only counted.
 type list struct {
 	chunks  [][]entry // each of capacity entryChunk
+	persons []Person  // the people of the last chunk's entries
 	n       int       // entries
 	echoes  echoArena // compact copies of the records, for the report
 	invalid int       // entries with errors
 
 	maxValidEcho, maxDetail int
 	validEcho, detail       int // bytes kept so far
+	// keepTaken keeps the people the store took, for an import that may
+	// need all of them after planning (a list held by the guard).
+	keepTaken bool
 
 	checked *checked // the state of check, once it began
 }
@@ -60,19 +73,21 @@ func (l *list) at(i int) *entry { return &l.chunks[i/entryChunk][i%entryChunk] }
 func (l *list) add(v *recordValidator, rec *rawRecord, echo []byte) {
 	if l.n%entryChunk == 0 {
 		l.chunks = append(l.chunks, make([]entry, 0, entryChunk))
+		l.persons = make([]Person, entryChunk)
 	}
 	last := &l.chunks[len(l.chunks)-1]
-	*last = append(*last, entry{echo: noEcho})
+	*last = append(*last, entry{person: &l.persons[len(*last)], echo: noEcho})
 	l.n++
 	e := &(*last)[len(*last)-1]
-	v.validate(rec, &e.person)
-	e.bad = rec.bad
+	v.validate(rec, e.person)
+	e.bad, e.isEmployee = rec.bad, e.person.IsEmployee
 	if len(rec.errs) == 0 {
-		if l.validEcho+len(echo) <= l.maxValidEcho {
+		// A record the store took is valid for good: no rule can make it
+		// invalid, and it needs no echo.
+		if !l.advance() && l.validEcho+len(echo) <= l.maxValidEcho {
 			l.validEcho += len(echo)
 			e.echo = l.echoes.add(echo)
 		}
-		l.advance()
 		return
 	}
 	if l.checked != nil {
@@ -158,7 +173,7 @@ func (a *echoArena) get(r echoRef) []byte { return a.blocks[r.block][r.from:r.to
 func (l *list) check(v *recordValidator, h *identityHasher) {
 	c := l.checkState(v, h)
 	groupKnown := func(e *entry) bool {
-		return e.person.GroupKey != "" && !e.bad.has(v.groupField) && !e.bad.has(fieldIsEmployee)
+		return e.person != nil && e.person.GroupKey != "" && !e.bad.has(v.groupField) && !e.bad.has(fieldIsEmployee)
 	}
 	for i := c.from; i < l.n; i++ {
 		e := l.at(i)
@@ -167,23 +182,23 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 		}
 		if first, ok := c.employeeOf[e.person.GroupKey]; ok {
 			l.addError(e, fieldIsEmployee, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
-				fmt.Sprintf("a second employee in this group (record %d is its employee); a group holds exactly one record with IsEmployee 1", first+1)).Error())
+				fmt.Sprintf("a second employee in this group (record %d is its employee); a group holds exactly one record with IsEmployee 1", first.at+1)).Error())
 			continue
 		}
-		c.employeeOf[e.person.GroupKey] = i
+		c.addEmployee(i, e.person)
 	}
 	for i := c.from; i < l.n; i++ {
 		e := l.at(i)
 		if !groupKnown(e) || e.person.IsEmployee {
 			continue
 		}
-		emp, ok := c.employeeOf[e.person.GroupKey]
+		employee, ok := c.employeeOf[e.person.GroupKey]
 		if !ok {
 			l.addError(e, v.groupField, bookingkit.Invalid(v.groupField.String(), shorten(e.person.GroupKey),
 				"no employee in this group; a companion needs a record with IsEmployee 1 and the same "+v.groupField.String()).Error())
 			continue
 		}
-		employee := &l.at(emp).person
+		emp := employee.at
 		inherit := func(f field, own *string, theirs string) {
 			switch {
 			case e.bad.has(f) || theirs == "":
@@ -194,15 +209,15 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 					fmt.Sprintf("a companion carries its employee's value %s (record %d)", theirs, emp+1)).Error())
 			}
 		}
-		inherit(fieldEmployeeID, &e.person.EmployeeID, employee.EmployeeID)
-		if !e.bad.has(fieldDateOfEmployment) && !employee.DateOfEmployment.IsZero() {
+		inherit(fieldEmployeeID, &e.person.EmployeeID, employee.employeeID)
+		if !e.bad.has(fieldDateOfEmployment) && !employee.dateOfEmployment.IsZero() {
 			own := e.person.DateOfEmployment
 			switch {
 			case own.IsZero():
-				e.person.DateOfEmployment = employee.DateOfEmployment
-			case own != employee.DateOfEmployment:
+				e.person.DateOfEmployment = employee.dateOfEmployment
+			case own != employee.dateOfEmployment:
 				l.addError(e, fieldDateOfEmployment, bookingkit.Invalid(FieldDateOfEmployment, own.String(),
-					fmt.Sprintf("a companion carries its employee's value %s (record %d)", employee.DateOfEmployment, emp+1)).Error())
+					fmt.Sprintf("a companion carries its employee's value %s (record %d)", employee.dateOfEmployment, emp+1)).Error())
 			}
 		}
 	}
@@ -211,37 +226,57 @@ func (l *list) check(v *recordValidator, h *identityHasher) {
 	for i := c.from; i < l.n; i++ {
 		e := l.at(i)
 		if e.bad&identityFields == 0 {
-			e.person.ID = h.id(&e.person)
-			if first, ok := c.byID[e.person.ID]; ok {
+			e.person.ID = h.id(e.person)
+			key := mustHashKey(e.person.ID)
+			if first, ok := c.byID[key]; ok {
 				l.addError(e, numFields, fmt.Sprintf("the same person as record %d: equal %s", first+1, identityNames(v.identity)))
 			} else {
-				c.byID[e.person.ID] = i
+				c.byID[key] = int32(i)
 			}
 		}
 		if e.isInvalid() {
 			l.invalid++
 			continue
 		}
-		e.person.Digest, c.digestBuf = contentDigest(&e.person, c.digestBuf)
+		e.person.Digest, c.digestBuf = contentDigest(e.person, c.digestBuf)
 	}
 	c.from = l.n
 }
 
 // checked is what [list.check] knows of the records before from: the
-// first employee of each group and the first record of each person.
+// employee of each group and the first record of each person.
 type checked struct {
 	from       int
-	employeeOf map[string]int // group key -> index
-	byID       map[string]int // person ID -> index
+	employeeOf map[string]employeeRef // by group key
+	byID       map[hashKey]int32      // person ID -> index
 	digestBuf  []byte
 	v          *recordValidator
 	h          *identityHasher
-	stage      func(*Person) // nil unless the list streams
+	stage      func(*Person) bool // nil unless the list streams
+}
+
+// employeeRef is what a group's companions take from its employee: the
+// employee's record (for messages) and the values a companion inherits.
+// The strings are copies, so that the employee's record is not kept for
+// them once the store took it.
+type employeeRef struct {
+	at               int32
+	employeeID       string
+	dateOfEmployment Date
+}
+
+func (c *checked) addEmployee(i int, p *Person) {
+	ref := employeeRef{at: int32(i), employeeID: strings.Clone(p.EmployeeID), dateOfEmployment: p.DateOfEmployment}
+	group := ref.employeeID
+	if p.GroupKey != group {
+		group = strings.Clone(p.GroupKey)
+	}
+	c.employeeOf[group] = ref
 }
 
 func (l *list) checkState(v *recordValidator, h *identityHasher) *checked {
 	if l.checked == nil {
-		l.checked = &checked{employeeOf: make(map[string]int, l.n/3+1), byID: make(map[string]int, l.n), v: v, h: h}
+		l.checked = &checked{employeeOf: make(map[string]employeeRef, l.n/3+1), byID: make(map[hashKey]int32, l.n), v: v, h: h}
 	}
 	return l.checked
 }
@@ -250,7 +285,9 @@ func (l *list) checkState(v *recordValidator, h *identityHasher) *checked {
 // record can change it or make it invalid, while every record before it
 // is valid too: stage gets a prefix of the list's people, final (their ID
 // and digest set), in the list's order, and check goes on after them.
-func (l *list) stream(v *recordValidator, h *identityHasher, stage func(*Person)) {
+// When stage reports that the store took a person, the list keeps only
+// the person's ID, digest and kind (see [list.plan]).
+func (l *list) stream(v *recordValidator, h *identityHasher, stage func(*Person) bool) {
 	l.checkState(v, h).stage = stage
 }
 
@@ -259,54 +296,62 @@ func (l *list) stream(v *recordValidator, h *identityHasher, stage func(*Person)
 // yet, or a companion whose employee came before it without a conflicting
 // value, and the first record of its person. Any other record stops the
 // stream: check then sees it, and all the records after it, as it would
-// without streaming, with the same results.
-func (l *list) advance() {
+// without streaming, with the same results. It reports whether the store
+// took the record's person.
+func (l *list) advance() bool {
 	c := l.checked
 	if c == nil || c.stage == nil {
-		return
+		return false
 	}
 	i := l.n - 1
 	e := l.at(i)
 	if c.from != i || e.isInvalid() || e.bad != 0 || e.person.GroupKey == "" {
 		c.stage = nil
-		return
+		return false
 	}
-	p := e.person
-	emp, hasEmployee := c.employeeOf[p.GroupKey]
+	p := *e.person
+	employee, hasEmployee := c.employeeOf[p.GroupKey]
 	if p.IsEmployee == hasEmployee {
 		c.stage = nil // a second employee, or a companion before its employee
-		return
+		return false
 	}
 	if !p.IsEmployee {
-		employee := &l.at(emp).person
-		if employee.EmployeeID != "" {
-			if p.EmployeeID != "" && p.EmployeeID != employee.EmployeeID {
+		if employee.employeeID != "" {
+			if p.EmployeeID != "" && p.EmployeeID != employee.employeeID {
 				c.stage = nil
-				return
+				return false
 			}
-			p.EmployeeID = employee.EmployeeID
+			p.EmployeeID = employee.employeeID
 		}
-		if !employee.DateOfEmployment.IsZero() {
-			if !p.DateOfEmployment.IsZero() && p.DateOfEmployment != employee.DateOfEmployment {
+		if !employee.dateOfEmployment.IsZero() {
+			if !p.DateOfEmployment.IsZero() && p.DateOfEmployment != employee.dateOfEmployment {
 				c.stage = nil
-				return
+				return false
 			}
-			p.DateOfEmployment = employee.DateOfEmployment
+			p.DateOfEmployment = employee.dateOfEmployment
 		}
 	}
 	p.ID = c.h.id(&p)
-	if _, dup := c.byID[p.ID]; dup {
+	key := mustHashKey(p.ID)
+	if _, dup := c.byID[key]; dup {
 		c.stage = nil
-		return
+		return false
 	}
 	if p.IsEmployee {
-		c.employeeOf[p.GroupKey] = i
+		c.addEmployee(i, &p)
 	}
-	c.byID[p.ID] = i
+	c.byID[key] = int32(i)
 	p.Digest, c.digestBuf = contentDigest(&p, c.digestBuf)
-	e.person = p
+	*e.person = p
 	c.from = l.n
-	c.stage(&e.person)
+	if !c.stage(e.person) {
+		return false
+	}
+	e.taken, e.id, e.digest = true, key, mustHashKey(p.Digest)
+	if !l.keepTaken {
+		e.person = nil
+	}
+	return true
 }
 
 // addError notes a problem of field f (numFields: of the whole record)
@@ -338,7 +383,7 @@ func identityNames(identity fieldSet) string {
 // counts returns the number of employees and companions.
 func (l *list) counts() (employees, companions int) {
 	for i := range l.n {
-		if l.at(i).person.IsEmployee {
+		if l.at(i).isEmployee {
 			employees++
 		} else {
 			companions++
@@ -365,7 +410,7 @@ func (l *list) invalidRecords(maxBytes int) ([]InvalidRecord, int) {
 		}
 		var raw []byte
 		if e.echo == noEcho {
-			raw = personEcho(&e.person)
+			raw = personEcho(e.person)
 		} else {
 			raw = l.echoes.get(e.echo)
 		}
@@ -461,11 +506,87 @@ func personEcho(p *Person) []byte {
 	return e.finish()
 }
 
-// people returns pointers to the persons of a valid list.
+// people returns pointers to the persons of a valid list that it keeps:
+// all of them but those a [StreamingImportStore] took while the list was
+// read, unless the list keeps them (list.keepTaken).
 func (l *list) people() []*Person {
-	out := make([]*Person, l.n)
+	out := make([]*Person, 0, l.n)
 	for i := range l.n {
-		out[i] = &l.at(i).person
+		if p := l.at(i).person; p != nil {
+			out = append(out, p)
+		}
 	}
 	return out
 }
+
+// plan is [PlanSync] for the list, valid, whose people the store took
+// while it was read are not at hand: the store stores them itself when
+// the plan creates them (Plan.CreateStaged counts them). One of them that
+// is stored by now (another import on another server stored it while the
+// list was read; SQLite, where the list is read before the lock) is
+// unchanged or the import fails: its fields are no longer here to update
+// it with.
+func (l *list) plan(current []PersonState, at time.Time) (*Plan, error) {
+	plan, stored := newPlan(current, at)
+	var id [len(IdentityVersion) + 1 + 2*len(hashKey{})]byte
+	for i := range l.n {
+		e := l.at(i)
+		if !e.taken {
+			plan.add(e.person, stored)
+			continue
+		}
+		s, ok := PersonState{}, false
+		if len(stored) > 0 {
+			s, ok = stored[string(e.id.appendTo(id[:0], IdentityVersion))]
+		}
+		switch {
+		case !ok:
+			plan.CreateStaged++
+			plan.Counts.Created++
+		case !s.Blocked && s.Digest == e.digest.String(digestVersion):
+			plan.Counts.Unchanged++
+		default:
+			return nil, fmt.Errorf("%w: another import stored people of this list while it was read; send the list again", bookingkit.ErrConflict)
+		}
+	}
+	plan.block(current, func(id string) bool {
+		key, ok := parseHashKey(id, IdentityVersion)
+		if ok {
+			_, ok = l.checked.byID[key]
+		}
+		return ok
+	})
+	return plan, nil
+}
+
+// hashKey is the 16 bytes of an identity hash or a content digest (see
+// versionedHash), which the list keeps instead of their 35-byte text.
+type hashKey [16]byte
+
+// parseHashKey reads the hash of s, which versionedHash wrote with
+// version; false for any other text.
+func parseHashKey(s, version string) (hashKey, bool) {
+	var k hashKey
+	if len(s) != len(version)+1+2*len(k) || s[:len(version)] != version || s[len(version)] != ':' {
+		return k, false
+	}
+	_, err := hex.Decode(k[:], []byte(s[len(version)+1:]))
+	return k, err == nil
+}
+
+// mustHashKey is parseHashKey for a hash this package wrote.
+func mustHashKey(s string) hashKey {
+	i := strings.IndexByte(s, ':')
+	k, ok := parseHashKey(s, s[:max(i, 0)])
+	if !ok {
+		panic("staffid: not a versioned hash: " + s)
+	}
+	return k
+}
+
+func (k hashKey) appendTo(b []byte, version string) []byte {
+	b = append(append(b, version...), ':')
+	return hex.AppendEncode(b, k[:])
+}
+
+func (k hashKey) String(version string) string { return string(k.appendTo(nil, version)) }

@@ -25,6 +25,11 @@ type Plan struct {
 	// Create holds the people whose ID is not stored: insert them, with
 	// CreatedAt and UpdatedAt = At, Blocked false.
 	Create []*Person
+	// CreateStaged counts the people the plan creates beside Create: those
+	// a [StreamingImportStore] took while the list was read, which are not
+	// stored now. The store stores them itself; Counts.Created counts them
+	// too.
+	CreateStaged int
 	// Update holds stored people whose data changed or who were blocked:
 	// overwrite every field of the list, GroupKey, IsEmployee and Digest
 	// from the Person; set Blocked false, BlockedAt zero and UpdatedAt =
@@ -51,6 +56,22 @@ type Plan struct {
 // Unchanged people (same ID and digest, not blocked) cost the store
 // nothing: a re-import of the same list writes no person.
 func PlanSync(current []PersonState, people []*Person, at time.Time) *Plan {
+	plan, stored := newPlan(current, at)
+	inList := make(map[string]struct{}, len(people))
+	for _, p := range people {
+		inList[p.ID] = struct{}{}
+		plan.add(p, stored)
+	}
+	plan.block(current, func(id string) bool {
+		_, ok := inList[id]
+		return ok
+	})
+	return plan
+}
+
+// newPlan starts the plan of an import at at and returns the stored
+// people by ID.
+func newPlan(current []PersonState, at time.Time) (*Plan, map[string]PersonState) {
 	plan := &Plan{At: at}
 	stored := make(map[string]PersonState, len(current))
 	for _, s := range current {
@@ -59,31 +80,36 @@ func PlanSync(current []PersonState, people []*Person, at time.Time) *Plan {
 			plan.Active++
 		}
 	}
-	inList := make(map[string]struct{}, len(people))
-	for _, p := range people {
-		inList[p.ID] = struct{}{}
-		s, ok := stored[p.ID]
-		switch {
-		case !ok:
-			plan.Create = append(plan.Create, p)
-			plan.Counts.Created++
-		case s.Blocked:
-			plan.Update = append(plan.Update, p)
-			plan.Counts.Unblocked++
-		case s.Digest != p.Digest:
-			plan.Update = append(plan.Update, p)
-			plan.Counts.Updated++
-		default:
-			plan.Counts.Unchanged++
-		}
+	return plan, stored
+}
+
+// add plans the list's person p: created, updated, unchanged or
+// unblocked.
+func (plan *Plan) add(p *Person, stored map[string]PersonState) {
+	s, ok := stored[p.ID]
+	switch {
+	case !ok:
+		plan.Create = append(plan.Create, p)
+		plan.Counts.Created++
+	case s.Blocked:
+		plan.Update = append(plan.Update, p)
+		plan.Counts.Unblocked++
+	case s.Digest != p.Digest:
+		plan.Update = append(plan.Update, p)
+		plan.Counts.Updated++
+	default:
+		plan.Counts.Unchanged++
 	}
+}
+
+// block plans to block every active stored person absent from the list.
+func (plan *Plan) block(current []PersonState, inList func(id string) bool) {
 	for _, s := range current {
-		if _, ok := inList[s.ID]; !ok && !s.Blocked {
+		if !s.Blocked && !inList(s.ID) {
 			plan.Block = append(plan.Block, s.ID)
 		}
 	}
 	plan.Counts.Blocked = len(plan.Block)
-	return plan
 }
 
 // CheckMassBlock returns an error matching [ErrMassBlock] when the plan

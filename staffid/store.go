@@ -67,14 +67,17 @@ type StreamingImportStore interface {
 	// read. It calls read once, before plan: read decodes the list and
 	// passes stage, in the list's order, people that are final (their ID
 	// and digest set; they do not change afterwards) and that the list
-	// keeps whatever follows. The store may write them early, in the
-	// import's transaction or in a staging area of its own, and must write
-	// them only as plan's Create says: a staged person missing from Create
-	// (a refused import, or one created meanwhile by another import) is
-	// forgotten. When read returns an error, nothing is stored and
+	// keeps whatever follows. stage reports whether the store took the
+	// person: it does when the person was not stored as the import began,
+	// and then writes it early, in the import's transaction or in a
+	// staging area of its own; the importer may forget a person the store
+	// took. The store stores the people it took that are not stored when
+	// plan is called, which must be Plan.CreateStaged of them (none for a
+	// refused import), and forgets the others; Plan.Create holds none of
+	// them. When read returns an error, nothing is stored and
 	// ApplyImportStream returns that error. at is the Plan.At that plan
 	// will give.
-	ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*Person)) error, plan func(current []PersonState) (*Plan, error)) (HistoryEntry, error)
+	ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*Person) bool) error, plan func(current []PersonState) (*Plan, error)) (HistoryEntry, error)
 }
 
 // PeopleStore reads the stored people; only imports write them.

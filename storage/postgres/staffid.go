@@ -139,13 +139,18 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next f
 	})
 }
 
-// Staged forgets the people copied unless the plan keeps them.
-func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, _ int, keep bool, _ time.Time, _ int64) error {
-	if keep {
+// Staged forgets the people copied unless the plan creates them all: the
+// stage runs after the lock, so the people stored now are those stored
+// when it began, none of the staged.
+func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, create int, _ time.Time, _ int64) error {
+	switch create {
+	case staged:
 		return nil
+	case 0:
+		_, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT staffid_stage")
+		return err
 	}
-	_, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT staffid_stage")
-	return err
+	return fmt.Errorf("the plan creates %d of the %d people staged after the lock", create, staged)
 }
 
 func (staffidBulk) Unstage(context.Context, *sql.Conn) {}

@@ -138,18 +138,24 @@ func (staffidBulk) DataVersion(ctx context.Context, q interface {
 // going to the WAL and being read back again and again.
 const staffidImportCache = "PRAGMA cache_size = -65536"
 
-// Staged copies the stage into staffid_people in ID order.
-func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time, importID int64) error {
-	if !keep {
+// Staged copies the stage into staffid_people in ID order: all of it, or,
+// when another connection stored some of its people since the stage
+// began, those that are not stored.
+func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, create int, at time.Time, importID int64) error {
+	if create == 0 {
 		return nil
 	}
+	where := ""
+	if create != staged {
+		where = "WHERE NOT EXISTS (SELECT 1 FROM staffid_people p WHERE p.id = s.id) "
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at, created_import)
-		SELECT `+staffidStageColumns+`, FALSE, $1, $1, NULL, $2 FROM temp.staffid_stage ORDER BY id`, at, importID)
+		SELECT `+staffidStageColumns+`, FALSE, $1, $1, NULL, $2 FROM temp.staffid_stage s `+where+`ORDER BY id`, at, importID)
 	if err != nil {
 		return err
 	}
-	if got, err := res.RowsAffected(); err != nil || got != int64(n) {
-		return fmt.Errorf("%d of %d staged people copied (%v)", got, n, err)
+	if got, err := res.RowsAffected(); err != nil || got != int64(create) {
+		return fmt.Errorf("%d of %d staged people copied (%v)", got, create, err)
 	}
 	return nil
 }

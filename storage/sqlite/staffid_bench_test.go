@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/staffid/staffidtest"
 )
@@ -22,7 +24,12 @@ var staffidBenchList = sync.OnceValue(func() []byte { return staffidtest.Generat
 
 func openStaffIDTemp(tb testing.TB) *DB {
 	tb.Helper()
-	db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "bookingkit.db"))
+	return openStaffIDPath(tb, filepath.Join(tb.TempDir(), "bookingkit.db"))
+}
+
+func openStaffIDPath(tb testing.TB, path string) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), path)
 	require.NoError(tb, err)
 	tb.Cleanup(func() { db.Close() })
 	return db
@@ -89,6 +96,61 @@ func TestStaffIDRefusedImportStoresNoStagedPerson(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, staffid.SyncCounts{Created: 299, Blocked: 500}, *report.SyncCounts)
 	require.Equal(t, 799, count())
+}
+
+// splitReader gives first, then calls meanwhile once, then gives the rest:
+// a list whose upload pauses while something else happens.
+type splitReader struct {
+	first, rest io.Reader
+	meanwhile   func()
+}
+
+func (r *splitReader) Read(b []byte) (int, error) {
+	if n, err := r.first.Read(b); err != io.EOF {
+		return n, err
+	}
+	if r.meanwhile != nil {
+		r.meanwhile()
+		r.meanwhile = nil
+	}
+	return r.rest.Read(b)
+}
+
+// People staged while a list is read (before the lock, on SQLite) that
+// another server stores meanwhile are not stored twice: the import stores
+// the others and counts those as unchanged; when one of them was stored
+// with other data, the import fails as a conflict and stores nothing.
+func TestStaffIDStagedPeopleStoredMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	for _, changed := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "bookingkit.db")
+		a, b := openStaffIDPath(t, path), openStaffIDPath(t, path)
+		records := staffidtest.GenerateRecords(300, 3)
+		list := staffidtest.MarshalList(records)
+		cut := len(staffidtest.MarshalList(records[:150])) - 1 // the first 150 records, without the closing ]
+		meanwhile := slices.Clone(records[:100])
+		if changed {
+			meanwhile[0].Email = "another@airline.example"
+		}
+		imA, err := staffid.NewImporter(staffid.Config{}, a.Stores().StaffID)
+		require.NoError(t, err)
+		imA.Now = func() time.Time { return t0 }
+		body := &splitReader{first: bytes.NewReader(list[:cut]), rest: bytes.NewReader(list[cut:]), meanwhile: func() {
+			require.Equal(t, 100, staffidImport(t, b, staffidtest.MarshalList(meanwhile), t0.Add(-time.Minute)).Created)
+		}}
+		report, err := imA.Import(ctx, body, staffid.FormatJSON, staffid.ImportOptions{})
+		var stored int
+		require.NoError(t, a.sql.QueryRow("SELECT COUNT(*) FROM staffid_people").Scan(&stored))
+		if changed {
+			require.ErrorIs(t, err, bookingkit.ErrConflict)
+			require.Equal(t, 100, stored)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, staffid.SyncCounts{Created: 200, Unchanged: 100}, *report.SyncCounts)
+		require.Equal(t, 300, stored)
+	}
 }
 
 // A re-import of the same list writes no person row, only its history

@@ -63,11 +63,13 @@ type StaffIDBulk interface {
 	DataVersion(ctx context.Context, q interface {
 		QueryRowContext(context.Context, string, ...any) *sql.Row
 	}) (int64, error)
-	// Staged ends the stage of n people in tx, once the plan is known:
-	// keep says whether the plan creates them all, at at (store them), or
-	// not (forget them; the plan's Create is then written as it is),
-	// created by the import importID.
-	Staged(ctx context.Context, conn *sql.Conn, tx *sql.Tx, n int, keep bool, at time.Time, importID int64) error
+	// Staged ends the stage of staged people in tx, once the plan is
+	// known: it stores, at at, the create of them that are not stored
+	// now (all of them when create == staged; none when it is 0, and
+	// then forgets them), created by the import importID. Where Stage
+	// runs in tx, the people stored now are those stored when it began,
+	// so create is staged or 0.
+	Staged(ctx context.Context, conn *sql.Conn, tx *sql.Tx, staged, create int, at time.Time, importID int64) error
 	// Unstage frees what Stage kept on conn, after the transaction.
 	Unstage(ctx context.Context, conn *sql.Conn)
 }
@@ -135,7 +137,7 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 // [StaffIDBulk.Stage]): on the machine's other core, in the transaction
 // after the lock, or before it where the lock would stop every other
 // writer while the list is uploaded (SQLite).
-func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*staffid.Person)) error, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
+func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*staffid.Person) bool) error, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
 	conn, err := s.db.SQL.Conn(ctx)
 	if err != nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
@@ -148,7 +150,10 @@ func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read
 			if im.version, err = s.bulk.DataVersion(ctx, conn); err != nil {
 				return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
 			}
-			if err := s.stage(ctx, conn, nil, nil, im); err != nil {
+			if im.current, err = s.states(ctx, conn); err != nil {
+				return staffid.HistoryEntry{}, err
+			}
+			if err := s.stage(ctx, conn, nil, im.current, im); err != nil {
 				return staffid.HistoryEntry{}, err
 			}
 		}
@@ -169,11 +174,11 @@ func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read
 // staffidImport is one import under way.
 type staffidImport struct {
 	at     time.Time
-	read   func(stage func(*staffid.Person)) error
+	read   func(stage func(*staffid.Person) bool) error
 	plan   func([]staffid.PersonState) (*staffid.Plan, error)
-	read1  bool                         // read was called
-	staged map[*staffid.Person]struct{} // the people given to Stage
-	// Before the transaction: the people read while the list was, and
+	read1  bool // read was called
+	staged int  // the people given to Stage
+	// Before the transaction: the people read before the list was, and
 	// the database's DataVersion before.
 	current []staffid.PersonState
 	version int64
@@ -184,52 +189,47 @@ type staffidImport struct {
 }
 
 // stage calls read and, on another goroutine, gives bulk.Stage the people
-// it stages that current does not hold. With current nil, that goroutine
-// reads current first (into im.current), while the list is read.
+// it stages that current, the people stored, does not hold: the store
+// takes those, and the list forgets them.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
-	im.read1, im.staged = true, map[*staffid.Person]struct{}{}
-	// The people go over in batches, up to 128 Ki of them ahead, so that
-	// read goes on while the goroutine reads current.
+	im.read1, im.staged = true, 0
+	stored := make(map[string]struct{}, len(current))
+	for _, st := range current {
+		stored[st.ID] = struct{}{}
+	}
+	// The people go over in batches, a few thousand of them ahead: read
+	// goes on while the goroutine writes, and the people taken are
+	// written, and forgotten, soon after they are read.
 	const batch = 512
-	ch, done := make(chan []*staffid.Person, 256), make(chan error, 1)
+	ch, done := make(chan []*staffid.Person, 16), make(chan error, 1)
 	go func() {
-		var err error
-		if current == nil {
-			current, err = s.states(ctx, conn)
-			im.current = current
-		}
-		stored := make(map[string]struct{}, len(current))
-		for _, st := range current {
-			stored[st.ID] = struct{}{}
-		}
 		var people []*staffid.Person
-		if err == nil {
-			err = s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
-				for {
-					for len(people) > 0 {
-						p := people[0]
-						if people = people[1:]; !has(stored, p.ID) {
-							im.staged[p] = struct{}{}
-							return p
-						}
-					}
-					var ok bool
-					if people, ok = <-ch; !ok {
-						return nil
-					}
+		err := s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
+			for len(people) == 0 {
+				var ok bool
+				if people, ok = <-ch; !ok {
+					return nil
 				}
-			}, im.at, im.importID)
-		}
+			}
+			p := people[0]
+			people[0], people = nil, people[1:]
+			return p
+		}, im.at, im.importID)
 		for range ch { //nolint:revive // drained, so that read never blocks
 		}
 		done <- err
 	}()
 	people := make([]*staffid.Person, 0, batch)
-	err := im.read(func(p *staffid.Person) {
+	err := im.read(func(p *staffid.Person) bool {
+		if has(stored, p.ID) {
+			return false
+		}
+		im.staged++
 		if people = append(people, p); len(people) == batch {
 			ch <- people
 			people = make([]*staffid.Person, 0, batch)
 		}
+		return true
 	})
 	ch <- people
 	close(ch)
@@ -272,8 +272,11 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 	}
 	if im.read != nil && s.bulk.StageInTx() {
 		if im.read1 {
-			im.staged = nil // a second attempt: what was staged went with the first
-		} else if err := s.stage(ctx, conn, tx, current, im); err != nil {
+			// What was staged went with the first attempt, and the list
+			// forgot it.
+			return staffid.HistoryEntry{}, s.db.Fail("staffid: an import that staged its people cannot run again")
+		}
+		if err := s.stage(ctx, conn, tx, current, im); err != nil {
 			return staffid.HistoryEntry{}, err
 		}
 	}
@@ -285,22 +288,15 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
 	}
 	at, create := pl.At.UTC(), pl.Create
-	if len(im.staged) > 0 {
-		// The staged people are stored only when the plan creates every
-		// one of them, at the time they were staged with.
-		rest := make([]*staffid.Person, 0, len(create))
-		for _, p := range create {
-			if _, ok := im.staged[p]; !ok {
-				rest = append(rest, p)
-			}
+	if im.staged > 0 {
+		if pl.CreateStaged > 0 && !at.Equal(im.at) {
+			return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan creates the staged people at %v, not %v: %w", at, im.at, bookingkit.ErrInvalid)
 		}
-		keep := len(create)-len(rest) == len(im.staged) && at.Equal(im.at)
-		if err := s.bulk.Staged(ctx, conn, tx, len(im.staged), keep, at, im.importID); err != nil {
+		if err := s.bulk.Staged(ctx, conn, tx, im.staged, pl.CreateStaged, at, im.importID); err != nil {
 			return staffid.HistoryEntry{}, s.bulkFail("create staged people", err)
 		}
-		if keep {
-			create = rest
-		}
+	} else if pl.CreateStaged > 0 {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan creates %d staged people, none was staged: %w", pl.CreateStaged, bookingkit.ErrInvalid)
 	}
 	if len(create) > 0 {
 		if err := s.bulk.Create(ctx, conn, tx, create, at, im.importID); err != nil {
