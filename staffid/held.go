@@ -235,6 +235,7 @@ func (im *Importer) supersede(ctx context.Context, id int64, opts ImportOptions,
 func (im *Importer) decide(ctx context.Context, h HeldList, opts ImportOptions, d Decision, what string) (*Report, error) {
 	report := errorReport(fmt.Sprintf("held list %d %s; nothing was imported", h.ID, what), h.Report.InputRecordsCount)
 	report.Held = &HeldNote{ID: h.ID, Decision: d}
+	opts.Force = false // a decision forces nothing, whatever the upload that made it did
 	if _, err := im.store.AddImportHistory(ctx, newHistoryEntry(im.now(), opts, report)); err != nil {
 		return report, fmt.Errorf("recording the %s held list in the history: %w", d, err)
 	}

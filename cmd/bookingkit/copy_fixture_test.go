@@ -105,6 +105,13 @@ func fillEveryTable(t *testing.T, s storage.Stores) {
 		InvalidRecordsOmitted: 4, Report: staffid.Report{Status: staffid.StatusError, ErrorMsg: "too many people would be blocked",
 			InvalidRecords: []staffid.InvalidRecord{{Record: json.RawMessage(`{"guid": "x",  "birth_day":"31.02.1990"}`), Error: "birth_day: no such date"}}}})
 	require.NoError(t, err)
+	// staffid_held: a list the guard held, its people kept as bytes.
+	heldEntry, err := s.StaffID.AddImportHistory(ctx, staffid.HistoryEntry{At: copyAt(31), Source: staffid.SourceAPI, Actor: "token",
+		Report: staffid.Report{Status: staffid.StatusHeld, ErrorMsg: "mass blocking held", InvalidRecords: []staffid.InvalidRecord{}}})
+	require.NoError(t, err)
+	_, err = s.StaffIDHeld.Hold(ctx, staffid.HeldList{ID: heldEntry.ID, At: copyAt(31), Source: staffid.SourceAPI, Actor: "token",
+		Counts: staffid.SyncCounts{Unchanged: 1, Blocked: 2}, Report: heldEntry.Report, Basis: "basis", List: []byte("[{\"LastName\":\"Ёлкина\"}]\x00\xff")})
+	require.NoError(t, err)
 
 	// staffid_bookings and staffid_booking_passengers: three bookings, the
 	// last deleted, so that SQLite's sequence is past the largest seq.

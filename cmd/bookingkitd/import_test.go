@@ -243,13 +243,14 @@ func testImportSeedScenarios(t *testing.T, dsn string) {
 	}
 	require.True(t, found)
 
-	// Guard: a list that blocks 3 of the 5 active people is refused…
+	// Guard: a list that blocks 3 of the 5 active people is held for a
+	// manager's decision, not imported…
 	before := e.people(t)
 	status, report = e.uploadJSON(t, records[:2], "")
-	require.Equal(t, http.StatusConflict, status)
-	require.Equal(t, "Error", report.Status)
+	require.Equal(t, http.StatusAccepted, status)
+	require.Equal(t, staffid.StatusHeld, report.Status)
 	require.Contains(t, report.ErrorMsg, "3 of the 5 active people")
-	require.Contains(t, report.ErrorMsg, "?force=true", "the message says how to force it")
+	require.NotContains(t, report.ErrorMsg, "?force=true", "a held list waits for a manager, not for force")
 	require.Equal(t, before, e.people(t), "nothing changed")
 	// …and accepted when forced.
 	status, report = e.uploadJSON(t, records[:2], "?force=true")
@@ -262,13 +263,14 @@ func testImportSeedScenarios(t *testing.T, dsn string) {
 	resp := getWithToken(t, e.ts.URL+"/api/staffid/imports?limit=3", testEngineToken, &page)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Len(t, page.Items, 3)
-	require.True(t, page.Items[0].Forced)
-	require.Equal(t, staffid.SourceAPI, page.Items[0].Source)
-	require.Equal(t, "Error", page.Items[1].Report.Status, "the guard's refusal is recorded")
+	require.Equal(t, staffid.DecisionSuperseded, page.Items[0].Report.Held.Decision, "the forced import superseded the held list")
+	require.True(t, page.Items[1].Forced)
+	require.Equal(t, staffid.SourceAPI, page.Items[1].Source)
+	require.Equal(t, staffid.StatusHeld, page.Items[2].Report.Status, "the guard's hold is recorded")
 	require.NotEmpty(t, page.Next)
 	var all historyPage
 	getWithToken(t, e.ts.URL+"/api/staffid/imports", testEngineToken, &all)
-	require.Len(t, all.Items, 8, "refused + 7 imports and refusals since")
+	require.Len(t, all.Items, 9, "refused + 7 imports, refusals and holds since, and the held list superseded")
 	first := all.Items[len(all.Items)-1]
 	require.Equal(t, "Has invalid records", first.Report.ErrorMsg)
 	require.Len(t, first.Report.InvalidRecords, 1)
@@ -604,19 +606,20 @@ func TestImportPage(t *testing.T) {
 	require.Contains(t, page, "1 employees, 4 companions")
 	require.Len(t, e.people(t), 5)
 
-	// The guard, then forced.
+	// The guard holds the list, then forced it is imported.
 	status, page = postPage(t, e, testImportToken, xlsxOf(t, seedRecords(t)[:1]), false)
-	require.Equal(t, http.StatusConflict, status)
-	require.Contains(t, page, "tick “Force”")
+	require.Equal(t, http.StatusAccepted, status)
+	require.Contains(t, page, "Held for a manager")
 	status, page = postPage(t, e, testImportToken, xlsxOf(t, seedRecords(t)[:1]), true)
 	require.Equal(t, http.StatusOK, status, page)
 	require.Equal(t, []string{"Lennon John"}, activeNames(e.people(t)))
 
 	history, err := e.stores.StaffID.ImportHistory(context.Background(), staffid.HistoryQuery{})
 	require.NoError(t, err)
-	require.Equal(t, staffid.SourceManual, history[0].Source)
-	require.True(t, history[0].Forced)
-	require.Contains(t, history[0].Actor, "control panel")
+	require.Equal(t, staffid.DecisionSuperseded, history[0].Report.Held.Decision, "the forced import superseded the held list")
+	require.Equal(t, staffid.SourceManual, history[1].Source)
+	require.True(t, history[1].Forced)
+	require.Contains(t, history[1].Actor, "control panel")
 
 	// A form posted from another site is refused.
 	var buf bytes.Buffer

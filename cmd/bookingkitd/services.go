@@ -75,7 +75,7 @@ func newServices(ctx context.Context, logger *slog.Logger, cfg Config, stores st
 	if err != nil {
 		return nil, err
 	}
-	imports, err := newImportServer(ctx, logger, cfg, stores, staffidCfg, stdout)
+	imports, err := newImportServer(ctx, logger, cfg, stores, staffidCfg, mailer, stdout)
 	if err != nil {
 		return nil, err
 	}

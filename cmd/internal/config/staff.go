@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bookingkit/bookingkit"
+	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 )
@@ -14,7 +15,8 @@ import (
 // StaffID is the "staffid" section of the config file: the module's
 // settings (staffid.Config: group_field, identity_fields,
 // registration_fields, standby_passenger_types, airline_code,
-// mass_block_threshold) and the upload's own.
+// mass_block_threshold), the upload's own, and the managers mailed about
+// a held list.
 type StaffID struct {
 	staffid.Config
 	// ImportAllowList holds the addresses (203.0.113.7) and CIDR ranges
@@ -24,6 +26,9 @@ type StaffID struct {
 	// MaxUploadBytes is the largest upload body (default 64 MiB: a
 	// 100 000-person list is about 40 MB of JSON).
 	MaxUploadBytes int64 `json:"max_upload_bytes,omitempty"`
+	// Managers are the addresses mailed when the mass-block guard holds
+	// a list for a manager's decision (staffid.HeldMail); none, no mail.
+	Managers []string `json:"managers,omitempty"`
 }
 
 // Module returns the module's settings, defaults filled in: the one
@@ -35,6 +40,11 @@ func (c StaffID) Module() (staffid.Config, error) {
 	}
 	if c.MaxUploadBytes < 0 {
 		return staffid.Config{}, fmt.Errorf("config file, section staffid: %w", bookingkit.Invalid("max_upload_bytes", strconv.FormatInt(c.MaxUploadBytes, 10), "expected a positive number of bytes"))
+	}
+	for _, m := range c.Managers {
+		if _, err := account.NormaliseEmail(m); err != nil {
+			return staffid.Config{}, fmt.Errorf("config file, section staffid: %w", bookingkit.Invalid("managers", m, "expected email addresses"))
+		}
 	}
 	return sc, nil
 }
