@@ -17,12 +17,13 @@ import (
 
 // staffidCommand is "bookingkit staffid": the employee list's offline jobs.
 func staffidCommand() command {
-	return command{"staffid", "staff travel: validate, import or export an employee list, and read the import history", func(ctx context.Context, e *env, args []string) error {
+	return command{"staffid", "staff travel: validate, import or export an employee list, decide on a held one, and read the import history", func(ctx context.Context, e *env, args []string) error {
 		return dispatch(ctx, e, "bookingkit staffid", []command{
 			{"validate", "check an employee list and print the import report, importing nothing", runStaffIDValidate},
 			{"import", "import an employee list into the database and print the report", runStaffIDImport},
 			{"export", "write the stored employee list (blocked people marked) as JSON, .xlsx or CSV", runStaffIDExport},
 			{"history", "print the import history, or whom one import created, updated, blocked and unblocked", runStaffIDHistory},
+			{"held", "show, approve or reject the list the mass-block guard held for a manager's decision", runStaffIDHeld},
 		}, args)
 	}}
 }
@@ -170,6 +171,7 @@ func runStaffIDImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	im.HeldStore = s.StaffIDHeld // a list the guard stops is held, as the server holds it
 	actor := "bookingkit staffid import"
 	if user := e.getenv("USER"); user != "" {
 		actor += " by " + user
@@ -178,7 +180,10 @@ func runStaffIDImport(ctx context.Context, e *env, args []string) error {
 	if report == nil {
 		return fmt.Errorf("staffid import %s: %w", file, err)
 	}
-	if errors.Is(err, staffid.ErrMassBlock) || errors.Is(err, staffid.ErrEmptyList) {
+	switch {
+	case errors.Is(err, staffid.ErrHeld):
+		report.ErrorMsg += fmt.Sprintf(" (see it with bookingkit staffid held show; approve or reject it with bookingkit staffid held approve|reject %d)", report.Held.ID)
+	case staffid.Forceable(err):
 		report.ErrorMsg += " (to import it anyway, run again with -force)"
 	}
 	return printReport(e, report)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,7 +118,8 @@ func TestStaffIDImport(t *testing.T) {
 	r := decodeReport(t, out)
 	require.Equal(t, staffid.SyncCounts{Created: 5}, *r.SyncCounts)
 
-	// The guard: only the employee left would block 4 of 5; -force does it.
+	// The guard: only the employee left would block 4 of 5, so the list
+	// is held for a manager's decision; -force imports it at once.
 	var records []map[string]any
 	require.NoError(t, json.Unmarshal(correctedSeed(t), &records))
 	onlyLennon, err := json.Marshal(records[:1])
@@ -125,7 +127,9 @@ func TestStaffIDImport(t *testing.T) {
 	list := writeFile(t, "lennon.json", onlyLennon)
 	out, _, err = runTool(t, env, "staffid", "import", list)
 	require.ErrorIs(t, err, exitError(1))
-	require.Contains(t, decodeReport(t, out).ErrorMsg, "-force")
+	held := decodeReport(t, out)
+	require.Equal(t, staffid.StatusHeld, held.Status)
+	require.Contains(t, held.ErrorMsg, fmt.Sprintf("bookingkit staffid held approve|reject %d", held.Held.ID))
 	// -dry-run previews the forced import: whom it would block, nothing written.
 	out, _, err = runTool(t, env, "staffid", "import", "-force", "-dry-run", list)
 	require.NoError(t, err)
@@ -146,10 +150,11 @@ func TestStaffIDImport(t *testing.T) {
 	require.Equal(t, "Lennon", active[0].LastName)
 	history, err := stores.StaffID.ImportHistory(ctx, staffid.HistoryQuery{})
 	require.NoError(t, err)
-	require.Len(t, history, 4)
-	require.Equal(t, staffid.SourceCLI, history[0].Source)
-	require.True(t, history[0].Forced)
-	require.Equal(t, "bookingkit staffid import by ops", history[0].Actor)
+	require.Len(t, history, 5)
+	require.Equal(t, &staffid.HeldNote{ID: held.Held.ID, Decision: staffid.DecisionSuperseded}, history[0].Report.Held, "the forced import superseded the held list")
+	require.Equal(t, staffid.SourceCLI, history[1].Source)
+	require.True(t, history[1].Forced)
+	require.Equal(t, "bookingkit staffid import by ops", history[1].Actor)
 
 	// From standard input.
 	var outBuf, errBuf strings.Builder
@@ -157,4 +162,56 @@ func TestStaffIDImport(t *testing.T) {
 		strings.NewReader(string(onlyLennon)), &outBuf, &errBuf)
 	require.NoError(t, err)
 	require.Equal(t, staffid.SyncCounts{Unchanged: 1}, *decodeReport(t, outBuf.String()).SyncCounts)
+}
+
+// A held list is shown, approved and rejected from the command line
+// (issue 17).
+func TestStaffIDHeld(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bookingkit.db")
+	env := map[string]string{"BOOKINGKIT_DB": db, "USER": "ops"}
+	_, _, err := runTool(t, env, "staffid", "import", writeFile(t, "seed.json", correctedSeed(t)))
+	require.NoError(t, err)
+	var records []map[string]any
+	require.NoError(t, json.Unmarshal(correctedSeed(t), &records))
+	two, err := json.Marshal(records[:2])
+	require.NoError(t, err)
+	list := writeFile(t, "two.json", two)
+
+	_, _, err = runTool(t, env, "staffid", "held", "show")
+	require.Error(t, err, "nothing held")
+	out, _, err := runTool(t, env, "staffid", "import", list)
+	require.ErrorIs(t, err, exitError(1))
+	id := decodeReport(t, out).Held.ID
+
+	out, _, err = runTool(t, env, "staffid", "held", "show")
+	require.NoError(t, err)
+	var held staffid.HeldList
+	require.NoError(t, json.Unmarshal([]byte(out), &held))
+	require.Equal(t, id, held.ID)
+	require.Equal(t, staffid.SyncCounts{Unchanged: 2, Blocked: 3}, held.Counts)
+	require.Len(t, held.Report.Changes.Blocked, 3)
+	require.NotEmpty(t, held.Report.Changes.Blocked[0].Name)
+
+	out, _, err = runTool(t, env, "staffid", "held", "reject", fmt.Sprint(id))
+	require.NoError(t, err)
+	require.Equal(t, staffid.DecisionRejected, decodeReport(t, out).Held.Decision)
+	_, _, err = runTool(t, env, "staffid", "held", "approve", fmt.Sprint(id))
+	require.ErrorContains(t, err, "not held")
+
+	out, _, err = runTool(t, env, "staffid", "import", list)
+	require.ErrorIs(t, err, exitError(1))
+	id = decodeReport(t, out).Held.ID
+	out, _, err = runTool(t, env, "staffid", "held", "approve", fmt.Sprint(id))
+	require.NoError(t, err)
+	approved := decodeReport(t, out)
+	require.Equal(t, staffid.SyncCounts{Unchanged: 2, Blocked: 3}, *approved.SyncCounts)
+	require.Equal(t, staffid.DecisionApproved, approved.Held.Decision)
+
+	stores, err := backend.Open(context.Background(), db)
+	require.NoError(t, err)
+	defer stores.Close()
+	history, err := stores.StaffID.ImportHistory(context.Background(), staffid.HistoryQuery{Limit: 1})
+	require.NoError(t, err)
+	require.Equal(t, "bookingkit staffid held approve by ops", history[0].Actor)
+	require.Equal(t, staffid.SourceCLI, history[0].Source)
 }
