@@ -66,10 +66,7 @@ func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (ac
 		_, err = tx.ExecContext(ctx, "DELETE FROM account_links WHERE account_id = $1", id)
 		return err
 	})
-	if err != nil {
-		return account.Account{}, s.db.Fail("move account: %w", err)
-	}
-	return a, nil
+	return a, s.db.Err(err, "move account")
 }
 
 func (s *AccountStore) CreateLink(ctx context.Context, l account.Link) error {
@@ -102,10 +99,7 @@ func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.T
 		a, err = scanAccount(tx.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE id = $1", accountID))
 		return err
 	})
-	if err != nil {
-		return account.Account{}, s.db.Fail("use link: %w", err)
-	}
-	return a, nil
+	return a, s.db.Err(err, "use link")
 }
 
 func (s *AccountStore) CreateSession(ctx context.Context, sess account.Session) error {

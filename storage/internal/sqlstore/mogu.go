@@ -101,40 +101,18 @@ const moguTripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email
 // not accept the table's alias.
 var moguTripReturning = strings.ReplaceAll(moguTripColumns, "t.", "")
 
-// moguTripRow receives moguTripColumns: the integer columns come as int64, which
-// pgx does not convert into mogu's own integer types.
-type moguTripRow struct {
-	t          mogu.Trip
-	channel    int64
-	generation int64
-}
-
-func (r *moguTripRow) dest() []any {
-	t := &r.t
-	return []any{&t.ID, &r.channel, &t.ContactEmail, &t.AgentEmail, &t.AgencyID, &t.MicrositeID,
+func moguTripDest(t *mogu.Trip) []any {
+	return []any{&t.ID, &t.Channel, &t.ContactEmail, &t.AgentEmail, &t.AgencyID, &t.MicrositeID,
 		&t.Title, &t.Travelers, utc{&t.Start}, utc{&t.End}, &t.ContactKey, &t.ListedByEmail,
-		&r.generation, &t.Claims, utc{&t.RegisteredAt}, utc{&t.UpdatedAt}}
+		&t.TokenGeneration, &t.Claims, utc{&t.RegisteredAt}, utc{&t.UpdatedAt}}
 }
 
-func (r *moguTripRow) trip() mogu.Trip {
-	t := r.t
-	t.Channel, t.TokenGeneration = mogu.Channel(r.channel), uint32(r.generation)
-	return t
-}
-
-func moguScanTrip(row scanner) (mogu.Trip, error) {
-	var r moguTripRow
-	err := row.Scan(r.dest()...)
-	return r.trip(), err
-}
+func moguScanTrip(r scanner) (t mogu.Trip, err error) { return t, r.Scan(moguTripDest(&t)...) }
 
 // moguScanAccountTrip reads moguTripColumns followed by the link's link,
 // linked_at and whether a link exists.
-func moguScanAccountTrip(row scanner) (at mogu.AccountTrip, err error) {
-	var r moguTripRow
-	err = row.Scan(append(r.dest(), &at.Link, utc{&at.LinkedAt}, &at.Claimed)...)
-	at.Trip = r.trip()
-	return at, err
+func moguScanAccountTrip(r scanner) (at mogu.AccountTrip, err error) {
+	return at, r.Scan(append(moguTripDest(&at.Trip), &at.Link, utc{&at.LinkedAt}, &at.Claimed)...)
 }
 
 // PutTrip inserts t or updates the trip with its ID, keeping the token
@@ -170,11 +148,8 @@ func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.
 
 const moguLinkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
 
-func moguScanLink(row scanner) (l mogu.TripLink, err error) {
-	var generation int64
-	err = row.Scan(&l.AccountID, &l.BookingID, &l.EmailKey, &l.Link, &generation, utc{&l.At})
-	l.Generation = uint32(generation)
-	return l, err
+func moguScanLink(r scanner) (l mogu.TripLink, err error) {
+	return l, r.Scan(&l.AccountID, &l.BookingID, &l.EmailKey, &l.Link, &l.Generation, utc{&l.At})
 }
 
 // AddLink records a claim in one transaction that first locks the trip's
@@ -216,10 +191,7 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		out, created = l, true
 		return nil
 	})
-	if err != nil {
-		return mogu.TripLink{}, false, s.db.Fail("add mogu link of trip %s: %w", l.BookingID, err)
-	}
-	return out, created, nil
+	return out, created, s.db.Err(err, "add mogu link of trip %s", l.BookingID)
 }
 
 // AccountTrip returns the trip as the account sees it: linked, or listed

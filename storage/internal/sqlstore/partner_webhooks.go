@@ -54,18 +54,11 @@ func (s *PartnerStore) ListWebhookEndpoints(ctx context.Context, partnerID strin
 // deletePartnerWebhookEndpoint removes an endpoint's attempts, deliveries
 // and the endpoint.
 func deletePartnerWebhookEndpoint(ctx context.Context, tx *sql.Tx, id string) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM partner_webhook_attempts WHERE delivery_id IN
-		(SELECT id FROM partner_webhook_deliveries WHERE endpoint_id = $1)`, id); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM partner_webhook_deliveries WHERE endpoint_id = $1", id); err != nil {
-		return 0, err
-	}
-	res, err := tx.ExecContext(ctx, "DELETE FROM partner_webhook_endpoints WHERE id = $1", id)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	return execEach(ctx, tx, []string{
+		"DELETE FROM partner_webhook_attempts WHERE delivery_id IN (SELECT id FROM partner_webhook_deliveries WHERE endpoint_id = $1)",
+		"DELETE FROM partner_webhook_deliveries WHERE endpoint_id = $1",
+		"DELETE FROM partner_webhook_endpoints WHERE id = $1",
+	}, id)
 }
 
 func (s *PartnerStore) DeleteWebhookEndpoint(ctx context.Context, id string, audit partner.AuditRecord) error {
@@ -138,19 +131,12 @@ const partnerWebhookPrunable = `SELECT id FROM partner_webhook_events WHERE at <
 
 func (s *PartnerStore) PruneWebhookLog(ctx context.Context, before time.Time) (int, error) {
 	var n int64
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM partner_webhook_attempts WHERE delivery_id IN
-			(SELECT id FROM partner_webhook_deliveries WHERE event_id IN (`+partnerWebhookPrunable+`))`, before.UTC()); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM partner_webhook_deliveries WHERE event_id IN (`+partnerWebhookPrunable+`)`, before.UTC()); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM partner_webhook_events WHERE id IN (`+partnerWebhookPrunable+`)`, before.UTC())
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
+	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
+		n, err = execEach(ctx, tx, []string{
+			"DELETE FROM partner_webhook_attempts WHERE delivery_id IN (SELECT id FROM partner_webhook_deliveries WHERE event_id IN (" + partnerWebhookPrunable + "))",
+			"DELETE FROM partner_webhook_deliveries WHERE event_id IN (" + partnerWebhookPrunable + ")",
+			"DELETE FROM partner_webhook_events WHERE id IN (" + partnerWebhookPrunable + ")",
+		}, before.UTC())
 		return err
 	})
 	return int(n), s.fail("prune the webhook log", err)

@@ -191,6 +191,19 @@ func (db *DB) exec(ctx context.Context, what, query string, args ...any) (int64,
 	return n, db.Err(err, "%s", what)
 }
 
+// execEach runs the statements on q in turn, each with args, and returns
+// the rows the last touched.
+func execEach(ctx context.Context, q querier, statements []string, args ...any) (int64, error) {
+	var res sql.Result
+	for _, st := range statements {
+		var err error
+		if res, err = q.ExecContext(ctx, st, args...); err != nil {
+			return 0, err
+		}
+	}
+	return res.RowsAffected()
+}
+
 // scanner is a row to read: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
