@@ -99,8 +99,11 @@ type RetryAfterError struct {
 	Window  time.Duration
 }
 
-func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("rate limited: retry after %d s", e.Seconds)
+func (e *RetryAfterError) Error() string { return e.Message().String() }
+
+// Message is the error's text for people, to be said in their language.
+func (e *RetryAfterError) Message() Message {
+	return Msg("rate limited: retry after %d s", e.Seconds)
 }
 
 // Is makes a *RetryAfterError match ErrRateLimited.

@@ -44,6 +44,9 @@ func translateError(tag language.Tag, err error) (string, bool) {
 		if s, ok := locale.Translate(tag, e.Format, translateArgs(tag, e.Args)...); ok {
 			return s, true
 		}
+	case *bookingkit.RetryAfterError:
+		m := e.Message()
+		return locale.Translate(tag, m.Key, m.Args...)
 	case *bookingkit.ValidationError:
 		if reason, ok := translateReason(tag, e); ok {
 			if e.Value == "" {

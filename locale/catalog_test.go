@@ -56,7 +56,7 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 					t.Errorf("%q has no %s text", key, lang)
 					continue
 				}
-				if want, got := verbs(key), verbs(s); !slices.Equal(want, got) {
+				if want, got := verbs(key, nil), verbs(s, wrapped(key)); !slices.Equal(want, got) {
 					t.Errorf("%q in %s: arguments %v, want %v (the English's)", key, lang, got, want)
 				}
 			}
@@ -77,10 +77,46 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 var verbPattern = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 
 // verbs lists the arguments a format prints, by position and verb, sorted:
-// a translation may reorder them with %[n]v, and may leave out a wrapped
-// error (%w) the answer's status already says.
-func verbs(format string) []string {
+// a translation may reorder them with %[n]v. The errors the English wraps
+// (%w) are left out, and so are the positions skip (those errors, which a
+// translation may print with %s or leave out: the answer's status says
+// them already).
+func verbs(format string, skip map[int]bool) []string {
 	var out []string
+	for _, a := range formatArgs(format) {
+		if a.verb == "w" || skip[a.pos] {
+			continue
+		}
+		verb := a.verb
+		if verb == "v" {
+			verb = "s"
+		}
+		out = append(out, strconv.Itoa(a.pos)+verb)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// wrapped returns the positions of the errors format wraps (%w).
+func wrapped(format string) map[int]bool {
+	out := map[int]bool{}
+	for _, a := range formatArgs(format) {
+		if a.verb == "w" {
+			out[a.pos] = true
+		}
+	}
+	return out
+}
+
+// formatArg is a verb of a format and the position of its argument.
+type formatArg struct {
+	pos  int
+	verb string
+}
+
+// formatArgs lists the verbs of format, %% aside.
+func formatArgs(format string) []formatArg {
+	var out []formatArg
 	n := 0
 	for _, m := range verbPattern.FindAllStringSubmatch(format, -1) {
 		verb := m[0][len(m[0])-1:]
@@ -92,16 +128,9 @@ func verbs(format string) []string {
 		} else {
 			n++
 		}
-		if verb == "w" {
-			continue
-		}
-		if verb == "v" || verb == "s" {
-			verb = "s"
-		}
-		out = append(out, strconv.Itoa(n)+verb)
+		out = append(out, formatArg{n, verb})
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 func mapsKeys(m map[string]string) func(func(string) bool) {

@@ -426,7 +426,7 @@ func (s *Service) Claim(ctx context.Context, acct Account, token, address string
 		return AccountTrip{}, ErrInvalidToken
 	}
 	if SameEmail(acct.Email, t.AgentEmail) {
-		return AccountTrip{}, fmt.Errorf("mogu: %s is the email of the agent who made booking %s; agents use MOGU's back office, not the app: %w", EmailKey(acct.Email), t.ID, bookingkit.ErrForbidden)
+		return AccountTrip{}, bookingkit.Errorf("mogu: %s is the email of the agent who made booking %s; agents use MOGU's back office, not the app: %w", EmailKey(acct.Email), t.ID, bookingkit.ErrForbidden)
 	}
 	a, err := s.Activation(ctx, t.MicrositeID)
 	if err != nil {
@@ -448,7 +448,7 @@ func (s *Service) Claim(ctx context.Context, acct Account, token, address string
 	case errors.Is(err, bookingkit.ErrNotFound), errors.Is(err, ErrGenerationChanged):
 		return AccountTrip{}, ErrInvalidToken
 	case errors.Is(err, ErrClaimsExhausted):
-		return AccountTrip{}, fmt.Errorf("mogu: booking %s has %d travellers: %w", t.ID, t.Travelers, ErrClaimsExhausted)
+		return AccountTrip{}, bookingkit.Errorf("mogu: booking %s has %d travellers: %w", t.ID, t.Travelers, ErrClaimsExhausted)
 	case err != nil:
 		return AccountTrip{}, fmt.Errorf("mogu: claim booking %s: %w", t.ID, err)
 	}

@@ -2,7 +2,6 @@ package mogu
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -139,8 +138,8 @@ type AgencyTripQuery struct {
 var (
 	// ErrGenerationChanged: AddLink found that the voucher was reissued
 	// since the token was checked.
-	ErrGenerationChanged = fmt.Errorf("mogu: voucher was reissued: %w", bookingkit.ErrConflict)
+	ErrGenerationChanged = bookingkit.Errorf("mogu: voucher was reissued: %w", bookingkit.ErrConflict)
 	// ErrClaimsExhausted: the trip already has as many claiming accounts as
 	// travellers.
-	ErrClaimsExhausted = fmt.Errorf("mogu: the trip has been claimed by as many accounts as it has travellers: %w", bookingkit.ErrConflict)
+	ErrClaimsExhausted = bookingkit.Errorf("mogu: the trip has been claimed by as many accounts as it has travellers: %w", bookingkit.ErrConflict)
 )

@@ -23,7 +23,7 @@ import (
 // or superseded by a reissued voucher. The reasons are not told apart, so a
 // caller learns nothing about other bookings or about the keys by trying
 // tokens. It matches [bookingkit.ErrUnauthorized].
-var ErrInvalidToken = fmt.Errorf("mogu: claim token is not valid: %w", bookingkit.ErrUnauthorized)
+var ErrInvalidToken = bookingkit.Errorf("mogu: claim token is not valid: %w", bookingkit.ErrUnauthorized)
 
 // Claim token limits and layout.
 const (

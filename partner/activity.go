@@ -201,7 +201,7 @@ func (s *Service) ActivityRecord(ctx context.Context, a Actor, id int64) (Activi
 	}
 	ev, err := s.Store.GetActivity(ctx, id)
 	if errors.Is(err, bookingkit.ErrNotFound) || (err == nil && !a.canSee(ev.PartnerID)) {
-		return ActivityDetail{}, notFound("activity record", strconv.FormatInt(id, 10))
+		return ActivityDetail{}, notFound(bookingkit.Msg("activity record"), strconv.FormatInt(id, 10))
 	}
 	if err != nil {
 		return ActivityDetail{}, err

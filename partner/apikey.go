@@ -156,7 +156,7 @@ func (s *Service) APIKey(ctx context.Context, a Actor, id string) (APIKey, error
 		return APIKey{}, err
 	}
 	if !a.canSee(k.PartnerID) {
-		return APIKey{}, notFound("API key", id)
+		return APIKey{}, notFound(bookingkit.Msg("API key"), id)
 	}
 	return k, nil
 }

@@ -206,13 +206,13 @@ func (s *Service) Instance(ctx context.Context, a Actor, id string) (Instance, e
 	}
 	inst, err := s.Store.GetInstance(ctx, id)
 	if errors.Is(err, bookingkit.ErrNotFound) {
-		return Instance{}, notFound("instance", id)
+		return Instance{}, notFound(bookingkit.Msg("instance"), id)
 	}
 	if err != nil {
 		return Instance{}, err
 	}
 	if !a.canSee(inst.PartnerID) {
-		return Instance{}, notFound("instance", id)
+		return Instance{}, notFound(bookingkit.Msg("instance"), id)
 	}
 	return inst, nil
 }

@@ -225,7 +225,7 @@ func (s *Service) Licence(ctx context.Context, a Actor, id string) (Licence, err
 	}
 	l, err := s.Store.GetLicence(ctx, id)
 	if errors.Is(err, bookingkit.ErrNotFound) || (err == nil && !a.canSee(l.PartnerID)) {
-		return Licence{}, notFound("licence", id)
+		return Licence{}, notFound(bookingkit.Msg("licence"), id)
 	}
 	return l, err
 }

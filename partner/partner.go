@@ -86,8 +86,8 @@ func (a Actor) mustAdmin(what string) error {
 
 // notFound is the error for an object a may not see or that does not exist;
 // the two read the same so that nobody learns another partner's IDs.
-func notFound(object, id string) error {
-	return fmt.Errorf("%s %s: %w", object, id, bookingkit.ErrNotFound)
+func notFound(object bookingkit.Message, id string) error {
+	return bookingkit.Errorf("%s %s: %w", object, id, bookingkit.ErrNotFound)
 }
 
 // Partner is a reseller of the vendor's products.
@@ -182,7 +182,7 @@ func (s *Service) Partner(ctx context.Context, a Actor, id string) (Partner, err
 		return Partner{}, err
 	}
 	if !a.canSee(id) {
-		return Partner{}, notFound("partner", id)
+		return Partner{}, notFound(bookingkit.Msg("partner"), id)
 	}
 	return s.Store.GetPartner(ctx, id)
 }
@@ -282,7 +282,7 @@ func (s *Service) User(ctx context.Context, a Actor, id string) (User, error) {
 		return User{}, err
 	}
 	if !a.IsAdministrator() && id != a.UserID {
-		return User{}, notFound("user", id)
+		return User{}, notFound(bookingkit.Msg("user"), id)
 	}
 	return s.Store.GetUser(ctx, id)
 }
@@ -340,7 +340,7 @@ func (s *Service) Company(ctx context.Context, a Actor, id string) (Company, err
 		return Company{}, err
 	}
 	if !a.canSee(c.PartnerID) {
-		return Company{}, notFound("company", id)
+		return Company{}, notFound(bookingkit.Msg("company"), id)
 	}
 	return c, nil
 }

@@ -226,7 +226,7 @@ func (s *Service) WebhookEndpoint(ctx context.Context, a Actor, id string) (Webh
 		return WebhookEndpoint{}, err
 	}
 	if !a.IsAdministrator() && (e.PartnerID == "" || e.PartnerID != a.PartnerID) {
-		return WebhookEndpoint{}, notFound("webhook endpoint", id)
+		return WebhookEndpoint{}, notFound(bookingkit.Msg("webhook endpoint"), id)
 	}
 	e.Secret = ""
 	return e, nil
@@ -299,7 +299,7 @@ func (s *Service) endpointDelivery(ctx context.Context, a Actor, endpointID stri
 		return WebhookDelivery{}, err
 	}
 	if d.EndpointID != endpointID {
-		return WebhookDelivery{}, notFound("webhook delivery", fmt.Sprint(id))
+		return WebhookDelivery{}, notFound(bookingkit.Msg("webhook delivery"), fmt.Sprint(id))
 	}
 	return d, nil
 }

@@ -562,10 +562,10 @@ func (a *Accounts) readForm(fields map[string]string) ([]typedField, error) {
 			}
 		}
 		if canonical == "" {
-			return nil, bookingkit.Invalid(name, "", "not asked at registration; the form asks "+strings.Join(a.cfg.RegistrationFields, ", ")+" and Email")
+			return nil, bookingkit.Invalidf(name, "", "not asked at registration; the form asks %s and Email", strings.Join(a.cfg.RegistrationFields, ", "))
 		}
 		if _, dup := byName[canonical]; dup {
-			return nil, bookingkit.Invalid(name, "", "given twice")
+			return nil, bookingkit.Invalidf(name, "", "given twice")
 		}
 		byName[canonical] = v
 	}
@@ -573,22 +573,22 @@ func (a *Accounts) readForm(fields map[string]string) ([]typedField, error) {
 	for _, name := range a.cfg.RegistrationFields {
 		v := strings.TrimSpace(byName[name])
 		if v == "" {
-			return nil, bookingkit.Invalid(name, "", "required")
+			return nil, bookingkit.Invalidf(name, "", "required")
 		}
 		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > 100 {
-			return nil, bookingkit.Invalid(name, "", "at most 100 characters of text")
+			return nil, bookingkit.Invalidf(name, "", "at most 100 characters of text")
 		}
 		t := typedField{name: name, value: v}
 		switch name {
 		case FieldBirthDay, FieldDateOfEmployment:
 			d, err := parseFormDate(v)
 			if err != nil {
-				return nil, bookingkit.Invalid(name, v, "a date as DD.MM.YYYY")
+				return nil, bookingkit.Invalidf(name, v, "a date as DD.MM.YYYY")
 			}
 			t.date = d
 		case FieldSex:
 			if s := strings.ToUpper(v); s != "M" && s != "F" {
-				return nil, bookingkit.Invalid(name, v, "M or F")
+				return nil, bookingkit.Invalidf(name, v, "M or F")
 			}
 		}
 		typed = append(typed, t)

@@ -253,18 +253,18 @@ func (s *Bookings) newBooking(emp Person, req BookingRequest, now time.Time) (Bo
 		return Booking{}, err
 	}
 	if flight.Date.Before(earliestFlightDate(now)) {
-		return Booking{}, bookingkit.Invalid("flight.date", flight.Date.Format(time.DateOnly), "the flight has already left")
+		return Booking{}, bookingkit.Invalidf("flight.date", flight.Date.Format(time.DateOnly), "the flight has already left")
 	}
 	ptc := strings.ToUpper(strings.TrimSpace(req.PassengerType))
 	if len(ptc) != 3 || !isUpperAlnum(ptc) {
-		return Booking{}, bookingkit.Invalid("passenger_type", req.PassengerType, "the fare's three-character passenger type code, like ADT or ZED")
+		return Booking{}, bookingkit.Invalidf("passenger_type", req.PassengerType, "the fare's three-character passenger type code, like ADT or ZED")
 	}
 	basis := strings.ToUpper(strings.TrimSpace(req.FareBasis))
 	if len(basis) > 15 || !isUpperAlnum(basis) {
-		return Booking{}, bookingkit.Invalid("fare_basis", req.FareBasis, "a fare basis code of at most 15 letters and digits")
+		return Booking{}, bookingkit.Invalidf("fare_basis", req.FareBasis, "a fare basis code of at most 15 letters and digits")
 	}
 	if !req.Cabin.Valid() {
-		return Booking{}, bookingkit.Invalid("cabin", req.Cabin.String(), "first, business, premium_economy or economy")
+		return Booking{}, bookingkit.Invalidf("cabin", req.Cabin.String(), "first, business, premium_economy or economy")
 	}
 	id, err := s.newID()
 	if err != nil {
@@ -356,10 +356,10 @@ type BookingPage struct {
 // page: one page, one spelling.
 func (s *Bookings) List(ctx context.Context, employeeID string, flight standby.FlightKey, beforeSeq int64, limit int) (BookingPage, error) {
 	if beforeSeq < 0 {
-		return BookingPage{}, bookingkit.Invalid("before", strconv.FormatInt(beforeSeq, 10), "the next of the previous page, a positive number (absent for the first page)")
+		return BookingPage{}, bookingkit.Invalidf("before", strconv.FormatInt(beforeSeq, 10), "the next of the previous page, a positive number (absent for the first page)")
 	}
 	if limit < 0 || limit > MaxPageSize {
-		return BookingPage{}, bookingkit.Invalid("limit", strconv.Itoa(limit), fmt.Sprintf("a number from 1 to %d (absent for %d)", MaxPageSize, DefaultPageSize))
+		return BookingPage{}, bookingkit.Invalidf("limit", strconv.Itoa(limit), "a number from 1 to %d (absent for %d)", MaxPageSize, DefaultPageSize)
 	}
 	_, group, err := groupOf(ctx, s.people, employeeID)
 	if err != nil {
@@ -402,7 +402,7 @@ func (s *Bookings) Get(ctx context.Context, employeeID, bookingID string) (Booki
 	if err != nil {
 		return BookingView{}, err
 	}
-	notFound := fmt.Errorf("staffid: booking %q: %w", bookingID, bookingkit.ErrNotFound)
+	notFound := bookingkit.Errorf("staffid: booking %q: %w", bookingID, bookingkit.ErrNotFound)
 	b, err := s.store.Booking(ctx, bookingID)
 	if errors.Is(err, bookingkit.ErrNotFound) {
 		return BookingView{}, notFound

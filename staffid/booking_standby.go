@@ -2,7 +2,6 @@ package staffid
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/standby"
@@ -12,7 +11,7 @@ import (
 // [Config.StandbyPassengerTypes] is empty: no fare puts anyone into a
 // standby queue, so there is no place to estimate. It matches
 // bookingkit.ErrNotFound.
-var ErrNoStandbyFares = fmt.Errorf("no standby fares are configured (staffid standby_passenger_types): %w", bookingkit.ErrNotFound)
+var ErrNoStandbyFares = bookingkit.Errorf("no standby fares are configured (staffid standby_passenger_types): %w", bookingkit.ErrNotFound)
 
 // OffersStandby reports whether any fare is a standby fare
 // ([Config.StandbyPassengerTypes] is not empty).
@@ -119,7 +118,7 @@ type QueueView struct {
 // listed. A blocked employee is [ErrBlocked].
 func (s *Bookings) QueueView(ctx context.Context, employeeID string, flight standby.Flight, from, limit int) (QueueView, error) {
 	if s.queue == nil {
-		return QueueView{}, fmt.Errorf("staffid: no standby queue: %w", bookingkit.ErrNotFound)
+		return QueueView{}, bookingkit.Errorf("staffid: no standby queue: %w", bookingkit.ErrNotFound)
 	}
 	view, err := s.queue.View(ctx, flight, from, limit, "")
 	if err != nil {

@@ -109,9 +109,9 @@ func Passengers(ctx context.Context, people PeopleStore, employeeID string) ([]P
 func CheckPassengers(group []Person, in []PassengerInput) ([]BookedPassenger, error) {
 	switch {
 	case len(in) == 0:
-		return nil, bookingkit.Invalid("passengers", "", "at least one passenger")
+		return nil, bookingkit.Invalidf("passengers", "", "at least one passenger")
 	case len(in) > MaxBookingPassengers:
-		return nil, bookingkit.Invalid("passengers", strconv.Itoa(len(in)), fmt.Sprintf("at most %d passengers in one booking", MaxBookingPassengers))
+		return nil, bookingkit.Invalidf("passengers", strconv.Itoa(len(in)), "at most %d passengers in one booking", MaxBookingPassengers)
 	}
 	byID := make(map[string]Person, len(group))
 	for _, p := range group {
@@ -123,17 +123,17 @@ func CheckPassengers(group []Person, in []PassengerInput) ([]BookedPassenger, er
 		prefix := fmt.Sprintf("passengers[%d].", i)
 		id := strings.TrimSpace(pi.PersonID)
 		if id == "" {
-			return nil, bookingkit.Invalid(prefix+"person_id", "", "required: the ID of one of your passengers")
+			return nil, bookingkit.Invalidf(prefix+"person_id", "", "required: the ID of one of your passengers")
 		}
 		p, ok := byID[id]
 		if !ok {
-			return nil, bookingkit.Invalid(prefix+"person_id", id, "not one of your passengers: you may book only for yourself and the companions on your airline's list")
+			return nil, bookingkit.Invalidf(prefix+"person_id", id, "not one of your passengers: you may book only for yourself and the companions on your airline's list")
 		}
 		if p.Blocked {
-			return nil, bookingkit.Invalid(prefix+"person_id", id, "this companion is blocked: they are not on your airline's current list")
+			return nil, bookingkit.Invalidf(prefix+"person_id", id, "this companion is blocked: they are not on your airline's current list")
 		}
 		if first, dup := seen[id]; dup {
-			return nil, bookingkit.Invalid(prefix+"person_id", id, fmt.Sprintf("the same passenger as passengers[%d]", first))
+			return nil, bookingkit.Invalidf(prefix+"person_id", id, "the same passenger as passengers[%d]", first)
 		}
 		seen[id] = i
 		if err := sameAsList(prefix, pi, p); err != nil {
@@ -147,7 +147,7 @@ func CheckPassengers(group []Person, in []PassengerInput) ([]BookedPassenger, er
 // sameAsList checks that every field given in pi equals the list's p.
 func sameAsList(prefix string, pi PassengerInput, p Person) error {
 	changed := func(field, given, listed string) error {
-		return bookingkit.Invalid(prefix+field, given, fmt.Sprintf("differs from your airline's list (%q): passenger data cannot be changed; ask your staff travel office to correct the list", listed))
+		return bookingkit.Invalidf(prefix+field, given, "differs from your airline's list (%q): passenger data cannot be changed; ask your staff travel office to correct the list", listed)
 	}
 	names := []struct {
 		field, given, listed string
@@ -164,7 +164,7 @@ func sameAsList(prefix string, pi PassengerInput, p Person) error {
 	if given := strings.TrimSpace(pi.BirthDay); given != "" {
 		d, err := parseFormDate(given)
 		if err != nil {
-			return bookingkit.Invalid(prefix+"birth_day", given, "a date as DD.MM.YYYY")
+			return bookingkit.Invalidf(prefix+"birth_day", given, "a date as DD.MM.YYYY")
 		}
 		if d != p.BirthDay {
 			return changed("birth_day", given, p.BirthDay.String())
@@ -180,7 +180,7 @@ func sameAsList(prefix string, pi PassengerInput, p Person) error {
 // before any: at most [MaxBookingPassengers], as in a booking.
 func checkEstimated(ids []string) error {
 	if len(ids) > MaxBookingPassengers {
-		return bookingkit.Invalid("passengers", strconv.Itoa(len(ids)), fmt.Sprintf("at most %d", MaxBookingPassengers))
+		return bookingkit.Invalidf("passengers", strconv.Itoa(len(ids)), "at most %d", MaxBookingPassengers)
 	}
 	return nil
 }
@@ -193,7 +193,7 @@ func estimated(passengers []Person, i int, id string) (Person, error) {
 	id = strings.TrimSpace(id)
 	j := slices.IndexFunc(passengers, func(p Person) bool { return p.ID == id })
 	if j < 0 {
-		return Person{}, bookingkit.Invalid(fmt.Sprintf("passengers[%d]", i), id, "not one of your passengers")
+		return Person{}, bookingkit.Invalidf(fmt.Sprintf("passengers[%d]", i), id, "not one of your passengers")
 	}
 	return passengers[j], nil
 }

@@ -135,7 +135,7 @@ func (h *Handler) claim() http.Handler {
 			token = t
 		}
 		if token == "" {
-			return bookingkit.Invalid("token", "", "the claim URL read from the QR code (url) or its token (token) is required")
+			return bookingkit.Invalidf("token", "", "the claim URL read from the QR code (url) or its token (token) is required")
 		}
 		at, err := h.svc.Claim(r.Context(), acct, token, httpapi.ClientAddress(r))
 		if err != nil {

@@ -2,7 +2,6 @@ package staffidhttp
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -86,7 +85,7 @@ func (t ImportToken) AuthorizeUpload(r *http.Request) (string, error) {
 // ignored; the history names it "control panel from <address>".
 func (t ImportToken) AuthorizeForm(r *http.Request, token string) (string, error) {
 	if token = strings.TrimSpace(token); token == "" || !t.token.Matches(token) {
-		return "", fmt.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
+		return "", bookingkit.Errorf("wrong import token: %w", bookingkit.ErrUnauthorized)
 	}
 	return "control panel from " + r.RemoteAddr, nil
 }
@@ -143,5 +142,5 @@ func (l ImportAllowList) CheckAddress(r *http.Request) error {
 			}
 		}
 	}
-	return fmt.Errorf("address %s may not upload the employee list (not on the import allow-list): %w", r.RemoteAddr, bookingkit.ErrForbidden)
+	return bookingkit.Errorf("address %s may not upload the employee list (not on the import allow-list): %w", r.RemoteAddr, bookingkit.ErrForbidden)
 }

@@ -109,10 +109,10 @@ func (h *ImportHandler) PageRoutes() []httpapi.Route {
 // pageError renders the form again with err's message and status.
 func (h *ImportHandler) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	status := httpapi.StatusOf(err)
-	msg := httpapi.PublicMessage(err)
+	msg, _ := httpapi.RequestMessage(r, err)
 	if status == http.StatusInternalServerError {
 		h.logger.ErrorContext(r.Context(), "staffid: import page failed", "request_id", httpapi.RequestID(r.Context()), "error", err)
-		msg = "internal error (request " + httpapi.RequestID(r.Context()) + ")"
+		msg = httpapi.Text(r, "internal error (request %s)", httpapi.RequestID(r.Context()))
 	}
 	h.render(w, r, status, importPageData{Error: msg})
 }
@@ -138,7 +138,7 @@ func (h *ImportHandler) pagePost(w http.ResponseWriter, r *http.Request) {
 			h.pageError(w, r, httpapi.TooLarge(tooBig.Limit))
 			return
 		}
-		h.pageError(w, r, bookingkit.Invalid("form", "", "a multipart/form-data upload with the fields token, file and force"))
+		h.pageError(w, r, bookingkit.Invalidf("form", "", "a multipart/form-data upload with the fields token, file and force"))
 		return
 	}
 	defer r.MultipartForm.RemoveAll() //nolint:errcheck // temporary files; nothing to do
@@ -149,7 +149,7 @@ func (h *ImportHandler) pagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		h.pageError(w, r, bookingkit.Invalid("file", "", "choose the employee list's Excel workbook (.xlsx)"))
+		h.pageError(w, r, bookingkit.Invalidf("file", "", "choose the employee list's Excel workbook (.xlsx)"))
 		return
 	}
 	defer file.Close()
