@@ -30,7 +30,13 @@
 // blocked: someone absent from the list is blocked, never deleted, and
 // unblocked when back. An empty list, or one that would block more than
 // [Config.MassBlockThreshold] of the active people, is refused unless
-// forced ([ImportOptions.Force]).
+// forced ([ImportOptions.Force]); with a [HeldListStore]
+// ([Importer.HeldStore]) the second is held instead, like Entra ID's
+// accidental-deletion quarantine: a manager told of it
+// ([Importer.OnHold], [HeldMail]) sees whom it would block
+// ([Importer.Held]) and approves ([Importer.ApproveHeld]) or rejects
+// ([Importer.RejectHeld]) it, and a newer list replaces or supersedes it
+// ([HeldList] says how an approval avoids stale data).
 //
 // The answer is a [Report] in the seed's JSON shape; every upload,
 // accepted or refused, is kept in the import history ([HistoryEntry],
@@ -115,8 +121,9 @@
 // [ImportStore] (one transaction per import, [ImportStore.ApplyImport],
 // computing the plan under the store's lock so that concurrent uploads
 // never interleave, and the history) and [PeopleStore] (lookups by ID,
-// by group, and keyset pages), and [BookingStore] for staff bookings. The
-// adapters under storage/ implement them.
+// by group, and keyset pages), [HeldListStore] for the held list, and
+// [BookingStore] for staff bookings. The adapters under storage/
+// implement them.
 //
 // # Test data
 //

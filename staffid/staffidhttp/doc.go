@@ -17,7 +17,8 @@
 //   - [ImportHandler.UploadRoutes]: the airline's automated upload, POST
 //     /api__airline_employee_upload, the whole list as JSON or an .xlsx
 //     workbook, answered with the seed's report ([staffid.Report]) and
-//     its status (200, 400, 409 for the mass-block guard with a hint to
+//     its status (200, 202 for a list held for a manager's decision, 400,
+//     409 for the mass-block guard where no list is held, with a hint to
 //     send ?force=true, 413, 415). Its route carries its own body limit
 //     ([ImportOptions.MaxUploadBytes], 64 MiB by default) for
 //     [httpapi.LimitBodies].
@@ -26,6 +27,12 @@
 //     the workbook by hand and reads the report as a page ([httpapi.Page]:
 //     a nonce content security policy; the invalid records it lists are
 //     bounded, the rest counted).
+//   - [ImportHandler.HeldRoutes]: GET /api/staffid/held and POST
+//     /api/staffid/held/{id}/approve and …/reject, authenticated as the
+//     upload is, when the importer holds the lists the mass-block guard
+//     stops ([staffid.HeldList]): the upload then answers 202 with status
+//     "Held", and a manager sees whom the list would change and decides;
+//     the page offers the same with the token typed in its form.
 //   - [ImportHandler.HistoryRoutes]: GET /api/staffid/imports and
 //     /api/staffid/imports/{id}, every upload accepted or refused
 //     ([staffid.HistoryEntry]), newest first, in pages
@@ -37,8 +44,8 @@
 //     ([staffid.Export]) as a JSON, .xlsx or CSV download, blocked people
 //     marked; returned unauthenticated, as the history's.
 //
-// [ImportHandler.Routes] is the upload and the page: they authenticate
-// themselves. Their authentication is the handler's options: an
+// [ImportHandler.Routes] is the upload, the held list's routes and the
+// page: they authenticate themselves. Their authentication is the handler's options: an
 // [ImportAuth] asked about each automated upload, an [ImportFormAuth]
 // asked about each upload through the page (without one there is no
 // page), and, if set, [ImportAddresses] asked first about the address.
