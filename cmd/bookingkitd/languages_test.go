@@ -191,6 +191,16 @@ func TestPartnerPagesAndMailsInRussianAndSpanish(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no MOGU mail")
 	}
+	// MOGU's pages for travellers: a claim URL's landing page in Russian,
+	// the "add services" page in Spanish.
+	status, lang, landing := fetchIn(t, m.ts.URL+"/api/mogu/c/NOTATOKEN", "ru", nil)
+	require.Equal(t, http.StatusNotFound, status)
+	require.Equal(t, "ru", lang)
+	require.Contains(t, landing, "Это не код поездки MOGU")
+	status, lang, services := fetchIn(t, m.ts.URL+"/booking/ITT-10593/services", "es", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "es", lang)
+	require.Contains(t, services, "Su referencia de reserva es <code>ITT-10593</code>.")
 }
 
 // default_language in the config file answers the requests that ask for

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/locale"
 	"github.com/bookingkit/bookingkit/mogu"
 )
 
@@ -174,27 +175,27 @@ func (h *Handler) trip() http.Handler {
 
 // The claim landing page.
 
-var landingPage = template.Must(template.New("landing").Parse(`<!doctype html>
-<html lang="en">
+var landingPage = mustPage("landing", `<!doctype html>
+<html lang="{{lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Your trip in MOGU</title>
+<title>{{t "Your trip in MOGU"}}</title>
 <style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}a.button{display:block;margin:1rem 0;padding:.8rem;border-radius:.5rem;background:#0b5;color:#fff;text-align:center;text-decoration:none}</style>
 </head>
 <body>
-{{if .OpenURL}}<h1>Your trip is waiting in MOGU</h1>
-<p>Open it in the MOGU app; sign in or create your account there and the trip is added to it.</p>
-<a class="button" href="{{.OpenURL}}">Open in the MOGU app</a>
-<p>No app yet? Install it, then scan the code on your voucher again:</p>{{else}}<h1>This is not a MOGU trip code</h1>
-<p>Scan the QR code printed on your voucher with the MOGU app.</p>{{end}}
+{{if .OpenURL}}<h1>{{t "Your trip is waiting in MOGU"}}</h1>
+<p>{{t "Open it in the MOGU app; sign in or create your account there and the trip is added to it."}}</p>
+<a class="button" href="{{.OpenURL}}">{{t "Open in the MOGU app"}}</a>
+<p>{{t "No app yet? Install it, then scan the code on your voucher again:"}}</p>{{else}}<h1>{{t "This is not a MOGU trip code"}}</h1>
+<p>{{t "Scan the QR code printed on your voucher with the MOGU app."}}</p>{{end}}
 <a class="button" href="{{.AppStoreURL}}" rel="noreferrer">App Store</a>
 <a class="button" href="{{.PlayStoreURL}}" rel="noreferrer">Google Play</a>
-<p><small>Opening this page adds nothing to any account: only the signed-in app can.</small></p>
+<p><small>{{t "Opening this page adds nothing to any account: only the signed-in app can."}}</small></p>
 </body>
 </html>
-`))
+`)
 
 // pageCSP lets the pages' own inline style run and nothing else.
 const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -226,29 +227,41 @@ func (h *Handler) landing() http.Handler {
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("X-Robots-Tag", "noindex")
 		hd.Set("Content-Security-Policy", pageCSP)
+		httpapi.SetContentLanguage(hd, locale.Request(r).String())
 		w.WriteHeader(status)
-		if err := landingPage.Execute(w, data); err != nil {
+		if err := landingPage.In(locale.Request(r)).Execute(w, data); err != nil {
 			h.logger.WarnContext(r.Context(), "mogu: landing page", "error", err)
 		}
 	})
 }
 
-var servicesPage = template.Must(template.New("services").Parse(`<!doctype html>
-<html lang="en">
+var servicesPage = mustPage("services", `<!doctype html>
+<html lang="{{lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Add services to your booking</title>
+<title>{{t "Add services to your booking"}}</title>
 <style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}code{font-size:1.2rem}</style>
 </head>
 <body>
-<h1>Add services to your booking</h1>
-<p>Your booking reference is <code>{{.}}</code>.</p>
-<p>Seats, baggage, transfers and other services are added where you booked: on the website you booked on, or with your travel agency. Give them this reference.</p>
+<h1>{{t "Add services to your booking"}}</h1>
+<p>{{t "Your booking reference is"}} <code>{{.}}</code>.</p>
+<p>{{t "Seats, baggage, transfers and other services are added where you booked: on the website you booked on, or with your travel agency. Give them this reference."}}</p>
 </body>
 </html>
-`))
+`)
+
+// mustPage parses a page once per language with its translation
+// functions (locale.Funcs); a page that does not parse is a mistake in
+// the source, which every test finds.
+func mustPage(name, text string) locale.PerLanguage[*template.Template] {
+	t, err := httpapi.ParsePage(name, text, nil)
+	if err != nil {
+		panic("moguhttp: " + err.Error())
+	}
+	return t
+}
 
 // servicesLanding is the "add services" page that vouchers without MOGU
 // point at when the engine names no page of its own: a code printed on
@@ -267,8 +280,9 @@ func (h *Handler) servicesLanding() http.Handler {
 			httpapi.WriteError(w, r, h.logger, err)
 			return
 		}
+		httpapi.SetContentLanguage(hd, locale.Request(r).String())
 		w.WriteHeader(http.StatusOK)
-		if err := servicesPage.Execute(w, booking); err != nil {
+		if err := servicesPage.In(locale.Request(r)).Execute(w, booking); err != nil {
 			h.logger.WarnContext(r.Context(), "mogu: services page", "error", err)
 		}
 	})
