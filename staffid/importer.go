@@ -156,7 +156,8 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 	)
 	read := func(stage func(*Person) bool) error {
 		var err error
-		l, err = im.read(ctx, r, format, now, stage)
+		// A list the guard may hold needs all its people after planning.
+		l, err = im.readList(ctx, r, format, now, stage, im.holding() && !opts.Force)
 		if err != nil && !isRefusal(err) {
 			return err
 		}
@@ -178,10 +179,7 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		employees, companions := l.counts()
 		l.echoes = echoArena{} // no record is invalid: the echoes are not needed any more
 		n := l.len()
-		plan, err := l.plan(current, now)
-		if err != nil {
-			return nil, err
-		}
+		plan := l.plan(current, now)
 		planned = plan
 		refusal = nil
 		if !opts.Force {
@@ -401,14 +399,18 @@ var errRefusedList = errors.New("staffid: the list is refused")
 // the people of the list's longest valid prefix as they are read (see
 // [list.stream]).
 func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now time.Time, stage func(*Person) bool) (*list, error) {
+	return im.readList(ctx, r, format, now, stage, false)
+}
+
+// readList is read, keeping the people the store takes when keepTaken.
+func (im *Importer) readList(ctx context.Context, r io.Reader, format Format, now time.Time, stage func(*Person) bool, keepTaken bool) (*list, error) {
 	// A birth date is in the future only when it is after today in every
 	// time zone, so nobody born today east of the server is refused.
 	today := DateOf(now.In(time.FixedZone("UTC+14", 14*60*60)))
 	limits := im.Limits.withDefaults()
 	lr := &listReader{ctx: ctx, limits: limits, validator: newRecordValidator(im.cfg, today)}
 	lr.list.maxValidEcho, lr.list.maxDetail = limits.MaxEchoBytes, 2*limits.MaxReportBytes
-	// A list the guard may hold needs all its people after planning.
-	lr.list.keepTaken = im.holding()
+	lr.list.keepTaken = keepTaken
 	hasher := newIdentityHasher(im.cfg.IdentityFields)
 	if stage != nil {
 		lr.list.stream(lr.validator, hasher, stage)

@@ -521,12 +521,11 @@ func (l *list) people() []*Person {
 
 // plan is [PlanSync] for the list, valid, whose people the store took
 // while it was read are not at hand: the store stores them itself when
-// the plan creates them (Plan.CreateStaged counts them). One of them that
-// is stored by now (another import on another server stored it while the
-// list was read; SQLite, where the list is read before the lock) is
-// unchanged or the import fails: its fields are no longer here to update
-// it with.
-func (l *list) plan(current []PersonState, at time.Time) (*Plan, error) {
+// the plan creates them (Plan.CreateStaged counts them), and updates from
+// what it took those that another import stored meanwhile (on SQLite,
+// where the list is read before the lock) when they changed
+// (Plan.UpdateStaged).
+func (l *list) plan(current []PersonState, at time.Time) *Plan {
 	plan, stored := newPlan(current, at)
 	var id [len(IdentityVersion) + 1 + 2*len(hashKey{})]byte
 	for i := range l.n {
@@ -543,10 +542,14 @@ func (l *list) plan(current []PersonState, at time.Time) (*Plan, error) {
 		case !ok:
 			plan.CreateStaged++
 			plan.Counts.Created++
-		case !s.Blocked && s.Digest == e.digest.String(digestVersion):
-			plan.Counts.Unchanged++
+		case s.Blocked:
+			plan.UpdateStaged = append(plan.UpdateStaged, s.ID)
+			plan.Counts.Unblocked++
+		case s.Digest != e.digest.String(digestVersion):
+			plan.UpdateStaged = append(plan.UpdateStaged, s.ID)
+			plan.Counts.Updated++
 		default:
-			return nil, fmt.Errorf("%w: another import stored people of this list while it was read; send the list again", bookingkit.ErrConflict)
+			plan.Counts.Unchanged++
 		}
 	}
 	plan.block(current, func(id string) bool {
@@ -556,7 +559,7 @@ func (l *list) plan(current []PersonState, at time.Time) (*Plan, error) {
 		}
 		return ok
 	})
-	return plan, nil
+	return plan
 }
 
 // hashKey is the 16 bytes of an identity hash or a content digest (see

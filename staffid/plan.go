@@ -30,6 +30,11 @@ type Plan struct {
 	// stored now. The store stores them itself; Counts.Created counts them
 	// too.
 	CreateStaged int
+	// UpdateStaged holds the IDs of people the store took while the list
+	// was read (before its lock) that another import stored meanwhile,
+	// with other data or blocked: the store updates them as Update says,
+	// from what it took, and adds them to Update.
+	UpdateStaged []string
 	// Update holds stored people whose data changed or who were blocked:
 	// overwrite every field of the list, GroupKey, IsEmployee and Digest
 	// from the Person; set Blocked false, BlockedAt zero and UpdatedAt =

@@ -153,6 +153,12 @@ func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, 
 	return fmt.Errorf("the plan creates %d of the %d people staged after the lock", create, staged)
 }
 
+// StagedPeople is never called: the stage runs after the lock, so nobody
+// stores a staged person meanwhile.
+func (staffidBulk) StagedPeople(context.Context, *sql.Tx, []string) ([]*staffid.Person, error) {
+	return nil, fmt.Errorf("no staged person is stored by another import after the lock")
+}
+
 func (staffidBulk) Unstage(context.Context, *sql.Conn) {}
 
 // DataVersion is not needed: the stage runs after the lock.

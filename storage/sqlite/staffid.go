@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -158,6 +159,40 @@ func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, 
 		return fmt.Errorf("%d of %d staged people copied (%v)", got, create, err)
 	}
 	return nil
+}
+
+// StagedPeople reads staged people back from the stage.
+func (staffidBulk) StagedPeople(ctx context.Context, tx *sql.Tx, ids []string) ([]*staffid.Person, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+staffidStageColumns+` FROM temp.staffid_stage
+		WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var people []*staffid.Person
+	for rows.Next() {
+		var (
+			p             staffid.Person
+			birth, joined string
+		)
+		if err := rows.Scan(&p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
+			&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, &birth, &p.Sex, &joined, &p.EmployeeID,
+			&p.CategoryCode, &p.Email, &p.RelationDegree, &p.Digest); err != nil {
+			return nil, err
+		}
+		if p.BirthDay, err = staffid.ParseISODate(birth); err == nil {
+			p.DateOfEmployment, err = staffid.ParseISODate(joined)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("staged person %s: %w", p.ID, err)
+		}
+		people = append(people, &p)
+	}
+	return people, rows.Err()
 }
 
 // Unstage ends a stage that failed half-way and drops the table.

@@ -14,7 +14,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/staffid/staffidtest"
 )
@@ -118,8 +117,8 @@ func (r *splitReader) Read(b []byte) (int, error) {
 
 // People staged while a list is read (before the lock, on SQLite) that
 // another server stores meanwhile are not stored twice: the import stores
-// the others and counts those as unchanged; when one of them was stored
-// with other data, the import fails as a conflict and stores nothing.
+// the others, counts those as unchanged, and updates, from what it staged,
+// one stored meanwhile with other data.
 func TestStaffIDStagedPeopleStoredMeanwhile(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
@@ -142,14 +141,21 @@ func TestStaffIDStagedPeopleStoredMeanwhile(t *testing.T) {
 		report, err := imA.Import(ctx, body, staffid.FormatJSON, staffid.ImportOptions{})
 		var stored int
 		require.NoError(t, a.sql.QueryRow("SELECT COUNT(*) FROM staffid_people").Scan(&stored))
-		if changed {
-			require.ErrorIs(t, err, bookingkit.ErrConflict)
-			require.Equal(t, 100, stored)
+		require.NoError(t, err)
+		require.Equal(t, 300, stored)
+		if !changed {
+			require.Equal(t, staffid.SyncCounts{Created: 200, Unchanged: 100}, *report.SyncCounts)
 			continue
 		}
+		require.Equal(t, staffid.SyncCounts{Created: 200, Unchanged: 99, Updated: 1}, *report.SyncCounts)
+		people, err := a.Stores().StaffID.People(ctx, staffid.PeopleQuery{Limit: staffid.MaxPageSize})
 		require.NoError(t, err)
-		require.Equal(t, staffid.SyncCounts{Created: 200, Unchanged: 100}, *report.SyncCounts)
-		require.Equal(t, 300, stored)
+		byEmail := map[string]bool{}
+		for _, p := range people {
+			byEmail[p.Email] = true
+			require.Equal(t, p.ContentDigest(), p.Digest, "%s is stored whole", p.ID)
+		}
+		require.True(t, byEmail[records[0].Email] && !byEmail["another@airline.example"], "the list's address is stored")
 	}
 }
 

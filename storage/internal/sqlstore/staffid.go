@@ -70,6 +70,11 @@ type StaffIDBulk interface {
 	// runs in tx, the people stored now are those stored when it began,
 	// so create is staged or 0.
 	Staged(ctx context.Context, conn *sql.Conn, tx *sql.Tx, staged, create int, at time.Time, importID int64) error
+	// StagedPeople reads back, in tx, the staged people with the IDs,
+	// where Stage runs before the transaction (otherwise it is never
+	// called): people another connection stored meanwhile, which the
+	// import updates.
+	StagedPeople(ctx context.Context, tx *sql.Tx, ids []string) ([]*staffid.Person, error)
 	// Unstage frees what Stage kept on conn, after the transaction.
 	Unstage(ctx context.Context, conn *sql.Conn)
 }
@@ -286,6 +291,16 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 	}
 	if pl == nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
+	}
+	if len(pl.UpdateStaged) > 0 {
+		people, err := s.bulk.StagedPeople(ctx, tx, pl.UpdateStaged)
+		if err == nil && len(people) != len(pl.UpdateStaged) {
+			err = fmt.Errorf("%d of the %d people read back", len(people), len(pl.UpdateStaged))
+		}
+		if err != nil {
+			return staffid.HistoryEntry{}, s.bulkFail("read staged people", err)
+		}
+		pl.Update, pl.UpdateStaged = append(pl.Update, people...), nil
 	}
 	at, create := pl.At.UTC(), pl.Create
 	if im.staged > 0 {
