@@ -57,7 +57,7 @@ func (dialect) TimeText(column string) string {
 	return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
 }
 
-func (dialect) DateText(column string) string { return "to_char(" + column + ", 'YYYY-MM-DD')" }
+func (dialect) TimesAsText() bool { return false }
 
 func (dialect) Position(text, sub string) string { return "strpos(" + text + ", " + sub + ")" }
 

@@ -48,10 +48,10 @@ func (dialect) InsertRows(ctx context.Context, tx *sql.Tx, table, columns string
 	return nil
 }
 
-// TimeText and DateText are the columns themselves: times are stored as
-// the driver writes them, UTC text, and dates as YYYY-MM-DD.
+// TimeText is the column itself: times are stored as the driver writes
+// them, UTC text.
 func (dialect) TimeText(column string) string { return column }
-func (dialect) DateText(column string) string { return column }
+func (dialect) TimesAsText() bool             { return true }
 
 func (dialect) Position(text, sub string) string { return "instr(" + text + ", " + sub + ")" }
 

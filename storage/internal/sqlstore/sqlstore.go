@@ -58,10 +58,14 @@ type Dialect interface {
 	InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error
 
 	// TimeText is the UTC time in column as text, "2006-01-02
-	// 15:04:05[.fraction]" followed by nothing or a UTC offset
-	// (see parseStandbyTime); DateText the "2006-01-02" of a date column.
+	// 15:04:05[.fraction]" followed by nothing or a UTC offset.
 	TimeText(column string) string
-	DateText(column string) string
+
+	// TimesAsText reports whether the stores should read times as the
+	// text stored and parse it themselves (SQLite, whose driver parses
+	// times slowly) rather than as typed columns (PostgreSQL, whose
+	// server formats text slowly).
+	TimesAsText() bool
 
 	// Position is the expression for where sub first occurs in text,
 	// counting from 1, or 0 when it does not (instr, strpos).

@@ -30,11 +30,19 @@ type StandbyStore struct {
 }
 
 func newStandbyStore(db *DB) *StandbyStore {
-	d := db.Dialect
-	entry := "booking_id, passenger * 100 + cabin * 10 + category, flight_key || '|' || employer || '|' || " +
-		d.DateText("employed_on") + " || '|' || " + d.TimeText("booked_at") + ", traveller"
-	record := entry + ", status || '|' || " + d.TimeText("added_at") + " || '|' || " + d.TimeText("changed_at")
-	return &StandbyStore{db: db, entrySelect: entry, recordSelect: record}
+	const entry = "booking_id, passenger * 100 + cabin * 10 + category, flight_key || '|' || employer"
+	if db.Dialect.TimesAsText() {
+		return &StandbyStore{db: db,
+			entrySelect:  entry + " || '|' || employed_on || '|' || booked_at, traveller",
+			recordSelect: entry + " || '|' || employed_on || '|' || booked_at, traveller, status || '|' || added_at || '|' || changed_at"}
+	}
+	return &StandbyStore{db: db,
+		entrySelect:  entry + ", traveller, employed_on, booked_at",
+		recordSelect: entry + ", traveller, employed_on, booked_at, status, added_at, changed_at"}
+}
+
+func (s *StandbyStore) scanner() *standbyScanner {
+	return newStandbyScanner(!s.db.Dialect.TimesAsText())
 }
 
 var _ standby.Store = (*StandbyStore)(nil)
@@ -92,7 +100,7 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 		if err := s.bumpFlight(ctx, tx, string(id.Flight)); err != nil {
 			return err
 		}
-		entries, err := queryAll(ctx, tx, newStandbyScanner().entry, `UPDATE standby_entries SET status = $1, changed_at = $2
+		entries, err := queryAll(ctx, tx, s.scanner().entry, `UPDATE standby_entries SET status = $1, changed_at = $2
 			WHERE flight_key = $3 AND booking_id = $4 AND passenger = $5 AND status = 'active'
 			RETURNING `+s.entrySelect, string(status), at.UTC(), string(id.Flight), id.BookingID, id.Passenger)
 		if err != nil {
@@ -139,7 +147,7 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 			if err := s.bumpFlight(ctx, tx, key); err != nil {
 				return err
 			}
-			cancelled, err := queryAll(ctx, tx, newStandbyScanner().entry, `UPDATE standby_entries SET status = 'cancelled', changed_at = $1
+			cancelled, err := queryAll(ctx, tx, s.scanner().entry, `UPDATE standby_entries SET status = 'cancelled', changed_at = $1
 				WHERE flight_key = $2 AND booking_id = $3 AND status = 'active'
 				RETURNING `+s.entrySelect, at.UTC(), key, bookingID)
 			if err != nil {
@@ -202,7 +210,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 		if err != nil {
 			return nil, 0, err
 		}
-		out, err := queryAll(ctx, tx, newStandbyScanner().entry, "SELECT "+s.entrySelect+
+		out, err := queryAll(ctx, tx, s.scanner().entry, "SELECT "+s.entrySelect+
 			" FROM standby_entries WHERE flight_key = $1 AND status = 'active'", string(key))
 		return out, version, err
 	}()
@@ -214,7 +222,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 // entries, in that order).
 func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
 	var fnErr error
-	err := each(ctx, s.db.SQL, newStandbyScanner().entry, func(e standby.Entry) error {
+	err := each(ctx, s.db.SQL, s.scanner().entry, func(e standby.Entry) error {
 		fnErr = fn(e)
 		return fnErr
 	}, "SELECT "+s.entrySelect+" FROM standby_entries WHERE status = 'active' ORDER BY flight_key")
@@ -227,7 +235,7 @@ func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entr
 // BookingRecords returns every entry of a booking, by flight key then
 // passenger.
 func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
-	out, err := queryAll(ctx, s.db.SQL, newStandbyScanner().record, "SELECT "+s.recordSelect+
+	out, err := queryAll(ctx, s.db.SQL, s.scanner().record, "SELECT "+s.recordSelect+
 		" FROM standby_entries WHERE booking_id = $1 ORDER BY flight_key, passenger", bookingID)
 	return out, s.db.Err(err, "standby booking")
 }
@@ -379,18 +387,19 @@ func standbyKeyStrings(keys []standby.FlightKey) []string {
 }
 
 // standbyScanner decodes rows of the store's entrySelect (or
-// recordSelect), which read an entry in four columns rather than nine.
-// Reading a row costs the driver a few locked calls into SQLite per
-// column, which made up most of the rebuild's time; so the small integers
-// come packed in one integer (passenger*100 + cabin*10 + category) and
-// the fixed-alphabet texts in one text, separated by '|' (none of them can
-// contain it):
+// recordSelect), which read an entry in few columns. Reading a row costs
+// SQLite's driver a few locked calls into SQLite per column, which made up
+// most of the rebuild's time; so the small integers come packed in one
+// integer (passenger*100 + cabin*10 + category) and the fixed-alphabet
+// texts in one text, separated by '|' (none of them can contain it):
 //
 //	flight_key|employer|employed_on|booked_at
 //
-// Times are read as text, so that the driver does not parse them;
-// parseStandbyTime and parseStandbyDate do, several times cheaper than
-// SQLite's driver. The booking ID and the traveller, which may contain any
+// On SQLite the times are in that text as stored, so that the driver does
+// not parse them: parseStandbyTime and parseStandbyDate do, several times
+// cheaper. PostgreSQL's server formats times as text slowly and pgx
+// decodes them cheaply, so there they come in columns of their own
+// (typed). The booking ID and the traveller, which may contain any
 // printable character, have their own columns.
 //
 // The scanner reuses its scan targets: apart from the booking ID, a row
@@ -405,6 +414,10 @@ type standbyScanner struct {
 	texts       sql.RawBytes
 	traveller   any // NULL (nil) or the text
 	recordTexts sql.RawBytes
+	// times are employed_on, booked_at, added_at and changed_at, when
+	// typed.
+	typed bool
+	times [4]time.Time
 
 	entryDest, recordDest []any
 
@@ -413,10 +426,16 @@ type standbyScanner struct {
 	employers map[string]string
 }
 
-func newStandbyScanner() *standbyScanner {
-	sc := &standbyScanner{employers: map[string]string{}}
+func newStandbyScanner(typed bool) *standbyScanner {
+	sc := &standbyScanner{employers: map[string]string{}, typed: typed}
 	sc.entryDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller}
-	sc.recordDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller, &sc.recordTexts}
+	if typed {
+		sc.entryDest = append(sc.entryDest, &sc.times[0], &sc.times[1])
+	}
+	sc.recordDest = append(slices.Clone(sc.entryDest), &sc.recordTexts)
+	if typed {
+		sc.recordDest = append(sc.recordDest, &sc.times[2], &sc.times[3])
+	}
 	return sc
 }
 
@@ -435,30 +454,39 @@ func (sc *standbyScanner) record(r scanner) (standby.Record, error) {
 	if err != nil {
 		return standby.Record{}, err
 	}
-	var parts [3][]byte
-	if !splitStandbyText(sc.recordTexts, parts[:]) {
-		return standby.Record{}, fmt.Errorf("stored status and times %q: expected 3 fields", sc.recordTexts)
+	rec := standby.Record{Entry: e, AddedAt: sc.times[2].UTC(), ChangedAt: sc.times[3].UTC()}
+	status := sc.recordTexts
+	if !sc.typed {
+		var parts [3][]byte
+		if !splitStandbyText(sc.recordTexts, parts[:]) {
+			return standby.Record{}, fmt.Errorf("stored status and times %q: expected 3 fields", sc.recordTexts)
+		}
+		status = parts[0]
+		if rec.AddedAt, err = parseStandbyTime(parts[1]); err != nil {
+			return standby.Record{}, fmt.Errorf("stored added_at: %w", err)
+		}
+		if rec.ChangedAt, err = parseStandbyTime(parts[2]); err != nil {
+			return standby.Record{}, fmt.Errorf("stored changed_at: %w", err)
+		}
 	}
-	rec := standby.Record{Entry: e}
-	if rec.Status, err = standby.ParseStatus(string(parts[0])); err != nil {
+	if rec.Status, err = standby.ParseStatus(string(status)); err != nil {
 		return standby.Record{}, fmt.Errorf("stored %w", err)
-	}
-	if rec.AddedAt, err = parseStandbyTime(parts[1]); err != nil {
-		return standby.Record{}, fmt.Errorf("stored added_at: %w", err)
-	}
-	if rec.ChangedAt, err = parseStandbyTime(parts[2]); err != nil {
-		return standby.Record{}, fmt.Errorf("stored changed_at: %w", err)
 	}
 	return rec, nil
 }
+
 func (sc *standbyScanner) decode() (standby.Entry, error) {
 	packed, ok := sc.packed.(int64)
 	if !ok || packed < 0 {
 		return standby.Entry{}, fmt.Errorf("stored passenger, cabin and category: %v is not a packed integer", sc.packed)
 	}
 	var parts [4][]byte // flight_key, employer, employed_on, booked_at
-	if !splitStandbyText(sc.texts, parts[:]) {
-		return standby.Entry{}, fmt.Errorf("stored entry %q: expected 4 fields", sc.texts)
+	n := 4
+	if sc.typed {
+		n = 2
+	}
+	if !splitStandbyText(sc.texts, parts[:n]) {
+		return standby.Entry{}, fmt.Errorf("stored entry %q: expected %d fields", sc.texts, n)
 	}
 	if string(parts[0]) != sc.flightKey || sc.flightKey == "" {
 		f, err := standby.ParseFlightKey(string(parts[0]))
@@ -472,13 +500,16 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 		employer = string(parts[1])
 		sc.employers[employer] = employer
 	}
-	employedOn, err := parseStandbyDate(parts[2])
-	if err != nil {
-		return standby.Entry{}, fmt.Errorf("stored employed_on: %w", err)
-	}
-	bookedAt, err := parseStandbyTime(parts[3])
-	if err != nil {
-		return standby.Entry{}, fmt.Errorf("stored booked_at: %w", err)
+	y, m, d := sc.times[0].Date()
+	employedOn, bookedAt := time.Date(y, m, d, 0, 0, 0, 0, time.UTC), sc.times[1].UTC()
+	if !sc.typed {
+		var err error
+		if employedOn, err = parseStandbyDate(parts[2]); err != nil {
+			return standby.Entry{}, fmt.Errorf("stored employed_on: %w", err)
+		}
+		if bookedAt, err = parseStandbyTime(parts[3]); err != nil {
+			return standby.Entry{}, fmt.Errorf("stored booked_at: %w", err)
+		}
 	}
 	var traveller string
 	switch t := sc.traveller.(type) {
