@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"slices"
 	"strings"
 
 	"github.com/bookingkit/bookingkit"
@@ -119,18 +120,80 @@ func (lr *listReader) next() error {
 	return nil
 }
 
+// readJSON reads a JSON list in one pass over its bytes: each record is
+// found in the buffer, checked and parsed by recordParser, without
+// encoding/json's scanner going over it first. Anything that is not a
+// well-formed list (or a reader's error) hands the list over, from the
+// record where it happened, to readJSONSlowly, which reads it with
+// encoding/json as before, so that the answer is the same to the byte:
+// the same records read, the same message, at the same offset.
 func (lr *listReader) readJSON(r io.Reader) error {
-	dec := json.NewDecoder(r)
-	dec.UseNumber() // a top-level 1e1000 is "not an array", not an overflow
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return fmt.Errorf("%w: the body is empty; expected a JSON array of records: [{\"LastName\": ...}, ...]", ErrMalformed)
+	in := jsonInput{r: r, buf: make([]byte, 0, 64<<10)}
+	var parser recordParser
+	i := in.skipSpace(0)
+	if i >= len(in.buf) || in.buf[i] != '[' {
+		return lr.readJSONSlowly(in.replay(0, 0, len(in.buf)))
 	}
-	if err != nil {
-		return lr.jsonError(dec, err)
+	var (
+		counted int64 // what encoding/json's scanner would have counted
+		at      int   // where the next record's bytes begin
+		end     int   // where the last record's bytes end
+	)
+	for n := 0; ; n++ {
+		// The next record, or the end of the list.
+		at = i + 1 // after '[' or ','
+		i = in.skipSpace(at)
+		if i >= len(in.buf) {
+			return lr.readJSONSlowly(in.replay(n, counted, end))
+		}
+		if in.buf[i] == ']' && n == 0 {
+			break
+		}
+		if n == 0 {
+			at = i // encoding/json counts the first record from its first byte
+		}
+		if err := lr.next(); err != nil {
+			return err
+		}
+		vend := in.valueEnd(i)
+		if vend < 0 {
+			return lr.readJSONSlowly(in.replay(n, counted, end))
+		}
+		if err := parser.parse(in.buf[i:vend], &lr.rec); err != nil {
+			return lr.readJSONSlowly(in.replay(n, counted, end))
+		}
+		lr.list.add(lr.validator, &lr.rec, parser.echo)
+		counted += int64(vend - at)
+		end = in.done(vend) // the buffer may move on
+		if i = in.skipSpace(end); i >= len(in.buf) || in.buf[i] != ',' {
+			if i < len(in.buf) && in.buf[i] == ']' {
+				break
+			}
+			return lr.readJSONSlowly(in.replay(n+1, counted, end))
+		}
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("%w: expected a JSON array of records: [{\"LastName\": ...}, ...], got %s", ErrMalformed, tokenKind(tok))
+	// After the closing ] only white space may follow.
+	if j := in.skipSpace(i + 1); j < len(in.buf) || in.err != io.EOF {
+		return lr.readJSONSlowly(in.replay(lr.list.len(), counted, end))
+	}
+	return nil
+}
+
+// readJSONSlowly reads the list from dec on, encoding/json's way: either
+// from the start (dec's first token is the list's '['), or after the
+// records already read (see jsonInput.replay).
+func (lr *listReader) readJSONSlowly(dec *json.Decoder, fromStart bool) error {
+	if fromStart {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return fmt.Errorf("%w: the body is empty; expected a JSON array of records: [{\"LastName\": ...}, ...]", ErrMalformed)
+		}
+		if err != nil {
+			return lr.jsonError(dec, err)
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return fmt.Errorf("%w: expected a JSON array of records: [{\"LastName\": ...}, ...], got %s", ErrMalformed, tokenKind(tok))
+		}
 	}
 	var (
 		raw    json.RawMessage
@@ -159,6 +222,120 @@ func (lr *listReader) readJSON(r io.Reader) error {
 	}
 	return nil
 }
+
+// jsonInput is the buffered body of a JSON list that readJSON reads.
+type jsonInput struct {
+	r   io.Reader
+	buf []byte // the bytes read and not yet done with
+	off int64  // the body's offset of buf[0]
+	err error  // the reader's error, once it gave one (io.EOF at the end)
+}
+
+// more reads more of the body into buf, growing it when full, and reports
+// whether it got any.
+func (in *jsonInput) more() bool {
+	if in.err != nil {
+		return false
+	}
+	if len(in.buf) == cap(in.buf) {
+		in.buf = slices.Grow(in.buf, cap(in.buf))
+	}
+	n, err := io.ReadFull(in.r, in.buf[len(in.buf):cap(in.buf)])
+	in.buf = in.buf[:len(in.buf)+n]
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+	}
+	in.err = err
+	return n > 0
+}
+
+// done drops the bytes before i, once it is past the buffer's first half,
+// and returns where i is then.
+func (in *jsonInput) done(i int) int {
+	if i < cap(in.buf)/2 {
+		return i
+	}
+	n := copy(in.buf, in.buf[i:])
+	in.buf, in.off = in.buf[:n], in.off+int64(i)
+	return 0
+}
+
+// skipSpace returns the index of the first byte from i on that is not
+// white space, len(buf) when the body ends first.
+func (in *jsonInput) skipSpace(i int) int {
+	for {
+		if i = skipSpace(in.buf, i); i < len(in.buf) || !in.more() {
+			return i
+		}
+	}
+}
+
+// valueEnd returns the index after the value starting at buf[i], or -1
+// when the body ends (or fails) first.
+func (in *jsonInput) valueEnd(i int) int {
+	for {
+		if end := valueEnd(in.buf, i); end >= 0 || !in.more() {
+			return end
+		}
+	}
+}
+
+// replay returns a json.Decoder that reads the rest of the body as
+// readJSONSlowly would have read it from encoding/json had it read the
+// whole list: after the n records read so far, which end at buf[end], the
+// decoder's scanner having counted counted bytes (its error offsets).
+// With no record read, it is the body from its start. Otherwise the
+// decoder reads "[", then white space and a value that its scanner counts
+// as the records before, then white space up to the records' end at its
+// offset in the body, then the rest of the body: what follows, its errors
+// and its offsets are those of the list. It reports whether the decoder
+// starts at the list's start.
+func (in *jsonInput) replay(n int, counted int64, end int) (*json.Decoder, bool) {
+	rest := io.Reader(bytes.NewReader(in.buf[end:]))
+	if in.err != io.EOF {
+		rest = io.MultiReader(rest, in.r)
+		if in.err != nil {
+			rest = io.MultiReader(rest, errReader{in.err})
+		}
+	}
+	if n == 0 {
+		dec := json.NewDecoder(io.MultiReader(bytes.NewReader(in.buf[:end]), rest))
+		dec.UseNumber()
+		return dec, true
+	}
+	filler := "0"
+	if counted > 1 {
+		filler = "{}"
+	}
+	gap := in.off + int64(end) - 1 - counted // spaces after the value
+	dec := json.NewDecoder(io.MultiReader(strings.NewReader("["), &spaces{counted - int64(len(filler))},
+		strings.NewReader(filler), &spaces{gap}, rest))
+	dec.UseNumber()
+	var skip any
+	dec.Token()       //nolint:errcheck // "["
+	dec.Decode(&skip) //nolint:errcheck // the filler value
+	return dec, false
+}
+
+// spaces reads as n spaces.
+type spaces struct{ n int64 }
+
+func (s *spaces) Read(b []byte) (int, error) {
+	if s.n <= 0 {
+		return 0, io.EOF
+	}
+	b = b[:min(int64(len(b)), s.n)]
+	for i := range b {
+		b[i] = ' '
+	}
+	s.n -= int64(len(b))
+	return len(b), nil
+}
+
+// errReader fails with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 func (lr *listReader) jsonError(dec *json.Decoder, err error) error {
 	n := lr.list.len()

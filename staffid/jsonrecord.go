@@ -1,6 +1,7 @@
 package staffid
 
 import (
+	"encoding/json"
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -8,11 +9,13 @@ import (
 	"github.com/bookingkit/bookingkit"
 )
 
-// recordParser reads one record from the bytes of one JSON value, as
-// json.Decoder delivered them (so they are known to be valid JSON). It
+// recordParser reads one record from the bytes of one JSON value. It
 // keeps the values of the known fields and appends a compact copy of the
 // whole value, unknown fields included, from which the import report
-// echoes invalid records "as sent".
+// echoes invalid records "as sent". It checks that the bytes are one
+// valid JSON value as encoding/json reads it, so that the list can be
+// read without encoding/json's scanner going over it first (see
+// listReader.readJSON).
 type recordParser struct {
 	vbuf []byte            // values of the current record, back to back
 	offs [numFields][2]int // where each value lies in vbuf
@@ -25,9 +28,8 @@ var errBadJSON = errors.New("malformed JSON value")
 
 // parse reads the JSON value b into rec and its compact copy, cut as
 // echo.go says, into p.echo. A value that is not an object is a record
-// error, not a parse
-// error: the list is still readable. The error is only for bytes that are
-// not valid JSON, which json.Decoder never hands over.
+// error, not a parse error: the list is still readable. The error is for
+// bytes that are not exactly one valid JSON value.
 func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 	rec.reset()
 	p.vbuf = p.vbuf[:0]
@@ -38,7 +40,7 @@ func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 	}
 	if b[i] != '{' {
 		end, kind := scanValue(b, i)
-		if end < 0 {
+		if end < 0 || skipSpace(b, end) != len(b) {
 			return errBadJSON
 		}
 		rec.notRecord = true
@@ -57,7 +59,10 @@ func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 		if b[i] == '}' {
 			break
 		}
-		if b[i] == ',' && !first {
+		if !first {
+			if b[i] != ',' {
+				return errBadJSON
+			}
 			i = skipSpace(b, i+1)
 			if i >= len(b) {
 				return errBadJSON
@@ -99,6 +104,9 @@ func (p *recordParser) parse(b []byte, rec *rawRecord) error {
 			p.setField(rec, f, b[i:valEnd], kind)
 		}
 		i = valEnd
+	}
+	if skipSpace(b, i+1) != len(b) {
+		return errBadJSON
 	}
 	p.echo = p.eb.finish()
 	// One string for all values of the record: one allocation, not fifteen.
@@ -168,16 +176,32 @@ func skipSpace(b []byte, i int) int {
 }
 
 // scanString returns the index after the string starting at b[i] == '"'
-// and whether it holds escapes, or -1 when it does not end.
+// and whether it holds escapes, or -1 when it does not end or is not a
+// valid JSON string (a control character, an unknown escape).
 func scanString(b []byte, i int) (int, bool) {
 	escaped := false
 	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, escaped
+		case c == '\\':
 			escaped = true
 			j++
-		case '"':
-			return j + 1, escaped
+			if j >= len(b) {
+				return -1, false
+			}
+			switch b[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if hex4(b[j+1:]) < 0 {
+					return -1, false
+				}
+				j += 4
+			default:
+				return -1, false
+			}
+		case c < 0x20:
+			return -1, false
 		}
 	}
 	return -1, false
@@ -198,23 +222,9 @@ func scanValue(b []byte, i int) (int, jsonKind) {
 		if c == '[' {
 			kind = kindArray
 		}
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				end, _ := scanString(b, j)
-				if end < 0 {
-					return -1, 0
-				}
-				j = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, kind
-				}
-			}
+		if end := valueEnd(b, i); end > 0 && json.Valid(b[i:end]) {
+			// Lists seldom nest values: encoding/json checks them.
+			return end, kind
 		}
 		return -1, 0
 	case 't':
@@ -224,14 +234,98 @@ func scanValue(b []byte, i int) (int, jsonKind) {
 	case 'n':
 		return literal(b, i, "null"), kindNull
 	}
+	return scanNumber(b, i), kindNumber
+}
+
+// scanNumber returns the index after the JSON number starting at b[i], or
+// -1: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, followed by anything
+// but another character of a number.
+func scanNumber(b []byte, i int) int {
+	digits := func(j int) int { // the index after one or more digits, or -1
+		k := j
+		for k < len(b) && b[k] >= '0' && b[k] <= '9' {
+			k++
+		}
+		if k == j {
+			return -1
+		}
+		return k
+	}
 	j := i
-	for j < len(b) && (b[j] >= '0' && b[j] <= '9' || b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
+	if j < len(b) && b[j] == '-' {
 		j++
 	}
-	if j == i {
-		return -1, 0
+	switch {
+	case j < len(b) && b[j] == '0':
+		j++
+	case j < len(b) && b[j] >= '1' && b[j] <= '9':
+		j = digits(j)
+	default:
+		return -1
 	}
-	return j, kindNumber
+	if j < len(b) && b[j] == '.' {
+		if j = digits(j + 1); j < 0 {
+			return -1
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		if j = digits(j); j < 0 {
+			return -1
+		}
+	}
+	if j < len(b) && (b[j] >= '0' && b[j] <= '9' || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || b[j] == '+' || b[j] == '-') {
+		return -1
+	}
+	return j
+}
+
+// valueEnd returns the index after the JSON value starting at b[i], or -1
+// when b ends before it does. It only follows strings and brackets to
+// find the end: the value is checked after.
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return -1
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				if j = valueEnd(b, j); j < 0 {
+					return -1
+				}
+				j--
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	// A number or a literal ends before white space, a comma or a
+	// bracket.
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case ' ', '\t', '\n', '\r', ',', ']', '}':
+			return j
+		}
+	}
+	return -1
 }
 
 func literal(b []byte, i int, lit string) int {
