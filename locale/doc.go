@@ -8,11 +8,26 @@
 // employee list", "%d records in the file"), as golang.org/x/text/message
 // takes it: code reads as it prints in English, and a key missing from the
 // catalogue still prints, in English. The catalogue ([Keys]) holds every
-// key in the three languages; its test finds the keys the code uses (the
-// pages' and mails' {{t "…"}} calls, [github.com/bookingkit/bookingkit.Errorf]
-// and [github.com/bookingkit/bookingkit.Invalidf] calls, and [Sprintf] calls)
-// by parsing the sources and templates, and fails on any that lacks a
-// language.
+// key in the three languages, one file per part (pages, mails, errors);
+// messages whose words agree with a number ("3 экземпляра", "5
+// экземпляров") are golang.org/x/text/feature/plural selections. Its test
+// finds the keys the code uses by parsing the sources and templates: the
+// literal (or constant) key of any call of a function with the parameters
+// "key string, args ...any" ([github.com/bookingkit/bookingkit.Errorf],
+// [github.com/bookingkit/bookingkit.Invalidf],
+// [github.com/bookingkit/bookingkit.Msg], [Sprintf], httpapi.Text), the
+// {{t "…"}} calls of templates, and the sentinels' texts; it fails on a key
+// that lacks a language or has other arguments than the English, and on a
+// catalogue key nothing uses.
+//
+// # Mails
+//
+// A mail is in the language of the request it answers: the modules keep
+// [ToQueue] of the request's context with a queued registration or reset,
+// and the worker speaks it again ([Queued]). A mail that answers nobody's
+// request (an account moved by a list import, an invitation) is in the
+// deployment's default ([DefaultOf]), which the server puts in its
+// requests' and worker's contexts ([WithDefault]).
 //
 // # Choosing the language
 //
@@ -33,7 +48,9 @@
 // parsed templates.
 //
 // Errors are translated where they are answered: httpapi.WriteError
-// prints a *bookingkit.Error or *bookingkit.ValidationError in the
-// request's language when its key is in the catalogue ([Translate]), and
-// keeps the English text of any other error.
+// prints the outermost *bookingkit.Error or *bookingkit.ValidationError of
+// an error's chain in the request's language when its key is in the
+// catalogue ([Translate]), with the errors and bookingkit.Messages among
+// its arguments translated in turn, and keeps the English text of any
+// other error.
 package locale

@@ -34,6 +34,41 @@ func fetchIn(t *testing.T, url, accept string, header http.Header) (int, string,
 	return resp.StatusCode, resp.Header.Get("Content-Language"), string(b)
 }
 
+// requirePagesSay fetches url with header in each language of want (an
+// Accept-Language) and checks that the page is in it and says its
+// phrases.
+func requirePagesSay(t *testing.T, url string, header http.Header, want map[string][]string) {
+	t.Helper()
+	for accept, phrases := range want {
+		status, lang, body := fetchIn(t, url, accept, header)
+		require.Equal(t, http.StatusOK, status, accept)
+		require.Equal(t, accept, lang)
+		for _, phrase := range phrases {
+			require.Contains(t, body, phrase, accept)
+		}
+	}
+}
+
+// partnerThreeInstances has the administrator create partner P, its
+// company Acme and three WDS instances of it (one basic, two enterprise),
+// as drafts.
+func partnerThreeInstances(w *partnerWorld) (partnerPartnerJSON, []partnerInstanceJSON) {
+	w.t.Helper()
+	var pt partnerPartnerJSON
+	w.admin.do("POST", "/api/partner/partners", map[string]string{"name": "P"}, http.StatusCreated, &pt)
+	var company partnerCompanyJSON
+	w.admin.do("POST", "/api/partner/companies", map[string]string{"partner_id": pt.ID, "name": "Acme"}, http.StatusCreated, &company)
+	var out []partnerInstanceJSON
+	for _, profile := range []string{"basic", "enterprise", "enterprise"} {
+		var inst partnerInstanceJSON
+		w.admin.do("POST", "/api/partner/instances", map[string]any{"company_id": company.ID, "type": "WDS", "profile": profile,
+			"company_data": map[string]string{"legal_name": "Acme S.L.", "tax_id": "B1", "contact_email": "a@acme.example", "country": "ES"},
+			"config":       map[string]string{"max_terminals": "2", "time_zone": "UTC"}, "expires_at": time.Now().AddDate(1, 0, 0)}, http.StatusCreated, &inst)
+		out = append(out, inst)
+	}
+	return pt, out
+}
+
 // The import page, the staff set-password page and the staff mails in
 // Russian and Spanish by Accept-Language, English without it; an error
 // answer in Russian.
@@ -73,18 +108,11 @@ func TestStaffPagesMailsAndErrorsInRussianAndSpanish(t *testing.T) {
 	require.NotNil(t, link, mail)
 
 	// The set-password page the link opens, in each language.
-	for accept, want := range map[string][]string{
+	requirePagesSay(t, e.ts.URL+link[1], nil, map[string][]string{
 		"ru": {"Служебные перелёты: выбор пароля", "Выберите пароль", "Для it@websky.tech. Не короче 8 символов", "Задать пароль"},
 		"es": {"Viajes de empleados: elija su contraseña", "Elija su contraseña", "Para it@websky.tech. Al menos 8 caracteres", "Establecer la contraseña"},
 		"en": {"Staff travel: choose your password", "For it@websky.tech. At least 8 characters", "Set password"},
-	} {
-		status, lang, body := fetchIn(t, e.ts.URL+link[1], accept, nil)
-		require.Equal(t, http.StatusOK, status, accept)
-		require.Equal(t, accept, lang)
-		for _, phrase := range want {
-			require.Contains(t, body, phrase, accept)
-		}
-	}
+	})
 	// A link it cannot use, in Spanish.
 	_, _, bad := fetchIn(t, e.ts.URL+"/api/staff/password?token=nonsense", "es", nil)
 	require.Contains(t, bad, "Este enlace no es válido, ya se ha usado o ha caducado.")
@@ -132,29 +160,13 @@ func TestStaffPagesMailsAndErrorsInRussianAndSpanish(t *testing.T) {
 // mails, in Russian and Spanish.
 func TestPartnerPagesAndMailsInRussianAndSpanish(t *testing.T) {
 	w := startPartnerWorld(t, filepath.Join(t.TempDir(), "bookingkit.db"))
-	var pt partnerPartnerJSON
-	w.admin.do("POST", "/api/partner/partners", map[string]string{"name": "P"}, http.StatusCreated, &pt)
-	var company partnerCompanyJSON
-	w.admin.do("POST", "/api/partner/companies", map[string]string{"partner_id": pt.ID, "name": "Acme"}, http.StatusCreated, &company)
-	for _, profile := range []string{"basic", "enterprise", "enterprise"} {
-		var inst partnerInstanceJSON
-		w.admin.do("POST", "/api/partner/instances", map[string]any{"company_id": company.ID, "type": "WDS", "profile": profile,
-			"company_data": map[string]string{"legal_name": "Acme S.L.", "tax_id": "B1", "contact_email": "a@acme.example", "country": "ES"},
-			"config":       map[string]string{"max_terminals": "2", "time_zone": "UTC"}, "expires_at": time.Now().AddDate(1, 0, 0)}, http.StatusCreated, &inst)
-	}
+	pt, _ := partnerThreeInstances(w)
 	bearer := http.Header{"Authorization": {"Bearer " + w.admin.token}}
-	for accept, want := range map[string][]string{
+	requirePagesSay(t, w.ts.URL+"/partner/reports?subject=instances", bearer, map[string][]string{
 		"ru": {"PartnerApp · Отчёты", "По типу", "По состоянию", "Working Day Suite: 3 экземпляра. Показать список", "Черновик", "Под фильтр подходят экземпляры: 3.", "Выйти", "Скачать числа в CSV"},
 		"es": {"PartnerApp · Informes", "Por tipo", "Por estado", "Working Day Suite: 3 instancias. Ver la lista", "Borrador", "3 instancias coinciden con el filtro.", "Cerrar sesión", "Descargar las cifras en CSV"},
 		"en": {"PartnerApp · Reports", "By type", "By state", "Working Day Suite: 3 instances. List them", "Draft", "3 instances match the filter.", "Sign out"},
-	} {
-		status, lang, body := fetchIn(t, w.ts.URL+"/partner/reports?subject=instances", accept, bearer)
-		require.Equal(t, http.StatusOK, status, accept)
-		require.Equal(t, accept, lang)
-		for _, phrase := range want {
-			require.Contains(t, body, phrase, accept)
-		}
-	}
+	})
 	_, _, signIn := fetchIn(t, w.ts.URL+"/partner/sign-in", "ru", nil)
 	require.Contains(t, signIn, "Вход в PartnerApp")
 

@@ -563,15 +563,8 @@ func TestPartnerImpersonationOverHTTP(t *testing.T) {
 func TestPartnerReportsPage(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "bookingkit.db")
 	w := startPartnerWorld(t, dsn)
-	var pt partnerPartnerJSON
-	w.admin.do("POST", "/api/partner/partners", map[string]string{"name": "P"}, http.StatusCreated, &pt)
-	var company partnerCompanyJSON
-	w.admin.do("POST", "/api/partner/companies", map[string]string{"partner_id": pt.ID, "name": "Acme"}, http.StatusCreated, &company)
-	for _, profile := range []string{"basic", "enterprise", "enterprise"} {
-		var inst partnerInstanceJSON
-		w.admin.do("POST", "/api/partner/instances", map[string]any{"company_id": company.ID, "type": "WDS", "profile": profile,
-			"company_data": map[string]string{"legal_name": "Acme S.L.", "tax_id": "B1", "contact_email": "a@acme.example", "country": "ES"},
-			"config":       map[string]string{"max_terminals": "2", "time_zone": "UTC"}, "expires_at": time.Now().AddDate(1, 0, 0)}, http.StatusCreated, &inst)
+	pt, instances := partnerThreeInstances(w)
+	for _, inst := range instances {
 		w.admin.do("POST", "/api/partner/instances/"+inst.ID+"/provision", nil, http.StatusOK, &inst)
 		w.admin.do("POST", "/api/partner/instances/"+inst.ID+"/generate", map[string]string{"contract_sha256": inst.Contract.SHA256}, http.StatusOK, &inst)
 	}

@@ -473,23 +473,21 @@ func partnerFigure(tag language.Tag, n int64, s partner.Subject) string {
 // partnerState names a state of an instance or licence for people:
 // "deactivation requested".
 func partnerState(tag language.Tag, st partner.State) string {
-	switch st {
-	case partner.StateDraft:
-		return locale.Sprintf(tag, "draft")
-	case partner.StateProvisioned:
-		return locale.Sprintf(tag, "provisioned")
-	case partner.StateCancelled:
-		return locale.Sprintf(tag, "cancelled")
-	case partner.StateActive:
-		return locale.Sprintf(tag, "active")
-	case partner.StateExpired:
-		return locale.Sprintf(tag, "expired")
-	case partner.StateDeactivationRequested:
-		return locale.Sprintf(tag, "deactivation requested")
-	case partner.StateDeactivated:
-		return locale.Sprintf(tag, "deactivated")
+	if m, ok := partnerStateNames[st]; ok {
+		return locale.Sprintf(tag, m.Key, m.Args...)
 	}
 	return strings.ReplaceAll(string(st), "_", " ")
+}
+
+// partnerStateNames are the states' names, keys of the message catalogue.
+var partnerStateNames = map[partner.State]bookingkit.Message{
+	partner.StateDraft:                 bookingkit.Msg("draft"),
+	partner.StateProvisioned:           bookingkit.Msg("provisioned"),
+	partner.StateCancelled:             bookingkit.Msg("cancelled"),
+	partner.StateActive:                bookingkit.Msg("active"),
+	partner.StateExpired:               bookingkit.Msg("expired"),
+	partner.StateDeactivationRequested: bookingkit.Msg("deactivation requested"),
+	partner.StateDeactivated:           bookingkit.Msg("deactivated"),
 }
 
 // partnerCapital writes s with a capital first letter, as a chart's
