@@ -39,4 +39,19 @@ var heldList = map[string]text{
 	"A newer list replaces this one. If nobody decides, nothing changes.": {
 		"Более новый список заменит этот. Пока никто не решил, ничего не меняется.",
 		"Una lista más reciente sustituye a esta. Si nadie decide, nada cambia."},
+
+	// Its errors.
+	"no employee list is held: %w": {
+		"задержанного списка сотрудников нет: %w",
+		"no hay ninguna lista de empleados retenida: %w"},
+	"held list %d is not held (approved, rejected or replaced by a newer list): %w": {
+		"список %d больше не задержан (одобрен, отклонён или заменён более новым): %w",
+		"la lista %d ya no está retenida (aprobada, rechazada o sustituida por una más reciente): %w"},
+	"expected the positive ID of a held list": {
+		"ожидается положительный номер задержанного списка",
+		"se espera el número positivo de una lista retenida"},
+	"a form with the fields %s": {"форма с полями %s", "un formulario con los campos %s"},
+	"expected show, approve or reject": {
+		"ожидается show, approve или reject",
+		"se espera show, approve o reject"},
 }

@@ -259,11 +259,13 @@ func (im *Importer) Held(ctx context.Context) (HeldList, error) {
 	return h, nil
 }
 
+// errNoHeld says that no list is held, or not the one with the ID (when
+// not 0), in the language of whoever reads it.
 func errNoHeld(id int64) error {
 	if id == 0 {
-		return fmt.Errorf("no employee list is held: %w", bookingkit.ErrNotFound)
+		return bookingkit.Errorf("no employee list is held: %w", bookingkit.ErrNotFound)
 	}
-	return fmt.Errorf("held list %d is not held (approved, rejected or replaced by a newer list): %w", id, bookingkit.ErrNotFound)
+	return bookingkit.Errorf("held list %d is not held (approved, rejected or replaced by a newer list): %w", id, bookingkit.ErrNotFound)
 }
 
 // ApproveHeld imports the held list with the ID on a manager's decision:
@@ -290,17 +292,8 @@ func (im *Importer) ApproveHeld(ctx context.Context, id int64, opts ImportOption
 }
 
 func (im *Importer) approveHeld(ctx context.Context, id int64, opts ImportOptions) (*Report, error) {
-	opts, err := opts.withDefaults()
+	h, opts, err := im.takeHeld(ctx, id, opts)
 	if err != nil {
-		return nil, err
-	}
-	if !im.holding() {
-		return nil, errNoHeld(id)
-	}
-	h, err := im.HeldStore.TakeHeld(ctx, id)
-	if errors.Is(err, bookingkit.ErrNotFound) {
-		return nil, errNoHeld(id)
-	} else if err != nil {
 		return nil, err
 	}
 	now := im.now()
@@ -386,20 +379,28 @@ func (im *Importer) holdAgain(ctx context.Context, h HeldList, opts ImportOption
 // "Error", Report.Held naming the list as rejected). A list that is not
 // held gives an error matching bookingkit.ErrNotFound.
 func (im *Importer) RejectHeld(ctx context.Context, id int64, opts ImportOptions) (*Report, error) {
-	opts, err := opts.withDefaults()
+	h, opts, err := im.takeHeld(ctx, id, opts)
 	if err != nil {
 		return nil, err
 	}
+	return im.decide(ctx, h, opts, DecisionRejected, "rejected by "+actorName(opts))
+}
+
+// takeHeld takes the held list with the ID for a decision by opts
+// (defaults filled in): of two decisions at once, one gets it.
+func (im *Importer) takeHeld(ctx context.Context, id int64, opts ImportOptions) (HeldList, ImportOptions, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return HeldList{}, opts, err
+	}
 	if !im.holding() {
-		return nil, errNoHeld(id)
+		return HeldList{}, opts, errNoHeld(id)
 	}
 	h, err := im.HeldStore.TakeHeld(ctx, id)
 	if errors.Is(err, bookingkit.ErrNotFound) {
-		return nil, errNoHeld(id)
-	} else if err != nil {
-		return nil, err
+		return HeldList{}, opts, errNoHeld(id)
 	}
-	return im.decide(ctx, h, opts, DecisionRejected, "rejected by "+actorName(opts))
+	return h, opts, err
 }
 
 // actorName names who decided, for a report's message.

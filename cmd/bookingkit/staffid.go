@@ -162,16 +162,11 @@ func runStaffIDImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("staffid import: %w", err)
 	}
 	defer done()
-	s, err := openDB(ctx, *db)
+	im, closeDB, err := openImporter(ctx, *db, cfg) // a list the guard stops is held, as the server holds it
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	im, err := staffid.NewImporter(cfg, s.StaffID)
-	if err != nil {
-		return err
-	}
-	im.HeldStore = s.StaffIDHeld // a list the guard stops is held, as the server holds it
+	defer closeDB()
 	actor := "bookingkit staffid import"
 	if user := e.getenv("USER"); user != "" {
 		actor += " by " + user

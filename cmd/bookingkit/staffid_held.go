@@ -39,16 +39,11 @@ func runStaffIDHeldShow(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("staffid held show: unexpected argument %q", fs.Arg(0))
 	}
-	s, err := openDB(ctx, *db)
+	im, closeDB, err := openImporter(ctx, *db, staffid.Config{})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	im, err := staffid.NewImporter(staffid.Config{}, s.StaffID)
-	if err != nil {
-		return err
-	}
-	im.HeldStore = s.StaffIDHeld
+	defer closeDB()
 	held, err := im.Held(ctx)
 	if err != nil {
 		return fmt.Errorf("staffid held show: %w", err)
@@ -84,16 +79,11 @@ func runStaffIDHeldDecide(ctx context.Context, e *env, args []string, decision s
 	if err != nil {
 		return err
 	}
-	s, err := openDB(ctx, *db)
+	im, closeDB, err := openImporter(ctx, *db, cfg)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	im, err := staffid.NewImporter(cfg, s.StaffID)
-	if err != nil {
-		return err
-	}
-	im.HeldStore = s.StaffIDHeld
+	defer closeDB()
 	opts := staffid.ImportOptions{Source: staffid.SourceCLI, Actor: name}
 	if user := e.getenv("USER"); user != "" {
 		opts.Actor += " by " + user
@@ -121,4 +111,21 @@ func printIndented(e *env, v any) error {
 	}
 	fmt.Fprintf(e.stdout, "%s\n", out)
 	return nil
+}
+
+// openImporter opens the database db and returns an importer over it with
+// cfg that holds the lists the guard stops, as the server does, and the
+// function that closes the database.
+func openImporter(ctx context.Context, db string, cfg staffid.Config) (*staffid.Importer, func() error, error) {
+	s, err := openDB(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	im, err := staffid.NewImporter(cfg, s.StaffID)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	im.HeldStore = s.StaffIDHeld
+	return im, s.Close, nil
 }

@@ -47,17 +47,7 @@ func heldTestList() []map[string]any {
 // and returns the status and body.
 func heldCall(t *testing.T, e *importEnv, method, path, token string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, e.ts.URL+path, nil)
-	require.NoError(t, err)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, out
+	return e.request(t, method, path, nil, "", token)
 }
 
 // heldPage posts the import page's held-list form.

@@ -67,7 +67,14 @@ func startImportServer(t *testing.T, dsn, config string) *importEnv {
 // upload posts body to the upload endpoint and returns the status and body.
 func (e *importEnv) upload(t *testing.T, body []byte, contentType, query, token string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.ts.URL+"/api__airline_employee_upload"+query, bytes.NewReader(body))
+	return e.request(t, http.MethodPost, "/api__airline_employee_upload"+query, body, contentType, token)
+}
+
+// request sends body to path, with token as the bearer, and returns the status
+// and body.
+func (e *importEnv) request(t *testing.T, method, path string, body []byte, contentType, token string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, e.ts.URL+path, bytes.NewReader(body))
 	require.NoError(t, err)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

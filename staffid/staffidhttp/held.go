@@ -87,7 +87,7 @@ func (h *ImportHandler) decideHeld(decide heldDecision) http.Handler {
 func heldID(v string) (int64, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id < 1 {
-		return 0, bookingkit.Invalid("id", v, "expected the positive ID of a held list")
+		return 0, bookingkit.Invalidf("id", v, "expected the positive ID of a held list")
 	}
 	return id, nil
 }
@@ -99,22 +99,8 @@ const heldPagePath = "/settings__airline_staff_id_employee_import/held"
 // manager types the token and shows the held list, or approves or rejects
 // the one shown (its ID in the form).
 func (h *ImportHandler) pageHeld(w http.ResponseWriter, r *http.Request) {
-	if err := h.checkAddress(r); err != nil {
-		h.pageError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.pageError(w, r, httpapi.TooLarge(tooBig.Limit))
-			return
-		}
-		h.pageError(w, r, bookingkit.Invalid("form", "", "a form with the fields token, action and id"))
-		return
-	}
-	actor, err := h.formAuth.AuthorizeForm(r, r.PostFormValue("token"))
-	if err != nil {
-		h.pageError(w, r, err)
+	actor, ok := h.authorizePageForm(w, r, "token, action and id")
+	if !ok {
 		return
 	}
 	action := r.PostFormValue("action")
@@ -131,7 +117,7 @@ func (h *ImportHandler) pageHeld(w http.ResponseWriter, r *http.Request) {
 		"approve": h.importer.ApproveHeld, "reject": h.importer.RejectHeld,
 	}[action]
 	if decide == nil {
-		h.pageError(w, r, bookingkit.Invalid("action", action, "expected show, approve or reject"))
+		h.pageError(w, r, bookingkit.Invalidf("action", action, "expected show, approve or reject"))
 		return
 	}
 	id, err := heldID(r.PostFormValue("id"))
@@ -147,4 +133,30 @@ func (h *ImportHandler) pageHeld(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, importStatus(err), importPageData{Report: report})
+}
+
+// authorizePageForm checks the address of a POST of one of the page's
+// small forms (fields named for its error), reads the form and
+// authenticates the token typed in it ([ImportFormAuth]). It returns who
+// is asking, or answers the page with the error and returns false.
+func (h *ImportHandler) authorizePageForm(w http.ResponseWriter, r *http.Request, fields string) (string, bool) {
+	if err := h.checkAddress(r); err != nil {
+		h.pageError(w, r, err)
+		return "", false
+	}
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.pageError(w, r, httpapi.TooLarge(tooBig.Limit))
+			return "", false
+		}
+		h.pageError(w, r, bookingkit.Invalidf("form", "", "a form with the fields %s", fields))
+		return "", false
+	}
+	actor, err := h.formAuth.AuthorizeForm(r, r.PostFormValue("token"))
+	if err != nil {
+		h.pageError(w, r, err)
+		return "", false
+	}
+	return actor, true
 }
