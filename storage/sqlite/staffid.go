@@ -133,11 +133,15 @@ func (staffidBulk) DataVersion(ctx context.Context, q interface {
 	return v, q.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
 }
 
-// staffidImportCache gives the import's connection a page cache of 64 MiB
-// (SQLite's default is 2 MiB, and Unstage brings it back): the people's
-// B-trees then stay in memory while they are written, instead of pages
-// going to the WAL and being read back again and again.
-const staffidImportCache = "PRAGMA cache_size = -65536"
+// staffidImportCache gives the import's connection a page cache of 16 MiB
+// (SQLite's default is 2 MiB, and Unstage brings it back): more of the
+// people's B-trees stay in memory while they are written, instead of
+// pages going to the WAL and being read back again and again. It is also
+// how much the sort of the staged people into the table holds in memory
+// before it spills to a temporary file, so it bounds the server's memory
+// during an import: with 64 MiB, a 500 000-person upload peaked at 513 MB,
+// with 16 MiB at 285 MB (docs/performance.md).
+const staffidImportCache = "PRAGMA cache_size = -16384"
 
 // Staged copies the stage into staffid_people in ID order: all of it, or,
 // when another connection stored some of its people since the stage
