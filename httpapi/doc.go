@@ -20,6 +20,15 @@
 // other answer, and [Handler] lets a handler return its error instead of
 // answering it.
 //
+// The error's text is in the request's language (package locale: its
+// Accept-Language, or the deployment's default the server's middleware
+// stores) when the catalogue has it: an error made with bookingkit.Errorf
+// or bookingkit.Invalidf, or a text that is itself a key
+// ([RequestMessage]); any other keeps its English text, and the answer's
+// Content-Language says which. [Text] is a fixed text of an answer in the
+// request's language, and [ParsePage] parses a page once per language for
+// [Page.Languages].
+//
 // # Reading a request
 //
 // [DecodeJSON] reads a JSON body strictly: it must be declared JSON (415

@@ -24,7 +24,7 @@ var importPage = map[string]text{
 	"imported":            {"импортировано", "importados"},
 	"%d (%d employees, %d companions)": {
 		"%d (сотрудников: %d, сопровождающих: %d)",
-		"%d (%d empleados, %d acompañantes)"},
+		"%d (empleados: %d, acompañantes: %d)"},
 	"new":             {"новые", "nuevos"},
 	"updated":         {"изменённые", "actualizados"},
 	"unchanged":       {"без изменений", "sin cambios"},

@@ -234,3 +234,7 @@ func ToQueue(ctx context.Context) string {
 	}
 	return ""
 }
+
+// For returns a printer of the catalogue in the language of ctx ([Of]):
+// the request's, or the one a queued request kept.
+func For(ctx context.Context) *message.Printer { return Printer(Of(ctx)) }
