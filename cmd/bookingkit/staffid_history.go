@@ -42,15 +42,11 @@ func runStaffIDHistory(ctx context.Context, e *env, args []string) error {
 	if kind != "" && *id == 0 {
 		return fmt.Errorf("staffid history: -kind needs -id")
 	}
-	s, err := openDB(ctx, *db)
+	im, closeDB, err := openImporter(ctx, *db, staffid.Config{})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	im, err := staffid.NewImporter(staffid.Config{}, s.StaffID)
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	p := &historyPrinter{e: e, json: *asJSON, left: *limit}
 	if *id == 0 {
 		err = p.imports(ctx, im, *cursor)
@@ -112,19 +108,16 @@ func (p *historyPrinter) imports(ctx context.Context, im *staffid.Importer, curs
 		if err != nil {
 			return err
 		}
-		for _, e := range page.Items {
-			if p.json {
-				if err := writeJSONLine(p.e.stdout, e); err != nil {
-					return err
-				}
-				continue
-			}
+		err = printLines(p, tw, page.Items, func(e staffid.HistoryEntry) string {
 			c := staffid.SyncCounts{}
 			if e.Report.SyncCounts != nil {
 				c = *e.Report.SyncCounts
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", e.ID, e.At.Format(time.RFC3339), e.Source, e.Report.Status,
+			return fmt.Sprintf("%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s", e.ID, e.At.Format(time.RFC3339), e.Source, e.Report.Status,
 				c.Created, c.Updated, c.Unchanged, c.Blocked, c.Unblocked, e.Actor)
+		})
+		if err != nil {
+			return err
 		}
 		next := ""
 		if page.Next != 0 {
@@ -147,14 +140,11 @@ func (p *historyPrinter) changes(ctx context.Context, im *staffid.Importer, id i
 		if err != nil {
 			return err
 		}
-		for _, c := range page.Items {
-			if p.json {
-				if err := writeJSONLine(p.e.stdout, c); err != nil {
-					return err
-				}
-				continue
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Kind, c.Name, c.EmployeeID, strings.Join(c.Fields, ","), c.ID)
+		err = printLines(p, tw, page.Items, func(c staffid.ImportChange) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s", c.Kind, c.Name, c.EmployeeID, strings.Join(c.Fields, ","), c.ID)
+		})
+		if err != nil {
+			return err
 		}
 		if p.done(len(page.Items), page.Next) {
 			return tw.Flush()
@@ -163,9 +153,17 @@ func (p *historyPrinter) changes(ctx context.Context, im *staffid.Importer, id i
 	}
 }
 
-// writeJSONLine writes v as one line of JSON.
-func writeJSONLine(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+// printLines prints items, each as a line of JSON or as line gives it
+// to the table tw.
+func printLines[T any](p *historyPrinter, tw io.Writer, items []T, line func(T) string) error {
+	enc := json.NewEncoder(p.e.stdout)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	for _, item := range items {
+		if !p.json {
+			fmt.Fprintln(tw, line(item))
+		} else if err := enc.Encode(item); err != nil {
+			return err
+		}
+	}
+	return nil
 }

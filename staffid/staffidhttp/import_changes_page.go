@@ -1,12 +1,10 @@
 package staffidhttp
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/bookingkit/bookingkit"
-	"github.com/bookingkit/bookingkit/httpapi"
 	"github.com/bookingkit/bookingkit/staffid"
 )
 
@@ -28,21 +26,7 @@ type importChangesView struct {
 // and reads a page of whom it created, updated, blocked and unblocked;
 // the page's form asks for the next one.
 func (h *ImportHandler) pageChanges(w http.ResponseWriter, r *http.Request) {
-	if err := h.checkAddress(r); err != nil {
-		h.pageError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.pageError(w, r, httpapi.TooLarge(tooBig.Limit))
-			return
-		}
-		h.pageError(w, r, bookingkit.Invalid("form", "", "a form with the fields token, import, kind and cursor"))
-		return
-	}
-	if _, err := h.formAuth.AuthorizeForm(r, r.PostFormValue("token")); err != nil {
-		h.pageError(w, r, err)
+	if _, ok := h.authorizePageForm(w, r, "token, import, kind and cursor"); !ok {
 		return
 	}
 	id := r.PostFormValue("import")
