@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/bookingkit/bookingkit/internal/smtptest"
 )
 
 // fetchIn GETs url in the language accept (no Accept-Language when "")
@@ -46,6 +48,21 @@ func requirePagesSay(t *testing.T, url string, header http.Header, want map[stri
 		for _, phrase := range phrases {
 			require.Contains(t, body, phrase, accept)
 		}
+	}
+}
+
+// requireMailSays waits for the next mail smtp receives and checks its
+// subject and that its body says phrases.
+func requireMailSays(t *testing.T, smtp *smtptest.Server, subject string, phrases ...string) {
+	t.Helper()
+	select {
+	case m := <-smtp.Messages:
+		require.Equal(t, subject, m.Subject)
+		for _, p := range phrases {
+			require.Contains(t, m.Body, p)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no mail %q", subject)
 	}
 }
 
@@ -182,27 +199,13 @@ func TestPartnerPagesAndMailsInRussianAndSpanish(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusAccepted, resp.StatusCode)
-	select {
-	case m := <-w.smtp.Messages:
-		require.Equal(t, "Ваш пароль PartnerApp", m.Subject)
-		require.Contains(t, m.Body, "Откройте ссылку, чтобы выбрать новый пароль PartnerApp:")
-		require.Contains(t, m.Body, "Ссылка сработает один раз и действует 24 часа.")
-	case <-time.After(10 * time.Second):
-		t.Fatal("no reset mail")
-	}
+	requireMailSays(t, w.smtp, "Ваш пароль PartnerApp", "Откройте ссылку, чтобы выбрать новый пароль PartnerApp:", "Ссылка сработает один раз и действует 24 часа.")
 
 	// MOGU's sign-up in Spanish.
 	m := startMogu(t, "memory:", nil)
 	status, _, body := m.do("POST", "/api/mogu/register", http.Header{"Accept-Language": {"es"}}, map[string]string{"email": "ana@example.com"})
 	require.Equal(t, http.StatusAccepted, status, string(body))
-	select {
-	case msg := <-m.smtp.Messages:
-		require.Equal(t, "Su cuenta de MOGU", msg.Subject)
-		require.Contains(t, msg.Body, "Bienvenido a MOGU. Abra este enlace para elegir su contraseña")
-		require.Contains(t, msg.Body, "El enlace funciona una sola vez y caduca en 24 horas.")
-	case <-time.After(10 * time.Second):
-		t.Fatal("no MOGU mail")
-	}
+	requireMailSays(t, m.smtp, "Su cuenta de MOGU", "Bienvenido a MOGU. Abra este enlace para elegir su contraseña", "El enlace funciona una sola vez y caduca en 24 horas.")
 	// MOGU's pages for travellers: a claim URL's landing page in Russian,
 	// the "add services" page in Spanish.
 	status, lang, landing := fetchIn(t, m.ts.URL+"/api/mogu/c/NOTATOKEN", "ru", nil)
