@@ -217,4 +217,17 @@ func testHeldListOverHTTP(t *testing.T, dsn string) {
 	require.Equal(t, []string{"approved by " + token, "held"}, prefixed(second))
 	require.Equal(t, []string{"rejected by " + panel, "held"}, prefixed(third))
 	require.Equal(t, []string{"superseded by " + token, "held"}, prefixed(fourth))
+
+	// The page's held-list card speaks the reader's language.
+	for lang, want := range map[string]string{"ru": "Показать задержанный список", "es": "Ver la lista retenida", "en": "Show the held list"} {
+		req, err := http.NewRequest(http.MethodGet, e.ts.URL+"/settings__airline_staff_id_employee_import", nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		page, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		require.Contains(t, string(page), want, lang)
+	}
 }
