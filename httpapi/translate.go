@@ -44,9 +44,11 @@ func translateError(tag language.Tag, err error) (string, bool) {
 		if s, ok := locale.Translate(tag, e.Format, translateArgs(tag, e.Args)...); ok {
 			return s, true
 		}
-	case *bookingkit.RetryAfterError:
+	case interface{ Message() bookingkit.Message }:
+		// An error that words itself for people: a rate limit, a
+		// state transition the object's state does not allow.
 		m := e.Message()
-		return locale.Translate(tag, m.Key, m.Args...)
+		return locale.Translate(tag, m.Key, translateArgs(tag, m.Args)...)
 	case *bookingkit.ValidationError:
 		if reason, ok := translateReason(tag, e); ok {
 			if e.Value == "" {

@@ -12,6 +12,7 @@ import (
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/httpapi"
+	"github.com/bookingkit/bookingkit/partner"
 )
 
 // WriteError answers in the request's language what the catalogue
@@ -34,6 +35,9 @@ func TestWriteErrorInRequestLanguage(t *testing.T) {
 			"es", "password: más difícil de adivinar: ahora se basa en una fecha; una frase de cuatro o más palabras sin relación entre sí es segura y fácil de recordar", "password"},
 		{"a rate limit", "es", &bookingkit.RetryAfterError{Seconds: 3}, "es", "demasiados intentos: vuelva a intentarlo dentro de 3 s", ""},
 		{"a 500", "es", errors.New("disk on fire"), "es", "error interno", ""},
+		{"an error that words itself", "ru", fmt.Errorf("x: %w", &partner.TransitionError{Object: "instance", ID: "inst_1", State: partner.StateActive, Event: partner.EventProvision}),
+			"ru", "экземпляр inst_1: действие provision недопустимо в состоянии active", ""},
+		{"the same in English", "", &partner.TransitionError{Object: "licence", State: partner.StateDeactivated, Event: partner.EventBind}, "en", "licence: bind is not allowed in state deactivated", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

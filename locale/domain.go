@@ -95,7 +95,20 @@ var domainErrors = map[string]text{
 		"нужна ссылка из QR-кода (url) или её токен (token)",
 		"se necesita la URL leída del código QR (url) o su token (token)"},
 
-	// Partners' objects.
+	// Partners' objects and what only administrators do.
+	"%s %s: %s is not allowed in state %s": {
+		"%s %s: действие %s недопустимо в состоянии %s",
+		"%s %s: %s no está permitido en el estado %s"},
+	"%s: %s is not allowed in state %s": {
+		"%s: действие %s недопустимо в состоянии %s",
+		"%s: %s no está permitido en el estado %s"},
+	"partner: only an administrator may %s: %w": {
+		"это может только администратор: %s",
+		"solo un administrador puede %s"},
+	"create partners":  {"создавать партнёров", "crear socios"},
+	"create users":     {"создавать пользователей", "crear usuarios"},
+	"create API keys":  {"создавать ключи API", "crear claves de API"},
+	"revoke API keys":  {"отзывать ключи API", "revocar claves de API"},
 	"%s %s: %w":        {"не найдено: %[1]s %[2]s", "no encontrado: %[1]s %[2]s"},
 	"partner":          {"партнёр", "socio"},
 	"company":          {"компания", "empresa"},

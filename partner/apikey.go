@@ -108,7 +108,7 @@ type APIKeyStore interface {
 // Administrators only: like users, a partner's keys are given by the
 // vendor's administrators.
 func (s *Service) CreateAPIKey(ctx context.Context, a Actor, in NewAPIKey) (APIKey, string, error) {
-	if err := a.mustAdmin("create API keys"); err != nil {
+	if err := a.mustAdmin(bookingkit.Msg("create API keys")); err != nil {
 		return APIKey{}, "", err
 	}
 	if in.PartnerID == "" {
@@ -195,7 +195,7 @@ func (s *Service) APIKeys(ctx context.Context, a Actor, q APIKeyQuery) (APIKeyPa
 // in. Administrators only. Revoking a revoked key changes nothing and
 // returns it as it is.
 func (s *Service) RevokeAPIKey(ctx context.Context, a Actor, id string) (APIKey, error) {
-	if err := a.mustAdmin("revoke API keys"); err != nil {
+	if err := a.mustAdmin(bookingkit.Msg("revoke API keys")); err != nil {
 		return APIKey{}, err
 	}
 	k, err := s.Store.GetAPIKey(ctx, id)

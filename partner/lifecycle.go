@@ -1,8 +1,6 @@
 package partner
 
 import (
-	"fmt"
-
 	"github.com/bookingkit/bookingkit"
 )
 
@@ -112,12 +110,22 @@ type TransitionError struct {
 	Event  Event
 }
 
-func (e *TransitionError) Error() string {
-	object := e.Object
-	if e.ID != "" {
-		object += " " + e.ID
+func (e *TransitionError) Error() string { return e.Message().String() }
+
+// Message is the error's text for people, to be said in their language;
+// the event and the state keep the API's names.
+func (e *TransitionError) Message() bookingkit.Message {
+	var object any = e.Object
+	switch e.Object {
+	case "instance":
+		object = bookingkit.Msg("instance")
+	case "licence":
+		object = bookingkit.Msg("licence")
 	}
-	return fmt.Sprintf("%s: %s is not allowed in state %s", object, e.Event, e.State)
+	if e.ID == "" {
+		return bookingkit.Msg("%s: %s is not allowed in state %s", object, string(e.Event), string(e.State))
+	}
+	return bookingkit.Msg("%s %s: %s is not allowed in state %s", object, e.ID, string(e.Event), string(e.State))
 }
 
 // Is makes a *TransitionError match bookingkit.ErrConflict.

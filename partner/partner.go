@@ -74,12 +74,12 @@ func (a Actor) scope(requested string) (string, error) {
 }
 
 // mustAdmin fails unless a is an administrator.
-func (a Actor) mustAdmin(what string) error {
+func (a Actor) mustAdmin(what bookingkit.Message) error {
 	if err := a.check(); err != nil {
 		return err
 	}
 	if a.Role != RoleAdministrator {
-		return fmt.Errorf("partner: only an administrator may %s: %w", what, bookingkit.ErrForbidden)
+		return bookingkit.Errorf("partner: only an administrator may %s: %w", what, bookingkit.ErrForbidden)
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ type CompanyQuery struct {
 
 // CreatePartner adds a partner. Administrators only.
 func (s *Service) CreatePartner(ctx context.Context, a Actor, in NewPartner) (Partner, error) {
-	if err := a.mustAdmin("create partners"); err != nil {
+	if err := a.mustAdmin(bookingkit.Msg("create partners")); err != nil {
 		return Partner{}, err
 	}
 	name, err := cleanText("name", in.Name, 1, MaxNameLength, false)
@@ -213,7 +213,7 @@ func (s *Service) Partners(ctx context.Context, a Actor, q PartnerQuery) ([]Part
 // CreateUser adds a user who can sign in. Administrators only: partners
 // do not enrol their own staff.
 func (s *Service) CreateUser(ctx context.Context, a Actor, in NewUser) (User, error) {
-	if err := a.mustAdmin("create users"); err != nil {
+	if err := a.mustAdmin(bookingkit.Msg("create users")); err != nil {
 		return User{}, err
 	}
 	u := User{Role: in.Role, PartnerID: in.PartnerID}
