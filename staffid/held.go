@@ -252,7 +252,9 @@ func (im *Importer) Held(ctx context.Context) (HeldList, error) {
 		return HeldList{}, errNoHeld(0)
 	}
 	h, err := im.HeldStore.Held(ctx)
-	if err != nil {
+	if errors.Is(err, bookingkit.ErrNotFound) {
+		return HeldList{}, errNoHeld(0)
+	} else if err != nil {
 		return HeldList{}, err
 	}
 	h.List = nil
