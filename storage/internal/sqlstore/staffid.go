@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -155,10 +156,7 @@ func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read
 			if im.version, err = s.bulk.DataVersion(ctx, conn); err != nil {
 				return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
 			}
-			if im.current, err = s.states(ctx, conn); err != nil {
-				return staffid.HistoryEntry{}, err
-			}
-			if err := s.stage(ctx, conn, nil, im.current, im); err != nil {
+			if err := s.stage(ctx, conn, nil, nil, im); err != nil {
 				return staffid.HistoryEntry{}, err
 			}
 		}
@@ -195,12 +193,22 @@ type staffidImport struct {
 
 // stage calls read and, on another goroutine, gives bulk.Stage the people
 // it stages that current, the people stored, does not hold: the store
-// takes those, and the list forgets them.
+// takes those, and the list forgets them. With current nil, that
+// goroutine reads current first (into im.current) while the list is read,
+// and the people staged until then are not taken: the list keeps them,
+// and the plan's Create has them.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
 	im.read1, im.staged = true, 0
-	stored := make(map[string]struct{}, len(current))
-	for _, st := range current {
-		stored[st.ID] = struct{}{}
+	var stored atomic.Pointer[map[string]struct{}] // nil until current is read
+	storedOf := func(current []staffid.PersonState) {
+		set := make(map[string]struct{}, len(current))
+		for _, st := range current {
+			set[st.ID] = struct{}{}
+		}
+		stored.Store(&set)
+	}
+	if current != nil {
+		storedOf(current)
 	}
 	// The people go over in batches, a few thousand of them ahead: read
 	// goes on while the goroutine writes, and the people taken are
@@ -208,8 +216,18 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 	const batch = 512
 	ch, done := make(chan []*staffid.Person, 16), make(chan error, 1)
 	go func() {
+		var err error
+		if current == nil {
+			if im.current, err = s.states(ctx, conn); err != nil {
+				for range ch { //nolint:revive // drained, so that read never blocks
+				}
+				done <- err
+				return
+			}
+			storedOf(im.current)
+		}
 		var people []*staffid.Person
-		err := s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
+		err = s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
 			for len(people) == 0 {
 				var ok bool
 				if people, ok = <-ch; !ok {
@@ -226,7 +244,7 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 	}()
 	people := make([]*staffid.Person, 0, batch)
 	err := im.read(func(p *staffid.Person) bool {
-		if has(stored, p.ID) {
+		if set := stored.Load(); set == nil || has(*set, p.ID) {
 			return false
 		}
 		im.staged++
