@@ -69,21 +69,8 @@ func (dialect) StandbyBookings() string {
 	return "right(flight_key, 10) >= $1 AND seq + 0 > $2 ORDER BY seq + 0 LIMIT $3"
 }
 
-// Translate turns driver errors into bookingkit's sentinels, saying what
-// happened in the domain's words for callers and keeping the driver's
-// text for the logs (storage.Refused). An error translated already, or
-// one the adapter made, is returned as it is.
+// Translate names PostgreSQL's error codes in the domain's words.
 func (dialect) Translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	var done *bookingkit.StorageError
-	if errors.As(err, &done) {
-		return err
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return storage.Refused(bookingkit.ErrNotFound, "", err)
-	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {

@@ -62,21 +62,8 @@ func (dialect) StandbyBookings() string { return standbyBookings }
 
 const standbyBookings = "substr(flight_key, -10) >= $1 AND +seq > $2 ORDER BY seq LIMIT $3"
 
-// Translate turns driver errors into bookingkit's sentinels, saying what
-// happened in the domain's words for callers and keeping the driver's
-// text for the logs (storage.Refused). An error translated already, or
-// one the adapter made, is returned as it is.
+// Translate names SQLite's constraint violations in the domain's words.
 func (dialect) Translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	var done *bookingkit.StorageError
-	if errors.As(err, &done) {
-		return err
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return storage.Refused(bookingkit.ErrNotFound, "", err)
-	}
 	var se *sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.Code() {

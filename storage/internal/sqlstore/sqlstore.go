@@ -33,10 +33,9 @@ type Dialect interface {
 	// errors carry in the log.
 	Name() string
 
-	// Translate turns a driver error into bookingkit's sentinels with
-	// storage.Refused (a unique violation is ErrConflict, a missing row
-	// ErrNotFound). It returns other errors, and errors translated
-	// already, as they are.
+	// Translate turns a driver's error into bookingkit's sentinels with
+	// storage.Refused (a unique violation is ErrConflict), or returns it
+	// as it is.
 	Translate(err error) error
 
 	// Lock takes, inside tx, the lock called name until tx ends: two
@@ -130,17 +129,30 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.SQL.BeginTx(ctx, nil)
 	if err != nil {
-		return db.Dialect.Translate(err)
+		return db.Translate(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if err := fn(tx); err != nil {
-		return db.Dialect.Translate(err)
+		return db.Translate(err)
 	}
-	return db.Dialect.Translate(tx.Commit())
+	return db.Translate(tx.Commit())
 }
 
-// Translate is the dialect's [Dialect.Translate].
-func (db *DB) Translate(err error) error { return db.Dialect.Translate(err) }
+// Translate turns driver errors into bookingkit's sentinels, saying what
+// happened in the domain's words for callers and keeping the driver's
+// text for the logs (storage.Refused): a missing row is ErrNotFound, the
+// rest is the dialect's. An error translated already, or one the adapter
+// made, is returned as it is.
+func (db *DB) Translate(err error) error {
+	var done *bookingkit.StorageError
+	switch {
+	case err == nil, errors.As(err, &done):
+		return err
+	case errors.Is(err, sql.ErrNoRows):
+		return storage.Refused(bookingkit.ErrNotFound, "", err)
+	}
+	return db.Dialect.Translate(err)
+}
 
 // Fail returns the adapter's error: its context, with the adapter's name
 // before it, around the cause (storage.Failf says what callers are told
