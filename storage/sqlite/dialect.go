@@ -83,9 +83,13 @@ func (dialect) Translate(err error) error {
 // violation names ("UNIQUE constraint failed: partner_licences.instance_id,
 // partner_licences.login"), or "".
 func constraintTable(se *sqlite3.Error) string {
-	_, after, ok := strings.Cut(se.Error(), "constraint failed: ")
-	table, _, dot := strings.Cut(after, ".")
-	if !ok || !dot {
+	msg := se.Error()
+	i := strings.LastIndex(msg, "constraint failed: ") // the driver's text holds the words twice
+	if i < 0 {
+		return ""
+	}
+	table, _, ok := strings.Cut(msg[i+len("constraint failed: "):], ".")
+	if !ok {
 		return ""
 	}
 	return table
