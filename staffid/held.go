@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -126,6 +128,25 @@ type heldDraft struct {
 	counts SyncCounts
 	basis  string
 	plan   *Plan
+}
+
+// draftHeld reads a list the guard holds again, whole, from the copy
+// kept while it was read, and plans it against current, the people
+// stored when the guard held it: the held list and its preview.
+func (im *Importer) draftHeld(ctx context.Context, spool *os.File, format Format, now time.Time, current []PersonState) (*heldDraft, error) {
+	if spool == nil {
+		return nil, errors.New("staffid: a held list was not kept while it was read")
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("reading the held list again: %w", err)
+	}
+	l, err := im.read(ctx, spool, format, now, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading the held list again: %w", err)
+	}
+	people := l.people()
+	plan := PlanSync(current, people, now)
+	return &heldDraft{people: people, counts: plan.Counts, basis: heldBasis(current), plan: plan}, nil
 }
 
 // heldBasis is a digest of the stored people's states, whatever order the

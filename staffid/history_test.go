@@ -40,8 +40,8 @@ func TestImportHistoryNamesTheChanges(t *testing.T) {
 	c.ok(people...)
 	c.ok(people[:8]...) // the Sidorovs leave
 
-	next := append([]rec{}, people[:7]...)                                // Jill leaves
-	next[1] = next[1].with("RelationDegree", "spouse")                    // Maria's data change
+	next := append([]rec{}, people[:7]...)             // Jill leaves
+	next[1] = next[1].with("RelationDegree", "spouse") // Maria's data change
 	next = append(next, people[8], people[9].with("LastNameEng", "Sidorova-Ivanova"))
 	next = append(next, employee(1005, "Новиков", "Антон", "11.11.1985")) // a newcomer
 	preview, err := c.run(staffid.ImportOptions{DryRun: true}, next...)

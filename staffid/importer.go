@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -93,6 +95,9 @@ type Importer struct {
 	// judged) and error as returned, and how long it took. Servers count
 	// imports with it (package metrics).
 	Observe func(report *Report, err error, took time.Duration)
+	// Logger receives what goes wrong after an import is stored, which
+	// does not undo it (superseding a held list); slog.Default() when nil.
+	Logger *slog.Logger
 	// HeldStore, when set, keeps the lists the mass-block guard stops
 	// instead of refusing them, for a manager to approve or reject (see
 	// [HeldList]); without it they are refused with ErrMassBlock. Set it
@@ -149,6 +154,21 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		return nil, err
 	}
 	now := im.now()
+	// A list the guard may hold is copied to a temporary file while it is
+	// read, and read again whole from there if the guard holds it: the
+	// import itself forgets the people the store takes, so that memory
+	// stays bounded by what the list needs (issue 16).
+	var spool *os.File
+	if im.holding() && !opts.Force && !opts.DryRun {
+		if spool, err = os.CreateTemp("", "bookingkit-list-*"); err != nil {
+			return nil, fmt.Errorf("keeping a copy of the list while it is read: %w", err)
+		}
+		defer func() {
+			spool.Close()
+			os.Remove(spool.Name())
+		}()
+		r = io.TeeReader(r, spool)
+	}
 	var (
 		l          *list
 		readReport *Report // a list refused before planning
@@ -156,8 +176,7 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 	)
 	read := func(stage func(*Person) bool) error {
 		var err error
-		// A list the guard may hold needs all its people after planning.
-		l, err = im.readList(ctx, r, format, now, stage, im.holding() && !opts.Force)
+		l, err = im.read(ctx, r, format, now, stage)
 		if err != nil && !isRefusal(err) {
 			return err
 		}
@@ -170,12 +189,11 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 	var (
 		report  *Report
 		refusal error
-		applied *Plan      // the plan stored, unless refused
-		planned *Plan      // the plan made, refused or not
-		held    *heldDraft // the list to hold, when the guard holds it
+		applied *Plan         // the plan stored, unless refused
+		planned *Plan         // the plan made, refused or not
+		held    []PersonState // the stored people, when the guard holds the list
 	)
 	plan := func(current []PersonState) (*Plan, error) {
-		people := l.people()
 		employees, companions := l.counts()
 		l.echoes = echoArena{} // no record is invalid: the echoes are not needed any more
 		n := l.len()
@@ -190,10 +208,7 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 			report = errorReport(refusal.Error(), n)
 			if im.holding() && !opts.DryRun && errors.Is(refusal, ErrMassBlock) {
 				report = heldReport(plan, im.cfg.MassBlockThreshold, n)
-				// Planned again with every person at hand (the list kept
-				// them: list.keepTaken), for the preview and the held list.
-				all := PlanSync(current, people, now)
-				held = &heldDraft{people: people, counts: all.Counts, basis: heldBasis(current), plan: all}
+				held = current
 			}
 			return &Plan{At: now, Active: plan.Active, Entry: newHistoryEntry(now, opts, report)}, nil
 		}
@@ -248,16 +263,23 @@ func (im *Importer) importList(ctx context.Context, r io.Reader, format Format, 
 		return nil, err
 	}
 	if held != nil {
-		return im.hold(ctx, entry, opts, report, held)
+		draft, err := im.draftHeld(ctx, spool, format, now, held)
+		if err != nil {
+			return nil, err
+		}
+		return im.hold(ctx, entry, opts, report, draft)
 	}
 	if applied != nil && refusal == nil {
 		if im.AfterImport != nil {
 			im.AfterImport(context.WithoutCancel(ctx), applied.Update)
 		}
 		if im.holding() {
-			// A list held before this one is older than what is stored now.
+			// A list held before this one is older than what is stored
+			// now. Failing to say so does not undo the import: approving
+			// that list later re-plans it and applies nothing stale
+			// (ErrHeldStale), so the import's answer stands.
 			if err := im.dropHeld(context.WithoutCancel(ctx), entry, opts); err != nil {
-				return report, fmt.Errorf("the list is imported, but superseding the held list failed: %w", err)
+				im.logger().Warn("staffid: the list is imported, but superseding the held list failed", "import", entry.ID, "err", err)
 			}
 		}
 	}
@@ -399,18 +421,12 @@ var errRefusedList = errors.New("staffid: the list is refused")
 // the people of the list's longest valid prefix as they are read (see
 // [list.stream]).
 func (im *Importer) read(ctx context.Context, r io.Reader, format Format, now time.Time, stage func(*Person) bool) (*list, error) {
-	return im.readList(ctx, r, format, now, stage, false)
-}
-
-// readList is read, keeping the people the store takes when keepTaken.
-func (im *Importer) readList(ctx context.Context, r io.Reader, format Format, now time.Time, stage func(*Person) bool, keepTaken bool) (*list, error) {
 	// A birth date is in the future only when it is after today in every
 	// time zone, so nobody born today east of the server is refused.
 	today := DateOf(now.In(time.FixedZone("UTC+14", 14*60*60)))
 	limits := im.Limits.withDefaults()
 	lr := &listReader{ctx: ctx, limits: limits, validator: newRecordValidator(im.cfg, today)}
 	lr.list.maxValidEcho, lr.list.maxDetail = limits.MaxEchoBytes, 2*limits.MaxReportBytes
-	lr.list.keepTaken = keepTaken
 	hasher := newIdentityHasher(im.cfg.IdentityFields)
 	if stage != nil {
 		lr.list.stream(lr.validator, hasher, stage)
@@ -420,6 +436,13 @@ func (im *Importer) readList(ctx context.Context, r io.Reader, format Format, no
 	}
 	lr.list.check(lr.validator, hasher)
 	return &lr.list, nil
+}
+
+func (im *Importer) logger() *slog.Logger {
+	if im.Logger != nil {
+		return im.Logger
+	}
+	return slog.Default()
 }
 
 // now returns the clock's time in UTC, to the microsecond: the precision

@@ -52,12 +52,8 @@ type list struct {
 	invalid int       // entries with errors
 
 	maxValidEcho, maxDetail int
-	validEcho, detail       int // bytes kept so far
-	// keepTaken keeps the people the store took, for an import that may
-	// need all of them after planning (a list held by the guard).
-	keepTaken bool
-
-	checked *checked // the state of check, once it began
+	validEcho, detail       int      // bytes kept so far
+	checked                 *checked // the state of check, once it began
 }
 
 const entryChunk = 1024
@@ -348,9 +344,7 @@ func (l *list) advance() bool {
 		return false
 	}
 	e.taken, e.id, e.digest = true, key, mustHashKey(p.Digest)
-	if !l.keepTaken {
-		e.person = nil
-	}
+	e.person = nil
 	return true
 }
 
@@ -508,7 +502,7 @@ func personEcho(p *Person) []byte {
 
 // people returns pointers to the persons of a valid list that it keeps:
 // all of them but those a [StreamingImportStore] took while the list was
-// read, unless the list keeps them (list.keepTaken).
+// read.
 func (l *list) people() []*Person {
 	out := make([]*Person, 0, l.n)
 	for i := range l.n {
