@@ -13,7 +13,9 @@
 # content security policy; then, with scripts/ax-tree.go, that chromium's
 # accessibility tree has the tables (named by their captions) and the
 # bars' links (named by their figures), that no image hides a link, and
-# that Tab reaches the bars. It writes the DOMs and screenshots to the
+# that Tab reaches the bars. Then it loads the reports page and the
+# employee-list import page with Accept-Language ru and es and checks that
+# they are in Russian and Spanish. It writes the DOMs and screenshots to the
 # directory it prints.
 #
 # Needs Go, curl, jq and chromium (apt-get install -y chromium; set
@@ -167,6 +169,34 @@ href=$(grep -o 'href="[^"]*bucket_profile=enterprise[^"]*"' "$out/instances.line
 chrome detail "$browse$href" --dump-dom >"$out/detail.html"
 echo "== $browse$href"
 check "$out/detail.html" "the bar's link lists the two enterprise instances" '<details><summary><code>' 2
+
+# The pages in Russian and Spanish, as a browser set to those languages
+# asks for them (Accept-Language), and in English without a language.
+for lang in ru es; do
+	chrome "reports-$lang" "$browse/partner/reports?subject=instances" --accept-lang=$lang --dump-dom >"$out/reports-$lang.html"
+	chrome "reports-$lang" "$browse/partner/reports?subject=instances" --accept-lang=$lang --screenshot="$out/reports-$lang.png" >/dev/null
+	chrome "import-$lang" "$base/settings__airline_staff_id_employee_import" --accept-lang=$lang --dump-dom >"$out/import-$lang.html"
+	chrome "import-$lang" "$base/settings__airline_staff_id_employee_import" --accept-lang=$lang --screenshot="$out/import-$lang.png" >/dev/null
+done
+echo "== the reports and import pages with Accept-Language ru and es"
+check "$out/reports-ru.html" "reports page: Russian" '<html lang="ru"'
+check "$out/reports-ru.html" "reports page: Russian title" 'PartnerApp · Отчёты'
+check "$out/reports-ru.html" "reports page: a bar named in Russian" 'aria-label="Working Day Suite: 3 экземпляра. Показать список"'
+check "$out/reports-es.html" "reports page: Spanish" '<html lang="es"'
+check "$out/reports-es.html" "reports page: Spanish title" 'PartnerApp · Informes'
+check "$out/reports-es.html" "reports page: a bar named in Spanish" 'aria-label="Working Day Suite: 3 instancias. Ver la lista"'
+check "$out/import-ru.html" "import page: Russian" '<html lang="ru"'
+check "$out/import-ru.html" "import page: Russian heading" 'Загрузка списка сотрудников'
+check "$out/import-ru.html" "import page: Russian label" 'Токен импорта'
+check "$out/import-es.html" "import page: Spanish" '<html lang="es"'
+check "$out/import-es.html" "import page: Spanish heading" 'Subir la lista de empleados'
+check "$out/import-es.html" "import page: Spanish label" 'Token de importación'
+refuse "$out/import-ru.html" "import page: no English heading left in Russian" 'Upload the employee list'
+for f in reports-ru reports-es import-ru import-es; do
+	refuse "$out/$f.console" "$f: nothing refused under the content security policy" 'Refused to|Content Security Policy'
+done
+echo "-- key lines:"
+grep -ohE '<h1>[^<]*</h1>|<h2>[^<]*</h2>' "$out/reports-ru.html" "$out/import-ru.html" "$out/import-es.html" "$out/reports-es.html" | head -12 | sed 's/^/   /'
 
 echo "== DOMs, screenshots and browser logs in $out"
 [ "$fail" = 0 ] && echo "check-pages: all checks passed" || { echo "check-pages: some checks failed" >&2; exit 1; }
