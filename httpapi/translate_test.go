@@ -38,6 +38,9 @@ func TestWriteErrorInRequestLanguage(t *testing.T) {
 		{"an error that words itself", "ru", fmt.Errorf("x: %w", &partner.TransitionError{Object: "instance", ID: "inst_1", State: partner.StateActive, Event: partner.EventProvision}),
 			"ru", "экземпляр inst_1: действие provision недопустимо в состоянии active", ""},
 		{"the same in English", "", &partner.TransitionError{Object: "licence", State: partner.StateDeactivated, Event: partner.EventBind}, "en", "licence: bind is not allowed in state deactivated", ""},
+		{"a partner field check", "ru", partnerTypeError(), "ru", "type \"XYZ\": одно из: WDS, MCRM, S360, WTA", "type"},
+		{"the same in Spanish", "es", partnerTypeError(), "es", "type \"XYZ\": uno de: WDS, MCRM, S360, WTA", "type"},
+		{"the same in English", "", partnerTypeError(), "en", "type \"XYZ\": one of WDS, MCRM, S360, WTA", "type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,4 +58,11 @@ func TestWriteErrorInRequestLanguage(t *testing.T) {
 			require.Equal(t, tt.field, body.Field)
 		})
 	}
+}
+
+// partnerTypeError is the refusal of an unknown instance type, as package
+// partner gives it.
+func partnerTypeError() error {
+	_, err := partner.DefaultRegistry().Type("XYZ")
+	return err
 }

@@ -13,7 +13,7 @@ import (
 type text struct{ ru, es string }
 
 // messages are the catalogue's parts, one per file: pages, mails, errors.
-var messages = []map[string]text{importPage, errorTexts, accounts, mails, heldList, partnerPages, importChanges, domainErrors, moguPages}
+var messages = []map[string]text{importPage, errorTexts, accounts, mails, heldList, partnerPages, partnerFields, importChanges, domainErrors, moguPages}
 
 // counted are the messages whose words agree with a number (Russian has
 // three forms, one, few and many), in English, Russian and Spanish, as

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -72,7 +71,7 @@ func (c ActivityCursor) String() string {
 // ParseActivityCursor reads a token made by [ActivityCursor.String]. A
 // malformed token is a validation error on field "cursor".
 func ParseActivityCursor(s string) (ActivityCursor, error) {
-	bad := bookingkit.Invalid("cursor", truncate(s, 40), "a cursor returned by an earlier search")
+	bad := bookingkit.Invalidf("cursor", truncate(s, 40), "a cursor returned by an earlier search")
 	if len(s) > 64 {
 		return ActivityCursor{}, bad
 	}
@@ -157,7 +156,7 @@ func (s *Service) SearchActivity(ctx context.Context, a Actor, in ActivitySearch
 	}
 	switch serial, pin := strings.TrimSpace(in.Serial), strings.TrimSpace(in.PIN); {
 	case serial != "" && pin != "":
-		return ActivityPage{}, bookingkit.Invalid("pin", pin, "search by serial or by PIN, not both")
+		return ActivityPage{}, bookingkit.Invalidf("pin", pin, "search by serial or by PIN, not both")
 	case serial != "":
 		if q.Serial, err = NormalizeSerial("serial", serial); err != nil {
 			return ActivityPage{}, err
@@ -167,7 +166,7 @@ func (s *Service) SearchActivity(ctx context.Context, a Actor, in ActivitySearch
 			return ActivityPage{}, err
 		}
 	default:
-		return ActivityPage{}, bookingkit.Invalid("serial", "", "a terminal serial or PIN to search for")
+		return ActivityPage{}, bookingkit.Invalidf("serial", "", "a terminal serial or PIN to search for")
 	}
 	if err := checkPeriod(q.From, q.To); err != nil {
 		return ActivityPage{}, err
@@ -227,7 +226,7 @@ type TerminalEvent struct {
 // the calls that make them.
 func (s *Service) RecordTerminalActivity(ctx context.Context, in TerminalEvent) (ActivityEvent, error) {
 	if in.Kind != ActivitySignIn && in.Kind != ActivityConfigFetch {
-		return ActivityEvent{}, bookingkit.Invalid("kind", string(in.Kind), fmt.Sprintf("%s or %s", ActivitySignIn, ActivityConfigFetch))
+		return ActivityEvent{}, bookingkit.Invalidf("kind", string(in.Kind), "%s or %s", ActivitySignIn, ActivityConfigFetch)
 	}
 	t, err := in.Terminal.Normalize()
 	if err != nil {

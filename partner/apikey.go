@@ -112,7 +112,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, a Actor, in NewAPIKey) (APIK
 		return APIKey{}, "", err
 	}
 	if in.PartnerID == "" {
-		return APIKey{}, "", bookingkit.Invalid("partner_id", "", "required")
+		return APIKey{}, "", bookingkit.Invalidf("partner_id", "", "required")
 	}
 	name, err := cleanText("name", in.Name, 1, MaxNameLength, false)
 	if err != nil {

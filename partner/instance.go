@@ -188,13 +188,13 @@ func checkExpiry(t, now, previous time.Time) (time.Time, error) {
 	t = canonicalTime(t)
 	switch {
 	case t.IsZero():
-		return time.Time{}, bookingkit.Invalid("expires_at", "", "required")
+		return time.Time{}, bookingkit.Invalidf("expires_at", "", "required")
 	case !t.After(now):
-		return time.Time{}, bookingkit.Invalid("expires_at", t.Format(time.RFC3339), "a time in the future")
+		return time.Time{}, bookingkit.Invalidf("expires_at", t.Format(time.RFC3339), "a time in the future")
 	case !previous.IsZero() && !t.After(previous):
-		return time.Time{}, bookingkit.Invalid("expires_at", t.Format(time.RFC3339), "later than the current expiry "+previous.Format(time.RFC3339))
+		return time.Time{}, bookingkit.Invalidf("expires_at", t.Format(time.RFC3339), "later than the current expiry %s", previous.Format(time.RFC3339))
 	case t.Sub(now) > MaxTerm:
-		return time.Time{}, bookingkit.Invalid("expires_at", t.Format(time.RFC3339), "at most 20 years ahead")
+		return time.Time{}, bookingkit.Invalidf("expires_at", t.Format(time.RFC3339), "at most 20 years ahead")
 	}
 	return t, nil
 }
@@ -392,14 +392,14 @@ func (s *Service) Cancel(ctx context.Context, a Actor, id, reason string) (Insta
 func (s *Service) Generate(ctx context.Context, a Actor, id, contractSHA256 string) (Instance, error) {
 	contractSHA256 = strings.ToLower(strings.TrimSpace(contractSHA256))
 	if contractSHA256 == "" {
-		return Instance{}, bookingkit.Invalid("contract_sha256", "", "required: the digest of the contract that was read")
+		return Instance{}, bookingkit.Invalidf("contract_sha256", "", "required: the digest of the contract that was read")
 	}
 	return s.change(ctx, a, id, instanceChange{event: EventGenerate, apply: func(inst *Instance, now time.Time) (string, error) {
 		if err := inst.Contract.Verify(); err != nil {
 			return "", fmt.Errorf("instance %s: %w", id, err)
 		}
 		if contractSHA256 != inst.Contract.SHA256 {
-			return "", bookingkit.Invalid("contract_sha256", contractSHA256, "the digest of the instance's contract, "+inst.Contract.SHA256)
+			return "", bookingkit.Invalidf("contract_sha256", contractSHA256, "the digest of the instance's contract, %s", inst.Contract.SHA256)
 		}
 		inst.ActivatedAt = now
 		return "contract sha256 " + inst.Contract.SHA256, nil
@@ -431,7 +431,7 @@ func (s *Service) EditInstance(ctx context.Context, a Actor, id string, edit Ins
 		}
 		if !edit.ExpiresAt.IsZero() {
 			if inst.State != StateDraft {
-				errs = append(errs, bookingkit.Invalid("expires_at", edit.ExpiresAt.Format(time.RFC3339), "changes only in a draft; extend the expiry instead"))
+				errs = append(errs, bookingkit.Invalidf("expires_at", edit.ExpiresAt.Format(time.RFC3339), "changes only in a draft; extend the expiry instead"))
 			} else if t, err := checkExpiry(edit.ExpiresAt, now, time.Time{}); err != nil {
 				errs = append(errs, err)
 			} else if !t.Equal(inst.ExpiresAt) {

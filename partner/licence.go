@@ -101,7 +101,7 @@ var (
 func NormalizeSerial(field, s string) (string, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	if !serialPattern.MatchString(s) {
-		return "", bookingkit.Invalid(field, truncate(s, 40), "1 to 64 letters, digits, dots, colons, hyphens and underscores")
+		return "", bookingkit.Invalidf(field, truncate(s, 40), "1 to 64 letters, digits, dots, colons, hyphens and underscores")
 	}
 	return s, nil
 }
@@ -111,7 +111,7 @@ func NormalizeSerial(field, s string) (string, error) {
 func NormalizePIN(field, s string) (string, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	if !pinPattern.MatchString(s) {
-		return "", bookingkit.Invalid(field, truncate(s, 40), "4 to 16 letters and digits")
+		return "", bookingkit.Invalidf(field, truncate(s, 40), "4 to 16 letters and digits")
 	}
 	return s, nil
 }
@@ -134,7 +134,7 @@ func (t Terminal) Normalize() (Terminal, error) {
 		return Terminal{}, err
 	}
 	if out.IsZero() {
-		return Terminal{}, bookingkit.Invalid("terminal", "", "a serial number or a PIN")
+		return Terminal{}, bookingkit.Invalidf("terminal", "", "a serial number or a PIN")
 	}
 	return out, nil
 }
@@ -142,7 +142,7 @@ func (t Terminal) Normalize() (Terminal, error) {
 func normalizeLogin(field, s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if !loginPattern.MatchString(s) {
-		return "", bookingkit.Invalid(field, truncate(s, 40), "1 to 64 letters, digits, dots, @, hyphens and underscores")
+		return "", bookingkit.Invalidf(field, truncate(s, 40), "1 to 64 letters, digits, dots, @, hyphens and underscores")
 	}
 	return s, nil
 }
@@ -161,9 +161,9 @@ func (s *Service) AddLicences(ctx context.Context, a Actor, instanceID string, i
 	}
 	switch {
 	case len(in) == 0:
-		return nil, bookingkit.Invalid("licences", "", "at least one licence")
+		return nil, bookingkit.Invalidf("licences", "", "at least one licence")
 	case len(in) > MaxLicencesPerCall:
-		return nil, bookingkit.Invalid("licences", strconv.Itoa(len(in)), fmt.Sprintf("at most %d per call", MaxLicencesPerCall))
+		return nil, bookingkit.Invalidf("licences", strconv.Itoa(len(in)), "at most %d per call", MaxLicencesPerCall)
 	}
 	// IDs made in the same millisecond sort by their random part: sort
 	// them so that the licences list in the order they were given.
@@ -188,7 +188,7 @@ func (s *Service) AddLicences(ctx context.Context, a Actor, instanceID string, i
 		errs = append(errs, e1, e2, e3)
 		if e2 == nil {
 			if j, dup := seen[u.Login]; dup {
-				errs = append(errs, bookingkit.Invalid(field+"login", u.Login, fmt.Sprintf("given twice (also licences[%d])", j)))
+				errs = append(errs, bookingkit.Invalidf(field+"login", u.Login, "given twice (also licences[%d])", j))
 			}
 			seen[u.Login] = i
 		}
@@ -269,7 +269,7 @@ func (s *Service) Licences(ctx context.Context, a Actor, q LicenceQuery) (Licenc
 		return LicencePage{}, err
 	}
 	if q.Search != "" && q.InstanceID == "" {
-		return LicencePage{}, bookingkit.Invalid("search", q.Search, "needs an instance; search other instances by exact login, serial or PIN")
+		return LicencePage{}, bookingkit.Invalidf("search", q.Search, "needs an instance; search other instances by exact login, serial or PIN")
 	}
 	if q.InstanceID != "" {
 		// Checked so that another partner's instance reads as not found

@@ -220,17 +220,17 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, in NewUser) (User, er
 	switch in.Role {
 	case RolePartnerUser:
 		if in.PartnerID == "" {
-			return User{}, bookingkit.Invalid("partner_id", "", "required for a partner user")
+			return User{}, bookingkit.Invalidf("partner_id", "", "required for a partner user")
 		}
 		if _, err := s.Store.GetPartner(ctx, in.PartnerID); err != nil {
 			return User{}, err
 		}
 	case RoleAdministrator:
 		if in.PartnerID != "" {
-			return User{}, bookingkit.Invalid("partner_id", in.PartnerID, "an administrator belongs to no partner")
+			return User{}, bookingkit.Invalidf("partner_id", in.PartnerID, "an administrator belongs to no partner")
 		}
 	default:
-		return User{}, bookingkit.Invalid("role", string(in.Role), "partner_user or administrator")
+		return User{}, bookingkit.Invalidf("role", string(in.Role), "partner_user or administrator")
 	}
 	var err error
 	if u.Name, err = cleanText("name", in.Name, 1, MaxNameLength, false); err != nil {
@@ -305,7 +305,7 @@ func (s *Service) CreateCompany(ctx context.Context, a Actor, in NewCompany) (Co
 		return Company{}, err
 	}
 	if partnerID == "" {
-		return Company{}, bookingkit.Invalid("partner_id", "", "required")
+		return Company{}, bookingkit.Invalidf("partner_id", "", "required")
 	}
 	if _, err := s.Store.GetPartner(ctx, partnerID); err != nil {
 		return Company{}, err
@@ -362,16 +362,16 @@ func cleanEmail(field, s string, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return "", bookingkit.Invalid(field, "", "required")
+			return "", bookingkit.Invalidf(field, "", "required")
 		}
 		return "", nil
 	}
 	if len(s) > 254 {
-		return "", bookingkit.Invalid(field, truncate(s, 40), "at most 254 characters")
+		return "", bookingkit.Invalidf(field, truncate(s, 40), "at most 254 characters")
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
-		return "", bookingkit.Invalid(field, s, "an e-mail address like name@example.com")
+		return "", bookingkit.Invalidf(field, s, "an e-mail address like name@example.com")
 	}
 	at := strings.LastIndexByte(s, '@')
 	return s[:at] + "@" + strings.ToLower(s[at+1:]), nil

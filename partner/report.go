@@ -160,7 +160,7 @@ func (s *Service) checkReportFilter(a Actor, f ReportFilter) (ReportFilter, []St
 	case SubjectLicences:
 		states = LicenceStates
 	default:
-		return ReportFilter{}, nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
+		return ReportFilter{}, nil, bookingkit.Invalidf("subject", string(f.Subject), "instances or licences")
 	}
 	if f.Type, _, err = s.checkTypeFilter(f.Type, ""); err != nil {
 		return ReportFilter{}, nil, err
@@ -294,7 +294,7 @@ func buildSeries(reg *Registry, f ReportFilter, rows []MonthRow) (Series, error)
 	}
 	n := (last.Year()-first.Year())*12 + int(last.Month()-first.Month()) + 1
 	if n > MaxSeriesMonths {
-		return Series{}, bookingkit.Invalid("activated_from", first.Format("2006-01"), fmt.Sprintf("a period of at most %d months", MaxSeriesMonths))
+		return Series{}, bookingkit.Invalidf("activated_from", first.Format("2006-01"), "a period of at most %d months", MaxSeriesMonths)
 	}
 	sr := Series{Filter: f}
 	index := map[string]int{}
@@ -396,7 +396,7 @@ func sortedKeys[V any](m map[string]V) []string {
 func (s *Service) checkTypeFilter(typ, profile string) (string, string, error) {
 	if typ == "" {
 		if profile != "" {
-			return "", "", bookingkit.Invalid("profile", profile, "needs a type")
+			return "", "", bookingkit.Invalidf("profile", profile, "needs a type")
 		}
 		return "", "", nil
 	}
@@ -422,11 +422,11 @@ func checkStates(states, allowed []State) error {
 			for i, a := range allowed {
 				names[i] = string(a)
 			}
-			return bookingkit.Invalid("state", string(st), "one of "+strings.Join(names, ", "))
+			return bookingkit.Invalidf("state", string(st), "one of %s", strings.Join(names, ", "))
 		}
 	}
 	if len(states) > len(allowed) {
-		return bookingkit.Invalid("state", "", "each state at most once")
+		return bookingkit.Invalidf("state", "", "each state at most once")
 	}
 	return nil
 }
@@ -434,7 +434,7 @@ func checkStates(states, allowed []State) error {
 // checkPeriod checks that a period, when both ends are set, is not empty.
 func checkPeriod(from, to time.Time) error {
 	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		return bookingkit.Invalid("to", to.Format(time.RFC3339), "after from ("+from.Format(time.RFC3339)+")")
+		return bookingkit.Invalidf("to", to.Format(time.RFC3339), "after from (%s)", from.Format(time.RFC3339))
 	}
 	return nil
 }

@@ -162,7 +162,7 @@ func pageLimit(n int) (int, error) {
 	case n == 0:
 		return DefaultPageSize, nil
 	case n < 0 || n > MaxPageSize:
-		return 0, bookingkit.Invalid("limit", fmt.Sprint(n), fmt.Sprintf("between 1 and %d", MaxPageSize))
+		return 0, bookingkit.Invalidf("limit", fmt.Sprint(n), "between 1 and %d", MaxPageSize)
 	}
 	return n, nil
 }
@@ -172,21 +172,21 @@ func pageLimit(n int) (int, error) {
 func cleanText(field, s string, min, max int, multiline bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if !utf8.ValidString(s) {
-		return "", bookingkit.Invalid(field, "", "not valid UTF-8")
+		return "", bookingkit.Invalidf(field, "", "not valid UTF-8")
 	}
 	n := utf8.RuneCountInString(s)
 	if n < min {
 		if min == 1 {
-			return "", bookingkit.Invalid(field, s, "required")
+			return "", bookingkit.Invalidf(field, s, "required")
 		}
-		return "", bookingkit.Invalid(field, s, fmt.Sprintf("at least %d characters", min))
+		return "", bookingkit.Invalidf(field, s, "at least %d characters", min)
 	}
 	if n > max {
-		return "", bookingkit.Invalid(field, truncate(s, 40), fmt.Sprintf("at most %d characters", max))
+		return "", bookingkit.Invalidf(field, truncate(s, 40), "at most %d characters", max)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
-			return "", bookingkit.Invalid(field, truncate(s, 40), "control characters are not allowed")
+			return "", bookingkit.Invalidf(field, truncate(s, 40), "control characters are not allowed")
 		}
 	}
 	return s, nil

@@ -96,7 +96,7 @@ func (c ThreadCursor) String() string {
 
 // ParseThreadCursor reads a token made by [ThreadCursor.String].
 func ParseThreadCursor(s string) (ThreadCursor, error) {
-	bad := bookingkit.Invalid("cursor", truncate(s, 40), "a cursor returned by an earlier list")
+	bad := bookingkit.Invalidf("cursor", truncate(s, 40), "a cursor returned by an earlier list")
 	if len(s) > 200 {
 		return ThreadCursor{}, bad
 	}
@@ -263,7 +263,7 @@ func (s *Service) MarkRead(ctx context.Context, a Actor, companyID, upTo string)
 		return err
 	}
 	if upTo == "" {
-		return bookingkit.Invalid("up_to", "", "the ID of the newest message read")
+		return bookingkit.Invalidf("up_to", "", "the ID of the newest message read")
 	}
 	side, _ := sideOf(a)
 	return s.Store.MarkThreadRead(ctx, companyID, side, upTo)

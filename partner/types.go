@@ -125,7 +125,7 @@ func (r *Registry) Type(name string) (TypeSpec, error) {
 	if i, ok := r.byName[strings.ToUpper(strings.TrimSpace(name))]; ok {
 		return r.specs[i], nil
 	}
-	return TypeSpec{}, bookingkit.Invalid("type", name, "one of "+strings.Join(r.names(), ", "))
+	return TypeSpec{}, bookingkit.Invalidf("type", name, "one of %s", strings.Join(r.names(), ", "))
 }
 
 func (r *Registry) names() []string {
@@ -215,7 +215,7 @@ func (t TypeSpec) Profile(name string) (Profile, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if len(t.Profiles) == 0 {
 		if name != "" {
-			return Profile{}, bookingkit.Invalid("profile", name, t.Name+" has no profiles")
+			return Profile{}, bookingkit.Invalidf("profile", name, "%s has no profiles", t.Name)
 		}
 		return Profile{}, nil
 	}
@@ -229,9 +229,9 @@ func (t TypeSpec) Profile(name string) (Profile, error) {
 		names[i] = p.Name
 	}
 	if name == "" {
-		return Profile{}, bookingkit.Invalid("profile", "", t.Name+" needs a profile: one of "+strings.Join(names, ", "))
+		return Profile{}, bookingkit.Invalidf("profile", "", "%s needs a profile: one of %s", t.Name, strings.Join(names, ", "))
 	}
-	return Profile{}, bookingkit.Invalid("profile", name, "one of "+strings.Join(names, ", "))
+	return Profile{}, bookingkit.Invalidf("profile", name, "one of %s", strings.Join(names, ", "))
 }
 
 // CheckCompany validates company data against t and returns it normalised:
@@ -260,7 +260,7 @@ func checkFields(group string, fields []Field, data map[string]string) (map[stri
 		}
 		if v == "" {
 			if f.Required {
-				errs = append(errs, bookingkit.Invalid(name, "", "required"))
+				errs = append(errs, bookingkit.Invalidf(name, "", "required"))
 			}
 			continue
 		}
@@ -283,7 +283,7 @@ func checkFields(group string, fields []Field, data map[string]string) (map[stri
 		for i, f := range fields {
 			names[i] = f.Name
 		}
-		errs = append(errs, bookingkit.Invalid(group+"."+truncate(k, 40), "", "unknown field; expected one of "+strings.Join(names, ", ")))
+		errs = append(errs, bookingkit.Invalidf(group+"."+truncate(k, 40), "", "unknown field; expected one of %s", strings.Join(names, ", ")))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -294,10 +294,10 @@ func checkFields(group string, fields []Field, data map[string]string) (map[stri
 // normalize checks one non-blank value and returns its canonical form.
 func (f Field) normalize(name, v string) (string, error) {
 	if !utf8.ValidString(v) {
-		return "", bookingkit.Invalid(name, "", "not valid UTF-8")
+		return "", bookingkit.Invalidf(name, "", "not valid UTF-8")
 	}
 	if utf8.RuneCountInString(v) > maxValueLength {
-		return "", bookingkit.Invalid(name, truncate(v, 40), fmt.Sprintf("at most %d characters", maxValueLength))
+		return "", bookingkit.Invalidf(name, truncate(v, 40), "at most %d characters", maxValueLength)
 	}
 	switch f.Kind {
 	case KindText:
@@ -319,10 +319,10 @@ func (f Field) normalize(name, v string) (string, error) {
 	case KindInteger:
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return "", bookingkit.Invalid(name, v, "a whole number")
+			return "", bookingkit.Invalidf(name, v, "a whole number")
 		}
 		if n < f.Min || n > f.Max {
-			return "", bookingkit.Invalid(name, v, fmt.Sprintf("between %d and %d", f.Min, f.Max))
+			return "", bookingkit.Invalidf(name, v, "between %d and %d", f.Min, f.Max)
 		}
 		return strconv.FormatInt(n, 10), nil
 	case KindBool:
@@ -332,18 +332,18 @@ func (f Field) normalize(name, v string) (string, error) {
 		case "false", "no", "0", "off":
 			return "false", nil
 		}
-		return "", bookingkit.Invalid(name, v, "true or false")
+		return "", bookingkit.Invalidf(name, v, "true or false")
 	case KindChoice:
 		for _, c := range f.Choices {
 			if strings.EqualFold(c, v) {
 				return c, nil
 			}
 		}
-		return "", bookingkit.Invalid(name, v, "one of "+strings.Join(f.Choices, ", "))
+		return "", bookingkit.Invalidf(name, v, "one of %s", strings.Join(f.Choices, ", "))
 	case KindURL:
 		u, err := url.Parse(v)
 		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-			return "", bookingkit.Invalid(name, v, "an https:// address")
+			return "", bookingkit.Invalidf(name, v, "an https:// address")
 		}
 		return u.String(), nil
 	}

@@ -154,7 +154,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, a Actor, in NewWebh
 		return WebhookEndpoint{}, err
 	}
 	if partnerID == "" {
-		return WebhookEndpoint{}, bookingkit.Invalid("partner_id", "", "required")
+		return WebhookEndpoint{}, bookingkit.Invalidf("partner_id", "", "required")
 	}
 	if _, err := s.Store.GetPartner(ctx, partnerID); err != nil {
 		return WebhookEndpoint{}, err
@@ -206,7 +206,7 @@ func (s *Service) WebhookEndpoints(ctx context.Context, a Actor, partnerID strin
 		return nil, err
 	}
 	if partnerID == "" {
-		return nil, bookingkit.Invalid("partner_id", "", "required")
+		return nil, bookingkit.Invalidf("partner_id", "", "required")
 	}
 	list, err := s.Store.ListWebhookEndpoints(ctx, partnerID)
 	for i := range list {
