@@ -16,8 +16,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
-	"strconv"
 	"strings"
 	"time"
 
@@ -272,11 +272,47 @@ func scanOne[T any](r scanner) (v T, err error) { return v, r.Scan(&v) }
 // insertSQL is the INSERT of one row of columns (comma-separated) into
 // table, its values $1, $2, … in the columns' order.
 func insertSQL(table, columns string) string {
-	ph := make([]string, strings.Count(columns, ",")+1)
-	for i := range ph {
-		ph[i] = "$" + strconv.Itoa(i+1)
+	return "INSERT INTO " + table + " (" + columns + ") VALUES " + placeholders(1, 1, strings.Count(columns, ",")+1)
+}
+
+// placeholders returns n groups of size numbered parameters from first:
+// "$1, $2" for one group of 2 (without parentheses), "($1, $2), ($3, $4)"
+// for two.
+func placeholders(first, n, size int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if size > 1 {
+			b.WriteByte('(')
+		}
+		for j := range size {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d", first+i*size+j)
+		}
+		if size > 1 {
+			b.WriteByte(')')
+		}
 	}
-	return "INSERT INTO " + table + " (" + columns + ") VALUES (" + strings.Join(ph, ", ") + ")"
+	return b.String()
+}
+
+// dollarList appends vs to args and returns their parameters, "$k, $k+1, …".
+func dollarList[T any](args []any, vs []T) (string, []any) {
+	in := placeholders(len(args)+1, len(vs), 1)
+	for _, v := range vs {
+		args = append(args, v)
+	}
+	return in, args
+}
+
+// list is [queryAll] on db.SQL with its error as db.Err's for what.
+func list[T any](ctx context.Context, db *DB, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	out, err := queryAll(ctx, db.SQL, scan, query, args...)
+	return out, db.Err(err, "%s", what)
 }
 
 // utc scans a time in UTC, NULL and the zero time alike as the zero time.

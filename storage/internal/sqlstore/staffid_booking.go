@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -114,16 +112,6 @@ func (s *StaffBookingStore) Bookings(ctx context.Context, q staffid.BookingQuery
 func (s *StaffBookingStore) StandbyBookings(ctx context.Context, q staffid.StandbyBookingQuery) ([]staffid.Booking, error) {
 	return s.Query(ctx, "SELECT "+StaffBookingColumns+" FROM staffid_bookings WHERE standby AND "+s.standby,
 		q.FlightsFrom.Format(time.DateOnly), q.AfterSeq, staffid.NormalizeLimit(q.Limit))
-}
-
-// dollarList appends vs to args and returns their parameters, "$k, $k+1, …".
-func dollarList[T any](args []any, vs []T) (string, []any) {
-	in := make([]string, len(vs))
-	for i, v := range vs {
-		in[i] = "$" + strconv.Itoa(len(args)+1)
-		args = append(args, v)
-	}
-	return strings.Join(in, ", "), args
 }
 
 // Query reads the bookings that query selects (its columns

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -95,31 +94,6 @@ func (s *StaffIDStore) keepHistory(ctx context.Context, tx *sql.Tx, id int64, e 
 		}
 	}
 	return e, nil
-}
-
-// placeholders returns n groups of size numbered parameters from first:
-// "$1, $2" for one group of 2 (without parentheses), "($1, $2), ($3, $4)"
-// for two.
-func placeholders(first, n, size int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if size > 1 {
-			b.WriteByte('(')
-		}
-		for j := range size {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "$%d", first+i*size+j)
-		}
-		if size > 1 {
-			b.WriteByte(')')
-		}
-	}
-	return b.String()
 }
 
 // ImportChanges returns a page of one kind of an import's changes: the
