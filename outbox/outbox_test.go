@@ -20,8 +20,8 @@ import (
 	"github.com/bookingkit/bookingkit/outbox"
 	"github.com/bookingkit/bookingkit/storage/memory"
 	"github.com/bookingkit/bookingkit/storage/postgres"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 	"github.com/bookingkit/bookingkit/storage/sqlite"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 // backends runs test on each backend's outbox store. connect opens one

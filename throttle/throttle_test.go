@@ -14,8 +14,8 @@ import (
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/storage/memory"
 	"github.com/bookingkit/bookingkit/storage/postgres"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 	"github.com/bookingkit/bookingkit/storage/sqlite"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 	"github.com/bookingkit/bookingkit/throttle"
 )
 

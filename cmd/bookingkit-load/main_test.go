@@ -22,7 +22,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/account"
 	"github.com/bookingkit/bookingkit/mail"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 const (

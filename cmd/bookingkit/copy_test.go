@@ -17,8 +17,8 @@ import (
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/standby"
 	"github.com/bookingkit/bookingkit/storage"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 	"github.com/bookingkit/bookingkit/storage/sqlite"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 // copySource makes a SQLite file with rows in every table.

@@ -20,8 +20,8 @@ import (
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/storage/postgres"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 	"github.com/bookingkit/bookingkit/storage/sqlite"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 // Attack: weak passwords that passed the length rule. The issue's

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit/staffid"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 func TestDryRunWritesNothingOnSQLite(t *testing.T) {

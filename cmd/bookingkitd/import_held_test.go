@@ -18,7 +18,7 @@ import (
 	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/internal/smtptest"
 	"github.com/bookingkit/bookingkit/staffid"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 func TestHeldListOverHTTPOnSQLite(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/staffid/staffidhttp"
 	"github.com/bookingkit/bookingkit/staffid/staffidtest"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 func TestImportHistoryNamesEveryChangeOnSQLite(t *testing.T) {

@@ -24,7 +24,7 @@ import (
 	"github.com/bookingkit/bookingkit/staffid/staffidhttp"
 	"github.com/bookingkit/bookingkit/staffid/staffidtest"
 	"github.com/bookingkit/bookingkit/storage"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 const (

@@ -26,7 +26,7 @@ import (
 	"github.com/bookingkit/bookingkit/internal/smtptest"
 	"github.com/bookingkit/bookingkit/mogu"
 	"github.com/bookingkit/bookingkit/storage/memory"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 const moguTestEngineToken = "engine-token-for-tests"

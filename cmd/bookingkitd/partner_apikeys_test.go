@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bookingkit/bookingkit/partner/partnerhttp"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 func TestPartnerAPIKeysOverHTTPOnSQLite(t *testing.T) {

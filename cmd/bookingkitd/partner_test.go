@@ -23,7 +23,7 @@ import (
 	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/internal/smtptest"
 	"github.com/bookingkit/bookingkit/partner"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 const partnerTestEngineToken = "engine-token-for-partner-tests-0123456789"

@@ -17,7 +17,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/internal/smtptest"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 // Attack (issue 14, item 3): a reset for an existing account wrote a

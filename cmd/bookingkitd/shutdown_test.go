@@ -26,7 +26,7 @@ import (
 	"github.com/bookingkit/bookingkit/cmd/internal/backend"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/staffid/staffidtest"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 const (

@@ -27,8 +27,8 @@ import (
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/storage/memory"
 	"github.com/bookingkit/bookingkit/storage/postgres"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 	"github.com/bookingkit/bookingkit/storage/sqlite"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 // receiver is a webhook receiver on loopback that refuses (503) while

@@ -16,5 +16,5 @@
 // # Tests
 //
 // The tests read the connection string from BOOKINGKIT_TEST_POSTGRES and skip
-// when it is unset; see [github.com/bookingkit/bookingkit/storage/postgres/pgtest].
+// when it is unset; see [github.com/bookingkit/bookingkit/storage/storagetest/pgtest].
 package postgres

@@ -13,7 +13,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/partner"
 	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 func openPartnerBench(tb testing.TB) *DB {

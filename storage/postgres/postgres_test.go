@@ -9,8 +9,8 @@ import (
 
 	"github.com/bookingkit/bookingkit/storage"
 	"github.com/bookingkit/bookingkit/storage/postgres"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
 	"github.com/bookingkit/bookingkit/storage/storagetest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 func openFresh(t *testing.T) *postgres.DB {

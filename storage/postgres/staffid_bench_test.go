@@ -12,7 +12,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/staffid/staffidtest"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 // staffidBenchList is the list: 100 000 generated records.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/bookingkit/bookingkit/standby"
 	"github.com/bookingkit/bookingkit/storage/postgres"
-	"github.com/bookingkit/bookingkit/storage/postgres/pgtest"
+	"github.com/bookingkit/bookingkit/storage/storagetest/pgtest"
 )
 
 // BenchmarkStandbyRebuild measures Service.Rebuild of 200 000 active
