@@ -52,12 +52,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fail("open %s: %w", path, err)
 	}
-	// database/sql keeps 2 idle connections unless told otherwise: under
-	// concurrent requests nearly every query then opens a SQLite
-	// connection (file, pragmas, schema) and closes it after. Keeping
-	// maxIdleConns made bookingkit-load's 50 clients 2-4× faster (570-750
-	// → 1 260-2 330 req/s, p99 430-605 → 160-475 ms); an idle one closes
-	// after a minute, so a burst's page caches are not kept for good.
+	// database/sql keeps 2 idle connections unless told otherwise, and
+	// opening a SQLite connection (file, pragmas, schema) for most
+	// queries of concurrent requests costs more than the queries
+	// (docs/performance.md, the load program); an idle one closes after a
+	// minute, so a burst's page caches are not kept for good.
 	sqldb.SetMaxIdleConns(maxIdleConns)
 	sqldb.SetConnMaxIdleTime(time.Minute)
 	db := &DB{sql: sqldb, core: &sqlstore.DB{SQL: sqldb, Dialect: dialect{}}, path: path}
@@ -68,24 +67,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// maxIdleConns is how many connections the pool keeps open between
-// queries: enough for the concurrent requests of a busy server. The open
-// connections are not capped, as PostgreSQL's are: with a cap, writers
-// waiting (up to busy_timeout) for an import's write lock could hold
-// every connection and make the readers wait too.
+// maxIdleConns is how many connections the pool keeps between queries.
+// The open ones are not capped: writers waiting for an import's write
+// lock could hold every connection and make the readers wait too.
 const maxIdleConns = 64
 
-// pageSize is the page size of the files Open creates. Bulk writes such as
-// a 100 000-person employee import run about 20% faster with 16 KiB pages
-// than with SQLite's 4 KiB default (storage/sqlite BenchmarkStaffIDImport);
-// the page cache is sized in bytes, so it costs no memory.
+// pageSize is the page size of the files Open creates: bulk writes such
+// as an employee import run about 20% faster than with 4 KiB pages.
 const pageSize = 16384
 
-// createFile creates the database file with pageSize pages when it does
-// not exist yet. The page size is fixed once the first page is written and
-// the WAL mode cannot change it later; the driver runs the DSN's pragmas in
-// alphabetical order, journal_mode before page_size, so the new file is
-// made here first. An existing file keeps its page size.
+// createFile creates a missing database file with pageSize pages, which
+// are fixed once WAL mode is on; the driver would run the DSN's pragmas
+// in alphabetical order, journal_mode first.
 func createFile(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 		return nil // present, or Open's own error will say why not
