@@ -19,14 +19,14 @@ func scanAccount(r scanner) (a account.Account, err error) {
 	return a, r.Scan(&a.ID, &a.Realm, &a.Email, &a.Subject, &a.PasswordHash, utc{&a.CreatedAt})
 }
 
-// exec runs query and reports its failure as what's.
-func (s *AccountStore) exec(ctx context.Context, what, query string, args ...any) error {
-	_, err := s.db.exec(ctx, what, query, args...)
+// run is [DB.exec] without the count of rows.
+func (db *DB) run(ctx context.Context, what, query string, args ...any) error {
+	_, err := db.exec(ctx, what, query, args...)
 	return err
 }
 
 func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) error {
-	return s.exec(ctx, "create account", `INSERT INTO accounts (id, realm, email, subject, password_hash, created_at)
+	return s.db.run(ctx, "create account", `INSERT INTO accounts (id, realm, email, subject, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, string(a.Realm), a.Email, NullIfEmpty(a.Subject), a.PasswordHash, a.CreatedAt.UTC())
 }
 
@@ -60,17 +60,14 @@ func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (ac
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM account_sessions WHERE account_id = $1", id); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM account_links WHERE account_id = $1", id)
+		_, err = execEach(ctx, tx, []string{"DELETE FROM account_sessions WHERE account_id = $1", "DELETE FROM account_links WHERE account_id = $1"}, id)
 		return err
 	})
 	return a, s.db.Err(err, "move account")
 }
 
 func (s *AccountStore) CreateLink(ctx context.Context, l account.Link) error {
-	return s.exec(ctx, "create link", `INSERT INTO account_links (token_hash, account_id, purpose, created_at, expires_at)
+	return s.db.run(ctx, "create link", `INSERT INTO account_links (token_hash, account_id, purpose, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5)`, l.TokenHash, l.AccountID, string(l.Purpose), l.CreatedAt.UTC(), l.ExpiresAt.UTC())
 }
 
@@ -90,20 +87,17 @@ func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.T
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", passwordHash, accountID); err != nil {
+		if a, err = scanAccount(tx.QueryRowContext(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2 RETURNING "+accountColumns, passwordHash, accountID)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM account_sessions WHERE account_id = $1", accountID); err != nil {
-			return err
-		}
-		a, err = scanAccount(tx.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts WHERE id = $1", accountID))
+		_, err = tx.ExecContext(ctx, "DELETE FROM account_sessions WHERE account_id = $1", accountID)
 		return err
 	})
 	return a, s.db.Err(err, "use link")
 }
 
 func (s *AccountStore) CreateSession(ctx context.Context, sess account.Session) error {
-	return s.exec(ctx, "create session", `INSERT INTO account_sessions (token_hash, account_id, created_at, expires_at)
+	return s.db.run(ctx, "create session", `INSERT INTO account_sessions (token_hash, account_id, created_at, expires_at)
 		VALUES ($1, $2, $3, $4)`, sess.TokenHash, sess.AccountID, sess.CreatedAt.UTC(), sess.ExpiresAt.UTC())
 }
 
@@ -115,9 +109,9 @@ func (s *AccountStore) Session(ctx context.Context, tokenHash string) (account.S
 }
 
 func (s *AccountStore) DeleteSession(ctx context.Context, tokenHash string) error {
-	return s.exec(ctx, "delete session", "DELETE FROM account_sessions WHERE token_hash = $1", tokenHash)
+	return s.db.run(ctx, "delete session", "DELETE FROM account_sessions WHERE token_hash = $1", tokenHash)
 }
 
 func (s *AccountStore) DeleteSessions(ctx context.Context, accountID string) error {
-	return s.exec(ctx, "delete sessions", "DELETE FROM account_sessions WHERE account_id = $1", accountID)
+	return s.db.run(ctx, "delete sessions", "DELETE FROM account_sessions WHERE account_id = $1", accountID)
 }

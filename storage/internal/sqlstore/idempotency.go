@@ -40,19 +40,17 @@ func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (ide
 			return idempotency.Record{}, false, s.db.Fail("begin idempotency key: %w", s.db.Translate(err))
 		}
 		stored := idempotency.Record{Scope: r.Scope, Key: r.Key}
-		var body []byte
 		err = s.db.SQL.QueryRowContext(ctx, `SELECT fingerprint, token, created_at, locked_until, expires_at,
 				status, location, content_type, body
 			FROM idempotency_keys WHERE scope = $1 AND key = $2`, r.Scope, r.Key).Scan(
 			&stored.Fingerprint, &stored.Token, utc{&stored.CreatedAt}, utc{&stored.LockedUntil}, utc{&stored.ExpiresAt},
-			&stored.Answer.Status, &stored.Answer.Location, &stored.Answer.ContentType, &body)
+			&stored.Answer.Status, &stored.Answer.Location, &stored.Answer.ContentType, &stored.Answer.Body)
 		if isNoRows(err) {
 			continue
 		}
 		if err != nil {
 			return idempotency.Record{}, false, s.db.Fail("read idempotency key: %w", s.db.Translate(err))
 		}
-		stored.Answer.Body = body
 		return stored, false, nil
 	}
 	return idempotency.Record{}, false, s.db.Fail("begin idempotency key: it kept changing: %w", bookingkit.ErrConflict)

@@ -43,12 +43,6 @@ func (s *MoguStore) queryRow(ctx context.Context, query string, args ...any) *sq
 	return st.QueryRowContext(ctx, args...)
 }
 
-// moguList runs a query and reads every row with scan.
-func moguList[T any](ctx context.Context, s *MoguStore, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	out, err := queryAll(ctx, s.db.SQL, scan, query, args...)
-	return out, s.db.Err(err, "%s", what)
-}
-
 // Activations.
 
 func moguScanActivation(r scanner) (a mogu.Activation, err error) {
@@ -73,20 +67,18 @@ func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) err
 		SELECT $1, $2, $3, $4, $5, $6
 		WHERE (SELECT COALESCE(MAX(seq), 0) FROM mogu_activations WHERE microsite_id = $1) = $7`,
 		a.MicrositeID, a.Seq, a.Active, a.By, a.At.UTC(), a.Note, a.Seq-1)
-	if err := s.db.OneRow(res, err, "record mogu activation"); err != nil {
-		if errors.Is(err, bookingkit.ErrNotFound) || errors.Is(err, bookingkit.ErrInvalid) {
-			return s.db.Fail("mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
-		}
-		return err
+	err = s.db.OneRow(res, err, "record mogu activation")
+	if errors.Is(err, bookingkit.ErrNotFound) || errors.Is(err, bookingkit.ErrInvalid) {
+		return s.db.Fail("mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
 	}
-	return nil
+	return err
 }
 
 // ActivationHistory returns up to limit changes below beforeSeq (0: from
 // the newest), newest first.
 func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, beforeSeq int64, limit int) ([]mogu.Activation, error) {
 	// seq < $2 comes first: PostgreSQL then reads $2 as a BIGINT.
-	return moguList(ctx, s, "mogu activation history", moguScanActivation, "SELECT "+moguActivationColumns+` FROM mogu_activations
+	return list(ctx, s.db, "mogu activation history", moguScanActivation, "SELECT "+moguActivationColumns+` FROM mogu_activations
 		WHERE microsite_id = $1 AND (seq < $2 OR $2 = 0) ORDER BY seq DESC LIMIT $3`, micrositeID, beforeSeq, limit)
 }
 
@@ -225,7 +217,7 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 	// ORDER BY 9, 1 is start_at, booking_id. The compound SELECT is not
 	// wrapped in a subquery: through one, SQLite loses linked_at's declared
 	// type and the driver would return it as text.
-	return moguList(ctx, s, "mogu trips of account "+q.AccountID, moguScanAccountTrip, `SELECT `+moguTripColumns+`, l.link, l.linked_at, TRUE
+	return list(ctx, s.db, "mogu trips of account "+q.AccountID, moguScanAccountTrip, `SELECT `+moguTripColumns+`, l.link, l.linked_at, TRUE
 			FROM mogu_trip_links l JOIN mogu_trips t ON t.booking_id = l.booking_id
 			WHERE l.account_id = $1 AND t.end_at >= $3 AND (t.start_at, t.booking_id) > ($4, $5)
 			UNION ALL
@@ -241,7 +233,7 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 // after the cursor.
 func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery) ([]mogu.Trip, error) {
 	afterStart, afterID := moguKeyset(q.After)
-	return moguList(ctx, s, "mogu trips of agency "+q.AgencyID, moguScanTrip, "SELECT "+moguTripColumns+` FROM mogu_trips t
+	return list(ctx, s.db, "mogu trips of agency "+q.AgencyID, moguScanTrip, "SELECT "+moguTripColumns+` FROM mogu_trips t
 		WHERE t.agency_id = $1 AND (t.start_at, t.booking_id) > ($2, $3)
 		ORDER BY t.start_at, t.booking_id LIMIT $4`, q.AgencyID, afterStart, afterID, q.Limit)
 }
@@ -250,9 +242,8 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 
 // AddMembership grants access, or ErrConflict when granted already.
 func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error {
-	_, err := s.db.exec(ctx, "add mogu membership", "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
+	return s.db.run(ctx, "add mogu membership", "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
 		m.OperatorID, m.AgencyID, m.GrantedBy, m.GrantedAt.UTC())
-	return err
 }
 
 // RemoveMembership deletes the membership; the foreign key of
@@ -277,7 +268,7 @@ func (s *MoguStore) Membership(ctx context.Context, operatorID, agencyID string)
 
 // Memberships returns the operator's memberships after afterAgencyID.
 func (s *MoguStore) Memberships(ctx context.Context, operatorID, afterAgencyID string, limit int) ([]mogu.Membership, error) {
-	return moguList(ctx, s, "mogu memberships", moguScanMembership, moguMembershipColumns+
+	return list(ctx, s.db, "mogu memberships", moguScanMembership, moguMembershipColumns+
 		"WHERE operator_id = $1 AND agency_id > $2 ORDER BY agency_id LIMIT $3", operatorID, afterAgencyID, limit)
 }
 
@@ -301,7 +292,6 @@ func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID s
 // CurrentAgency returns the agency whose account the operator is in, or
 // ErrNotFound.
 func (s *MoguStore) CurrentAgency(ctx context.Context, operatorID string) (string, error) {
-	var agency string
-	err := s.db.SQL.QueryRowContext(ctx, "SELECT agency_id FROM mogu_current_agencies WHERE operator_id = $1", operatorID).Scan(&agency)
+	agency, err := scanOne[string](s.db.SQL.QueryRowContext(ctx, "SELECT agency_id FROM mogu_current_agencies WHERE operator_id = $1", operatorID))
 	return agency, s.db.Err(err, "current mogu agency of operator %s", operatorID)
 }

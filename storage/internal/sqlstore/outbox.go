@@ -35,8 +35,7 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 	due, args := dollarList([]any{now.UTC()}, kinds)
 	due = "kind IN (" + due + ") AND next_attempt_at <= $1"
 	if !s.db.Dialect.RowLocks() {
-		var found int
-		err := s.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE "+due+" LIMIT 1) AS due", args...).Scan(&found)
+		found, err := scanOne[int](s.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE "+due+" LIMIT 1) AS due", args...))
 		if err != nil || found == 0 {
 			return nil, s.db.Err(err, "look for due messages")
 		}

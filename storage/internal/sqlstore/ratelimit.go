@@ -13,20 +13,15 @@ type RateLimitStore struct{ db *DB }
 
 var _ throttle.Store = (*RateLimitStore)(nil)
 
-// Update locks key's row for the transaction before reading it. The
-// upsert does both, also for a key without a row: a second server's
-// upsert of the same key waits for this transaction (for PostgreSQL's row
-// lock; for SQLite's write lock, which every transaction takes at BEGIN
-// IMMEDIATE) and then reads what it stored, so the read and the write are
-// one step across servers.
+// Update locks key's row for the transaction before reading it, in one
+// upsert that also gives a new key a row with the zero time ("no attempts
+// yet" to decide): a second server's upsert of the key waits for this
+// transaction (PostgreSQL's row lock; SQLite's write lock, taken at BEGIN
+// IMMEDIATE) and then reads what it stored.
 func (s *RateLimitStore) Update(ctx context.Context, key string, decide func(time.Time) (time.Time, bool)) error {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var tat time.Time
-		// A new key gets the zero time, which decide reads as "no
-		// attempts yet"; ON CONFLICT … DO UPDATE locks an existing row
-		// and returns its tat unchanged.
-		err := tx.QueryRowContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, $2)
-			ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING tat`, key, time.Time{}).Scan(&tat)
+		tat, err := scanOne[time.Time](tx.QueryRowContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING tat`, key, time.Time{}))
 		if err != nil {
 			return err
 		}

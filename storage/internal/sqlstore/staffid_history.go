@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -15,9 +14,8 @@ import (
 // people it updated, blocked and unblocked are rows of
 // staffid_import_changes, with the fields that changed.
 
-// staffidChangesBatch is how many people one statement reads or writes
-// for the changes: 7 parameters a row stays well within both databases'
-// limits.
+// staffidChangesBatch is how many people one statement reads for the
+// changes, well within both databases' limits of parameters.
 const staffidChangesBatch = 500
 
 // reserveHistory inserts the history entry of the import under way, to
@@ -25,13 +23,9 @@ const staffidChangesBatch = 500
 // creates are marked with it as they are written, before the plan (and
 // so the entry) is known. A rolled-back import takes its entry with it.
 func (s *StaffIDStore) reserveHistory(ctx context.Context, tx *sql.Tx) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO staffid_imports (at, source, report) VALUES ($1, '', '{}') RETURNING id`,
-		time.Unix(0, 0).UTC()).Scan(&id)
-	if err != nil {
-		return 0, s.db.Fail("staffid: add import history: %w", s.db.Translate(err))
-	}
-	return id, nil
+	id, err := scanOne[int64](tx.QueryRowContext(ctx, `INSERT INTO staffid_imports (at, source, report) VALUES ($1, '', '{}') RETURNING id`,
+		time.Unix(0, 0).UTC()))
+	return id, s.db.Err(err, "staffid: add import history")
 }
 
 // planChanges returns what the history keeps of pl's updated, unblocked
@@ -51,13 +45,12 @@ func (s *StaffIDStore) planChanges(ctx context.Context, tx *sql.Tx, pl *staffid.
 	before := make(map[string]staffid.Person, len(ids))
 	for start := 0; start < len(ids); start += staffidChangesBatch {
 		batch := ids[start:min(start+staffidChangesBatch, len(ids))]
-		people, err := staffidQuery(ctx, s, tx, "read changed people", scanStaffIDPerson,
-			staffidSelectPerson+"WHERE id IN ("+placeholders(1, len(batch), 1)+")", batch...)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range people {
+		err := each(ctx, tx, func(r scanner) (staffid.Person, error) { return scanStaffIDPerson(r) }, func(p staffid.Person) error {
 			before[p.ID] = p
+			return nil
+		}, staffidSelectPerson+"WHERE id IN ("+placeholders(1, len(batch), 1)+")", batch...)
+		if err != nil {
+			return nil, s.db.Err(err, "staffid: read changed people")
 		}
 	}
 	return pl.Changes(func(id string) (staffid.Person, error) {
@@ -72,66 +65,51 @@ func (s *StaffIDStore) planChanges(ctx context.Context, tx *sql.Tx, pl *staffid.
 // keepHistory completes the entry reserveHistory inserted with e and
 // stores the changes, in the import's transaction.
 func (s *StaffIDStore) keepHistory(ctx context.Context, tx *sql.Tx, id int64, e staffid.HistoryEntry, changes []staffid.ImportChange) (staffid.HistoryEntry, error) {
-	report, err := json.Marshal(e.Report)
-	if err != nil {
-		return staffid.HistoryEntry{}, s.db.Fail("staffid: encoding the report: %w", err)
-	}
 	e.ID, e.At = id, e.At.UTC()
-	_, err = tx.ExecContext(ctx, `UPDATE staffid_imports SET at = $1, source = $2, actor = $3, forced = $4, invalid_records_omitted = $5, report = $6
-		WHERE id = $7`, e.At, string(e.Source), e.Actor, e.Forced, e.InvalidRecordsOmitted, string(report), id)
+	_, err := tx.ExecContext(ctx, `UPDATE staffid_imports SET at = $1, source = $2, actor = $3, forced = $4, invalid_records_omitted = $5, report = $6
+		WHERE id = $7`, e.At, string(e.Source), e.Actor, e.Forced, e.InvalidRecordsOmitted, jsonText{e.Report}, id)
 	if err != nil {
-		return staffid.HistoryEntry{}, s.db.Fail("staffid: add import history: %w", s.db.Translate(err))
+		return staffid.HistoryEntry{}, s.db.Err(err, "staffid: add import history")
 	}
-	for start := 0; start < len(changes); start += staffidChangesBatch {
-		batch := changes[start:min(start+staffidChangesBatch, len(changes))]
-		args := make([]any, 0, 7*len(batch))
-		for _, c := range batch {
-			args = append(args, id, string(c.Kind), c.ID, c.Name, c.EmployeeID, c.IsEmployee, strings.Join(c.Fields, ","))
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO staffid_import_changes (import_id, kind, person_id, name, employee_id, is_employee, fields)
-			VALUES `+placeholders(1, len(batch), 7), args...); err != nil {
-			return staffid.HistoryEntry{}, s.db.Fail("staffid: keep the import's changes: %w", s.db.Translate(err))
-		}
+	err = s.db.Dialect.InsertRows(ctx, tx, "staffid_import_changes", "import_id, kind, person_id, name, employee_id, is_employee, fields",
+		len(changes), func(i int) []any {
+			c := changes[i]
+			return []any{id, string(c.Kind), c.ID, c.Name, c.EmployeeID, c.IsEmployee, strings.Join(c.Fields, ",")}
+		})
+	if err != nil {
+		return staffid.HistoryEntry{}, s.db.Err(err, "staffid: keep the import's changes")
 	}
 	return e, nil
 }
 
 // ImportChanges returns a page of one kind of an import's changes: the
-// people it created, read from staffid_people, or the others from
+// people it created, read from staffid_people (their names as
+// [staffid.Person.FullName] makes them), or the others from
 // staffid_import_changes.
 func (s *StaffIDStore) ImportChanges(ctx context.Context, q staffid.ChangesQuery) ([]staffid.ImportChange, error) {
-	limit := staffid.NormalizeLimit(q.Limit)
-	var (
-		out []staffid.ImportChange
-		err error
-	)
+	query, args := `SELECT person_id, name, employee_id, is_employee, fields FROM staffid_import_changes
+		WHERE import_id = $1 AND person_id > $2 AND kind = $4 ORDER BY person_id LIMIT $3`,
+		[]any{q.ImportID, q.AfterID, staffid.NormalizeLimit(q.Limit), string(q.Kind)}
 	if q.Kind == staffid.ChangeCreated {
-		out, err = staffidQuery(ctx, s, s.db.SQL, "import changes", func(row interface{ Scan(...any) error }) (staffid.ImportChange, error) {
-			var p staffid.Person
-			err := row.Scan(&p.ID, &p.LastName, &p.FirstName, &p.MiddleName, &p.EmployeeID, &p.IsEmployee)
-			return staffid.ImportChange{Kind: staffid.ChangeCreated,
-				PersonChange: staffid.PersonChange{ID: p.ID, Name: p.FullName(), EmployeeID: p.EmployeeID, IsEmployee: p.IsEmployee}}, err
-		}, `SELECT id, last_name, first_name, middle_name, employee_id, is_employee FROM staffid_people
-			WHERE created_import = $1 AND id > $2 ORDER BY id LIMIT $3`, q.ImportID, q.AfterID, limit)
-	} else {
-		out, err = staffidQuery(ctx, s, s.db.SQL, "import changes", func(row interface{ Scan(...any) error }) (staffid.ImportChange, error) {
-			c := staffid.ImportChange{Kind: q.Kind}
-			var fields string
-			err := row.Scan(&c.ID, &c.Name, &c.EmployeeID, &c.IsEmployee, &fields)
-			if fields != "" {
-				c.Fields = strings.Split(fields, ",")
-			}
-			return c, err
-		}, `SELECT person_id, name, employee_id, is_employee, fields FROM staffid_import_changes
-			WHERE import_id = $1 AND kind = $2 AND person_id > $3 ORDER BY person_id LIMIT $4`, q.ImportID, string(q.Kind), q.AfterID, limit)
+		query, args = `SELECT id, last_name || ' ' || first_name || CASE WHEN middle_name = '' THEN '' ELSE ' ' || middle_name END,
+			employee_id, is_employee, '' FROM staffid_people WHERE created_import = $1 AND id > $2 ORDER BY id LIMIT $3`, args[:3]
 	}
+	out, err := list(ctx, s.db, "staffid: import changes", func(r scanner) (staffid.ImportChange, error) {
+		c := staffid.ImportChange{Kind: q.Kind}
+		var fields string
+		err := r.Scan(&c.ID, &c.Name, &c.EmployeeID, &c.IsEmployee, &fields)
+		if fields != "" {
+			c.Fields = strings.Split(fields, ",")
+		}
+		return c, err
+	}, query, args...)
 	if err != nil || len(out) > 0 {
 		return out, err
 	}
 	// Nobody: an import that changed no one of the kind, or no import.
-	var one int
-	if err := s.db.SQL.QueryRowContext(ctx, "SELECT 1 FROM staffid_imports WHERE id = $1", q.ImportID).Scan(&one); err != nil {
-		return nil, s.db.Fail("staffid: import %d: %w", q.ImportID, s.db.Translate(err))
+	_, err = scanOne[int](s.db.SQL.QueryRowContext(ctx, "SELECT 1 FROM staffid_imports WHERE id = $1", q.ImportID))
+	if err != nil {
+		return nil, s.db.Err(err, "staffid: import %d", q.ImportID)
 	}
 	return out, nil
 }
