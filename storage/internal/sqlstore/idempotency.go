@@ -23,8 +23,7 @@ func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (ide
 	r.CreatedAt, r.LockedUntil, r.ExpiresAt = r.CreatedAt.UTC(), r.LockedUntil.UTC(), r.ExpiresAt.UTC()
 	r.Answer = idempotency.Answer{}
 	for range 3 {
-		var token string
-		err := s.db.SQL.QueryRowContext(ctx, `INSERT INTO idempotency_keys AS k
+		_, err := scanOne[string](s.db.SQL.QueryRowContext(ctx, `INSERT INTO idempotency_keys AS k
 				(scope, key, fingerprint, token, created_at, locked_until, expires_at, status, location, content_type, body)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, '', '', NULL)
 			ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, token = excluded.token,
@@ -32,12 +31,9 @@ func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (ide
 				status = 0, location = '', content_type = '', body = NULL
 			WHERE k.expires_at <= excluded.created_at OR (k.status = 0 AND k.locked_until <= excluded.created_at)
 			RETURNING token`,
-			r.Scope, r.Key, r.Fingerprint, r.Token, r.CreatedAt, r.LockedUntil, r.ExpiresAt).Scan(&token)
-		if err == nil {
-			return r, true, nil
-		}
+			r.Scope, r.Key, r.Fingerprint, r.Token, r.CreatedAt, r.LockedUntil, r.ExpiresAt))
 		if !isNoRows(err) {
-			return idempotency.Record{}, false, s.db.Fail("begin idempotency key: %w", s.db.Translate(err))
+			return r, err == nil, s.db.Err(err, "begin idempotency key")
 		}
 		stored := idempotency.Record{Scope: r.Scope, Key: r.Key}
 		err = s.db.SQL.QueryRowContext(ctx, `SELECT fingerprint, token, created_at, locked_until, expires_at,
@@ -45,13 +41,9 @@ func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (ide
 			FROM idempotency_keys WHERE scope = $1 AND key = $2`, r.Scope, r.Key).Scan(
 			&stored.Fingerprint, &stored.Token, utc{&stored.CreatedAt}, utc{&stored.LockedUntil}, utc{&stored.ExpiresAt},
 			&stored.Answer.Status, &stored.Answer.Location, &stored.Answer.ContentType, &stored.Answer.Body)
-		if isNoRows(err) {
-			continue
+		if !isNoRows(err) {
+			return stored, false, s.db.Err(err, "read idempotency key")
 		}
-		if err != nil {
-			return idempotency.Record{}, false, s.db.Fail("read idempotency key: %w", s.db.Translate(err))
-		}
-		return stored, false, nil
 	}
 	return idempotency.Record{}, false, s.db.Fail("begin idempotency key: it kept changing: %w", bookingkit.ErrConflict)
 }

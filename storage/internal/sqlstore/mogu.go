@@ -164,16 +164,13 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 			return mogu.ErrGenerationChanged
 		}
 		out, err = moguScanLink(tx.QueryRowContext(ctx, "SELECT "+moguLinkColumns+" FROM mogu_trip_links WHERE account_id = $1 AND booking_id = $2", l.AccountID, l.BookingID))
-		if err == nil {
-			return nil
-		}
-		if !isNoRows(err) {
+		if !isNoRows(err) { // nil when the account has claimed the trip already
 			return err
 		}
 		if claims >= travelers {
 			return mogu.ErrClaimsExhausted
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO mogu_trip_links ("+moguLinkColumns+") VALUES ($1, $2, $3, $4, $5, $6)",
+		if _, err := tx.ExecContext(ctx, insertSQL("mogu_trip_links", moguLinkColumns),
 			l.AccountID, l.BookingID, l.EmailKey, string(l.Link), int64(l.Generation), l.At.UTC()); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -22,9 +21,9 @@ func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, err
 	return id, s.db.Err(err, "enqueue a message")
 }
 
-// Claim leases the due messages in one transaction. On PostgreSQL workers
+// Claim leases the due messages in one statement. On PostgreSQL workers
 // pass over the rows others are claiming (SKIP LOCKED), and the claim is
-// one statement whether anything is due or not. On SQLite the claim holds
+// one statement whether anything is due or not. On SQLite the claim takes
 // the write lock, so it first looks for a due message by a plain read,
 // which takes no lock (WAL): an idle outbox, asked every few seconds,
 // never queues behind an import's write lock.
@@ -41,18 +40,14 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 		}
 	}
 	n := len(args)
-	args = append(args, until.UTC(), token, limit)
-	var out []outbox.Message
-	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
-		out, err = queryAll(ctx, tx, func(r scanner) (m outbox.Message, err error) {
-			return m, r.Scan(&m.ID, &m.Kind, (*[]byte)(&m.Payload), utc{&m.CreatedAt}, utc{&m.NextAttempt}, &m.Attempts, &m.LastError)
-		}, fmt.Sprintf(`UPDATE outbox SET next_attempt_at = $%d, lease_token = $%d, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
-			RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.db.rowLock(" FOR UPDATE SKIP LOCKED")), args...)
-		return err
-	})
+	out, err := list(ctx, s.db, "claim messages", func(r scanner) (m outbox.Message, err error) {
+		return m, r.Scan(&m.ID, &m.Kind, (*[]byte)(&m.Payload), utc{&m.CreatedAt}, utc{&m.NextAttempt}, &m.Attempts, &m.LastError)
+	}, fmt.Sprintf(`UPDATE outbox SET next_attempt_at = $%d, lease_token = $%d, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
+		RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.db.rowLock(" FOR UPDATE SKIP LOCKED")),
+		append(args, until.UTC(), token, limit)...)
 	if err != nil {
-		return nil, s.db.Fail("claim messages: %w", err)
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b outbox.Message) int { return int(a.ID - b.ID) })
 	return out, nil

@@ -32,23 +32,18 @@ func (s *StaffIDStore) reserveHistory(ctx context.Context, tx *sql.Tx) (int64, e
 // and blocked people ([staffid.Plan.Changes]), reading them as they are
 // stored before pl is written.
 func (s *StaffIDStore) planChanges(ctx context.Context, tx *sql.Tx, pl *staffid.Plan) ([]staffid.ImportChange, error) {
-	if len(pl.Update) == 0 && len(pl.Block) == 0 {
-		return nil, nil
-	}
-	ids := make([]any, 0, len(pl.Update)+len(pl.Block))
+	ids := make([]string, 0, len(pl.Update)+len(pl.Block))
 	for _, p := range pl.Update {
 		ids = append(ids, p.ID)
 	}
-	for _, id := range pl.Block {
-		ids = append(ids, id)
-	}
+	ids = append(ids, pl.Block...)
 	before := make(map[string]staffid.Person, len(ids))
 	for start := 0; start < len(ids); start += staffidChangesBatch {
-		batch := ids[start:min(start+staffidChangesBatch, len(ids))]
+		in, args := dollarList(nil, ids[start:min(start+staffidChangesBatch, len(ids))])
 		err := each(ctx, tx, func(r scanner) (staffid.Person, error) { return scanStaffIDPerson(r) }, func(p staffid.Person) error {
 			before[p.ID] = p
 			return nil
-		}, staffidSelectPerson+"WHERE id IN ("+placeholders(1, len(batch), 1)+")", batch...)
+		}, staffidSelectPerson+"WHERE id IN ("+in+")", args...)
 		if err != nil {
 			return nil, s.db.Err(err, "staffid: read changed people")
 		}
@@ -108,8 +103,5 @@ func (s *StaffIDStore) ImportChanges(ctx context.Context, q staffid.ChangesQuery
 	}
 	// Nobody: an import that changed no one of the kind, or no import.
 	_, err = scanOne[int](s.db.SQL.QueryRowContext(ctx, "SELECT 1 FROM staffid_imports WHERE id = $1", q.ImportID))
-	if err != nil {
-		return nil, s.db.Err(err, "staffid: import %d", q.ImportID)
-	}
-	return out, nil
+	return out, s.db.Err(err, "staffid: import %d", q.ImportID)
 }
