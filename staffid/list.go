@@ -520,17 +520,34 @@ func (l *list) people() []*Person {
 // where the list is read before the lock) when they changed
 // (Plan.UpdateStaged).
 func (l *list) plan(current []PersonState, at time.Time) *Plan {
-	plan, stored := newPlan(current, at)
-	var id [len(IdentityVersion) + 1 + 2*len(hashKey{})]byte
-	for i := range l.n {
-		e := l.at(i)
-		if !e.taken {
-			plan.add(e.person, stored)
-			continue
+	// Each stored person is looked up among the list's people, by the
+	// index check made of them, rather than each of those in a map of
+	// the stored people built for it.
+	plan := &Plan{At: at}
+	stored := make([]int32, l.n) // entry i's stored person: 1 + its index in current, or 0
+	for i, s := range current {
+		if !s.Blocked {
+			plan.Active++
 		}
-		s, ok := PersonState{}, false
-		if len(stored) > 0 {
-			s, ok = stored[string(e.id.appendTo(id[:0], IdentityVersion))]
+		if key, ok := parseHashKey(s.ID, IdentityVersion); ok {
+			if e, ok := l.checked.byID[key]; ok {
+				stored[e] = int32(i) + 1
+				continue
+			}
+		}
+		if !s.Blocked {
+			plan.Block = append(plan.Block, s.ID)
+		}
+	}
+	plan.Counts.Blocked = len(plan.Block)
+	for i := range l.n {
+		e, s, ok := l.at(i), PersonState{}, stored[i] > 0
+		if ok {
+			s = current[stored[i]-1]
+		}
+		if !e.taken {
+			plan.add(e.person, s, ok)
+			continue
 		}
 		switch {
 		case !ok:
@@ -546,13 +563,6 @@ func (l *list) plan(current []PersonState, at time.Time) *Plan {
 			plan.Counts.Unchanged++
 		}
 	}
-	plan.block(current, func(id string) bool {
-		key, ok := parseHashKey(id, IdentityVersion)
-		if ok {
-			_, ok = l.checked.byID[key]
-		}
-		return ok
-	})
 	return plan
 }
 

@@ -65,7 +65,8 @@ func PlanSync(current []PersonState, people []*Person, at time.Time) *Plan {
 	inList := make(map[string]struct{}, len(people))
 	for _, p := range people {
 		inList[p.ID] = struct{}{}
-		plan.add(p, stored)
+		s, ok := stored[p.ID]
+		plan.add(p, s, ok)
 	}
 	plan.block(current, func(id string) bool {
 		_, ok := inList[id]
@@ -88,10 +89,9 @@ func newPlan(current []PersonState, at time.Time) (*Plan, map[string]PersonState
 	return plan, stored
 }
 
-// add plans the list's person p: created, updated, unchanged or
-// unblocked.
-func (plan *Plan) add(p *Person, stored map[string]PersonState) {
-	s, ok := stored[p.ID]
+// add plans the list's person p, stored as s when ok: created, updated,
+// unchanged or unblocked.
+func (plan *Plan) add(p *Person, s PersonState, ok bool) {
 	switch {
 	case !ok:
 		plan.Create = append(plan.Create, p)

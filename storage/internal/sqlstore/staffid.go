@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -104,7 +106,7 @@ func (c staffidDate) Scan(v any) (err error) {
 	return err
 }
 
-func scanStaffIDPerson(row interface{ Scan(...any) error }) (staffid.Person, error) {
+func scanStaffIDPerson(row scanner) (staffid.Person, error) {
 	var (
 		p         staffid.Person
 		blockedAt sql.NullTime
@@ -199,11 +201,14 @@ type staffidImport struct {
 // and the plan's Create has them.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
 	im.read1, im.staged = true, 0
-	var stored atomic.Pointer[map[string]struct{}] // nil until current is read
+	// stored holds a hash of each stored ID: two IDs of one hash only
+	// keep a new person from being staged (the plan creates it).
+	var stored atomic.Pointer[map[uint64]struct{}] // nil until current is read
+	seed := maphash.MakeSeed()
 	storedOf := func(current []staffid.PersonState) {
-		set := make(map[string]struct{}, len(current))
+		set := make(map[uint64]struct{}, len(current))
 		for _, st := range current {
-			set[st.ID] = struct{}{}
+			set[maphash.String(seed, st.ID)] = struct{}{}
 		}
 		stored.Store(&set)
 	}
@@ -244,7 +249,7 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 	}()
 	people := make([]*staffid.Person, 0, batch)
 	err := im.read(func(p *staffid.Person) bool {
-		if set := stored.Load(); set == nil || has(*set, p.ID) {
+		if set := stored.Load(); set == nil || has(*set, maphash.String(seed, p.ID)) {
 			return false
 		}
 		im.staged++
@@ -262,7 +267,7 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 	return err
 }
 
-func has(set map[string]struct{}, key string) bool {
+func has(set map[uint64]struct{}, key uint64) bool {
 	_, ok := set[key]
 	return ok
 }
@@ -370,15 +375,35 @@ func (s *StaffIDStore) bulkFail(what string, err error) error {
 	return s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
 }
 
-// states reads the state of every stored person.
-func (s *StaffIDStore) states(ctx context.Context, q queryer) ([]staffid.PersonState, error) {
-	return staffidQuery(ctx, s, q, "read people", func(row interface{ Scan(...any) error }) (st staffid.PersonState, err error) {
-		return st, row.Scan(&st.ID, &st.Digest, &st.Blocked)
-	}, "SELECT id, digest, blocked FROM staffid_people")
-}
-
-type queryer interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+// states reads the state of every stored person, all in one text of
+// "id digest" or "id digest b" (blocked) for each, ','-separated: reading
+// rows and columns one by one costs SQLite's driver several times more.
+func (s *StaffIDStore) states(ctx context.Context, q querier) ([]staffid.PersonState, error) {
+	var (
+		n   int
+		all string
+	)
+	err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(string_agg(id || ' ' || digest || CASE WHEN blocked THEN ' b' ELSE '' END, ','), '')
+		FROM staffid_people`).Scan(&n, &all)
+	if err != nil {
+		return nil, s.db.Fail("staffid: read people: %w", s.db.Translate(err))
+	}
+	states := make([]staffid.PersonState, 0, n)
+	for row := range strings.SplitSeq(all, ",") {
+		if n == 0 {
+			break
+		}
+		id, rest, _ := strings.Cut(row, " ")
+		digest, flag, _ := strings.Cut(rest, " ")
+		if id == "" || digest == "" || (flag != "" && flag != "b") {
+			return nil, s.db.Fail("staffid: read people: the stored state %q", row)
+		}
+		states = append(states, staffid.PersonState{ID: id, Digest: digest, Blocked: flag == "b"})
+	}
+	if len(states) != n {
+		return nil, s.db.Fail("staffid: read people: %d states of %d people", len(states), n)
+	}
+	return states, nil
 }
 
 func (s *StaffIDStore) addHistory(ctx context.Context, db interface {
@@ -404,7 +429,7 @@ func (s *StaffIDStore) AddImportHistory(ctx context.Context, e staffid.HistoryEn
 
 const staffidSelectHistory = "SELECT id, at, source, actor, forced, invalid_records_omitted, report FROM staffid_imports "
 
-func scanStaffIDHistory(row interface{ Scan(...any) error }) (staffid.HistoryEntry, error) {
+func scanStaffIDHistory(row scanner) (staffid.HistoryEntry, error) {
 	var (
 		e      staffid.HistoryEntry
 		source string
@@ -426,7 +451,7 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	return staffidQuery(ctx, s, s.db.SQL, "import history", scanStaffIDHistory,
+	return list(ctx, s.db, "staffid: import history", scanStaffIDHistory,
 		staffidSelectHistory+"WHERE id < $1 ORDER BY id DESC LIMIT $2", before, staffid.NormalizeLimit(q.Limit))
 }
 
@@ -450,7 +475,7 @@ func (s *StaffIDStore) Person(ctx context.Context, id string) (staffid.Person, e
 
 // GroupPeople returns a group's people: the employee first, then by ID.
 func (s *StaffIDStore) GroupPeople(ctx context.Context, groupKey string) ([]staffid.Person, error) {
-	return staffidQuery(ctx, s, s.db.SQL, "group", scanStaffIDPerson,
+	return list(ctx, s.db, "staffid: group", scanStaffIDPerson,
 		staffidSelectPerson+"WHERE group_key = $1 ORDER BY is_employee DESC, id", groupKey)
 }
 
@@ -466,27 +491,6 @@ func (s *StaffIDStore) People(ctx context.Context, q staffid.PeopleQuery) ([]sta
 	case staffid.OnlyBlocked:
 		where = "WHERE blocked = TRUE AND id > $1"
 	}
-	return staffidQuery(ctx, s, s.db.SQL, "people", scanStaffIDPerson,
+	return list(ctx, s.db, "staffid: people", scanStaffIDPerson,
 		staffidSelectPerson+where+" ORDER BY id LIMIT $2", q.AfterID, staffid.NormalizeLimit(q.Limit))
-}
-
-// staffidQuery returns every row of a query, scanned, never nil.
-func staffidQuery[T any](ctx context.Context, s *StaffIDStore, q queryer, what string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, s.db.Fail("staffid: %s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
-	}
-	return out, nil
 }
