@@ -11,8 +11,6 @@ import (
 // AccountStore keeps accounts, one-time links and sessions.
 type AccountStore struct{ db *DB }
 
-var _ account.Store = (*AccountStore)(nil)
-
 const accountColumns = "id, realm, email, COALESCE(subject, ''), password_hash, created_at"
 
 func scanAccount(r scanner) (a account.Account, err error) {
@@ -23,6 +21,13 @@ func scanAccount(r scanner) (a account.Account, err error) {
 func (db *DB) run(ctx context.Context, what, query string, args ...any) error {
 	_, err := db.exec(ctx, what, query, args...)
 	return err
+}
+
+// one runs a statement that must touch exactly one row, as [DB.OneRow]
+// checks.
+func (db *DB) one(ctx context.Context, what, query string, args ...any) error {
+	res, err := db.SQL.ExecContext(ctx, query, args...)
+	return db.OneRow(res, err, what)
 }
 
 func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) error {
@@ -48,16 +53,13 @@ func (s *AccountStore) AccountBySubject(ctx context.Context, realm account.Realm
 }
 
 func (s *AccountStore) SetPasswordHash(ctx context.Context, accountID, hash string) error {
-	res, err := s.db.SQL.ExecContext(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, accountID)
-	return s.db.OneRow(res, err, "set password hash")
+	return s.db.one(ctx, "set password hash", "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, accountID)
 }
 
 func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (account.Account, error) {
 	var a account.Account
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		a, err = scanAccount(tx.QueryRowContext(ctx, "UPDATE accounts SET email = $1, password_hash = '' WHERE id = $2 AND email = $3 RETURNING "+accountColumns, to, id, from))
-		if err != nil {
+	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
+		if a, err = scanAccount(tx.QueryRowContext(ctx, "UPDATE accounts SET email = $1, password_hash = '' WHERE id = $2 AND email = $3 RETURNING "+accountColumns, to, id, from)); err != nil {
 			return err
 		}
 		_, err = execEach(ctx, tx, []string{"DELETE FROM account_sessions WHERE account_id = $1", "DELETE FROM account_links WHERE account_id = $1"}, id)
@@ -81,9 +83,8 @@ func (s *AccountStore) Link(ctx context.Context, tokenHash string) (account.Link
 func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.Time, passwordHash string) (account.Account, error) {
 	var a account.Account
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var accountID string
-		err := tx.QueryRowContext(ctx, `UPDATE account_links SET used_at = $1
-			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING account_id`, now.UTC(), tokenHash).Scan(&accountID)
+		accountID, err := scanOne[string](tx.QueryRowContext(ctx, `UPDATE account_links SET used_at = $1
+			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING account_id`, now.UTC(), tokenHash))
 		if err != nil {
 			return err
 		}

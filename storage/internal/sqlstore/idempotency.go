@@ -11,14 +11,11 @@ import (
 // IdempotencyStore keeps the idempotency keys in table idempotency_keys.
 type IdempotencyStore struct{ db *DB }
 
-var _ idempotency.Store = (*IdempotencyStore)(nil)
-
-// Begin claims the key in one upsert: a new key is inserted, an expired
-// one or an in-flight one whose lock has passed is overwritten, and
-// RETURNING gives a row only then. Concurrent upserts of one key wait for
-// each other (PostgreSQL's row lock on the key; SQLite's write lock), so
-// one wins. A loser reads the stored row; should it be gone meanwhile (a
-// release or an expiry in between), the upsert is tried again.
+// Begin claims the key in one upsert that inserts a new key, or
+// overwrites an expired one or an in-flight one whose lock has passed,
+// and only then RETURNING gives a row. Concurrent upserts of one key wait
+// for each other (PostgreSQL's row lock; SQLite's write lock): one wins. A
+// loser reads the stored row, and upserts again should it be gone.
 func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (idempotency.Record, bool, error) {
 	r.CreatedAt, r.LockedUntil, r.ExpiresAt = r.CreatedAt.UTC(), r.LockedUntil.UTC(), r.ExpiresAt.UTC()
 	r.Answer = idempotency.Answer{}
@@ -54,16 +51,14 @@ func (s *IdempotencyStore) Complete(ctx context.Context, scope, key, token strin
 	if body == nil {
 		body = []byte{}
 	}
-	res, err := s.db.SQL.ExecContext(ctx, `UPDATE idempotency_keys SET status = $4, location = $5, content_type = $6, body = $7
+	return s.db.one(ctx, "complete idempotency key", `UPDATE idempotency_keys SET status = $4, location = $5, content_type = $6, body = $7
 		WHERE scope = $1 AND key = $2 AND token = $3 AND status = 0`, scope, key, token, a.Status, a.Location, a.ContentType, body)
-	return s.db.OneRow(res, err, "complete idempotency key")
 }
 
 // Release deletes the in-flight key token holds.
 func (s *IdempotencyStore) Release(ctx context.Context, scope, key, token string) error {
-	res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND token = $3 AND status = 0`,
+	return s.db.one(ctx, "release idempotency key", `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND token = $3 AND status = 0`,
 		scope, key, token)
-	return s.db.OneRow(res, err, "release idempotency key")
 }
 
 // Expire deletes the records that expire before before.

@@ -17,14 +17,11 @@ import (
 // mogu_*, migration 0300).
 type MoguStore struct {
 	db *DB
-	// stmts holds the prepared statements of the reads every voucher and
-	// trip view makes, by query text: SQLite spends more time parsing
-	// such a query than running it. PostgreSQL's driver caches its
-	// statements per connection anyway, so this costs it nothing.
+	// stmts holds, by query text, the prepared statements of the reads
+	// every voucher and trip view makes: SQLite parses such a query longer
+	// than it runs it (PostgreSQL's driver caches statements anyway).
 	stmts sync.Map
 }
-
-var _ mogu.Store = (*MoguStore)(nil)
 
 // queryRow runs a one-row read through a prepared statement, preparing it
 // on first use; if preparing fails it runs the query directly.
@@ -42,8 +39,6 @@ func (s *MoguStore) queryRow(ctx context.Context, query string, args ...any) *sq
 	}
 	return st.QueryRowContext(ctx, args...)
 }
-
-// Activations.
 
 func moguScanActivation(r scanner) (a mogu.Activation, err error) {
 	return a, r.Scan(&a.MicrositeID, &a.Seq, &a.Active, &a.By, utc{&a.At}, &a.Note)
@@ -63,11 +58,10 @@ func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (m
 // meet at the primary key (PostgreSQL) or queue for the write lock
 // (SQLite), and the loser gets ErrConflict.
 func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) error {
-	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO mogu_activations (`+moguActivationColumns+`)
+	err := s.db.one(ctx, "record mogu activation", `INSERT INTO mogu_activations (`+moguActivationColumns+`)
 		SELECT $1, $2, $3, $4, $5, $6
 		WHERE (SELECT COALESCE(MAX(seq), 0) FROM mogu_activations WHERE microsite_id = $1) = $7`,
 		a.MicrositeID, a.Seq, a.Active, a.By, a.At.UTC(), a.Note, a.Seq-1)
-	err = s.db.OneRow(res, err, "record mogu activation")
 	if errors.Is(err, bookingkit.ErrNotFound) || errors.Is(err, bookingkit.ErrInvalid) {
 		return s.db.Fail("mogu activation %d of microsite %s does not follow the latest: %w", a.Seq, a.MicrositeID, bookingkit.ErrConflict)
 	}
@@ -81,8 +75,6 @@ func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, b
 	return list(ctx, s.db, "mogu activation history", moguScanActivation, "SELECT "+moguActivationColumns+` FROM mogu_activations
 		WHERE microsite_id = $1 AND (seq < $2 OR $2 = 0) ORDER BY seq DESC LIMIT $3`, micrositeID, beforeSeq, limit)
 }
-
-// Trips.
 
 // moguTripColumns are read with the table aliased as t.
 const moguTripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email, COALESCE(t.agency_id, ''), t.microsite_id,
@@ -140,15 +132,10 @@ func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.
 
 const moguLinkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
 
-func moguScanLink(r scanner) (l mogu.TripLink, err error) {
-	return l, r.Scan(&l.AccountID, &l.BookingID, &l.EmailKey, &l.Link, &l.Generation, utc{&l.At})
-}
-
 // AddLink records a claim in one transaction that first locks the trip's
-// row (PostgreSQL's SELECT … FOR UPDATE; SQLite's transaction holds the
-// write lock from its start): claims of one trip, and a rotation of its
-// token, take turns, so of two claims for the last place the second sees
-// the first's count.
+// row (SELECT … FOR UPDATE; SQLite's transaction holds the write lock
+// already): claims and token rotations of one trip take turns, so of two
+// claims for the last place the second sees the first's count.
 func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink, bool, error) {
 	var out mogu.TripLink
 	created := false
@@ -163,7 +150,8 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 		if generation != int64(l.Generation) {
 			return mogu.ErrGenerationChanged
 		}
-		out, err = moguScanLink(tx.QueryRowContext(ctx, "SELECT "+moguLinkColumns+" FROM mogu_trip_links WHERE account_id = $1 AND booking_id = $2", l.AccountID, l.BookingID))
+		err = tx.QueryRowContext(ctx, "SELECT "+moguLinkColumns+" FROM mogu_trip_links WHERE account_id = $1 AND booking_id = $2", l.AccountID, l.BookingID).
+			Scan(&out.AccountID, &out.BookingID, &out.EmailKey, &out.Link, &out.Generation, utc{&out.At})
 		if !isNoRows(err) { // nil when the account has claimed the trip already
 			return err
 		}
@@ -174,11 +162,9 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink
 			l.AccountID, l.BookingID, l.EmailKey, string(l.Link), int64(l.Generation), l.At.UTC()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE mogu_trips SET claims = claims + 1 WHERE booking_id = $1", l.BookingID); err != nil {
-			return err
-		}
 		out, created = l, true
-		return nil
+		_, err = tx.ExecContext(ctx, "UPDATE mogu_trips SET claims = claims + 1 WHERE booking_id = $1", l.BookingID)
+		return err
 	})
 	return out, created, s.db.Err(err, "add mogu link of trip %s", l.BookingID)
 }
@@ -194,11 +180,10 @@ func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookin
 	return at, s.db.Err(err, "mogu trip %s of account %s", bookingID, accountID)
 }
 
-// moguKeyset returns the cursor's position, or for the first page one before
-// every trip (trips have a non-zero start): one query text serves every
-// page, and its row comparison is an index range, not a filter. The
-// identifiers' columns are COLLATE "C" on PostgreSQL, as SQLite compares
-// them, so both order pages alike.
+// moguKeyset returns the cursor's position, or for the first page one
+// before every trip (trips have a non-zero start): one query text serves
+// every page, its row comparison an index range. The identifiers are
+// COLLATE "C" on PostgreSQL, as SQLite compares them: pages order alike.
 func moguKeyset(c *mogu.TripCursor) (start time.Time, bookingID string) {
 	if c == nil {
 		return time.Time{}, ""
@@ -235,8 +220,6 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 		ORDER BY t.start_at, t.booking_id LIMIT $4`, q.AgencyID, afterStart, afterID, q.Limit)
 }
 
-// Agency accounts.
-
 // AddMembership grants access, or ErrConflict when granted already.
 func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error {
 	return s.db.run(ctx, "add mogu membership", "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
@@ -247,8 +230,8 @@ func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error 
 // mogu_current_agencies takes the operator out of the account in the same
 // statement.
 func (s *MoguStore) RemoveMembership(ctx context.Context, operatorID, agencyID string) error {
-	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM mogu_memberships WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID)
-	return s.db.OneRow(res, err, "remove mogu membership of operator "+operatorID+" in agency "+agencyID)
+	return s.db.one(ctx, "remove mogu membership of operator "+operatorID+" in agency "+agencyID,
+		"DELETE FROM mogu_memberships WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID)
 }
 
 const moguMembershipColumns = "SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships "
@@ -275,11 +258,10 @@ func (s *MoguStore) Memberships(ctx context.Context, operatorID, afterAgencyID s
 // commit, so a revocation racing with the switch either waits and then
 // removes the row again, or wins and makes the switch fail.
 func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID string, now time.Time) error {
-	res, err := s.db.SQL.ExecContext(ctx, `INSERT INTO mogu_current_agencies (operator_id, agency_id, entered_at)
+	err := s.db.one(ctx, "operator "+operatorID+" enters agency "+agencyID, `INSERT INTO mogu_current_agencies (operator_id, agency_id, entered_at)
 		SELECT m.operator_id, m.agency_id, $1 FROM mogu_memberships m WHERE m.operator_id = $2 AND m.agency_id = $3
 		ON CONFLICT (operator_id) DO UPDATE SET agency_id = excluded.agency_id, entered_at = excluded.entered_at`,
 		now.UTC(), operatorID, agencyID)
-	err = s.db.OneRow(res, err, "operator "+operatorID+" enters agency "+agencyID)
 	if errors.Is(err, bookingkit.ErrInvalid) { // the membership went between the read and the write
 		return s.db.Fail("operator %s enters agency %s: no membership: %w", operatorID, agencyID, bookingkit.ErrNotFound)
 	}

@@ -12,21 +12,17 @@ import (
 // OutboxStore keeps the messages waiting for delivery in table outbox.
 type OutboxStore struct{ db *DB }
 
-var _ outbox.Store = (*OutboxStore)(nil)
-
 func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, error) {
-	var id int64
-	err := s.db.SQL.QueryRowContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		m.Kind, string(m.Payload), m.CreatedAt.UTC(), m.NextAttempt.UTC()).Scan(&id)
+	id, err := scanOne[int64](s.db.SQL.QueryRowContext(ctx, `INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		m.Kind, string(m.Payload), m.CreatedAt.UTC(), m.NextAttempt.UTC()))
 	return id, s.db.Err(err, "enqueue a message")
 }
 
-// Claim leases the due messages in one statement. On PostgreSQL workers
-// pass over the rows others are claiming (SKIP LOCKED), and the claim is
-// one statement whether anything is due or not. On SQLite the claim takes
-// the write lock, so it first looks for a due message by a plain read,
-// which takes no lock (WAL): an idle outbox, asked every few seconds,
-// never queues behind an import's write lock.
+// Claim leases the due messages in one statement; on PostgreSQL workers
+// pass over the rows others are claiming (SKIP LOCKED). On SQLite, where
+// the claim takes the write lock, a plain read (no lock in WAL) first
+// looks for a due message: an idle outbox, asked every few seconds, never
+// queues behind an import's write lock.
 func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time.Time, token string, limit int) ([]outbox.Message, error) {
 	if len(kinds) == 0 || limit <= 0 {
 		return nil, nil
@@ -54,13 +50,12 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 }
 
 func (s *OutboxStore) Delete(ctx context.Context, id int64, token string) error {
-	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM outbox WHERE id = $1 AND lease_token = $2 AND lease_token <> ''", id, token)
-	return s.db.OneRow(res, err, "delete a delivered message")
+	return s.db.one(ctx, "delete a delivered message", "DELETE FROM outbox WHERE id = $1 AND lease_token = $2 AND lease_token <> ''", id, token)
 }
 
 func (s *OutboxStore) Retry(ctx context.Context, id int64, token string, next time.Time, lastError string) error {
-	res, err := s.db.SQL.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = $1, last_error = $2, lease_token = '' WHERE id = $3 AND lease_token = $4 AND lease_token <> ''", next.UTC(), lastError, id, token)
-	return s.db.OneRow(res, err, "reschedule a message")
+	return s.db.one(ctx, "reschedule a message", "UPDATE outbox SET next_attempt_at = $1, last_error = $2, lease_token = '' WHERE id = $3 AND lease_token = $4 AND lease_token <> ''",
+		next.UTC(), lastError, id, token)
 }
 
 func (s *OutboxStore) Backlog(ctx context.Context) (outbox.Backlog, error) {

@@ -4,14 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"time"
-
-	"github.com/bookingkit/bookingkit/throttle"
 )
 
 // RateLimitStore keeps the rate limits' arrival times in table rate_limits.
 type RateLimitStore struct{ db *DB }
-
-var _ throttle.Store = (*RateLimitStore)(nil)
 
 // Update locks key's row for the transaction before reading it, in one
 // upsert that also gives a new key a row with the zero time ("no attempts

@@ -3,14 +3,10 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-
-	"github.com/bookingkit/bookingkit/storage"
 )
 
 // SettingsStore keeps the server's own small values in table settings.
 type SettingsStore struct{ db *DB }
-
-var _ storage.SettingsStore = (*SettingsStore)(nil)
 
 // Setting returns the value stored under key, or an error matching
 // bookingkit.ErrNotFound.

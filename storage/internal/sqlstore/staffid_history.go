@@ -9,11 +9,6 @@ import (
 	"github.com/bookingkit/bookingkit/staffid"
 )
 
-// Who each import changed (migration 0560): the people it created carry
-// its ID in staffid_people.created_import, written with their insert; the
-// people it updated, blocked and unblocked are rows of
-// staffid_import_changes, with the fields that changed.
-
 // staffidChangesBatch is how many people one statement reads for the
 // changes, well within both databases' limits of parameters.
 const staffidChangesBatch = 500
@@ -40,7 +35,7 @@ func (s *StaffIDStore) planChanges(ctx context.Context, tx *sql.Tx, pl *staffid.
 	before := make(map[string]staffid.Person, len(ids))
 	for start := 0; start < len(ids); start += staffidChangesBatch {
 		in, args := dollarList(nil, ids[start:min(start+staffidChangesBatch, len(ids))])
-		err := each(ctx, tx, func(r scanner) (staffid.Person, error) { return scanStaffIDPerson(r) }, func(p staffid.Person) error {
+		err := each(ctx, tx, scanStaffIDPerson, func(p staffid.Person) error {
 			before[p.ID] = p
 			return nil
 		}, staffidSelectPerson+"WHERE id IN ("+in+")", args...)
@@ -71,16 +66,13 @@ func (s *StaffIDStore) keepHistory(ctx context.Context, tx *sql.Tx, id int64, e 
 			c := changes[i]
 			return []any{id, string(c.Kind), c.ID, c.Name, c.EmployeeID, c.IsEmployee, strings.Join(c.Fields, ",")}
 		})
-	if err != nil {
-		return staffid.HistoryEntry{}, s.db.Err(err, "staffid: keep the import's changes")
-	}
-	return e, nil
+	return e, s.db.Err(err, "staffid: keep the import's changes")
 }
 
-// ImportChanges returns a page of one kind of an import's changes: the
-// people it created, read from staffid_people (their names as
-// [staffid.Person.FullName] makes them), or the others from
-// staffid_import_changes.
+// ImportChanges returns a page of one kind of an import's changes
+// (migration 0560): the people it created, read from staffid_people
+// (their names as [staffid.Person.FullName] makes them), or the others
+// from staffid_import_changes.
 func (s *StaffIDStore) ImportChanges(ctx context.Context, q staffid.ChangesQuery) ([]staffid.ImportChange, error) {
 	query, args := `SELECT person_id, name, employee_id, is_employee, fields FROM staffid_import_changes
 		WHERE import_id = $1 AND person_id > $2 AND kind = $4 ORDER BY person_id LIMIT $3`,

@@ -17,8 +17,6 @@ import (
 // transaction holds the write lock already).
 type StaffIDHeldStore struct{ db *DB }
 
-var _ staffid.HeldListStore = (*StaffIDHeldStore)(nil)
-
 // NewStaffIDHeldStore returns the held list's store on db.
 func NewStaffIDHeldStore(db *DB) *StaffIDHeldStore { return &StaffIDHeldStore{db: db} }
 
@@ -32,13 +30,11 @@ func (j jsonText) Value() (driver.Value, error) {
 }
 
 func (j jsonText) Scan(src any) error {
-	switch x := src.(type) {
-	case string:
-		return json.Unmarshal([]byte(x), j.v)
-	case []byte:
-		return json.Unmarshal(x, j.v)
+	var text sql.NullString
+	if err := text.Scan(src); err != nil {
+		return err
 	}
-	return fmt.Errorf("JSON column holds %T", src)
+	return json.Unmarshal([]byte(text.String), j.v)
 }
 
 // inTx runs fn in a transaction holding the held list's lock.
@@ -66,27 +62,22 @@ func dropOlder(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
 }
 
 // Hold keeps l as the held list unless a newer one is held.
-func (s *StaffIDHeldStore) Hold(ctx context.Context, l staffid.HeldList) (int64, error) {
+func (s *StaffIDHeldStore) Hold(ctx context.Context, l staffid.HeldList) (dropped int64, err error) {
 	list := l.List
 	if list == nil {
 		list = []byte{}
 	}
-	var dropped int64
-	err := s.inTx(ctx, "hold the list", func(tx *sql.Tx) (err error) {
+	err = s.inTx(ctx, "hold the list", func(tx *sql.Tx) (err error) {
 		if dropped, err = dropOlder(ctx, tx, l.ID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO staffid_held (`+staffidHeldColumns+`, list)
-			SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM staffid_held)`,
-			l.ID, l.At.UTC(), string(l.Source), l.Actor, l.Basis, jsonText{l.Counts}, jsonText{l.Report}, list)
-		if err != nil {
-			return err
+		_, err = scanOne[int64](tx.QueryRowContext(ctx, `INSERT INTO staffid_held (`+staffidHeldColumns+`, list)
+			SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM staffid_held) RETURNING id`,
+			l.ID, l.At.UTC(), string(l.Source), l.Actor, l.Basis, jsonText{l.Counts}, jsonText{l.Report}, list))
+		if isNoRows(err) { // a list as new as l, or newer, is held
+			dropped, err = l.ID, nil
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
-		}
-		dropped = l.ID // a list as new as l, or newer, is held
-		return nil
+		return err
 	})
 	return dropped, err
 }
@@ -95,16 +86,12 @@ const staffidHeldColumns = "id, at, source, actor, basis, counts, report"
 
 // scanHeld reads a held list; with list, the query's last column is the
 // list's.
-func scanHeld(row scanner, withList bool) (staffid.HeldList, error) {
-	var l staffid.HeldList
+func scanHeld(row scanner, withList bool) (l staffid.HeldList, err error) {
 	dest := []any{&l.ID, utc{&l.At}, &l.Source, &l.Actor, &l.Basis, jsonText{&l.Counts}, jsonText{&l.Report}}
 	if withList {
 		dest = append(dest, &l.List)
 	}
-	if err := row.Scan(dest...); err != nil {
-		return staffid.HeldList{}, err
-	}
-	return l, nil
+	return l, row.Scan(dest...)
 }
 
 // Held returns the held list, without its List.
@@ -114,9 +101,8 @@ func (s *StaffIDHeldStore) Held(ctx context.Context) (staffid.HeldList, error) {
 }
 
 // TakeHeld removes and returns the held list with the ID.
-func (s *StaffIDHeldStore) TakeHeld(ctx context.Context, id int64) (staffid.HeldList, error) {
-	var l staffid.HeldList
-	err := s.inTx(ctx, fmt.Sprintf("take held list %d", id), func(tx *sql.Tx) (err error) {
+func (s *StaffIDHeldStore) TakeHeld(ctx context.Context, id int64) (l staffid.HeldList, err error) {
+	err = s.inTx(ctx, fmt.Sprintf("take held list %d", id), func(tx *sql.Tx) (err error) {
 		l, err = scanHeld(tx.QueryRowContext(ctx, "DELETE FROM staffid_held WHERE id = $1 RETURNING "+staffidHeldColumns+", list", id), true)
 		return err
 	})
