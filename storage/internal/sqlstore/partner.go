@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,8 +22,7 @@ type PartnerStore struct{ db *DB }
 
 var _ partner.Store = (*PartnerStore)(nil)
 
-// partnerQuery builds a statement with its arguments, so that optional
-// filters stay parameterised.
+// partnerQuery builds a statement's WHERE and arguments.
 type partnerQuery struct {
 	args  []any
 	where []string
@@ -34,7 +34,6 @@ func (q *partnerQuery) arg(v any) string {
 	return "$" + strconv.Itoa(len(q.args))
 }
 
-// cond adds a WHERE condition.
 func (q *partnerQuery) cond(c string) { q.where = append(q.where, c) }
 
 // opt adds the condition "column op v" unless v is "" or the zero time.
@@ -53,13 +52,10 @@ func (q *partnerQuery) opt(column, op string, v any) {
 	q.cond(column + " " + op + " " + q.arg(v))
 }
 
-// in returns "($1, $2, …)" for the values.
-func (q *partnerQuery) in(vs []partner.State) string {
-	ph := make([]string, len(vs))
-	for i, v := range vs {
-		ph[i] = q.arg(string(v))
-	}
-	return "(" + strings.Join(ph, ", ") + ")"
+// in returns "($k, …)" for the values.
+func (q *partnerQuery) in(vs []partner.State) (ph string) {
+	ph, q.args = dollarList(q.args, vs)
+	return "(" + ph + ")"
 }
 
 func (q *partnerQuery) whereSQL() string {
@@ -97,29 +93,15 @@ func (j partnerJSON) Scan(v any) error {
 	return json.Unmarshal(raw, j.m)
 }
 
-func partnerMarshal(m map[string]string) (string, error) {
-	b, err := json.Marshal(m)
-	return string(b), err
-}
-
-// partnerSearchText is the lower-cased user name, login and e-mail of a
-// licence, one per line so that a match never spans two of them; the
-// licence search looks for its text in it (and in the serial and PIN).
-// Lower-casing in Go, not SQL, keeps every adapter case-blind alike.
+// partnerSearchText is what the licence search looks in, besides serial and
+// PIN: one line per field so that no match spans two, lower-cased in Go so
+// that every adapter is case-blind alike.
 func partnerSearchText(u partner.LicenceUser) string {
 	return strings.ToLower(u.Name + "\n" + u.Login + "\n" + u.Email)
 }
 
 // fail is the store's error for what, nil when err is.
 func (s *PartnerStore) fail(what string, err error) error { return s.db.Err(err, "partner %s", what) }
-
-// partnerList runs query and reads every row with scan.
-func partnerList[T any](ctx context.Context, s *PartnerStore, what, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	out, err := queryAll(ctx, s.db.SQL, scan, query, args...)
-	return out, s.fail(what, err)
-}
-
-// Partners, users and companies.
 
 const partnerAuditColumns = "id, at, actor_id, actor_role, partner_id, object, object_id, action, reason, detail"
 
@@ -152,6 +134,20 @@ func (s *PartnerStore) exists(ctx context.Context, tx querier, table, what, id s
 	return err
 }
 
+// insertUnder inserts into table the row of columns that args are, if
+// parent has a row with id; ErrNotFound names that one (what id) otherwise.
+func (s *PartnerStore) insertUnder(ctx context.Context, tx querier, parent, what, id, table, columns string, args ...any) error {
+	res, err := tx.ExecContext(ctx, "INSERT INTO "+table+" ("+columns+") SELECT "+placeholders(1, len(args), 1)+
+		" WHERE EXISTS (SELECT 1 FROM "+parent+" WHERE id = $"+strconv.Itoa(len(args)+1)+")", append(args, id)...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	return s.db.Fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
+}
+
 func (s *PartnerStore) CreatePartner(ctx context.Context, p partner.Partner, audit partner.AuditRecord) error {
 	return s.change(ctx, "create partner", audit, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO partner_partners (id, name, created_at) VALUES ($1, $2, $3)", p.ID, p.Name, p.CreatedAt.UTC())
@@ -169,19 +165,17 @@ func (s *PartnerStore) GetPartner(ctx context.Context, id string) (partner.Partn
 }
 
 func (s *PartnerStore) ListPartners(ctx context.Context, q partner.PartnerQuery) ([]partner.Partner, error) {
-	return partnerList(ctx, s, "list partners", "SELECT id, name, created_at FROM partner_partners WHERE id > $1 ORDER BY id LIMIT $2",
-		[]any{q.After, q.Limit}, scanPartner)
+	return list(ctx, s.db, "partner list partners", scanPartner, "SELECT id, name, created_at FROM partner_partners WHERE id > $1 ORDER BY id LIMIT $2", q.After, q.Limit)
 }
 
 func (s *PartnerStore) CreateUser(ctx context.Context, u partner.User, audit partner.AuditRecord) error {
 	return s.change(ctx, "create user", audit, func(tx *sql.Tx) error {
+		const cols = "id, partner_id, role, name, email, email_key, created_at"
+		args := []any{u.ID, NullIfEmpty(u.PartnerID), string(u.Role), u.Name, u.Email, strings.ToLower(u.Email), u.CreatedAt.UTC()}
 		if u.PartnerID != "" {
-			if err := s.exists(ctx, tx, "partner_partners", "partner", u.PartnerID); err != nil {
-				return err
-			}
+			return s.insertUnder(ctx, tx, "partner_partners", "partner", u.PartnerID, "partner_users", cols, args...)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO partner_users (id, partner_id, role, name, email, email_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.ID, NullIfEmpty(u.PartnerID), string(u.Role), u.Name, u.Email, strings.ToLower(u.Email), u.CreatedAt.UTC())
+		_, err := tx.ExecContext(ctx, insertSQL("partner_users", cols), args...)
 		return err
 	})
 }
@@ -195,15 +189,13 @@ func (s *PartnerStore) GetUser(ctx context.Context, id string) (partner.User, er
 
 func (s *PartnerStore) CreateCompany(ctx context.Context, c partner.Company, audit partner.AuditRecord) error {
 	return s.change(ctx, "create company", audit, func(tx *sql.Tx) error {
-		if err := s.exists(ctx, tx, "partner_partners", "partner", c.PartnerID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_companies (id, partner_id, name, created_at) VALUES ($1, $2, $3, $4)",
-			c.ID, c.PartnerID, c.Name, c.CreatedAt.UTC()); err != nil {
+		err := s.insertUnder(ctx, tx, "partner_partners", "partner", c.PartnerID, "partner_companies", "id, partner_id, name, created_at",
+			c.ID, c.PartnerID, c.Name, c.CreatedAt.UTC())
+		if err != nil {
 			return err
 		}
 		// The thread exists from now on; without messages it sorts last.
-		_, err := tx.ExecContext(ctx, "INSERT INTO partner_threads (company_id, partner_id, last_message_at) VALUES ($1, $2, $3)",
+		_, err = tx.ExecContext(ctx, "INSERT INTO partner_threads (company_id, partner_id, last_message_at) VALUES ($1, $2, $3)",
 			c.ID, c.PartnerID, time.Time{})
 		return err
 	})
@@ -223,10 +215,8 @@ func (s *PartnerStore) ListCompanies(ctx context.Context, q partner.CompanyQuery
 	b.cond("id > " + b.arg(q.After))
 	b.opt("partner_id", "=", q.PartnerID)
 	query := "SELECT id, partner_id, name, created_at FROM partner_companies" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list companies", query, b.args, scanPartnerCompany)
+	return list(ctx, s.db, "partner list companies", scanPartnerCompany, query, b.args...)
 }
-
-// Instances.
 
 // PartnerInstanceColumns are the columns of table partner_instances, in
 // the order of [PartnerInstanceArgs].
@@ -240,17 +230,14 @@ var partnerInstanceUpdate = partnerUpdateSQL("partner_instances", PartnerInstanc
 // PartnerInstanceArgs are the values of [PartnerInstanceColumns] that
 // store inst.
 func PartnerInstanceArgs(inst partner.Instance) ([]any, error) {
-	data, err := partnerMarshal(inst.CompanyData)
-	if err != nil {
-		return nil, err
-	}
-	config, err := partnerMarshal(inst.Config)
-	if err != nil {
+	data, err1 := json.Marshal(inst.CompanyData)
+	config, err2 := json.Marshal(inst.Config)
+	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
 	d := inst.Deactivation
 	return []any{
-		inst.ID, inst.PartnerID, inst.CompanyID, inst.Type, inst.Profile, string(inst.State), data, config, inst.ConfigVersion, inst.ExpiresAt.UTC(),
+		inst.ID, inst.PartnerID, inst.CompanyID, inst.Type, inst.Profile, string(inst.State), string(data), string(config), inst.ConfigVersion, inst.ExpiresAt.UTC(),
 		inst.Contract.Text, inst.Contract.SHA256, nullTime(inst.Contract.GeneratedAt),
 		d.Reason, d.RequestedBy, nullTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, nullTime(d.DecidedAt),
 		inst.CreatedBy, inst.CreatedAt.UTC(), nullTime(inst.ActivatedAt), inst.UpdatedAt.UTC(), inst.Version,
@@ -272,11 +259,7 @@ func (s *PartnerStore) CreateInstance(ctx context.Context, inst partner.Instance
 		return s.fail("create instance", err)
 	}
 	return s.change(ctx, "create instance", audit, func(tx *sql.Tx) error {
-		if err := s.exists(ctx, tx, "partner_companies", "company", inst.CompanyID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, insertSQL("partner_instances", PartnerInstanceColumns), args...)
-		return err
+		return s.insertUnder(ctx, tx, "partner_companies", "company", inst.CompanyID, "partner_instances", PartnerInstanceColumns, args...)
 	})
 }
 
@@ -319,7 +302,7 @@ func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpd
 		}
 		// Each licence that held a terminal logs its release, then every
 		// live licence ends with the instance.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO partner_activity (at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_activity ("+partnerActivityData+`)
 			SELECT $1, $2, partner_id, company_id, instance_id, id, COALESCE(serial, ''), COALESCE(pin, ''), login, $3
 			FROM partner_licences
 			WHERE instance_id = $4 AND state <> 'deactivated' AND (serial IS NOT NULL OR pin IS NOT NULL)
@@ -334,8 +317,8 @@ func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpd
 	})
 }
 
-// partnerStatusSQL is an instance's status at the time bound by arg:
-// active past its expiry reads as expired.
+// partnerStatusSQL is an instance's status at now: active past its expiry
+// reads as expired.
 func partnerStatusSQL(b *partnerQuery, now time.Time) string {
 	return "(CASE WHEN state = 'active' AND expires_at <= " + b.arg(now.UTC()) + " THEN 'expired' ELSE state END)"
 }
@@ -359,22 +342,17 @@ func (s *PartnerStore) ListInstances(ctx context.Context, q partner.InstanceQuer
 	b.cond("id > " + b.arg(q.After))
 	partnerInstanceFilters(&b, q.PartnerID, q.CompanyID, q.Type, q.Profile, q.Statuses, q.Now, q.ActivatedFrom, q.ActivatedTo)
 	query := "SELECT " + PartnerInstanceColumns + " FROM partner_instances" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list instances", query, b.args, scanPartnerInstance)
+	return list(ctx, s.db, "partner list instances", scanPartnerInstance, query, b.args...)
 }
-
-// Licences.
 
 const partnerLicenceColumns = `id, partner_id, company_id, instance_id, instance_type, profile, state, user_name, login, email,
 	serial, pin, bound_at, search_text,
 	deact_reason, deact_requested_by, deact_requested_at, deact_decision, deact_decision_reason, deact_decided_by, deact_decided_at,
 	created_by, created_at, updated_at, version`
 
-// partnerLicenceSelect reads the columns of partnerLicenceColumns except
-// search_text, with NULL terminals as "".
-const partnerLicenceSelect = `id, partner_id, company_id, instance_id, instance_type, profile, state, user_name, login, email,
-	COALESCE(serial, ''), COALESCE(pin, ''), bound_at,
-	deact_reason, deact_requested_by, deact_requested_at, deact_decision, deact_decision_reason, deact_decided_by, deact_decided_at,
-	created_by, created_at, updated_at, version`
+// partnerLicenceSelect reads partnerLicenceColumns but search_text, with
+// NULL terminals as "".
+var partnerLicenceSelect = strings.NewReplacer("serial, pin,", "COALESCE(serial, ''), COALESCE(pin, ''),", " search_text,", "").Replace(partnerLicenceColumns)
 
 var partnerLicenceUpdate = partnerUpdateSQL("partner_licences", partnerLicenceColumns)
 
@@ -398,12 +376,9 @@ func scanPartnerLicence(r scanner) (l partner.Licence, err error) {
 
 func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatch) error {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		// The instance stays at the version read here until the commit:
-		// SQLite's transaction holds the write lock from its start; on
-		// PostgreSQL, FOR SHARE makes a concurrent change of the instance
-		// (an approved deactivation) wait for these licences, or these
-		// find its new version and give up, while batches of one instance
-		// still run side by side.
+		// The instance stays at the version read here until the commit
+		// (SQLite's write lock; PostgreSQL's FOR SHARE, which lets batches
+		// of one instance run side by side).
 		var version int64
 		err := tx.QueryRowContext(ctx, "SELECT version FROM partner_instances WHERE id = $1"+s.db.rowLock(" FOR SHARE"), b.InstanceID).Scan(&version)
 		if isNoRows(err) {
@@ -431,8 +406,7 @@ func (s *PartnerStore) GetLicence(ctx context.Context, id string) (partner.Licen
 
 func insertPartnerActivity(ctx context.Context, tx querier, ev partner.ActivityEvent) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO partner_activity (at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+	err := tx.QueryRowContext(ctx, insertSQL("partner_activity", partnerActivityData)+" RETURNING id",
 		ev.At.UTC(), string(ev.Kind), ev.PartnerID, ev.CompanyID, ev.InstanceID, ev.LicenceID, ev.Serial, ev.PIN, ev.UserLogin, ev.Detail).Scan(&id)
 	return id, err
 }
@@ -485,13 +459,15 @@ func (s *PartnerStore) ListLicences(ctx context.Context, q partner.LicenceQuery)
 			" > 0 OR " + s.db.Dialect.Position("lower(COALESCE(pin, ''))", search) + " > 0)")
 	}
 	query := "SELECT " + partnerLicenceSelect + " FROM partner_licences" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list licences", query, b.args, scanPartnerLicence)
+	return list(ctx, s.db, "partner list licences", scanPartnerLicence, query, b.args...)
 }
 
-// Activity.
-
-// PartnerActivityColumns are the columns of table partner_activity.
-const PartnerActivityColumns = "id, at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail"
+// PartnerActivityColumns are the columns of table partner_activity, id
+// and the rest that an insert gives.
+const (
+	PartnerActivityColumns = "id, " + partnerActivityData
+	partnerActivityData    = "at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail"
+)
 
 func scanPartnerActivity(r scanner) (ev partner.ActivityEvent, err error) {
 	return ev, r.Scan(&ev.ID, utc{&ev.At}, &ev.Kind, &ev.PartnerID, &ev.CompanyID, &ev.InstanceID, &ev.LicenceID, &ev.Serial, &ev.PIN, &ev.UserLogin, &ev.Detail)
@@ -519,7 +495,7 @@ func (s *PartnerStore) SearchActivity(ctx context.Context, q partner.ActivityQue
 	if err != nil {
 		return nil, err
 	}
-	return partnerList(ctx, s, "search activity", query, args, scanPartnerActivity)
+	return list(ctx, s.db, "partner search activity", scanPartnerActivity, query, args...)
 }
 
 // PartnerSearchActivitySQL is the statement of
@@ -548,8 +524,6 @@ func PartnerSearchActivitySQL(q partner.ActivityQuery) (string, []any, error) {
 	return "SELECT " + PartnerActivityColumns + " FROM partner_activity" + b.whereSQL() + " ORDER BY at DESC, id DESC LIMIT " + b.arg(q.Limit), b.args, nil
 }
 
-// Support.
-
 func (s *PartnerStore) PostMessage(ctx context.Context, m partner.Message) error {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE partner_threads SET messages = messages + 1,
@@ -570,27 +544,17 @@ func (s *PartnerStore) ListMessages(ctx context.Context, q partner.MessageQuery)
 	b.cond("company_id = " + b.arg(q.CompanyID))
 	b.opt("id", "<", q.Before)
 	query := "SELECT id, partner_id, company_id, direction, author_id, body, at FROM partner_messages" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list messages", query, b.args, func(r scanner) (m partner.Message, err error) {
+	return list(ctx, s.db, "partner list messages", func(r scanner) (m partner.Message, err error) {
 		return m, r.Scan(&m.ID, &m.PartnerID, &m.CompanyID, &m.Direction, &m.AuthorID, &m.Body, utc{&m.At})
-	})
-}
-
-func partnerReadColumn(side partner.Side) (string, error) {
-	switch side {
-	case partner.SidePartner:
-		return "partner_read", nil
-	case partner.SideSupport:
-		return "support_read", nil
-	}
-	return "", bookingkit.Invalid("side", string(side), "partner or support")
+	}, query, b.args...)
 }
 
 func (s *PartnerStore) MarkThreadRead(ctx context.Context, companyID string, side partner.Side, upTo string) error {
-	col, err := partnerReadColumn(side)
-	if err != nil {
-		return err
+	col := map[partner.Side]string{partner.SidePartner: "partner_read", partner.SideSupport: "support_read"}[side]
+	if col == "" {
+		return bookingkit.Invalid("side", string(side), "partner or support")
 	}
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, "SELECT 1 FROM partner_messages WHERE id = $1 AND company_id = $2", upTo, companyID).Scan(&one)
 		if isNoRows(err) {
@@ -629,10 +593,8 @@ func (s *PartnerStore) ListThreads(ctx context.Context, q partner.ThreadQuery) (
 		b.cond("(t.last_message_at, t.company_id) < (" + b.arg(q.After.LastMessageAt.UTC()) + ", " + b.arg(q.After.CompanyID) + ")")
 	}
 	query := partnerThreadSelect + b.whereSQL() + " ORDER BY t.last_message_at DESC, t.company_id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list threads", query, b.args, scanPartnerThread)
+	return list(ctx, s.db, "partner list threads", scanPartnerThread, query, b.args...)
 }
-
-// Audit.
 
 func (s *PartnerStore) AppendAudit(ctx context.Context, rec partner.AuditRecord) error {
 	return s.fail("append audit", insertPartnerAudit(ctx, s.db.SQL, rec))
@@ -644,9 +606,9 @@ func (s *PartnerStore) ListAudit(ctx context.Context, q partner.AuditQuery) ([]p
 	b.opt("object_id", "=", q.ObjectID)
 	b.opt("id", "<", q.Before)
 	query := "SELECT " + partnerAuditColumns + " FROM partner_audit" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list audit", query, b.args, func(r scanner) (rec partner.AuditRecord, err error) {
+	return list(ctx, s.db, "partner list audit", func(r scanner) (rec partner.AuditRecord, err error) {
 		return rec, r.Scan(&rec.ID, utc{&rec.At}, &rec.ActorID, &rec.ActorRole, &rec.PartnerID, &rec.Object, &rec.ObjectID, &rec.Action, &rec.Reason, &rec.Detail)
-	})
+	}, query, b.args...)
 }
 
 func (s *PartnerStore) UseImpersonation(ctx context.Context, nonce string, expiresAt time.Time, audit partner.AuditRecord) error {
@@ -660,8 +622,6 @@ func (s *PartnerStore) UseImpersonation(ctx context.Context, nonce string, expir
 	})
 }
 
-// Reports.
-
 // CountReport groups by the stored type, profile and state, so that the
 // rows stream out of an index in that order without a sort, and counts
 // within each active group how many have expired; Go splits those.
@@ -670,25 +630,23 @@ func (s *PartnerStore) CountReport(ctx context.Context, f partner.ReportFilter) 
 	if err != nil {
 		return nil, err
 	}
-	groups, err := partnerList(ctx, s, "count report", query, args, func(r scanner) ([2]partner.CountRow, error) {
-		var row partner.CountRow
-		var expired int64
-		err := r.Scan(&row.Type, &row.Profile, &row.State, &row.Count, &expired)
+	out := []partner.CountRow{}
+	var expired int64
+	err = each(ctx, s.db.SQL, func(r scanner) (row partner.CountRow, err error) {
+		return row, r.Scan(&row.Type, &row.Profile, &row.State, &row.Count, &expired)
+	}, func(row partner.CountRow) error {
 		exp := row
 		exp.State, exp.Count = partner.StateExpired, expired
 		row.Count -= expired
-		return [2]partner.CountRow{row, exp}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := []partner.CountRow{}
-	for _, g := range groups {
-		for _, row := range g {
-			if row.Count > 0 {
-				out = append(out, row)
+		for _, r := range []partner.CountRow{row, exp} {
+			if r.Count > 0 {
+				out = append(out, r)
 			}
 		}
+		return nil
+	}, query, args...)
+	if err != nil {
+		return nil, s.fail("count report", err)
 	}
 	return out, nil
 }
@@ -697,20 +655,31 @@ func (s *PartnerStore) CountReport(ctx context.Context, f partner.ReportFilter) 
 // (type, profile, state, count and, of those, expired), whose plan the
 // adapters test.
 func PartnerCountReportSQL(f partner.ReportFilter) (string, []any, error) {
+	return partnerReportSQL(f, func(b *partnerQuery, instances bool) string {
+		if instances {
+			return "type, profile, state, COUNT(*), SUM(CASE WHEN state = 'active' AND expires_at <= " + b.arg(f.Now.UTC()) + " THEN 1 ELSE 0 END)"
+		}
+		return "instance_type, profile, state, COUNT(*), 0"
+	})
+}
+
+// partnerReportSQL is the query of a report on f.Subject: the columns that
+// cols gives for the subject's table, f's filters, grouped by the first
+// three columns.
+func partnerReportSQL(f partner.ReportFilter, cols func(b *partnerQuery, instances bool) string) (string, []any, error) {
 	var b partnerQuery
 	var query string
 	switch f.Subject {
 	case partner.SubjectInstances:
-		expired := "SUM(CASE WHEN state = 'active' AND expires_at <= " + b.arg(f.Now.UTC()) + " THEN 1 ELSE 0 END)"
+		query = "SELECT " + cols(&b, true) + " FROM partner_instances"
 		partnerInstanceFilters(&b, f.PartnerID, "", f.Type, "", f.States, f.Now, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT type, profile, state, COUNT(*), " + expired + " FROM partner_instances" + b.whereSQL() + " GROUP BY type, profile, state"
 	case partner.SubjectLicences:
+		query = "SELECT " + cols(&b, false) + " FROM partner_licences"
 		partnerLicenceFilters(&b, f.PartnerID, f.Type, "", f.States, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT instance_type, profile, state, COUNT(*), 0 FROM partner_licences" + b.whereSQL() + " GROUP BY instance_type, profile, state"
 	default:
 		return "", nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
 	}
-	return query, b.args, nil
+	return query + b.whereSQL() + " GROUP BY 1, 2, 3", b.args, nil
 }
 
 // month is the "YYYY-MM" of the UTC time in column.
@@ -719,20 +688,17 @@ func (s *PartnerStore) month(column string) string {
 }
 
 func (s *PartnerStore) CountByMonth(ctx context.Context, f partner.ReportFilter) ([]partner.MonthRow, error) {
-	var b partnerQuery
-	var query string
-	switch f.Subject {
-	case partner.SubjectInstances:
-		b.cond("activated_at IS NOT NULL")
-		partnerInstanceFilters(&b, f.PartnerID, "", f.Type, "", f.States, f.Now, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT " + s.month("activated_at") + ", type, profile, COUNT(*) FROM partner_instances" + b.whereSQL() + " GROUP BY 1, 2, 3"
-	case partner.SubjectLicences:
-		partnerLicenceFilters(&b, f.PartnerID, f.Type, "", f.States, f.ActivatedFrom, f.ActivatedTo)
-		query = "SELECT " + s.month("created_at") + ", instance_type, profile, COUNT(*) FROM partner_licences" + b.whereSQL() + " GROUP BY 1, 2, 3"
-	default:
-		return nil, bookingkit.Invalid("subject", string(f.Subject), "instances or licences")
-	}
-	return partnerList(ctx, s, "count by month", query, b.args, func(r scanner) (row partner.MonthRow, err error) {
-		return row, r.Scan(&row.Month, &row.Type, &row.Profile, &row.Count)
+	query, args, err := partnerReportSQL(f, func(b *partnerQuery, instances bool) string {
+		if instances {
+			b.cond("activated_at IS NOT NULL")
+			return s.month("activated_at") + ", type, profile, COUNT(*)"
+		}
+		return s.month("created_at") + ", instance_type, profile, COUNT(*)"
 	})
+	if err != nil {
+		return nil, err
+	}
+	return list(ctx, s.db, "partner count by month", func(r scanner) (row partner.MonthRow, err error) {
+		return row, r.Scan(&row.Month, &row.Type, &row.Profile, &row.Count)
+	}, query, args...)
 }

@@ -19,12 +19,8 @@ func scanPartnerAPIKey(r scanner) (k partner.APIKey, err error) {
 
 func (s *PartnerStore) CreateAPIKey(ctx context.Context, k partner.APIKey, audit partner.AuditRecord) error {
 	return s.change(ctx, "create API key", audit, func(tx *sql.Tx) error {
-		if err := s.exists(ctx, tx, "partner_partners", "partner", k.PartnerID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, insertSQL("partner_api_keys", partnerAPIKeyColumns),
+		return s.insertUnder(ctx, tx, "partner_partners", "partner", k.PartnerID, "partner_api_keys", partnerAPIKeyColumns,
 			k.ID, k.PartnerID, k.Name, k.ReadOnly, k.Hash, k.CreatedBy, k.CreatedAt.UTC(), nullTime(k.LastUsedAt), nullTime(k.RevokedAt), k.RevokedBy)
-		return err
 	})
 }
 
@@ -43,7 +39,7 @@ func (s *PartnerStore) ListAPIKeys(ctx context.Context, q partner.APIKeyQuery) (
 	b.opt("partner_id", "=", q.PartnerID)
 	b.cond("id > " + b.arg(q.After))
 	query := "SELECT " + partnerAPIKeyColumns + " FROM partner_api_keys" + b.whereSQL() + " ORDER BY id LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list API keys", query, b.args, scanPartnerAPIKey)
+	return list(ctx, s.db, "partner list API keys", scanPartnerAPIKey, query, b.args...)
 }
 
 func (s *PartnerStore) RevokeAPIKey(ctx context.Context, id string, at time.Time, by string, audit partner.AuditRecord) error {

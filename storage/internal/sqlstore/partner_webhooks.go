@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bookingkit/bookingkit"
@@ -29,15 +31,16 @@ func scanPartnerWebhookDelivery(r scanner) (d partner.WebhookDelivery, err error
 		&d.LastStatus, &d.LastError, utc{&d.DeliveredAt}, utc{&d.CreatedAt})
 }
 
-func insertPartnerWebhookEndpoint(ctx context.Context, tx querier, e partner.WebhookEndpoint) error {
-	_, err := tx.ExecContext(ctx, insertSQL("partner_webhook_endpoints", partnerWebhookEndpointColumns),
+// insertPartnerWebhookEndpoint inserts e, the statement ending with then.
+func insertPartnerWebhookEndpoint(ctx context.Context, tx querier, e partner.WebhookEndpoint, then string) error {
+	_, err := tx.ExecContext(ctx, insertSQL("partner_webhook_endpoints", partnerWebhookEndpointColumns)+then,
 		e.ID, e.PartnerID, e.URL, e.Description, e.Secret, e.CreatedBy, e.CreatedAt.UTC())
 	return err
 }
 
 func (s *PartnerStore) CreateWebhookEndpoint(ctx context.Context, e partner.WebhookEndpoint, audit partner.AuditRecord) error {
 	return s.change(ctx, "create webhook endpoint", audit, func(tx *sql.Tx) error {
-		return insertPartnerWebhookEndpoint(ctx, tx, e)
+		return insertPartnerWebhookEndpoint(ctx, tx, e, "")
 	})
 }
 
@@ -47,8 +50,8 @@ func (s *PartnerStore) GetWebhookEndpoint(ctx context.Context, id string) (partn
 }
 
 func (s *PartnerStore) ListWebhookEndpoints(ctx context.Context, partnerID string) ([]partner.WebhookEndpoint, error) {
-	return partnerList(ctx, s, "list webhook endpoints", "SELECT "+partnerWebhookEndpointColumns+" FROM partner_webhook_endpoints WHERE partner_id = $1 ORDER BY id",
-		[]any{partnerID}, scanPartnerWebhookEndpoint)
+	return list(ctx, s.db, "partner list webhook endpoints", scanPartnerWebhookEndpoint,
+		"SELECT "+partnerWebhookEndpointColumns+" FROM partner_webhook_endpoints WHERE partner_id = $1 ORDER BY id", partnerID)
 }
 
 // deletePartnerWebhookEndpoint removes an endpoint's attempts, deliveries
@@ -77,47 +80,37 @@ func (s *PartnerStore) SetWebhookCatchAll(ctx context.Context, e partner.Webhook
 			_, err := deletePartnerWebhookEndpoint(ctx, tx, partner.CatchAllEndpointID)
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE partner_webhook_endpoints SET url = $1, secret = $2, description = $3 WHERE id = $4",
-			e.URL, e.Secret, e.Description, partner.CatchAllEndpointID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n > 0 {
-			return err
-		}
 		e.ID, e.PartnerID = partner.CatchAllEndpointID, ""
-		return insertPartnerWebhookEndpoint(ctx, tx, e)
+		return insertPartnerWebhookEndpoint(ctx, tx, e, " ON CONFLICT (id) DO UPDATE SET url = excluded.url, secret = excluded.secret, description = excluded.description")
 	}))
 }
 
-func insertPartnerWebhookDelivery(ctx context.Context, tx querier, endpointID string, ev partner.WebhookEvent, at time.Time) (partner.WebhookDelivery, error) {
-	d := partner.WebhookDelivery{EndpointID: endpointID, EventID: ev.ID, EventType: ev.Type, ObjectID: ev.ObjectID, State: partner.WebhookPending, CreatedAt: at.UTC()}
-	err := tx.QueryRowContext(ctx, `INSERT INTO partner_webhook_deliveries (endpoint_id, event_id, event_type, object_id, state, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, d.EndpointID, d.EventID, d.EventType, d.ObjectID, string(d.State), d.CreatedAt).Scan(&d.ID)
-	return d, err
+// partnerDeliver adds a pending delivery of event eventID, created at at,
+// to each endpoint e that where selects (its arguments from $3), and
+// returns them by ID.
+func partnerDeliver(ctx context.Context, q querier, eventID string, at time.Time, where string, args ...any) ([]partner.WebhookDelivery, error) {
+	ds, err := queryAll(ctx, q, func(r scanner) (d partner.WebhookDelivery, err error) {
+		d = partner.WebhookDelivery{EventID: eventID, State: partner.WebhookPending, CreatedAt: at.UTC()}
+		return d, r.Scan(&d.ID, &d.EndpointID, &d.EventType, &d.ObjectID)
+	}, `INSERT INTO partner_webhook_deliveries (endpoint_id, event_id, event_type, object_id, state, created_at)
+		SELECT e.id, v.id, v.type, v.object_id, 'pending', $2 FROM partner_webhook_endpoints e JOIN partner_webhook_events v ON v.id = $1
+		WHERE `+where+" ORDER BY e.id RETURNING id, endpoint_id, event_type, object_id", append([]any{eventID, at.UTC()}, args...)...)
+	slices.SortFunc(ds, func(a, b partner.WebhookDelivery) int { return cmp.Compare(a.ID, b.ID) })
+	return ds, err
 }
 
 func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.WebhookEvent) ([]partner.WebhookDelivery, error) {
-	out := []partner.WebhookDelivery{}
+	var out []partner.WebhookDelivery
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		ids, err := queryAll(ctx, tx, scanOne[string], "SELECT id FROM partner_webhook_endpoints WHERE partner_id = $1 OR partner_id = '' ORDER BY id", ev.PartnerID)
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO partner_webhook_events (id, type, partner_id, object, object_id, at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		// The event is kept only for the endpoints it goes to.
+		_, err := tx.ExecContext(ctx, `INSERT INTO partner_webhook_events (id, type, partner_id, object, object_id, at, data) SELECT $1, $2, $3, $4, $5, $6, $7
+			WHERE EXISTS (SELECT 1 FROM partner_webhook_endpoints WHERE partner_id = $3 OR partner_id = '')`,
 			ev.ID, ev.Type, ev.PartnerID, ev.Object, ev.ObjectID, ev.At.UTC(), string(ev.Data))
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			d, err := insertPartnerWebhookDelivery(ctx, tx, id, ev, ev.At)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
+		out, err = partnerDeliver(ctx, tx, ev.ID, ev.At, "e.partner_id = $3 OR e.partner_id = ''", ev.PartnerID)
+		return err
 	})
 	if err != nil {
 		return nil, s.fail("record webhook event", err)
@@ -152,23 +145,16 @@ func (s *PartnerStore) GetWebhookEvent(ctx context.Context, id string) (partner.
 }
 
 func (s *PartnerStore) AddWebhookDelivery(ctx context.Context, endpointID, eventID string, at time.Time) (partner.WebhookDelivery, error) {
-	var d partner.WebhookDelivery
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.exists(ctx, tx, "partner_webhook_endpoints", "webhook endpoint", endpointID); err != nil {
-			return err
+	ds, err := partnerDeliver(ctx, s.db.SQL, eventID, at, "e.id = $3", endpointID)
+	if err == nil && len(ds) == 1 {
+		return ds[0], nil
+	}
+	if err == nil {
+		if err = s.exists(ctx, s.db.SQL, "partner_webhook_endpoints", "webhook endpoint", endpointID); err == nil {
+			err = fmt.Errorf("webhook event %s: %w", eventID, bookingkit.ErrNotFound)
 		}
-		var ev partner.WebhookEvent
-		err := tx.QueryRowContext(ctx, "SELECT id, type, object_id FROM partner_webhook_events WHERE id = $1", eventID).Scan(&ev.ID, &ev.Type, &ev.ObjectID)
-		if isNoRows(err) {
-			return fmt.Errorf("webhook event %s: %w", eventID, bookingkit.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		d, err = insertPartnerWebhookDelivery(ctx, tx, endpointID, ev, at)
-		return err
-	})
-	return d, s.fail("add webhook delivery", err)
+	}
+	return partner.WebhookDelivery{}, s.fail("add webhook delivery", err)
 }
 
 func (s *PartnerStore) GetWebhookDelivery(ctx context.Context, id int64) (partner.WebhookDelivery, error) {
@@ -189,17 +175,18 @@ func (s *PartnerStore) RecordWebhookAttempt(ctx context.Context, a partner.Webho
 		if state == partner.WebhookDelivered {
 			delivered = a.At.UTC()
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE partner_webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1, last_status = $2,
-			last_error = $3, state = $4, delivered_at = COALESCE($5, delivered_at) WHERE id = $6`,
-			a.At.UTC(), a.StatusCode, a.Error, string(state), delivered, a.DeliveryID)
-		if err := s.db.OneRow(res, err, fmt.Sprint("webhook delivery ", a.DeliveryID)); err != nil {
+		var err error
+		d, err = scanPartnerWebhookDelivery(tx.QueryRowContext(ctx, `UPDATE partner_webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1,
+			last_status = $2, last_error = $3, state = $4, delivered_at = COALESCE($5, delivered_at) WHERE id = $6 RETURNING `+partnerWebhookDeliveryColumns,
+			a.At.UTC(), a.StatusCode, a.Error, string(state), delivered, a.DeliveryID))
+		if isNoRows(err) {
+			return s.db.Fail("webhook delivery %d: %w", a.DeliveryID, bookingkit.ErrNotFound)
+		}
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
-			a.DeliveryID, a.At.UTC(), a.StatusCode, a.Error, a.Duration.Milliseconds()); err != nil {
-			return err
-		}
-		d, err = scanPartnerWebhookDelivery(tx.QueryRowContext(ctx, "SELECT "+partnerWebhookDeliveryColumns+" FROM partner_webhook_deliveries WHERE id = $1", a.DeliveryID))
+		_, err = tx.ExecContext(ctx, "INSERT INTO partner_webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
+			a.DeliveryID, a.At.UTC(), a.StatusCode, a.Error, a.Duration.Milliseconds())
 		return err
 	})
 	return d, s.fail("record webhook attempt", err)
@@ -212,15 +199,14 @@ func (s *PartnerStore) ListWebhookDeliveries(ctx context.Context, q partner.Webh
 		b.cond("id < " + b.arg(q.Before))
 	}
 	query := "SELECT " + partnerWebhookDeliveryColumns + " FROM partner_webhook_deliveries" + b.whereSQL() + " ORDER BY id DESC LIMIT " + b.arg(q.Limit)
-	return partnerList(ctx, s, "list webhook deliveries", query, b.args, scanPartnerWebhookDelivery)
+	return list(ctx, s.db, "partner list webhook deliveries", scanPartnerWebhookDelivery, query, b.args...)
 }
 
 func (s *PartnerStore) ListWebhookAttempts(ctx context.Context, deliveryID int64, limit int) ([]partner.WebhookAttempt, error) {
-	return partnerList(ctx, s, "list webhook attempts", `SELECT delivery_id, at, status_code, error, duration_ms FROM partner_webhook_attempts
-		WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2`, []any{deliveryID, limit}, func(r scanner) (a partner.WebhookAttempt, err error) {
+	return list(ctx, s.db, "partner list webhook attempts", func(r scanner) (a partner.WebhookAttempt, err error) {
 		var ms int64
 		err = r.Scan(&a.DeliveryID, utc{&a.At}, &a.StatusCode, &a.Error, &ms)
 		a.Duration = time.Duration(ms) * time.Millisecond
 		return a, err
-	})
+	}, "SELECT delivery_id, at, status_code, error, duration_ms FROM partner_webhook_attempts WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2", deliveryID, limit)
 }
