@@ -50,12 +50,16 @@ var _ standby.Store = (*StandbyStore)(nil)
 // AddEntries stores entries as active, all or none, in one transaction that
 // records each flight (version increased) before inserting its entries.
 func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, at time.Time) error {
-	entries, keys, err := s.normalizeEntries(entries)
-	if err != nil {
-		return err
-	}
 	if len(entries) == 0 {
 		return nil
+	}
+	entries, keys := slices.Clone(entries), make([]standby.FlightKey, len(entries))
+	for i := range entries {
+		var err error
+		if entries[i], err = entries[i].Normalize(); err != nil {
+			return s.db.Fail("standby entry %d: %w", i, err)
+		}
+		keys[i] = entries[i].Flight.Key()
 	}
 	// A traveller twice on one flight within the call.
 	first := map[[2]string]string{}
@@ -70,7 +74,7 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 		first[k] = e.BookingID
 	}
 	flights := slices.Compact(slices.Sorted(slices.Values(keys)))
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.recordFlights(ctx, tx, flights); err != nil {
 			return err
 		}
@@ -128,22 +132,16 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 	var out []standby.Entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		out = []standby.Entry{}
-		flights, err := queryAll(ctx, tx, scanOne[string],
-			"SELECT DISTINCT flight_key FROM standby_entries WHERE booking_id = $1 AND status = 'active' ORDER BY flight_key", bookingID)
+		// The flights with active entries, "" for the others.
+		flights, err := queryAll(ctx, tx, scanOne[string], `SELECT DISTINCT CASE status WHEN 'active' THEN flight_key ELSE '' END
+			FROM standby_entries WHERE booking_id = $1 ORDER BY 1`, bookingID)
 		if err != nil {
 			return err
 		}
 		if len(flights) == 0 {
-			var known bool
-			if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM standby_entries WHERE booking_id = $1)", bookingID).Scan(&known); err != nil {
-				return err
-			}
-			if !known {
-				return fmt.Errorf("booking %q has no standby entries: %w", bookingID, bookingkit.ErrNotFound)
-			}
-			return nil
+			return fmt.Errorf("booking %q has no standby entries: %w", bookingID, bookingkit.ErrNotFound)
 		}
-		for _, key := range flights {
+		for _, key := range slices.DeleteFunc(flights, func(k string) bool { return k == "" }) {
 			if err := s.bumpFlight(ctx, tx, key); err != nil {
 				return err
 			}
@@ -160,7 +158,9 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 	if err != nil {
 		return nil, s.db.Fail("cancel standby booking: %w", err)
 	}
-	s.sortEntries(out)
+	slices.SortFunc(out, func(a, b standby.Entry) int {
+		return cmp.Or(strings.Compare(string(a.Flight.Key()), string(b.Flight.Key())), cmp.Compare(a.Passenger, b.Passenger))
+	})
 	return out, nil
 }
 
@@ -242,17 +242,15 @@ func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]
 
 // FlightVersion returns the flight's version, 0 when never seen.
 func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey) (int64, error) {
-	var v int64
-	err := s.flightRow(ctx, key, "version", &v)
-	return v, err
+	states, err := s.FlightStates(ctx, []standby.FlightKey{key})
+	return states[key].Version, err
 }
 
 // FlightClosed reports whether the flight was closed; false when never
 // seen.
 func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) (bool, error) {
-	var closed bool
-	err := s.flightRow(ctx, key, "closed_at IS NOT NULL", &closed)
-	return closed, err
+	states, err := s.FlightStates(ctx, []standby.FlightKey{key})
+	return states[key].Closed, err
 }
 
 // FlightStates reads the rows of flights, 500 keys a query.
@@ -263,36 +261,20 @@ func (s *StandbyStore) FlightStates(ctx context.Context, flights []standby.Fligh
 		}
 	}
 	out := make(map[standby.FlightKey]standby.FlightState, len(flights))
-	type row struct {
-		key string
-		st  standby.FlightState
-	}
 	for chunk := range slices.Chunk(flights, 500) {
-		in, args := dollarList(nil, standbyKeyStrings(chunk))
-		rows, err := queryAll(ctx, s.db.SQL, func(r scanner) (v row, err error) {
-			return v, r.Scan(&v.key, &v.st.Version, &v.st.Closed)
+		in, args := dollarList(nil, chunk)
+		var key standby.FlightKey
+		err := each(ctx, s.db.SQL, func(r scanner) (st standby.FlightState, err error) {
+			return st, r.Scan(&key, &st.Version, &st.Closed)
+		}, func(st standby.FlightState) error {
+			out[key] = st
+			return nil
 		}, "SELECT flight_key, version, closed_at IS NOT NULL FROM standby_flights WHERE flight_key IN ("+in+")", args...)
 		if err != nil {
-			return nil, s.db.Err(err, "standby flight states")
-		}
-		for _, r := range rows {
-			out[standby.FlightKey(r.key)] = r.st
+			return nil, s.db.Err(err, "states of %d standby flights from %s", len(chunk), chunk[0])
 		}
 	}
 	return out, nil
-}
-
-// flightRow reads one value of the flight's row into dest, which it leaves
-// as it is for a flight never seen.
-func (s *StandbyStore) flightRow(ctx context.Context, key standby.FlightKey, what string, dest any) error {
-	if err := s.checkKey(key); err != nil {
-		return err
-	}
-	err := s.db.SQL.QueryRowContext(ctx, "SELECT "+what+" FROM standby_flights WHERE flight_key = $1", string(key)).Scan(dest)
-	if err != nil && !isNoRows(err) {
-		return s.db.Fail("standby flight %s %s: %w", key, what, s.db.Translate(err))
-	}
-	return nil
 }
 
 // checkKey refuses a flight key that is not canonical.
@@ -301,38 +283,13 @@ func (s *StandbyStore) checkKey(key standby.FlightKey) error {
 	return s.db.Err(err, "standby")
 }
 
-// normalizeEntries checks the entries and returns them normalised, with
-// their flight keys.
-func (s *StandbyStore) normalizeEntries(entries []standby.Entry) ([]standby.Entry, []standby.FlightKey, error) {
-	out := make([]standby.Entry, len(entries))
-	keys := make([]standby.FlightKey, len(entries))
-	for i, e := range entries {
-		ne, err := e.Normalize()
-		if err != nil {
-			return nil, nil, s.db.Fail("standby entry %d: %w", i, err)
-		}
-		out[i], keys[i] = ne, ne.Flight.Key()
-	}
-	return out, keys, nil
-}
-
-// sortEntries orders entries by flight key, then passenger.
-func (s *StandbyStore) sortEntries(entries []standby.Entry) {
-	slices.SortFunc(entries, func(a, b standby.Entry) int {
-		if c := strings.Compare(string(a.Flight.Key()), string(b.Flight.Key())); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Passenger, b.Passenger)
-	})
-}
-
 // recordFlights records the flights, given in key order, inside tx: a new
 // one at version 1, a known one a version up, 500 to a statement (on
 // PostgreSQL this locks their rows in that order). A closed flight makes it
 // fail with ErrConflict.
 func (s *StandbyStore) recordFlights(ctx context.Context, tx *sql.Tx, flights []standby.FlightKey) error {
 	for chunk := range slices.Chunk(flights, 500) {
-		values, args := dollarList(nil, standbyKeyStrings(chunk))
+		values, args := dollarList(nil, chunk)
 		values = "(" + strings.ReplaceAll(values, ", ", ", 1), (") + ", 1)"
 		closed, err := queryAll(ctx, tx, scanOne[bool], `INSERT INTO standby_flights (flight_key, version) VALUES `+values+`
 			ON CONFLICT (flight_key) DO UPDATE SET version = standby_flights.version + 1
@@ -378,46 +335,28 @@ func (s *StandbyStore) insertEntries(ctx context.Context, tx *sql.Tx, entries []
 	})
 }
 
-func standbyKeyStrings(keys []standby.FlightKey) []string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = string(k)
-	}
-	return out
-}
-
 // standbyScanner decodes rows of the store's entrySelect (or
-// recordSelect), which read an entry in few columns. Reading a row costs
-// SQLite's driver a few locked calls into SQLite per column, which made up
-// most of the rebuild's time; so the small integers come packed in one
-// integer (passenger*100 + cabin*10 + category) and the fixed-alphabet
-// texts in one text, separated by '|' (none of them can contain it):
+// recordSelect). SQLite's driver costs a few locked calls per column, so
+// the small integers come packed in one (passenger*100 + cabin*10 +
+// category) and the texts of a fixed alphabet in one, separated by '|':
 //
 //	flight_key|employer|employed_on|booked_at
 //
-// On SQLite the times are in that text as stored, so that the driver does
-// not parse them: parseStandbyTime and parseStandbyDate do, several times
-// cheaper. PostgreSQL's server formats times as text slowly and pgx
-// decodes them cheaply, so there they come in columns of their own
-// (typed). The booking ID and the traveller, which may contain any
-// printable character, have their own columns.
-//
-// The scanner reuses its scan targets: apart from the booking ID, a row
-// allocates nothing here. Every entry of a flight shares one parsed
-// Flight, and employer codes are interned.
+// SQLite's times stay in that text, parsed here, not by the driver, which
+// is several times slower. PostgreSQL's server formats times as text
+// slowly and pgx decodes them cheaply, so there they come typed, in
+// columns of their own. The scanner reuses its scan targets, shares one
+// parsed Flight among a flight's entries and interns employer codes.
 type standbyScanner struct {
 	bookingID string
-	// The packed integer is scanned into any: database/sql hands the
-	// driver's int64 over as is, where an *int target goes through
-	// reflection and a decimal string.
+	// An int64 scanned into any is handed over as is; an *int goes
+	// through reflection and a decimal string.
 	packed      any
 	texts       sql.RawBytes
 	traveller   any // NULL (nil) or the text
 	recordTexts sql.RawBytes
-	// times are employed_on, booked_at, added_at and changed_at, when
-	// typed.
-	typed bool
-	times [4]time.Time
+	typed       bool
+	times       [4]time.Time // employed_on, booked_at, added_at, changed_at
 
 	entryDest, recordDest []any
 
@@ -454,21 +393,21 @@ func (sc *standbyScanner) record(r scanner) (standby.Record, error) {
 	if err != nil {
 		return standby.Record{}, err
 	}
-	rec := standby.Record{Entry: e, AddedAt: sc.times[2].UTC(), ChangedAt: sc.times[3].UTC()}
 	status := sc.recordTexts
 	if !sc.typed {
-		var parts [3][]byte
+		var parts [3][]byte // status, added_at, changed_at
 		if !splitStandbyText(sc.recordTexts, parts[:]) {
 			return standby.Record{}, fmt.Errorf("stored status and times %q: expected 3 fields", sc.recordTexts)
 		}
 		status = parts[0]
-		if rec.AddedAt, err = parseStandbyTime(parts[1]); err != nil {
+		if sc.times[2], err = parseStandbyTime(parts[1]); err != nil {
 			return standby.Record{}, fmt.Errorf("stored added_at: %w", err)
 		}
-		if rec.ChangedAt, err = parseStandbyTime(parts[2]); err != nil {
+		if sc.times[3], err = parseStandbyTime(parts[2]); err != nil {
 			return standby.Record{}, fmt.Errorf("stored changed_at: %w", err)
 		}
 	}
+	rec := standby.Record{Entry: e, AddedAt: sc.times[2].UTC(), ChangedAt: sc.times[3].UTC()}
 	if rec.Status, err = standby.ParseStatus(string(status)); err != nil {
 		return standby.Record{}, fmt.Errorf("stored %w", err)
 	}
@@ -500,14 +439,12 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 		employer = string(parts[1])
 		sc.employers[employer] = employer
 	}
-	y, m, d := sc.times[0].Date()
-	employedOn, bookedAt := time.Date(y, m, d, 0, 0, 0, 0, time.UTC), sc.times[1].UTC()
 	if !sc.typed {
 		var err error
-		if employedOn, err = parseStandbyDate(parts[2]); err != nil {
+		if sc.times[0], err = parseStandbyDate(parts[2]); err != nil {
 			return standby.Entry{}, fmt.Errorf("stored employed_on: %w", err)
 		}
-		if bookedAt, err = parseStandbyTime(parts[3]); err != nil {
+		if sc.times[1], err = parseStandbyTime(parts[3]); err != nil {
 			return standby.Entry{}, fmt.Errorf("stored booked_at: %w", err)
 		}
 	}
@@ -521,6 +458,7 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 	default:
 		return standby.Entry{}, fmt.Errorf("stored traveller: %T is not text", sc.traveller)
 	}
+	y, m, d := sc.times[0].Date()
 	return standby.Entry{
 		BookingID:  sc.bookingID,
 		Passenger:  int(packed / 100),
@@ -529,8 +467,8 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 		Employer:   employer,
 		Cabin:      standby.Cabin(packed / 10 % 10),
 		Category:   int(packed % 10),
-		EmployedOn: employedOn,
-		BookedAt:   bookedAt,
+		EmployedOn: time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
+		BookedAt:   sc.times[1].UTC(),
 	}, nil
 }
 
@@ -550,25 +488,15 @@ func splitStandbyText(b []byte, parts [][]byte) bool {
 // parseStandbyDate reads a date stored as YYYY-MM-DD, at midnight UTC.
 func parseStandbyDate(b []byte) (time.Time, error) {
 	if len(b) == 10 && b[4] == '-' && b[7] == '-' {
-		y, ok1 := standbyDigits(b[0:4])
-		m, ok2 := standbyDigits(b[5:7])
-		d, ok3 := standbyDigits(b[8:10])
-		if ok1 && ok2 && ok3 {
-			if t, ok := standbyValidDate(y, m, d, 0, 0, 0, 0); ok {
-				return t, nil
-			}
+		if t, ok := standbyUTC(standbyDigits(b[:4]), standbyDigits(b[5:7]), standbyDigits(b[8:10]), 0, 0, 0, 0); ok {
+			return t, nil
 		}
 	}
-	t, err := time.Parse(time.DateOnly, string(b))
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a YYYY-MM-DD date", b)
-	}
-	return t, nil
+	return time.Time{}, fmt.Errorf("%q is not a YYYY-MM-DD date", b)
 }
 
-// parseStandbyTime reads a UTC time as the driver writes it
-// ("2006-01-02 15:04:05.999999999 +0000 UTC", from time.Time.String) by
-// hand, and any other spelling people write into SQLite with time.Parse.
+// parseStandbyTime reads a stored time: the driver's spelling of a UTC
+// time by hand (parseStandbyUTC), any other with time.Parse.
 func parseStandbyTime(b []byte) (time.Time, error) {
 	if t, ok := parseStandbyUTC(b); ok {
 		return t, nil
@@ -579,12 +507,22 @@ func parseStandbyTime(b []byte) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time", b)
 }
 
-// parseStandbyTimeLayouts is parseStandbyTime's slow path.
+// parseStandbyTimeLayouts reads the spellings SQLite and the driver
+// (time.Time.String, in any zone) may have stored.
 func parseStandbyTimeLayouts(s string) (time.Time, bool) {
 	if i := strings.Index(s, " m="); i > 0 {
 		s = s[:i] // a monotonic clock reading, as time.Time.String writes it
 	}
-	for _, layout := range standbyTimeLayouts {
+	for _, layout := range []string{
+		"2006-01-02 15:04:05.999999999 -0700 MST",
+		"2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02T15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999",
+		"2006-01-02T15:04:05.999999999",
+		"2006-01-02 15:04",
+		"2006-01-02T15:04",
+		"2006-01-02",
+	} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), true
 		}
@@ -592,86 +530,44 @@ func parseStandbyTimeLayouts(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// standbyTimeLayouts are the spellings parseStandbyTime accepts beyond its
-// fast path: the driver's own (time.Time.String) and SQLite's date and
-// time formats.
-var standbyTimeLayouts = []string{
-	"2006-01-02 15:04:05.999999999 -0700 MST",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02T15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04",
-	"2006-01-02T15:04",
-	"2006-01-02",
-}
-
-// parseStandbyUTC parses "YYYY-MM-DD HH:MM:SS[.fraction]" followed by nothing,
-// " +0000 UTC", "Z" or "+00:00": a UTC time. ok is false for anything
-// else, including out-of-range fields.
+// parseStandbyUTC reads "2006-01-02 15:04:05.999999999 +0000 UTC", what
+// the driver writes for a UTC time (time.Time.String); ok is false for
+// anything else, out-of-range fields included.
 func parseStandbyUTC(b []byte) (time.Time, bool) {
-	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+	b, ok := bytes.CutSuffix(b, []byte(" +0000 UTC"))
+	if !ok || len(b) < 19 || len(b) == 20 || len(b) > 29 || b[4] != '-' || b[7] != '-' || b[10] != ' ' ||
+		b[13] != ':' || b[16] != ':' || len(b) > 19 && b[19] != '.' {
 		return time.Time{}, false
 	}
-	y, ok1 := standbyDigits(b[0:4])
-	mo, ok2 := standbyDigits(b[5:7])
-	d, ok3 := standbyDigits(b[8:10])
-	h, ok4 := standbyDigits(b[11:13])
-	mi, ok5 := standbyDigits(b[14:16])
-	sec, ok6 := standbyDigits(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
-		return time.Time{}, false
-	}
-	rest := b[19:]
 	nsec := 0
-	if len(rest) > 0 && rest[0] == '.' {
-		n := 1
-		scale := 100_000_000
-		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
-			if n > 9 {
-				return time.Time{}, false
-			}
-			nsec += int(rest[n]-'0') * scale
-			scale /= 10
-			n++
+	if len(b) > 20 {
+		nsec = standbyDigits(b[20:])
+		for range 29 - len(b) {
+			nsec *= 10 // the digits the fraction leaves out
 		}
-		if n == 1 {
-			return time.Time{}, false
-		}
-		rest = rest[n:]
 	}
-	switch string(rest) {
-	case "", " +0000 UTC", "Z", "+00:00":
-	default:
-		return time.Time{}, false
-	}
-	if h > 23 || mi > 59 || sec > 59 {
-		return time.Time{}, false
-	}
-	return standbyValidDate(y, mo, d, h, mi, sec, nsec)
+	return standbyUTC(standbyDigits(b[:4]), standbyDigits(b[5:7]), standbyDigits(b[8:10]),
+		standbyDigits(b[11:13]), standbyDigits(b[14:16]), standbyDigits(b[17:19]), nsec)
 }
 
-// standbyValidDate builds a UTC time, refusing a day the month does not have
-// (time.Date would roll it over into the next month).
-func standbyValidDate(y, mo, d, h, mi, sec, nsec int) (time.Time, bool) {
-	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+// standbyUTC is time.Date in UTC, refusing a field out of its range
+// (time.Date would roll it over), -1 included.
+func standbyUTC(y, mo, d, h, mi, sec, nsec int) (time.Time, bool) {
+	if y < 0 || mo < 1 || mo > 12 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || nsec < 0 {
 		return time.Time{}, false
 	}
 	t := time.Date(y, time.Month(mo), d, h, mi, sec, nsec, time.UTC)
-	if t.Day() != d {
-		return time.Time{}, false
-	}
-	return t, true
+	return t, t.Day() == d
 }
 
-// standbyDigits reads an unsigned decimal number of at most 9 digits.
-func standbyDigits(b []byte) (int, bool) {
+// standbyDigits reads a decimal number, -1 when b holds anything else.
+func standbyDigits(b []byte) int {
 	n := 0
 	for _, c := range b {
 		if c < '0' || c > '9' {
-			return 0, false
+			return -1
 		}
 		n = n*10 + int(c-'0')
 	}
-	return n, len(b) > 0
+	return n
 }
