@@ -32,13 +32,11 @@ type StandbyStore struct {
 func newStandbyStore(db *DB) *StandbyStore {
 	const entry = "booking_id, passenger * 100 + cabin * 10 + category, flight_key || '|' || employer"
 	if db.Dialect.TimesAsText() {
-		return &StandbyStore{db: db,
-			entrySelect:  entry + " || '|' || employed_on || '|' || booked_at, traveller",
-			recordSelect: entry + " || '|' || employed_on || '|' || booked_at, traveller, status || '|' || added_at || '|' || changed_at"}
+		const times = entry + " || '|' || employed_on || '|' || booked_at"
+		return &StandbyStore{db, times + ", traveller", times + " || '|' || added_at || '|' || changed_at || '|' || status, traveller"}
 	}
-	return &StandbyStore{db: db,
-		entrySelect:  entry + ", traveller, employed_on, booked_at",
-		recordSelect: entry + ", traveller, employed_on, booked_at, status, added_at, changed_at"}
+	const times = ", traveller, employed_on, booked_at"
+	return &StandbyStore{db, entry + times, entry + " || '|' || status" + times + ", added_at, changed_at"}
 }
 
 func (s *StandbyStore) scanner() *standbyScanner {
@@ -340,7 +338,7 @@ func (s *StandbyStore) insertEntries(ctx context.Context, tx *sql.Tx, entries []
 // the small integers come packed in one (passenger*100 + cabin*10 +
 // category) and the texts of a fixed alphabet in one, separated by '|':
 //
-//	flight_key|employer|employed_on|booked_at
+//	flight_key|employer[|employed_on|booked_at[|added_at|changed_at]][|status]
 //
 // SQLite's times stay in that text, parsed here, not by the driver, which
 // is several times slower. PostgreSQL's server formats times as text
@@ -351,12 +349,11 @@ type standbyScanner struct {
 	bookingID string
 	// An int64 scanned into any is handed over as is; an *int goes
 	// through reflection and a decimal string.
-	packed      any
-	texts       sql.RawBytes
-	traveller   any // NULL (nil) or the text
-	recordTexts sql.RawBytes
-	typed       bool
-	times       [4]time.Time // employed_on, booked_at, added_at, changed_at
+	packed    any
+	texts     sql.RawBytes
+	traveller any // NULL (nil) or the text
+	typed     bool
+	times     [4]time.Time // employed_on, booked_at, added_at, changed_at
 
 	entryDest, recordDest []any
 
@@ -367,45 +364,24 @@ type standbyScanner struct {
 
 func newStandbyScanner(typed bool) *standbyScanner {
 	sc := &standbyScanner{employers: map[string]string{}, typed: typed}
-	sc.entryDest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller}
+	dest := []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller}
+	sc.entryDest, sc.recordDest = dest, dest
 	if typed {
-		sc.entryDest = append(sc.entryDest, &sc.times[0], &sc.times[1])
-	}
-	sc.recordDest = append(slices.Clone(sc.entryDest), &sc.recordTexts)
-	if typed {
-		sc.recordDest = append(sc.recordDest, &sc.times[2], &sc.times[3])
+		sc.entryDest = append(dest[:4:4], &sc.times[0], &sc.times[1])
+		sc.recordDest = append(dest[:4:4], &sc.times[0], &sc.times[1], &sc.times[2], &sc.times[3])
 	}
 	return sc
 }
 
 func (sc *standbyScanner) entry(r scanner) (standby.Entry, error) {
-	if err := r.Scan(sc.entryDest...); err != nil {
-		return standby.Entry{}, err
-	}
-	return sc.decode()
+	e, _, err := sc.scan(r, false)
+	return e, err
 }
 
 func (sc *standbyScanner) record(r scanner) (standby.Record, error) {
-	if err := r.Scan(sc.recordDest...); err != nil {
-		return standby.Record{}, err
-	}
-	e, err := sc.decode()
+	e, status, err := sc.scan(r, true)
 	if err != nil {
 		return standby.Record{}, err
-	}
-	status := sc.recordTexts
-	if !sc.typed {
-		var parts [3][]byte // status, added_at, changed_at
-		if !splitStandbyText(sc.recordTexts, parts[:]) {
-			return standby.Record{}, fmt.Errorf("stored status and times %q: expected 3 fields", sc.recordTexts)
-		}
-		status = parts[0]
-		if sc.times[2], err = parseStandbyTime(parts[1]); err != nil {
-			return standby.Record{}, fmt.Errorf("stored added_at: %w", err)
-		}
-		if sc.times[3], err = parseStandbyTime(parts[2]); err != nil {
-			return standby.Record{}, fmt.Errorf("stored changed_at: %w", err)
-		}
 	}
 	rec := standby.Record{Entry: e, AddedAt: sc.times[2].UTC(), ChangedAt: sc.times[3].UTC()}
 	if rec.Status, err = standby.ParseStatus(string(status)); err != nil {
@@ -414,23 +390,31 @@ func (sc *standbyScanner) record(r scanner) (standby.Record, error) {
 	return rec, nil
 }
 
-func (sc *standbyScanner) decode() (standby.Entry, error) {
+// scan reads a row of entrySelect or (record) recordSelect: its entry,
+// the times into sc.times and, for a record, the status text.
+func (sc *standbyScanner) scan(r scanner, record bool) (standby.Entry, []byte, error) {
+	dest, n, times := sc.entryDest, 2, 2 // n fields in the texts
+	if record {
+		dest, n, times = sc.recordDest, 3, 4
+	}
+	if err := r.Scan(dest...); err != nil {
+		return standby.Entry{}, nil, err
+	}
 	packed, ok := sc.packed.(int64)
 	if !ok || packed < 0 {
-		return standby.Entry{}, fmt.Errorf("stored passenger, cabin and category: %v is not a packed integer", sc.packed)
+		return standby.Entry{}, nil, fmt.Errorf("stored passenger, cabin and category: %v is not a packed integer", sc.packed)
 	}
-	var parts [4][]byte // flight_key, employer, employed_on, booked_at
-	n := 4
-	if sc.typed {
-		n = 2
+	if !sc.typed {
+		n += times
 	}
+	var parts [7][]byte
 	if !splitStandbyText(sc.texts, parts[:n]) {
-		return standby.Entry{}, fmt.Errorf("stored entry %q: expected %d fields", sc.texts, n)
+		return standby.Entry{}, nil, fmt.Errorf("stored entry %q: expected %d fields", sc.texts, n)
 	}
 	if string(parts[0]) != sc.flightKey || sc.flightKey == "" {
 		f, err := standby.ParseFlightKey(string(parts[0]))
 		if err != nil {
-			return standby.Entry{}, fmt.Errorf("stored %w", err)
+			return standby.Entry{}, nil, fmt.Errorf("stored %w", err)
 		}
 		sc.flightKey, sc.flight = string(parts[0]), f
 	}
@@ -442,10 +426,12 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 	if !sc.typed {
 		var err error
 		if sc.times[0], err = parseStandbyDate(parts[2]); err != nil {
-			return standby.Entry{}, fmt.Errorf("stored employed_on: %w", err)
+			return standby.Entry{}, nil, fmt.Errorf("stored employed_on: %w", err)
 		}
-		if sc.times[1], err = parseStandbyTime(parts[3]); err != nil {
-			return standby.Entry{}, fmt.Errorf("stored booked_at: %w", err)
+		for i := 1; i < times; i++ {
+			if sc.times[i], err = parseStandbyTime(parts[2+i]); err != nil {
+				return standby.Entry{}, nil, fmt.Errorf("stored %s: %w", [...]string{1: "booked_at", "added_at", "changed_at"}[i], err)
+			}
 		}
 	}
 	var traveller string
@@ -456,7 +442,7 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 	case []byte:
 		traveller = string(t)
 	default:
-		return standby.Entry{}, fmt.Errorf("stored traveller: %T is not text", sc.traveller)
+		return standby.Entry{}, nil, fmt.Errorf("stored traveller: %T is not text", sc.traveller)
 	}
 	y, m, d := sc.times[0].Date()
 	return standby.Entry{
@@ -469,7 +455,7 @@ func (sc *standbyScanner) decode() (standby.Entry, error) {
 		Category:   int(packed % 10),
 		EmployedOn: time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
 		BookedAt:   sc.times[1].UTC(),
-	}, nil
+	}, parts[n-1], nil
 }
 
 // splitStandbyText cuts b at '|' into exactly len(parts) fields.
