@@ -20,8 +20,6 @@ import (
 // audit record commit in one transaction.
 type PartnerStore struct{ db *DB }
 
-var _ partner.Store = (*PartnerStore)(nil)
-
 // partnerQuery builds a statement's WHERE and arguments.
 type partnerQuery struct {
 	args  []any
@@ -68,36 +66,9 @@ func (q *partnerQuery) whereSQL() string {
 // partnerUpdateSQL sets every column but the first, id ($1), to $2, …
 // where the row is still at the version bound after them.
 func partnerUpdateSQL(table, columns string) string {
-	cols := strings.Split(columns, ",")
-	sets := make([]string, len(cols)-1)
-	for i, c := range cols[1:] {
-		sets[i] = strings.TrimSpace(c) + " = $" + strconv.Itoa(i+2)
-	}
-	return "UPDATE " + table + " SET " + strings.Join(sets, ", ") + " WHERE id = $1 AND version = $" + strconv.Itoa(len(cols)+1)
-}
-
-// partnerJSON scans a JSON object of strings.
-type partnerJSON struct{ m *map[string]string }
-
-func (j partnerJSON) Scan(v any) error {
-	var raw []byte
-	switch x := v.(type) {
-	case string:
-		raw = []byte(x)
-	case []byte:
-		raw = x
-	default:
-		return fmt.Errorf("partner JSON column holds %T", v)
-	}
-	*j.m = nil
-	return json.Unmarshal(raw, j.m)
-}
-
-// partnerSearchText is what the licence search looks in, besides serial and
-// PIN: one line per field so that no match spans two, lower-cased in Go so
-// that every adapter is case-blind alike.
-func partnerSearchText(u partner.LicenceUser) string {
-	return strings.ToLower(u.Name + "\n" + u.Login + "\n" + u.Email)
+	n := strings.Count(columns, ",")
+	_, rest, _ := strings.Cut(columns, ",")
+	return "UPDATE " + table + " SET (" + rest + ") = (" + placeholders(2, n, 1) + ") WHERE id = $1 AND version = $" + strconv.Itoa(n+2)
 }
 
 // fail is the store's error for what, nil when err is.
@@ -122,6 +93,13 @@ func (s *PartnerStore) change(ctx context.Context, what string, audit partner.Au
 		}
 		return insertPartnerAudit(ctx, tx, audit)
 	}))
+}
+
+// partnerOne reads with scan the row that query finds, its error as fail's
+// for what.
+func partnerOne[T any](ctx context.Context, s *PartnerStore, what string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	v, err := scan(s.db.SQL.QueryRowContext(ctx, query, args...))
+	return v, s.fail(what, err)
 }
 
 // exists returns ErrNotFound unless table has a row with id.
@@ -160,8 +138,7 @@ func scanPartner(r scanner) (p partner.Partner, err error) {
 }
 
 func (s *PartnerStore) GetPartner(ctx context.Context, id string) (partner.Partner, error) {
-	p, err := scanPartner(s.db.SQL.QueryRowContext(ctx, "SELECT id, name, created_at FROM partner_partners WHERE id = $1", id))
-	return p, s.fail("partner "+id, err)
+	return partnerOne(ctx, s, "partner "+id, scanPartner, "SELECT id, name, created_at FROM partner_partners WHERE id = $1", id)
 }
 
 func (s *PartnerStore) ListPartners(ctx context.Context, q partner.PartnerQuery) ([]partner.Partner, error) {
@@ -206,8 +183,7 @@ func scanPartnerCompany(r scanner) (c partner.Company, err error) {
 }
 
 func (s *PartnerStore) GetCompany(ctx context.Context, id string) (partner.Company, error) {
-	c, err := scanPartnerCompany(s.db.SQL.QueryRowContext(ctx, "SELECT id, partner_id, name, created_at FROM partner_companies WHERE id = $1", id))
-	return c, s.fail("company "+id, err)
+	return partnerOne(ctx, s, "company "+id, scanPartnerCompany, "SELECT id, partner_id, name, created_at FROM partner_companies WHERE id = $1", id)
 }
 
 func (s *PartnerStore) ListCompanies(ctx context.Context, q partner.CompanyQuery) ([]partner.Company, error) {
@@ -245,12 +221,15 @@ func PartnerInstanceArgs(inst partner.Instance) ([]any, error) {
 }
 
 func scanPartnerInstance(r scanner) (inst partner.Instance, err error) {
+	var data, config []byte
 	d := &inst.Deactivation
-	return inst, r.Scan(&inst.ID, &inst.PartnerID, &inst.CompanyID, &inst.Type, &inst.Profile, &inst.State,
-		partnerJSON{&inst.CompanyData}, partnerJSON{&inst.Config}, &inst.ConfigVersion, utc{&inst.ExpiresAt},
+	if err := r.Scan(&inst.ID, &inst.PartnerID, &inst.CompanyID, &inst.Type, &inst.Profile, &inst.State, &data, &config, &inst.ConfigVersion, utc{&inst.ExpiresAt},
 		&inst.Contract.Text, &inst.Contract.SHA256, utc{&inst.Contract.GeneratedAt},
 		&d.Reason, &d.RequestedBy, utc{&d.RequestedAt}, &d.Decision, &d.DecisionReason, &d.DecidedBy, utc{&d.DecidedAt},
-		&inst.CreatedBy, utc{&inst.CreatedAt}, utc{&inst.ActivatedAt}, utc{&inst.UpdatedAt}, &inst.Version)
+		&inst.CreatedBy, utc{&inst.CreatedAt}, utc{&inst.ActivatedAt}, utc{&inst.UpdatedAt}, &inst.Version); err != nil {
+		return inst, err
+	}
+	return inst, errors.Join(json.Unmarshal(data, &inst.CompanyData), json.Unmarshal(config, &inst.Config))
 }
 
 func (s *PartnerStore) CreateInstance(ctx context.Context, inst partner.Instance, audit partner.AuditRecord) error {
@@ -264,8 +243,7 @@ func (s *PartnerStore) CreateInstance(ctx context.Context, inst partner.Instance
 }
 
 func (s *PartnerStore) GetInstance(ctx context.Context, id string) (partner.Instance, error) {
-	inst, err := scanPartnerInstance(s.db.SQL.QueryRowContext(ctx, "SELECT "+PartnerInstanceColumns+" FROM partner_instances WHERE id = $1", id))
-	return inst, s.fail("instance "+id, err)
+	return partnerOne(ctx, s, "instance "+id, scanPartnerInstance, "SELECT "+PartnerInstanceColumns+" FROM partner_instances WHERE id = $1", id)
 }
 
 // update runs query, a partnerUpdateSQL of table, on args (id first) and
@@ -317,12 +295,6 @@ func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpd
 	})
 }
 
-// partnerStatusSQL is an instance's status at now: active past its expiry
-// reads as expired.
-func partnerStatusSQL(b *partnerQuery, now time.Time) string {
-	return "(CASE WHEN state = 'active' AND expires_at <= " + b.arg(now.UTC()) + " THEN 'expired' ELSE state END)"
-}
-
 // partnerInstanceFilters adds the conditions shared by the instance list
 // and the instance reports.
 func partnerInstanceFilters(b *partnerQuery, partnerID, companyID, typ, profile string, statuses []partner.State, now, from, to time.Time) {
@@ -331,7 +303,8 @@ func partnerInstanceFilters(b *partnerQuery, partnerID, companyID, typ, profile 
 	b.opt("type", "=", typ)
 	b.opt("profile", "=", profile)
 	if len(statuses) > 0 {
-		b.cond(partnerStatusSQL(b, now) + " IN " + b.in(statuses))
+		// The status at now: active past its expiry reads as expired.
+		b.cond("(CASE WHEN state = 'active' AND expires_at <= " + b.arg(now.UTC()) + " THEN 'expired' ELSE state END) IN " + b.in(statuses))
 	}
 	b.opt("activated_at", ">=", from)
 	b.opt("activated_at", "<", to)
@@ -360,7 +333,10 @@ func partnerLicenceArgs(l partner.Licence) []any {
 	d := l.Deactivation
 	return []any{
 		l.ID, l.PartnerID, l.CompanyID, l.InstanceID, l.InstanceType, l.Profile, string(l.State), l.User.Name, l.User.Login, l.User.Email,
-		NullIfEmpty(l.Terminal.Serial), NullIfEmpty(l.Terminal.PIN), nullTime(l.BoundAt), partnerSearchText(l.User),
+		// search_text: what the search looks in besides serial and PIN, one
+		// line a field so that no match spans two, lower-cased in Go so that
+		// every adapter is case-blind alike.
+		NullIfEmpty(l.Terminal.Serial), NullIfEmpty(l.Terminal.PIN), nullTime(l.BoundAt), strings.ToLower(l.User.Name + "\n" + l.User.Login + "\n" + l.User.Email),
 		d.Reason, d.RequestedBy, nullTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, nullTime(d.DecidedAt),
 		l.CreatedBy, l.CreatedAt.UTC(), l.UpdatedAt.UTC(), l.Version,
 	}
@@ -400,8 +376,7 @@ func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatc
 }
 
 func (s *PartnerStore) GetLicence(ctx context.Context, id string) (partner.Licence, error) {
-	l, err := scanPartnerLicence(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerLicenceSelect+" FROM partner_licences WHERE id = $1", id))
-	return l, s.fail("licence "+id, err)
+	return partnerOne(ctx, s, "licence "+id, scanPartnerLicence, "SELECT "+partnerLicenceSelect+" FROM partner_licences WHERE id = $1", id)
 }
 
 func insertPartnerActivity(ctx context.Context, tx querier, ev partner.ActivityEvent) (int64, error) {
@@ -483,8 +458,7 @@ func (s *PartnerStore) AppendActivity(ctx context.Context, ev partner.ActivityEv
 }
 
 func (s *PartnerStore) GetActivity(ctx context.Context, id int64) (partner.ActivityEvent, error) {
-	ev, err := scanPartnerActivity(s.db.SQL.QueryRowContext(ctx, "SELECT "+PartnerActivityColumns+" FROM partner_activity WHERE id = $1", id))
-	return ev, s.fail(fmt.Sprintf("activity record %d", id), err)
+	return partnerOne(ctx, s, fmt.Sprintf("activity record %d", id), scanPartnerActivity, "SELECT "+PartnerActivityColumns+" FROM partner_activity WHERE id = $1", id)
 }
 
 // SearchActivity reads the index on (serial, at DESC, id DESC) or (pin, at
@@ -554,19 +528,14 @@ func (s *PartnerStore) MarkThreadRead(ctx context.Context, companyID string, sid
 	if col == "" {
 		return bookingkit.Invalid("side", string(side), "partner or support")
 	}
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, "SELECT 1 FROM partner_messages WHERE id = $1 AND company_id = $2", upTo, companyID).Scan(&one)
-		if isNoRows(err) {
-			return s.db.Fail("message %s of company %s: %w", upTo, companyID, bookingkit.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE partner_threads SET "+col+" = $1 WHERE company_id = $2 AND "+col+" < $1", upTo, companyID)
-		return err
-	})
-	return s.fail("mark thread read", err)
+	// The thread's row is touched whenever the message exists, whether its
+	// mark moves or not.
+	n, err := s.db.exec(ctx, "partner mark thread read", "UPDATE partner_threads SET "+col+" = CASE WHEN "+col+" < $1 THEN $1 ELSE "+col+
+		" END WHERE company_id = $2 AND EXISTS (SELECT 1 FROM partner_messages WHERE id = $1 AND company_id = $2)", upTo, companyID)
+	if err == nil && n == 0 {
+		err = s.fail("mark thread read", s.db.Fail("message %s of company %s: %w", upTo, companyID, bookingkit.ErrNotFound))
+	}
+	return err
 }
 
 // partnerThreadSelect reads a thread's summary; the unread counts read
@@ -581,8 +550,7 @@ func scanPartnerThread(r scanner) (th partner.ThreadSummary, err error) {
 }
 
 func (s *PartnerStore) GetThread(ctx context.Context, companyID string) (partner.ThreadSummary, error) {
-	th, err := scanPartnerThread(s.db.SQL.QueryRowContext(ctx, partnerThreadSelect+" WHERE t.company_id = $1", companyID))
-	return th, s.fail("thread of company "+companyID, err)
+	return partnerOne(ctx, s, "thread of company "+companyID, scanPartnerThread, partnerThreadSelect+" WHERE t.company_id = $1", companyID)
 }
 
 func (s *PartnerStore) ListThreads(ctx context.Context, q partner.ThreadQuery) ([]partner.ThreadSummary, error) {

@@ -25,13 +25,11 @@ func (s *PartnerStore) CreateAPIKey(ctx context.Context, k partner.APIKey, audit
 }
 
 func (s *PartnerStore) GetAPIKey(ctx context.Context, id string) (partner.APIKey, error) {
-	k, err := scanPartnerAPIKey(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerAPIKeyColumns+" FROM partner_api_keys WHERE id = $1", id))
-	return k, s.fail("API key "+id, err)
+	return partnerOne(ctx, s, "API key "+id, scanPartnerAPIKey, "SELECT "+partnerAPIKeyColumns+" FROM partner_api_keys WHERE id = $1", id)
 }
 
 func (s *PartnerStore) APIKeyByHash(ctx context.Context, hash string) (partner.APIKey, error) {
-	k, err := scanPartnerAPIKey(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerAPIKeyColumns+" FROM partner_api_keys WHERE hash = $1", hash))
-	return k, s.fail("API key", err)
+	return partnerOne(ctx, s, "API key", scanPartnerAPIKey, "SELECT "+partnerAPIKeyColumns+" FROM partner_api_keys WHERE hash = $1", hash)
 }
 
 func (s *PartnerStore) ListAPIKeys(ctx context.Context, q partner.APIKeyQuery) ([]partner.APIKey, error) {

@@ -45,8 +45,7 @@ func (s *PartnerStore) CreateWebhookEndpoint(ctx context.Context, e partner.Webh
 }
 
 func (s *PartnerStore) GetWebhookEndpoint(ctx context.Context, id string) (partner.WebhookEndpoint, error) {
-	e, err := scanPartnerWebhookEndpoint(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerWebhookEndpointColumns+" FROM partner_webhook_endpoints WHERE id = $1", id))
-	return e, s.fail("webhook endpoint "+id, err)
+	return partnerOne(ctx, s, "webhook endpoint "+id, scanPartnerWebhookEndpoint, "SELECT "+partnerWebhookEndpointColumns+" FROM partner_webhook_endpoints WHERE id = $1", id)
 }
 
 func (s *PartnerStore) ListWebhookEndpoints(ctx context.Context, partnerID string) ([]partner.WebhookEndpoint, error) {
@@ -158,8 +157,7 @@ func (s *PartnerStore) AddWebhookDelivery(ctx context.Context, endpointID, event
 }
 
 func (s *PartnerStore) GetWebhookDelivery(ctx context.Context, id int64) (partner.WebhookDelivery, error) {
-	d, err := scanPartnerWebhookDelivery(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerWebhookDeliveryColumns+" FROM partner_webhook_deliveries WHERE id = $1", id))
-	return d, s.fail(fmt.Sprint("webhook delivery ", id), err)
+	return partnerOne(ctx, s, fmt.Sprint("webhook delivery ", id), scanPartnerWebhookDelivery, "SELECT "+partnerWebhookDeliveryColumns+" FROM partner_webhook_deliveries WHERE id = $1", id)
 }
 
 func (s *PartnerStore) EarlierWebhookDelivery(ctx context.Context, d partner.WebhookDelivery) (partner.WebhookDelivery, error) {
