@@ -56,9 +56,8 @@ func (s *AccountStore) SetPasswordHash(ctx context.Context, accountID, hash stri
 	return s.db.one(ctx, "set password hash", "UPDATE accounts SET password_hash = $1 WHERE id = $2", hash, accountID)
 }
 
-func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (account.Account, error) {
-	var a account.Account
-	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
+func (s *AccountStore) MoveAccount(ctx context.Context, id, from, to string) (a account.Account, err error) {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
 		if a, err = scanAccount(tx.QueryRowContext(ctx, "UPDATE accounts SET email = $1, password_hash = '' WHERE id = $2 AND email = $3 RETURNING "+accountColumns, to, id, from)); err != nil {
 			return err
 		}
@@ -73,16 +72,14 @@ func (s *AccountStore) CreateLink(ctx context.Context, l account.Link) error {
 		VALUES ($1, $2, $3, $4, $5)`, l.TokenHash, l.AccountID, string(l.Purpose), l.CreatedAt.UTC(), l.ExpiresAt.UTC())
 }
 
-func (s *AccountStore) Link(ctx context.Context, tokenHash string) (account.Link, error) {
-	var l account.Link
-	err := s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, purpose, created_at, expires_at, used_at
+func (s *AccountStore) Link(ctx context.Context, tokenHash string) (l account.Link, err error) {
+	err = s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, purpose, created_at, expires_at, used_at
 		FROM account_links WHERE token_hash = $1`, tokenHash).Scan(&l.TokenHash, &l.AccountID, &l.Purpose, utc{&l.CreatedAt}, utc{&l.ExpiresAt}, utc{&l.UsedAt})
 	return l, s.db.Err(err, "link")
 }
 
-func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.Time, passwordHash string) (account.Account, error) {
-	var a account.Account
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+func (s *AccountStore) UseLink(ctx context.Context, tokenHash string, now time.Time, passwordHash string) (a account.Account, err error) {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		accountID, err := scanOne[string](tx.QueryRowContext(ctx, `UPDATE account_links SET used_at = $1
 			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING account_id`, now.UTC(), tokenHash))
 		if err != nil {
@@ -102,9 +99,8 @@ func (s *AccountStore) CreateSession(ctx context.Context, sess account.Session) 
 		VALUES ($1, $2, $3, $4)`, sess.TokenHash, sess.AccountID, sess.CreatedAt.UTC(), sess.ExpiresAt.UTC())
 }
 
-func (s *AccountStore) Session(ctx context.Context, tokenHash string) (account.Session, error) {
-	var sess account.Session
-	err := s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, created_at, expires_at
+func (s *AccountStore) Session(ctx context.Context, tokenHash string) (sess account.Session, err error) {
+	err = s.db.SQL.QueryRowContext(ctx, `SELECT token_hash, account_id, created_at, expires_at
 		FROM account_sessions WHERE token_hash = $1`, tokenHash).Scan(&sess.TokenHash, &sess.AccountID, utc{&sess.CreatedAt}, utc{&sess.ExpiresAt})
 	return sess, s.db.Err(err, "session")
 }

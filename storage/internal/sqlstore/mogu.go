@@ -136,10 +136,8 @@ const moguLinkColumns = "account_id, booking_id, email_key, link, generation, li
 // row (SELECT … FOR UPDATE; SQLite's transaction holds the write lock
 // already): claims and token rotations of one trip take turns, so of two
 // claims for the last place the second sees the first's count.
-func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (mogu.TripLink, bool, error) {
-	var out mogu.TripLink
-	created := false
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (out mogu.TripLink, created bool, err error) {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var generation int64
 		var travelers, claims int
 		err := tx.QueryRowContext(ctx, "SELECT token_generation, travelers, claims FROM mogu_trips WHERE booking_id = $1"+s.db.rowLock(" FOR UPDATE"), l.BookingID).

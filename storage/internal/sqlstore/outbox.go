@@ -58,9 +58,8 @@ func (s *OutboxStore) Retry(ctx context.Context, id int64, token string, next ti
 		next.UTC(), lastError, id, token)
 }
 
-func (s *OutboxStore) Backlog(ctx context.Context) (outbox.Backlog, error) {
-	var b outbox.Backlog
-	err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(*) FILTER (WHERE last_error <> '') FROM outbox").Scan(&b.Messages, &b.Failing)
+func (s *OutboxStore) Backlog(ctx context.Context) (b outbox.Backlog, err error) {
+	err = s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(*) FILTER (WHERE last_error <> '') FROM outbox").Scan(&b.Messages, &b.Failing)
 	if err == nil && b.Messages > 0 {
 		// Apart: SQLite hands MIN(created_at) back as text, a column as a time.
 		err = s.db.SQL.QueryRowContext(ctx, "SELECT created_at FROM outbox ORDER BY created_at, id LIMIT 1").Scan(utc{&b.Oldest})
