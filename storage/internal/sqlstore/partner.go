@@ -26,7 +26,6 @@ type partnerQuery struct {
 	where []string
 }
 
-// arg adds v to the arguments and returns its placeholder.
 func (q *partnerQuery) arg(v any) string {
 	q.args = append(q.args, v)
 	return "$" + strconv.Itoa(len(q.args))
@@ -50,7 +49,6 @@ func (q *partnerQuery) opt(column, op string, v any) {
 	q.cond(column + " " + op + " " + q.arg(v))
 }
 
-// in returns "($k, …)" for the values.
 func (q *partnerQuery) in(vs []partner.State) (ph string) {
 	ph, q.args = dollarList(q.args, vs)
 	return "(" + ph + ")"
@@ -71,7 +69,6 @@ func partnerUpdateSQL(table, columns string) string {
 	return "UPDATE " + table + " SET (" + rest + ") = (" + placeholders(2, n, 1) + ") WHERE id = $1 AND version = $" + strconv.Itoa(n+2)
 }
 
-// fail is the store's error for what, nil when err is.
 func (s *PartnerStore) fail(what string, err error) error { return s.db.Err(err, "partner %s", what) }
 
 const partnerAuditColumns = "id, at, actor_id, actor_role, partner_id, object, object_id, action, reason, detail"
@@ -115,12 +112,9 @@ func (s *PartnerStore) exists(ctx context.Context, tx querier, table, what, id s
 // insertUnder inserts into table the row of columns that args are, if
 // parent has a row with id; ErrNotFound names that one (what id) otherwise.
 func (s *PartnerStore) insertUnder(ctx context.Context, tx querier, parent, what, id, table, columns string, args ...any) error {
-	res, err := tx.ExecContext(ctx, "INSERT INTO "+table+" ("+columns+") SELECT "+placeholders(1, len(args), 1)+
-		" WHERE EXISTS (SELECT 1 FROM "+parent+" WHERE id = $"+strconv.Itoa(len(args)+1)+")", append(args, id)...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n > 0 {
+	n, err := execEach(ctx, tx, []string{"INSERT INTO " + table + " (" + columns + ") SELECT " + placeholders(1, len(args), 1) +
+		" WHERE EXISTS (SELECT 1 FROM " + parent + " WHERE id = $" + strconv.Itoa(len(args)+1) + ")"}, append(args, id)...)
+	if err != nil || n > 0 {
 		return err
 	}
 	return s.db.Fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
@@ -247,25 +241,27 @@ func (s *PartnerStore) GetInstance(ctx context.Context, id string) (partner.Inst
 }
 
 // update runs query, a partnerUpdateSQL of table, on args (id first) and
-// prev. When it touches no row, the row is missing (ErrNotFound) or at
-// another version (ErrConflict).
+// prev. When it touches no row, the row is missing or at another version.
 func (s *PartnerStore) update(ctx context.Context, tx *sql.Tx, query, table, what string, args []any, prev int64) error {
-	res, err := tx.ExecContext(ctx, query, append(args, prev)...)
-	if err != nil {
+	n, err := execEach(ctx, tx, []string{query}, append(args, prev)...)
+	if err != nil || n > 0 {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil || n > 0 {
-		return err
-	}
+	return s.atVersion(ctx, tx, table, what, args[0].(string), prev, "")
+}
+
+// atVersion returns ErrNotFound or ErrConflict, naming what id, unless
+// table's row id is at version want; lock ends the SELECT that reads it.
+func (s *PartnerStore) atVersion(ctx context.Context, tx *sql.Tx, table, what, id string, want int64, lock string) error {
 	var cur int64
-	err = tx.QueryRowContext(ctx, "SELECT version FROM "+table+" WHERE id = $1", args[0]).Scan(&cur)
+	err := tx.QueryRowContext(ctx, "SELECT version FROM "+table+" WHERE id = $1"+lock, id).Scan(&cur)
 	if isNoRows(err) {
-		return s.db.Fail("%s %s: %w", what, args[0], bookingkit.ErrNotFound)
+		return s.db.Fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
 	}
-	if err != nil {
-		return err
+	if err == nil && cur != want {
+		return s.db.Fail("%s %s is at version %d, not %d: %w", what, id, cur, want, bookingkit.ErrConflict)
 	}
-	return s.db.Fail("%s %s is at version %d, not %d: %w", what, args[0], cur, prev, bookingkit.ErrConflict)
+	return err
 }
 
 func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpdate) error {
@@ -295,8 +291,7 @@ func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpd
 	})
 }
 
-// partnerInstanceFilters adds the conditions shared by the instance list
-// and the instance reports.
+// partnerInstanceFilters adds the conditions of an instance list or report.
 func partnerInstanceFilters(b *partnerQuery, partnerID, companyID, typ, profile string, statuses []partner.State, now, from, to time.Time) {
 	b.opt("partner_id", "=", partnerID)
 	b.opt("company_id", "=", companyID)
@@ -355,16 +350,9 @@ func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatc
 		// The instance stays at the version read here until the commit
 		// (SQLite's write lock; PostgreSQL's FOR SHARE, which lets batches
 		// of one instance run side by side).
-		var version int64
-		err := tx.QueryRowContext(ctx, "SELECT version FROM partner_instances WHERE id = $1"+s.db.rowLock(" FOR SHARE"), b.InstanceID).Scan(&version)
-		if isNoRows(err) {
-			return s.db.Fail("instance %s: %w", b.InstanceID, bookingkit.ErrNotFound)
-		}
+		err := s.atVersion(ctx, tx, "partner_instances", "instance", b.InstanceID, b.InstanceVersion, s.db.rowLock(" FOR SHARE"))
 		if err != nil {
 			return err
-		}
-		if version != b.InstanceVersion {
-			return s.db.Fail("instance %s is at version %d, not %d: %w", b.InstanceID, version, b.InstanceVersion, bookingkit.ErrConflict)
 		}
 		err = s.db.Dialect.InsertRows(ctx, tx, "partner_licences", partnerLicenceColumns, len(b.Licences), func(i int) []any { return partnerLicenceArgs(b.Licences[i]) })
 		if err != nil {
@@ -389,20 +377,14 @@ func insertPartnerActivity(ctx context.Context, tx querier, ev partner.ActivityE
 func (s *PartnerStore) UpdateLicence(ctx context.Context, u partner.LicenceUpdate) error {
 	args := partnerLicenceArgs(u.Licence)
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.update(ctx, tx, partnerLicenceUpdate, "partner_licences", "licence", args, u.PrevVersion); err != nil {
-			return err
+		err := s.update(ctx, tx, partnerLicenceUpdate, "partner_licences", "licence", args, u.PrevVersion)
+		if err == nil && u.Audit != nil {
+			err = insertPartnerAudit(ctx, tx, *u.Audit)
 		}
-		if u.Audit != nil {
-			if err := insertPartnerAudit(ctx, tx, *u.Audit); err != nil {
-				return err
-			}
+		if err == nil && u.Activity != nil {
+			_, err = insertPartnerActivity(ctx, tx, *u.Activity)
 		}
-		if u.Activity != nil {
-			if _, err := insertPartnerActivity(ctx, tx, *u.Activity); err != nil {
-				return err
-			}
-		}
-		return nil
+		return err
 	})
 	return s.fail("update licence", err)
 }
@@ -528,8 +510,7 @@ func (s *PartnerStore) MarkThreadRead(ctx context.Context, companyID string, sid
 	if col == "" {
 		return bookingkit.Invalid("side", string(side), "partner or support")
 	}
-	// The thread's row is touched whenever the message exists, whether its
-	// mark moves or not.
+	// The row is touched whenever the message exists, the mark moved or not.
 	n, err := s.db.exec(ctx, "partner mark thread read", "UPDATE partner_threads SET "+col+" = CASE WHEN "+col+" < $1 THEN $1 ELSE "+col+
 		" END WHERE company_id = $2 AND EXISTS (SELECT 1 FROM partner_messages WHERE id = $1 AND company_id = $2)", upTo, companyID)
 	if err == nil && n == 0 {

@@ -42,11 +42,8 @@ func (s *PartnerStore) ListAPIKeys(ctx context.Context, q partner.APIKeyQuery) (
 
 func (s *PartnerStore) RevokeAPIKey(ctx context.Context, id string, at time.Time, by string, audit partner.AuditRecord) error {
 	return s.change(ctx, "revoke API key "+id, audit, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE partner_api_keys SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL", id, at.UTC(), by)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
+		n, err := execEach(ctx, tx, []string{"UPDATE partner_api_keys SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL"}, id, at.UTC(), by)
+		if err != nil || n == 1 {
 			return err
 		}
 		if err := s.exists(ctx, tx, "partner_api_keys", "API key", id); err != nil {

@@ -53,8 +53,6 @@ func (s *PartnerStore) ListWebhookEndpoints(ctx context.Context, partnerID strin
 		"SELECT "+partnerWebhookEndpointColumns+" FROM partner_webhook_endpoints WHERE partner_id = $1 ORDER BY id", partnerID)
 }
 
-// deletePartnerWebhookEndpoint removes an endpoint's attempts, deliveries
-// and the endpoint.
 func deletePartnerWebhookEndpoint(ctx context.Context, tx *sql.Tx, id string) (int64, error) {
 	return execEach(ctx, tx, []string{
 		"DELETE FROM partner_webhook_attempts WHERE delivery_id IN (SELECT id FROM partner_webhook_deliveries WHERE endpoint_id = $1)",
@@ -117,7 +115,7 @@ func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.Webhoo
 	return out, nil
 }
 
-// partnerWebhookPrunable selects the events PruneWebhookLog deletes.
+// partnerWebhookPrunable are the events old enough with no delivery pending.
 const partnerWebhookPrunable = `SELECT id FROM partner_webhook_events WHERE at < $1
 	AND id NOT IN (SELECT event_id FROM partner_webhook_deliveries WHERE state = 'pending')`
 
@@ -169,22 +167,17 @@ func (s *PartnerStore) EarlierWebhookDelivery(ctx context.Context, d partner.Web
 func (s *PartnerStore) RecordWebhookAttempt(ctx context.Context, a partner.WebhookAttempt, state partner.WebhookDeliveryState) (partner.WebhookDelivery, error) {
 	var d partner.WebhookDelivery
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var delivered any
-		if state == partner.WebhookDelivered {
-			delivered = a.At.UTC()
-		}
-		var err error
-		d, err = scanPartnerWebhookDelivery(tx.QueryRowContext(ctx, `UPDATE partner_webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1,
-			last_status = $2, last_error = $3, state = $4, delivered_at = COALESCE($5, delivered_at) WHERE id = $6 RETURNING `+partnerWebhookDeliveryColumns,
-			a.At.UTC(), a.StatusCode, a.Error, string(state), delivered, a.DeliveryID))
-		if isNoRows(err) {
-			return s.db.Fail("webhook delivery %d: %w", a.DeliveryID, bookingkit.ErrNotFound)
-		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO partner_webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
+			a.DeliveryID, a.At.UTC(), a.StatusCode, a.Error, a.Duration.Milliseconds())
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO partner_webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
-			a.DeliveryID, a.At.UTC(), a.StatusCode, a.Error, a.Duration.Milliseconds())
+		d, err = scanPartnerWebhookDelivery(tx.QueryRowContext(ctx, `UPDATE partner_webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1,
+			last_status = $2, last_error = $3, state = $4, delivered_at = CASE WHEN $4 = 'delivered' THEN $1 ELSE delivered_at END
+			WHERE id = $5 RETURNING `+partnerWebhookDeliveryColumns, a.At.UTC(), a.StatusCode, a.Error, string(state), a.DeliveryID))
+		if isNoRows(err) {
+			return s.db.Fail("webhook delivery %d: %w", a.DeliveryID, bookingkit.ErrNotFound)
+		}
 		return err
 	})
 	return d, s.fail("record webhook attempt", err)
