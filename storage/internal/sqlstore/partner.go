@@ -152,10 +152,9 @@ func (s *PartnerStore) CreateUser(ctx context.Context, u partner.User, audit par
 }
 
 func (s *PartnerStore) GetUser(ctx context.Context, id string) (partner.User, error) {
-	var u partner.User
-	err := s.db.SQL.QueryRowContext(ctx, "SELECT id, COALESCE(partner_id, ''), role, name, email, created_at FROM partner_users WHERE id = $1", id).
-		Scan(&u.ID, &u.PartnerID, &u.Role, &u.Name, &u.Email, utc{&u.CreatedAt})
-	return u, s.fail("user "+id, err)
+	return partnerOne(ctx, s, "user "+id, func(r scanner) (u partner.User, err error) {
+		return u, r.Scan(&u.ID, &u.PartnerID, &u.Role, &u.Name, &u.Email, utc{&u.CreatedAt})
+	}, "SELECT id, COALESCE(partner_id, ''), role, name, email, created_at FROM partner_users WHERE id = $1", id)
 }
 
 func (s *PartnerStore) CreateCompany(ctx context.Context, c partner.Company, audit partner.AuditRecord) error {
@@ -367,11 +366,11 @@ func (s *PartnerStore) GetLicence(ctx context.Context, id string) (partner.Licen
 	return partnerOne(ctx, s, "licence "+id, scanPartnerLicence, "SELECT "+partnerLicenceSelect+" FROM partner_licences WHERE id = $1", id)
 }
 
-func insertPartnerActivity(ctx context.Context, tx querier, ev partner.ActivityEvent) (int64, error) {
-	var id int64
+// insertPartnerActivity inserts ev and returns it with its new ID.
+func insertPartnerActivity(ctx context.Context, tx querier, ev partner.ActivityEvent) (partner.ActivityEvent, error) {
 	err := tx.QueryRowContext(ctx, insertSQL("partner_activity", partnerActivityData)+" RETURNING id",
-		ev.At.UTC(), string(ev.Kind), ev.PartnerID, ev.CompanyID, ev.InstanceID, ev.LicenceID, ev.Serial, ev.PIN, ev.UserLogin, ev.Detail).Scan(&id)
-	return id, err
+		ev.At.UTC(), string(ev.Kind), ev.PartnerID, ev.CompanyID, ev.InstanceID, ev.LicenceID, ev.Serial, ev.PIN, ev.UserLogin, ev.Detail).Scan(&ev.ID)
+	return ev, err
 }
 
 func (s *PartnerStore) UpdateLicence(ctx context.Context, u partner.LicenceUpdate) error {
@@ -431,11 +430,10 @@ func scanPartnerActivity(r scanner) (ev partner.ActivityEvent, err error) {
 }
 
 func (s *PartnerStore) AppendActivity(ctx context.Context, ev partner.ActivityEvent) (partner.ActivityEvent, error) {
-	id, err := insertPartnerActivity(ctx, s.db.SQL, ev)
+	ev, err := insertPartnerActivity(ctx, s.db.SQL, ev)
 	if err != nil {
 		return partner.ActivityEvent{}, s.fail("append activity", err)
 	}
-	ev.ID = id
 	return ev, nil
 }
 
