@@ -41,20 +41,11 @@ func (s *StaffBookingStore) CreateBooking(ctx context.Context, b staffid.Booking
 		if err != nil {
 			return err
 		}
-		insert, err := tx.PrepareContext(ctx, `INSERT INTO staffid_booking_passengers
-			(booking_seq, idx, person_id, is_employee, last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, category_code)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
-		if err != nil {
-			return err
-		}
-		defer insert.Close()
-		for i, p := range b.Passengers {
-			if _, err := insert.ExecContext(ctx, b.Seq, i, p.PersonID, p.IsEmployee, p.LastNameEng, p.FirstNameEng,
-				p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.CategoryCode); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.db.Dialect.InsertRows(ctx, tx, "staffid_booking_passengers", `booking_seq, idx, person_id, is_employee,
+			last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, category_code`, len(b.Passengers), func(i int) []any {
+			p := b.Passengers[i]
+			return []any{b.Seq, i, p.PersonID, p.IsEmployee, p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.CategoryCode}
+		})
 	})
 	if err != nil {
 		return staffid.Booking{}, s.db.Fail("create staff booking %s: %w", b.ID, err)
@@ -117,56 +108,39 @@ func (s *StaffBookingStore) StandbyBookings(ctx context.Context, q staffid.Stand
 // Query reads the bookings that query selects (its columns
 // StaffBookingColumns), then their passengers in one more query.
 func (s *StaffBookingStore) Query(ctx context.Context, query string, args ...any) ([]staffid.Booking, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, s.db.Fail("staff bookings: %w", s.db.Translate(err))
-	}
-	defer rows.Close()
-	bookings := []staffid.Booking{}
-	bySeq, seqs := map[int64]int{}, []int64{}
-	for rows.Next() {
-		var b staffid.Booking
+	bookings, err := list(ctx, s.db, "staff bookings", func(r scanner) (b staffid.Booking, err error) {
 		var flightKey string
 		var cabin int
-		if err := rows.Scan(&b.Seq, &b.ID, &b.BookedBy, &b.GroupKey, &flightKey, &b.FareBasis, &b.PassengerType, &cabin, &b.Standby, &b.CreatedAt); err != nil {
-			return nil, s.db.Fail("staff bookings: %w", err)
+		if err := r.Scan(&b.Seq, &b.ID, &b.BookedBy, &b.GroupKey, &flightKey, &b.FareBasis, &b.PassengerType, &cabin, &b.Standby, &b.CreatedAt); err != nil {
+			return b, err
 		}
 		if b.Flight, err = standby.ParseFlightKey(flightKey); err != nil {
-			return nil, s.db.Fail("staff booking %s: flight: %w", b.ID, err)
+			return b, s.db.Fail("staff booking %s: flight: %w", b.ID, err)
 		}
-		b.Cabin, b.CreatedAt = standby.Cabin(cabin), b.CreatedAt.UTC()
-		b.Passengers = []staffid.BookedPassenger{}
-		bySeq[b.Seq] = len(bookings)
-		seqs = append(seqs, b.Seq)
-		bookings = append(bookings, b)
+		b.Cabin, b.CreatedAt, b.Passengers = standby.Cabin(cabin), b.CreatedAt.UTC(), []staffid.BookedPassenger{}
+		return b, nil
+	}, query, args...)
+	if err != nil || len(bookings) == 0 {
+		return bookings, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, s.db.Fail("staff bookings: %w", s.db.Translate(err))
-	}
-	rows.Close()
-	if len(bookings) == 0 {
-		return bookings, nil
+	bySeq, seqs := make(map[int64]*staffid.Booking, len(bookings)), make([]int64, len(bookings))
+	for i := range bookings {
+		bySeq[bookings[i].Seq], seqs[i] = &bookings[i], bookings[i].Seq
 	}
 	in, args := dollarList(nil, seqs)
-	prows, err := s.db.SQL.QueryContext(ctx, `SELECT booking_seq, person_id, is_employee, last_name_eng, first_name_eng,
-			middle_name_eng, birth_day, sex, category_code
-		FROM staffid_booking_passengers WHERE booking_seq IN (`+in+`)
-		ORDER BY booking_seq, idx`, args...)
-	if err != nil {
-		return nil, s.db.Fail("staff booking passengers: %w", s.db.Translate(err))
-	}
-	defer prows.Close()
-	for prows.Next() {
-		var seq int64
-		var p staffid.BookedPassenger
-		if err := prows.Scan(&seq, &p.PersonID, &p.IsEmployee, &p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate{&p.BirthDay}, &p.Sex, &p.CategoryCode); err != nil {
-			return nil, s.db.Fail("staff booking passenger %s: %w", p.PersonID, err)
+	var seq int64
+	err = each(ctx, s.db.SQL, func(r scanner) (p staffid.BookedPassenger, err error) {
+		if err := r.Scan(&seq, &p.PersonID, &p.IsEmployee, &p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate{&p.BirthDay}, &p.Sex, &p.CategoryCode); err != nil {
+			return p, fmt.Errorf("passenger %s: %w", p.PersonID, err)
 		}
-		i := bySeq[seq]
-		bookings[i].Passengers = append(bookings[i].Passengers, p)
-	}
-	if err := prows.Err(); err != nil {
-		return nil, s.db.Fail("staff booking passengers: %w", s.db.Translate(err))
+		return p, nil
+	}, func(p staffid.BookedPassenger) error {
+		bySeq[seq].Passengers = append(bySeq[seq].Passengers, p)
+		return nil
+	}, `SELECT booking_seq, person_id, is_employee, last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, category_code
+		FROM staffid_booking_passengers WHERE booking_seq IN (`+in+`) ORDER BY booking_seq, idx`, args...)
+	if err != nil {
+		return nil, s.db.Err(err, "staff booking passengers")
 	}
 	return bookings, nil
 }
