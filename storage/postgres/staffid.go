@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/staffid"
 	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 )
@@ -19,13 +18,12 @@ func newStaffIDStore(db *DB) staffid.Store { return sqlstore.NewStaffIDStore(db.
 // staffidBulk writes an import's people in a few statements: new people
 // with COPY; updated ones copied into a temporary staging table and written
 // by one UPDATE … FROM; blocked ones by one UPDATE … WHERE id = ANY(…).
+// Its stage is a COPY into staffid_people in the import's transaction,
+// after the advisory lock, which stops only other imports.
 type staffidBulk struct{}
 
-// Busy is false: the advisory lock waits as long as ctx allows.
-func (staffidBulk) Busy(error) bool { return false }
-
 // staffidPersonColumns are the columns of staffid_people that an import
-// writes from a Person, in the order of staffidPersonRow.
+// writes from a Person, in the order of staffidRow.
 var staffidPersonColumns = []string{"id", "group_key", "is_employee", "guid", "last_name", "first_name", "middle_name",
 	"last_name_eng", "first_name_eng", "middle_name_eng", "birth_day", "sex", "date_of_employment", "employee_id",
 	"category_code", "email", "relation_degree", "digest", "blocked", "created_at", "updated_at", "blocked_at", "created_import"}
@@ -54,32 +52,28 @@ func (staffidBulk) Create(ctx context.Context, conn *sql.Conn, _ *sql.Tx, people
 // staffidCopy loads people into table with COPY, on conn's connection and
 // so inside the transaction open on it.
 func staffidCopy(ctx context.Context, conn *sql.Conn, table string, people []*staffid.Person, at time.Time, importID int64) error {
+	row, ts, importIDArg := make([]any, 0, len(staffidPersonColumns)), any(at), any(importID)
 	return conn.Raw(func(dc any) error {
-		c, row, at, importID := dc.(*stdlib.Conn).Conn(), make([]any, 0, len(staffidPersonColumns)), any(at), any(importID)
-		n, err := c.CopyFrom(ctx, pgx.Identifier{table}, staffidPersonColumns, pgx.CopyFromSlice(len(people), func(i int) ([]any, error) {
-			row = staffidRow(row, people[i], at, importID)
-			return row, nil
+		n, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, staffidPersonColumns, pgx.CopyFromSlice(len(people), func(i int) ([]any, error) {
+			return staffidRow(row, people[i], ts, importIDArg), nil
 		}))
-		if err != nil {
-			return err
+		if err == nil && n != int64(len(people)) {
+			err = fmt.Errorf("copied %d of %d people", n, len(people))
 		}
-		if n != int64(len(people)) {
-			return fmt.Errorf("copied %d of %d people", n, len(people))
-		}
-		return nil
+		return err
 	})
 }
 
 // Update overwrites the people's fields from a staging table, all in one
 // statement, and unblocks them.
-func (staffidBulk) Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error {
+func (staffidBulk) Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) (sql.Result, error) {
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staffid_stage (LIKE staffid_people INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
-		return fmt.Errorf("staging table: %w", err)
+		return nil, fmt.Errorf("staging table: %w", err)
 	}
 	if err := staffidCopy(ctx, conn, "staffid_stage", people, at, 0); err != nil {
-		return fmt.Errorf("stage updates: %w", err)
+		return nil, fmt.Errorf("stage updates: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE staffid_people p SET
+	return tx.ExecContext(ctx, `UPDATE staffid_people p SET
 		group_key = s.group_key, is_employee = s.is_employee, guid = s.guid,
 		last_name = s.last_name, first_name = s.first_name, middle_name = s.middle_name,
 		last_name_eng = s.last_name_eng, first_name_eng = s.first_name_eng, middle_name_eng = s.middle_name_eng,
@@ -87,41 +81,13 @@ func (staffidBulk) Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, peopl
 		category_code = s.category_code, email = s.email, relation_degree = s.relation_degree, digest = s.digest,
 		blocked = FALSE, blocked_at = NULL, updated_at = s.updated_at
 		FROM staffid_stage s WHERE p.id = s.id`)
-	if err := staffidRowsAffected(res, err, len(people), "update people"); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "DROP TABLE staffid_stage"); err != nil {
-		return fmt.Errorf("drop staging table: %w", err)
-	}
-	return nil
 }
 
-func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error {
-	res, err := tx.ExecContext(ctx, "UPDATE staffid_people SET blocked = TRUE, blocked_at = $1, updated_at = $1 WHERE id = ANY($2)", at, ids)
-	return staffidRowsAffected(res, err, len(ids), "block people")
+func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) (sql.Result, error) {
+	return tx.ExecContext(ctx, "UPDATE staffid_people SET blocked = TRUE, blocked_at = $1, updated_at = $1 WHERE id = ANY($2)", at, ids)
 }
 
-// staffidRowsAffected checks that a bulk UPDATE touched every one of the
-// want rows: fewer means some ID is not stored.
-func staffidRowsAffected(res sql.Result, err error, want int, what string) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n != int64(want) {
-		return fail("staffid: %s: %d of %d found: %w", what, n, want, bookingkit.ErrNotFound)
-	}
-	return nil
-}
-
-// StageInTx is true: the people are loaded straight into staffid_people
-// by one COPY that runs while the list is read, in the transaction after
-// the advisory lock (which stops only other imports), after a savepoint.
-func (staffidBulk) StageInTx() bool { return true }
-
+// Stage copies the people straight into staffid_people, after a savepoint.
 func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time, importID int64) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT staffid_stage"); err != nil {
 		return err
@@ -130,8 +96,7 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next f
 	return conn.Raw(func(dc any) error {
 		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"staffid_people"}, staffidPersonColumns, pgx.CopyFromFunc(func() ([]any, error) {
 			if p := next(); p != nil {
-				row = staffidRow(row, p, ts, importIDArg)
-				return row, nil
+				return staffidRow(row, p, ts, importIDArg), nil
 			}
 			return nil, nil
 		}))
@@ -151,19 +116,4 @@ func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, 
 		return err
 	}
 	return fmt.Errorf("the plan creates %d of the %d people staged after the lock", create, staged)
-}
-
-// StagedPeople is never called: the stage runs after the lock, so nobody
-// stores a staged person meanwhile.
-func (staffidBulk) StagedPeople(context.Context, *sql.Tx, []string) ([]*staffid.Person, error) {
-	return nil, fmt.Errorf("no staged person is stored by another import after the lock")
-}
-
-func (staffidBulk) Unstage(context.Context, *sql.Conn) {}
-
-// DataVersion is not needed: the stage runs after the lock.
-func (staffidBulk) DataVersion(context.Context, interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (int64, error) {
-	return 0, nil
 }

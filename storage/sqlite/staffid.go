@@ -1,13 +1,14 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	sqlite3 "modernc.org/sqlite"
@@ -20,8 +21,12 @@ import (
 func newStaffIDStore(db *DB) staffid.Store { return sqlstore.NewStaffIDStore(db.core, staffidBulk{}) }
 
 // staffidBulk writes an import's people with one prepared statement per
-// kind of change, reused for every row.
+// kind of change, reused for every row. Its stage is a temporary table of
+// the import's connection, which takes none of the database's locks, so
+// the import holds the write lock only once the list is read.
 type staffidBulk struct{}
+
+var _ sqlstore.StaffIDEarlyStage = staffidBulk{}
 
 // Busy reports whether err is SQLite's "database is locked".
 func (staffidBulk) Busy(err error) bool {
@@ -29,79 +34,57 @@ func (staffidBulk) Busy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_BUSY
 }
 
-func (staffidBulk) Create(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time, importID int64) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO staffid_people (`+staffidStageColumns+`, blocked, created_at, updated_at, blocked_at, created_import)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, NULL, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	// Inserting in key order fills the primary key's B-tree page after
-	// page instead of touching pages at random.
-	sorted := slices.Clone(people)
-	slices.SortFunc(sorted, func(a, b *staffid.Person) int { return cmp.Compare(a.ID, b.ID) })
-	for _, p := range sorted {
-		if _, err := stmt.ExecContext(ctx, p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
-			p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
-			p.CategoryCode, p.Email, p.RelationDegree, p.Digest, at, at, importID); err != nil {
-			return fmt.Errorf("person %s: %w", p.ID, err)
-		}
-	}
-	return nil
-}
-
-func (staffidBulk) Update(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error {
-	stmt, err := tx.PrepareContext(ctx, `UPDATE staffid_people SET
-		group_key = ?, is_employee = ?, guid = ?, last_name = ?, first_name = ?, middle_name = ?,
-		last_name_eng = ?, first_name_eng = ?, middle_name_eng = ?, birth_day = ?, sex = ?, date_of_employment = ?,
-		employee_id = ?, category_code = ?, email = ?, relation_degree = ?, digest = ?,
-		blocked = FALSE, updated_at = ?, blocked_at = NULL
-		WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, p := range people {
-		res, err := stmt.ExecContext(ctx, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
-			p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(),
-			p.EmployeeID, p.CategoryCode, p.Email, p.RelationDegree, p.Digest, at, p.ID)
-		if err := oneRow(res, err, "staffid: update person "+p.ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error {
-	stmt, err := tx.PrepareContext(ctx, "UPDATE staffid_people SET blocked = TRUE, blocked_at = ?, updated_at = ? WHERE id = ?")
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, id := range ids {
-		res, err := stmt.ExecContext(ctx, at, at, id)
-		if err := oneRow(res, err, "staffid: block person "+id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// StageInTx is false: the stage goes into a temporary table of the
-// connection, which takes none of the database's locks, so the import
-// holds the write lock only once the list is read.
-func (staffidBulk) StageInTx() bool { return false }
-
-// staffidStageColumns are the columns of a Person that the stage keeps.
+// staffidStageColumns are the columns of a Person from the list, which
+// the stage keeps, in the order of staffidListed.
 const staffidStageColumns = `id, group_key, is_employee, guid, last_name, first_name, middle_name,
 	last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,
 	category_code, email, relation_degree, digest`
 
+// staffidListed is p's values of staffidStageColumns, then more.
+func staffidListed(p *staffid.Person, more ...any) []any {
+	return append(append(make([]any, 0, 18+len(more)), p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
+		p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
+		p.CategoryCode, p.Email, p.RelationDegree, p.Digest), more...)
+}
+
+// Create inserts the people in ID order, which fills the primary key's
+// B-tree page after page instead of touching pages at random.
+func (staffidBulk) Create(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time, importID int64) error {
+	sorted := slices.SortedFunc(slices.Values(people), func(a, b *staffid.Person) int { return strings.Compare(a.ID, b.ID) })
+	return dialect{}.InsertRows(ctx, tx, "staffid_people", staffidStageColumns+", blocked, created_at, updated_at, created_import",
+		len(sorted), func(i int) []any { return staffidListed(sorted[i], false, at, at, importID) })
+}
+
+func (staffidBulk) Update(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) (sql.Result, error) {
+	stmt, err := tx.PrepareContext(ctx, `UPDATE staffid_people SET (`+strings.TrimPrefix(staffidStageColumns, "id, ")+`) =
+		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18),
+		blocked = FALSE, updated_at = $19, blocked_at = NULL WHERE id = $1`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	for _, p := range people {
+		res, err := stmt.ExecContext(ctx, staffidListed(p, at)...)
+		if err := oneRow(res, err, "staffid: update person "+p.ID); err != nil {
+			return nil, err
+		}
+	}
+	return driver.RowsAffected(len(people)), nil
+}
+
+func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) (sql.Result, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	return tx.ExecContext(ctx, `UPDATE staffid_people SET blocked = TRUE, blocked_at = $1, updated_at = $1
+		WHERE id IN (SELECT value FROM json_each($2))`, at, string(list))
+}
+
 // Stage inserts the people into temp.staffid_stage, columns without a
 // type, so that each value goes into staffid_people later as if bound
-// there. The table has no index: each row is appended, and the
-// B-trees of staffid_people are filled later in ID order, in one
-// statement (Staged).
+// there. The table has no index: each row is appended, and Staged fills
+// the B-trees of staffid_people in ID order, in one statement.
 func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next func() *staffid.Person, _ time.Time, _ int64) error {
 	for _, q := range []string{staffidImportCache, "CREATE TEMP TABLE IF NOT EXISTS staffid_stage (" + staffidStageColumns + ")",
 		"DELETE FROM temp.staffid_stage", "SAVEPOINT staffid_stage"} {
@@ -115,9 +98,7 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next fu
 	}
 	defer stmt.Close()
 	for p := next(); p != nil; p = next() {
-		if _, err := stmt.ExecContext(ctx, p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
-			p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
-			p.CategoryCode, p.Email, p.RelationDegree, p.Digest); err != nil {
+		if _, err := stmt.ExecContext(ctx, staffidListed(p)...); err != nil {
 			return err
 		}
 	}
@@ -127,20 +108,16 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next fu
 
 // DataVersion is PRAGMA data_version, which changes when another
 // connection commits.
-func (staffidBulk) DataVersion(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (v int64, err error) {
-	return v, q.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+func (staffidBulk) DataVersion(ctx context.Context, conn *sql.Conn) (v int64, err error) {
+	err = conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+	return v, err
 }
 
 // staffidImportCache gives the import's connection a page cache of 16 MiB
-// (SQLite's default is 2 MiB, and Unstage brings it back): more of the
-// people's B-trees stay in memory while they are written, instead of
-// pages going to the WAL and being read back again and again. It is also
-// how much the sort of the staged people into the table holds in memory
-// before it spills to a temporary file, so it bounds the server's memory
-// during an import: with 64 MiB, a 500 000-person upload peaked at 513 MB,
-// with 16 MiB at 285 MB (docs/performance.md).
+// (SQLite's default is 2 MiB, and Unstage brings it back): the people's
+// B-trees stay in memory while they are written. It also bounds what the
+// sort of the staged people holds in memory before it spills to a file,
+// and so the server's memory during an import (docs/performance.md).
 const staffidImportCache = "PRAGMA cache_size = -16384"
 
 // Staged copies the stage into staffid_people in ID order: all of it, or,
@@ -166,37 +143,8 @@ func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, 
 }
 
 // StagedPeople reads staged people back from the stage.
-func (staffidBulk) StagedPeople(ctx context.Context, tx *sql.Tx, ids []string) ([]*staffid.Person, error) {
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+staffidStageColumns+` FROM temp.staffid_stage
-		WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id`, string(list))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var people []*staffid.Person
-	for rows.Next() {
-		var (
-			p             staffid.Person
-			birth, joined string
-		)
-		if err := rows.Scan(&p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
-			&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, &birth, &p.Sex, &joined, &p.EmployeeID,
-			&p.CategoryCode, &p.Email, &p.RelationDegree, &p.Digest); err != nil {
-			return nil, err
-		}
-		if p.BirthDay, err = staffid.ParseISODate(birth); err == nil {
-			p.DateOfEmployment, err = staffid.ParseISODate(joined)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("staged person %s: %w", p.ID, err)
-		}
-		people = append(people, &p)
-	}
-	return people, rows.Err()
+func (staffidBulk) StagedPeople() string {
+	return `SELECT ` + staffidStageColumns + ` FROM temp.staffid_stage WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id`
 }
 
 // Unstage ends a stage that failed half-way and drops the table.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"math"
@@ -32,54 +31,51 @@ func NewStaffIDStore(db *DB, bulk StaffIDBulk) *StaffIDStore {
 }
 
 // StaffIDBulk writes an import's people the adapter's fastest way (COPY on
-// PostgreSQL, a prepared statement reused for every row on SQLite), inside
-// the import's transaction tx, which is open on conn. Each method gets a
-// non-empty slice and returns an error for any person it could not write
-// (an ID to update or block that is not stored matches ErrNotFound).
+// PostgreSQL, a prepared statement reused for every row on SQLite), in the
+// import's transaction tx, open on conn. Each method gets a non-empty
+// slice.
 type StaffIDBulk interface {
-	// Create inserts people with CreatedAt = UpdatedAt = at, active,
+	// Create inserts people, active, with CreatedAt = UpdatedAt = at,
 	// created by the import importID (column created_import).
 	Create(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time, importID int64) error
 	// Update overwrites the people's fields and digests, unblocks them
-	// and sets UpdatedAt = at.
-	Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) error
-	// Block blocks the people with the IDs: BlockedAt = UpdatedAt = at.
-	Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error
-	// Busy reports whether an import failed only because another writer
-	// held the database past the driver's wait; ApplyImport then runs it
-	// again until ctx ends.
-	Busy(err error) bool
-
+	// and sets UpdatedAt = at; its result counts the people updated.
+	Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) (sql.Result, error)
+	// Block blocks the people with the IDs, BlockedAt = UpdatedAt = at;
+	// its result counts the people blocked.
+	Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) (sql.Result, error)
 	// Stage writes, on a goroutine of its own while the list is read, the
-	// people next returns until it returns nil, with CreatedAt = UpdatedAt = at:
-	// people that were not stored when the import began. When StageInTx,
-	// it writes them in the import's transaction tx, after the lock,
-	// created by the import importID; otherwise before it (tx nil,
-	// importID 0), somewhere of conn's own that takes no lock. On an
-	// error it returns at once.
+	// people next returns until it returns nil, which were not stored
+	// when the import began: in tx, after the lock, created at at by the
+	// import importID; for a [StaffIDEarlyStage], before the transaction
+	// (tx nil), somewhere of conn's own that takes no lock. On an error it
+	// returns at once.
 	Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time, importID int64) error
-	StageInTx() bool
-	// DataVersion is a number that changes when another connection
-	// commits, where Stage runs before the transaction (SQLite's PRAGMA
-	// data_version): when it did not change, the people read before the
-	// lock are still those stored.
-	DataVersion(ctx context.Context, q interface {
-		QueryRowContext(context.Context, string, ...any) *sql.Row
-	}) (int64, error)
-	// Staged ends the stage of staged people in tx, once the plan is
-	// known: it stores, at at, the create of them that are not stored
-	// now (all of them when create == staged; none when it is 0, and
-	// then forgets them), created by the import importID. Where Stage
-	// runs in tx, the people stored now are those stored when it began,
-	// so create is staged or 0.
+	// Staged ends the stage in tx once the plan is known: it stores, at at
+	// and created by the import importID, the create of the staged people
+	// that are not stored now (all when create == staged; none when it is
+	// 0, and it forgets them). Where Stage ran in tx, create is staged or 0.
 	Staged(ctx context.Context, conn *sql.Conn, tx *sql.Tx, staged, create int, at time.Time, importID int64) error
-	// StagedPeople reads back, in tx, the staged people with the IDs,
-	// where Stage runs before the transaction (otherwise it is never
-	// called): people another connection stored meanwhile, which the
-	// import updates.
-	StagedPeople(ctx context.Context, tx *sql.Tx, ids []string) ([]*staffid.Person, error)
+}
+
+// StaffIDEarlyStage is a [StaffIDBulk] whose Stage runs before the
+// import's transaction, where the lock would stop every other writer
+// while the list is uploaded (SQLite).
+type StaffIDEarlyStage interface {
+	// DataVersion, on conn (in the transaction when one is open), changes
+	// when another connection commits: when it did not, the people read
+	// before the lock are still those stored.
+	DataVersion(ctx context.Context, conn *sql.Conn) (int64, error)
+	// StagedPeople is the query of the staged people whose IDs are in the
+	// JSON array $1 (their columns of the list, those of scanStaffIDListed):
+	// people another connection stored meanwhile, which the import updates.
+	StagedPeople() string
 	// Unstage frees what Stage kept on conn, after the transaction.
 	Unstage(ctx context.Context, conn *sql.Conn)
+	// Busy reports whether an import failed only because another writer
+	// held the database past the driver's wait; it then runs again until
+	// ctx ends.
+	Busy(err error) bool
 }
 
 const staffidSelectPerson = `SELECT id, group_key, is_employee, guid, last_name, first_name, middle_name,
@@ -106,22 +102,22 @@ func (c staffidDate) Scan(v any) (err error) {
 	return err
 }
 
-func scanStaffIDPerson(row scanner) (staffid.Person, error) {
-	var (
-		p         staffid.Person
-		blockedAt sql.NullTime
-	)
-	err := row.Scan(&p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
+// staffidListed are the scan targets of p's columns of the list, the
+// first 18 of staffidSelectPerson.
+func staffidListed(p *staffid.Person) []any {
+	return []any{&p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
 		&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate{&p.BirthDay}, &p.Sex, staffidDate{&p.DateOfEmployment},
-		&p.EmployeeID, &p.CategoryCode, &p.Email, &p.RelationDegree, &p.Digest, &p.Blocked, &p.CreatedAt, &p.UpdatedAt, &blockedAt)
-	if err != nil {
-		return staffid.Person{}, err
-	}
-	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
-	if blockedAt.Valid {
-		p.BlockedAt = blockedAt.Time.UTC()
-	}
-	return p, nil
+		&p.EmployeeID, &p.CategoryCode, &p.Email, &p.RelationDegree, &p.Digest}
+}
+
+func scanStaffIDListed(row scanner) (*staffid.Person, error) {
+	p := new(staffid.Person)
+	return p, row.Scan(staffidListed(p)...)
+}
+
+func scanStaffIDPerson(row scanner) (p staffid.Person, err error) {
+	err = row.Scan(append(staffidListed(&p), &p.Blocked, utc{&p.CreatedAt}, utc{&p.UpdatedAt}, utc{&p.BlockedAt})...)
+	return p, err
 }
 
 // ApplyImport runs one import in one transaction: see
@@ -131,20 +127,13 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 }
 
 // ApplyImportStream runs one import in one transaction: see
-// [staffid.StreamingImportStore]. The dialect's lock serialises imports
-// (PostgreSQL: an advisory lock across every process sharing the schema;
-// SQLite: the write lock its IMMEDIATE transactions hold from their
-// start); the people are read after it is taken, so the plan sees the
-// previous import's result. A transaction that failed only waiting for the
-// lock runs again (the plan has no side effects) as long as ctx allows,
-// not only the driver's busy timeout, which a 100 000-person import can
-// outlast on a loaded machine.
-//
-// While read decodes the list, the people it stages that were not stored
-// when it began are written on another goroutine (the adapter's
-// [StaffIDBulk.Stage]): on the machine's other core, in the transaction
-// after the lock, or before it where the lock would stop every other
-// writer while the list is uploaded (SQLite).
+// [staffid.StreamingImportStore]. The dialect's lock serialises imports;
+// the people are read after it is taken, so the plan sees the previous
+// import's result. While read decodes the list, the people it stages that
+// were not stored are written on another goroutine ([StaffIDBulk.Stage]).
+// Where the driver stops waiting for the lock ([StaffIDEarlyStage]'s
+// Busy), the transaction runs again (the plan has no side effects) as
+// long as ctx allows.
 func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*staffid.Person) bool) error, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
 	conn, err := s.db.SQL.Conn(ctx)
 	if err != nil {
@@ -152,20 +141,19 @@ func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read
 	}
 	defer conn.Close()
 	im := &staffidImport{at: at.UTC(), read: read, plan: plan}
-	if read != nil {
-		defer s.bulk.Unstage(context.WithoutCancel(ctx), conn)
-		if !s.bulk.StageInTx() {
-			if im.version, err = s.bulk.DataVersion(ctx, conn); err != nil {
-				return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
-			}
-			if err := s.stage(ctx, conn, nil, nil, im); err != nil {
-				return staffid.HistoryEntry{}, err
-			}
+	early, _ := s.bulk.(StaffIDEarlyStage)
+	if read != nil && early != nil {
+		defer early.Unstage(context.WithoutCancel(ctx), conn)
+		if im.version, err = early.DataVersion(ctx, conn); err != nil {
+			return staffid.HistoryEntry{}, s.db.Fail("staffid: %w", s.db.Translate(err))
+		}
+		if err := s.stage(ctx, conn, nil, nil, im); err != nil {
+			return staffid.HistoryEntry{}, err
 		}
 	}
 	for {
-		entry, err := s.applyImport(ctx, conn, im)
-		if err == nil || !s.bulk.Busy(err) {
+		entry, err := s.applyImport(ctx, conn, early, im)
+		if err == nil || early == nil || !early.Busy(err) {
 			return entry, err
 		}
 		select {
@@ -181,15 +169,12 @@ type staffidImport struct {
 	at     time.Time
 	read   func(stage func(*staffid.Person) bool) error
 	plan   func([]staffid.PersonState) (*staffid.Plan, error)
-	read1  bool // read was called
-	staged int  // the people given to Stage
-	// Before the transaction: the people read before the list was, and
-	// the database's DataVersion before.
+	staged int // the people given to Stage
+	// current, read while the list was (an early stage), is still stored
+	// if DataVersion is still version.
 	current []staffid.PersonState
 	version int64
-
-	// importID is the history entry of the attempt under way, which
-	// marks the people it creates (staffid_history.go).
+	// importID is the history entry of the attempt under way.
 	importID int64
 }
 
@@ -197,12 +182,11 @@ type staffidImport struct {
 // it stages that current, the people stored, does not hold: the store
 // takes those, and the list forgets them. With current nil, that
 // goroutine reads current first (into im.current) while the list is read,
-// and the people staged until then are not taken: the list keeps them,
-// and the plan's Create has them.
+// and the people staged until then are not taken: the list keeps them.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
-	im.read1, im.staged = true, 0
-	// stored holds a hash of each stored ID: two IDs of one hash only
-	// keep a new person from being staged (the plan creates it).
+	im.staged = 0
+	// stored holds a hash of each stored ID: an ID of the same hash only
+	// keeps a new person from being staged (the plan creates it).
 	var stored atomic.Pointer[map[uint64]struct{}] // nil until current is read
 	seed := maphash.MakeSeed()
 	storedOf := func(current []staffid.PersonState) {
@@ -215,41 +199,40 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 	if current != nil {
 		storedOf(current)
 	}
-	// The people go over in batches, a few thousand of them ahead: read
-	// goes on while the goroutine writes, and the people taken are
-	// written, and forgotten, soon after they are read.
+	// The people go over in batches, a few thousand of them ahead, and
+	// are written, and forgotten, soon after they are read.
 	const batch = 512
 	ch, done := make(chan []*staffid.Person, 16), make(chan error, 1)
 	go func() {
 		var err error
 		if current == nil {
-			if im.current, err = s.states(ctx, conn); err != nil {
-				for range ch { //nolint:revive // drained, so that read never blocks
-				}
-				done <- err
-				return
+			if im.current, err = s.states(ctx, conn); err == nil {
+				storedOf(im.current)
 			}
-			storedOf(im.current)
 		}
 		var people []*staffid.Person
-		err = s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
-			for len(people) == 0 {
-				var ok bool
-				if people, ok = <-ch; !ok {
-					return nil
+		if err == nil {
+			err = s.bulk.Stage(ctx, conn, tx, func() *staffid.Person {
+				for len(people) == 0 {
+					var ok bool
+					if people, ok = <-ch; !ok {
+						return nil
+					}
 				}
-			}
-			p := people[0]
-			people[0], people = nil, people[1:]
-			return p
-		}, im.at, im.importID)
+				p := people[0]
+				people[0], people = nil, people[1:]
+				return p
+			}, im.at, im.importID)
+		}
 		for range ch { //nolint:revive // drained, so that read never blocks
 		}
 		done <- err
 	}()
 	people := make([]*staffid.Person, 0, batch)
 	err := im.read(func(p *staffid.Person) bool {
-		if set := stored.Load(); set == nil || has(*set, maphash.String(seed, p.ID)) {
+		if set := stored.Load(); set == nil {
+			return false
+		} else if _, ok := (*set)[maphash.String(seed, p.ID)]; ok {
 			return false
 		}
 		im.staged++
@@ -267,12 +250,7 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 	return err
 }
 
-func has(set map[uint64]struct{}, key uint64) bool {
-	_, ok := set[key]
-	return ok
-}
-
-func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staffidImport) (staffid.HistoryEntry, error) {
+func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, early StaffIDEarlyStage, im *staffidImport) (staffid.HistoryEntry, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: begin: %w", s.db.Translate(err))
@@ -287,9 +265,8 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 	}
 	current := im.current
 	if current != nil {
-		// Read while the list was: still the stored people if nobody
-		// wrote since.
-		if v, err := s.bulk.DataVersion(ctx, tx); err != nil || v != im.version {
+		// Read while the list was: still those stored if nobody wrote since.
+		if v, err := early.DataVersion(ctx, conn); err != nil || v != im.version {
 			current = nil
 		}
 	}
@@ -298,12 +275,7 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 			return staffid.HistoryEntry{}, err
 		}
 	}
-	if im.read != nil && s.bulk.StageInTx() {
-		if im.read1 {
-			// What was staged went with the first attempt, and the list
-			// forgot it.
-			return staffid.HistoryEntry{}, s.db.Fail("staffid: an import that staged its people cannot run again")
-		}
+	if im.read != nil && early == nil {
 		if err := s.stage(ctx, conn, tx, current, im); err != nil {
 			return staffid.HistoryEntry{}, err
 		}
@@ -316,29 +288,35 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan is nil: %w", bookingkit.ErrInvalid)
 	}
 	if len(pl.UpdateStaged) > 0 {
-		people, err := s.bulk.StagedPeople(ctx, tx, pl.UpdateStaged)
+		if early == nil {
+			return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan updates staged people, none of whom was stored: %w", bookingkit.ErrInvalid)
+		}
+		ids, err := json.Marshal(pl.UpdateStaged)
+		var people []*staffid.Person
+		if err == nil {
+			people, err = queryAll(ctx, tx, scanStaffIDListed, early.StagedPeople(), string(ids))
+		}
 		if err == nil && len(people) != len(pl.UpdateStaged) {
 			err = fmt.Errorf("%d of the %d people read back", len(people), len(pl.UpdateStaged))
 		}
 		if err != nil {
-			return staffid.HistoryEntry{}, s.bulkFail("read staged people", err)
+			return staffid.HistoryEntry{}, s.db.Err(err, "staffid: read staged people")
 		}
 		pl.Update, pl.UpdateStaged = append(pl.Update, people...), nil
 	}
-	at, create := pl.At.UTC(), pl.Create
-	if im.staged > 0 {
-		if pl.CreateStaged > 0 && !at.Equal(im.at) {
-			return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan creates the staged people at %v, not %v: %w", at, im.at, bookingkit.ErrInvalid)
-		}
-		if err := s.bulk.Staged(ctx, conn, tx, im.staged, pl.CreateStaged, at, im.importID); err != nil {
-			return staffid.HistoryEntry{}, s.bulkFail("create staged people", err)
-		}
-	} else if pl.CreateStaged > 0 {
-		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan creates %d staged people, none was staged: %w", pl.CreateStaged, bookingkit.ErrInvalid)
+	at := pl.At.UTC()
+	if pl.CreateStaged > 0 && (im.staged == 0 || !at.Equal(im.at)) {
+		return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan creates %d staged people at %v, of %d staged at %v: %w",
+			pl.CreateStaged, at, im.staged, im.at, bookingkit.ErrInvalid)
 	}
-	if len(create) > 0 {
-		if err := s.bulk.Create(ctx, conn, tx, create, at, im.importID); err != nil {
-			return staffid.HistoryEntry{}, s.bulkFail("create people", err)
+	if im.staged > 0 {
+		if err := s.bulk.Staged(ctx, conn, tx, im.staged, pl.CreateStaged, at, im.importID); err != nil {
+			return staffid.HistoryEntry{}, s.db.Err(err, "staffid: create staged people")
+		}
+	}
+	if len(pl.Create) > 0 {
+		if err := s.bulk.Create(ctx, conn, tx, pl.Create, at, im.importID); err != nil {
+			return staffid.HistoryEntry{}, s.db.Err(err, "staffid: create people")
 		}
 	}
 	changes, err := s.planChanges(ctx, tx, pl)
@@ -346,13 +324,15 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 		return staffid.HistoryEntry{}, err
 	}
 	if len(pl.Update) > 0 {
-		if err := s.bulk.Update(ctx, conn, tx, pl.Update, at); err != nil {
-			return staffid.HistoryEntry{}, s.bulkFail("update people", err)
+		res, err := s.bulk.Update(ctx, conn, tx, pl.Update, at)
+		if err := s.allFound(res, err, len(pl.Update), "update people"); err != nil {
+			return staffid.HistoryEntry{}, err
 		}
 	}
 	if len(pl.Block) > 0 {
-		if err := s.bulk.Block(ctx, tx, pl.Block, at); err != nil {
-			return staffid.HistoryEntry{}, s.bulkFail("block people", err)
+		res, err := s.bulk.Block(ctx, tx, pl.Block, at)
+		if err := s.allFound(res, err, len(pl.Block), "block people"); err != nil {
+			return staffid.HistoryEntry{}, err
 		}
 	}
 	entry, err := s.keepHistory(ctx, tx, im.importID, pl.Entry, changes)
@@ -365,34 +345,34 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, im *staf
 	return entry, nil
 }
 
-// bulkFail returns the error of a bulk write: as it is when the adapter
-// made it already (an ID not found), otherwise translated with what.
-func (s *StaffIDStore) bulkFail(what string, err error) error {
-	var done *bookingkit.StorageError
-	if errors.As(err, &done) {
-		return err
+// allFound checks that a bulk UPDATE wrote all of want people: fewer means
+// an ID is not stored.
+func (s *StaffIDStore) allFound(res sql.Result, err error, want int, what string) error {
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
 	}
-	return s.db.Fail("staffid: %s: %w", what, s.db.Translate(err))
+	if err != nil {
+		return s.db.Err(err, "staffid: %s", what)
+	}
+	if n != int64(want) {
+		return s.db.Fail("staffid: %s: %d of %d found: %w", what, n, want, bookingkit.ErrNotFound)
+	}
+	return nil
 }
 
 // states reads the state of every stored person, all in one text of
 // "id digest" or "id digest b" (blocked) for each, ','-separated: reading
 // rows and columns one by one costs SQLite's driver several times more.
 func (s *StaffIDStore) states(ctx context.Context, q querier) ([]staffid.PersonState, error) {
-	var (
-		n   int
-		all string
-	)
-	err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(string_agg(id || ' ' || digest || CASE WHEN blocked THEN ' b' ELSE '' END, ','), '')
-		FROM staffid_people`).Scan(&n, &all)
-	if err != nil {
-		return nil, s.db.Fail("staffid: read people: %w", s.db.Translate(err))
+	var all string
+	err := q.QueryRowContext(ctx, `SELECT coalesce(string_agg(id || ' ' || digest || CASE WHEN blocked THEN ' b' ELSE '' END, ','), '')
+		FROM staffid_people`).Scan(&all)
+	if err != nil || all == "" {
+		return []staffid.PersonState{}, s.db.Err(err, "staffid: read people")
 	}
-	states := make([]staffid.PersonState, 0, n)
+	states := make([]staffid.PersonState, 0, strings.Count(all, ",")+1)
 	for row := range strings.SplitSeq(all, ",") {
-		if n == 0 {
-			break
-		}
 		id, rest, _ := strings.Cut(row, " ")
 		digest, flag, _ := strings.Cut(rest, " ")
 		if id == "" || digest == "" || (flag != "" && flag != "b") {
@@ -400,31 +380,22 @@ func (s *StaffIDStore) states(ctx context.Context, q querier) ([]staffid.PersonS
 		}
 		states = append(states, staffid.PersonState{ID: id, Digest: digest, Blocked: flag == "b"})
 	}
-	if len(states) != n {
-		return nil, s.db.Fail("staffid: read people: %d states of %d people", len(states), n)
-	}
 	return states, nil
 }
 
-func (s *StaffIDStore) addHistory(ctx context.Context, db interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
+// AddImportHistory appends an entry for an upload refused before planning.
+func (s *StaffIDStore) AddImportHistory(ctx context.Context, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
 	report, err := json.Marshal(e.Report)
 	if err != nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: encoding the report: %w", err)
 	}
 	e.At = e.At.UTC()
-	err = db.QueryRowContext(ctx, `INSERT INTO staffid_imports (at, source, actor, forced, invalid_records_omitted, report)
+	err = s.db.SQL.QueryRowContext(ctx, `INSERT INTO staffid_imports (at, source, actor, forced, invalid_records_omitted, report)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, e.At, string(e.Source), e.Actor, e.Forced, e.InvalidRecordsOmitted, string(report)).Scan(&e.ID)
 	if err != nil {
-		return staffid.HistoryEntry{}, s.db.Fail("staffid: add import history: %w", s.db.Translate(err))
+		return staffid.HistoryEntry{}, s.db.Err(err, "staffid: add import history")
 	}
 	return e, nil
-}
-
-// AddImportHistory appends an entry for an upload refused before planning.
-func (s *StaffIDStore) AddImportHistory(ctx context.Context, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
-	return s.addHistory(ctx, s.db.SQL, e)
 }
 
 const staffidSelectHistory = "SELECT id, at, source, actor, forced, invalid_records_omitted, report FROM staffid_imports "
@@ -458,10 +429,7 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 // ImportEntry returns one history entry.
 func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.HistoryEntry, error) {
 	e, err := scanStaffIDHistory(s.db.SQL.QueryRowContext(ctx, staffidSelectHistory+"WHERE id = $1", id))
-	if err != nil {
-		return staffid.HistoryEntry{}, s.db.Fail("staffid: import %d: %w", id, s.db.Translate(err))
-	}
-	return e, nil
+	return e, s.db.Err(err, "staffid: import %d", id)
 }
 
 // Person returns the person with the ID.
