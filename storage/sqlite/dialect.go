@@ -25,10 +25,8 @@ func (dialect) Lock(context.Context, *sql.Tx, string) error { return nil }
 
 func (dialect) RowLocks() bool { return false }
 
-// InsertRows runs one prepared statement per row. Not a multi-row INSERT:
-// SQLite looks each $N up by name among the parameters parsed before it,
-// so parsing one grows with the square of its parameters (2 s for 1 000
-// rows of 25), and ? would not serve PostgreSQL.
+// InsertRows runs one prepared statement per row: SQLite's parse of a
+// multi-row INSERT grows with the square of its $N parameters.
 func (dialect) InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error {
 	if n == 0 {
 		return nil
@@ -48,8 +46,7 @@ func (dialect) InsertRows(ctx context.Context, tx *sql.Tx, table, columns string
 	return nil
 }
 
-// TimeText is the column itself: times are stored as the driver writes
-// them, UTC text.
+// TimeText is the column itself: the driver stores times as UTC text.
 func (dialect) TimeText(column string) string { return column }
 func (dialect) TimesAsText() bool             { return true }
 
@@ -83,14 +80,12 @@ func (dialect) Translate(err error) error {
 // violation names ("UNIQUE constraint failed: partner_licences.instance_id,
 // partner_licences.login"), or "".
 func constraintTable(se *sqlite3.Error) string {
+	const words = "constraint failed: " // twice in the driver's text
 	msg := se.Error()
-	i := strings.LastIndex(msg, "constraint failed: ") // the driver's text holds the words twice
-	if i < 0 {
-		return ""
+	if i := strings.LastIndex(msg, words); i >= 0 {
+		if table, _, ok := strings.Cut(msg[i+len(words):], "."); ok {
+			return table
+		}
 	}
-	table, _, ok := strings.Cut(msg[i+len("constraint failed: "):], ".")
-	if !ok {
-		return ""
-	}
-	return table
+	return ""
 }

@@ -25,8 +25,6 @@ func NewStaffBookingStore(db *DB, standby string) *StaffBookingStore {
 	return &StaffBookingStore{db, standby}
 }
 
-var _ staffid.BookingStore = (*StaffBookingStore)(nil)
-
 // StaffBookingColumns are the columns [StaffBookingStore.Query] reads.
 const StaffBookingColumns = "seq, id, booked_by, group_key, flight_key, fare_basis, passenger_type, cabin, standby, created_at"
 

@@ -32,18 +32,16 @@ type StandbyStore struct {
 func newStandbyStore(db *DB) *StandbyStore {
 	const entry = "booking_id, passenger * 100 + cabin * 10 + category, flight_key || '|' || employer"
 	if db.Dialect.TimesAsText() {
-		const times = entry + " || '|' || employed_on || '|' || booked_at"
-		return &StandbyStore{db, times + ", traveller", times + " || '|' || added_at || '|' || changed_at || '|' || status, traveller"}
+		const texts = entry + " || '|' || employed_on || '|' || booked_at"
+		return &StandbyStore{db, texts + ", traveller", texts + " || '|' || added_at || '|' || changed_at || '|' || status, traveller"}
 	}
-	const times = ", traveller, employed_on, booked_at"
-	return &StandbyStore{db, entry + times, entry + " || '|' || status" + times + ", added_at, changed_at"}
+	const typed = ", traveller, employed_on, booked_at"
+	return &StandbyStore{db, entry + typed, entry + " || '|' || status" + typed + ", added_at, changed_at"}
 }
 
 func (s *StandbyStore) scanner() *standbyScanner {
 	return newStandbyScanner(!s.db.Dialect.TimesAsText())
 }
-
-var _ standby.Store = (*StandbyStore)(nil)
 
 // AddEntries stores entries as active, all or none, in one transaction that
 // records each flight (version increased) before inserting its entries.
@@ -168,19 +166,11 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 		return 0, err
 	}
 	var n int64
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO standby_flights (flight_key, version, closed_at) VALUES ($1, 1, $2)
+	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
+		n, err = execEach(ctx, tx, []string{`INSERT INTO standby_flights (flight_key, version, closed_at) VALUES ($1, 1, $2)
 			ON CONFLICT (flight_key) DO UPDATE SET version = standby_flights.version + 1,
-				closed_at = COALESCE(standby_flights.closed_at, excluded.closed_at)`, string(key), at.UTC())
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE standby_entries SET status = 'closed', changed_at = $1
-			WHERE flight_key = $2 AND status = 'active'`, at.UTC(), string(key))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
+				closed_at = COALESCE(standby_flights.closed_at, excluded.closed_at)`,
+			"UPDATE standby_entries SET status = 'closed', changed_at = $2 WHERE flight_key = $1 AND status = 'active'"}, string(key), at.UTC())
 		return err
 	})
 	return int(n), s.db.Err(err, "close standby flight %s", key)
