@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -185,19 +186,9 @@ type staffidImport struct {
 // and the people staged until then are not taken: the list keeps them.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
 	im.staged = 0
-	// stored holds a hash of each stored ID: an ID of the same hash only
-	// keeps a new person from being staged (the plan creates it).
-	var stored atomic.Pointer[map[uint64]struct{}] // nil until current is read
-	seed := maphash.MakeSeed()
-	storedOf := func(current []staffid.PersonState) {
-		set := make(map[uint64]struct{}, len(current))
-		for _, st := range current {
-			set[maphash.String(seed, st.ID)] = struct{}{}
-		}
-		stored.Store(&set)
-	}
+	var stored atomic.Pointer[staffidFilter] // nil until current is read
 	if current != nil {
-		storedOf(current)
+		stored.Store(newStaffIDFilter(current))
 	}
 	// The people go over in batches, a few thousand of them ahead, and
 	// are written, and forgotten, soon after they are read.
@@ -207,7 +198,7 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 		var err error
 		if current == nil {
 			if im.current, err = s.states(ctx, conn); err == nil {
-				storedOf(im.current)
+				stored.Store(newStaffIDFilter(im.current))
 			}
 		}
 		var people []*staffid.Person
@@ -230,9 +221,7 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 	}()
 	people := make([]*staffid.Person, 0, batch)
 	err := im.read(func(p *staffid.Person) bool {
-		if set := stored.Load(); set == nil {
-			return false
-		} else if _, ok := (*set)[maphash.String(seed, p.ID)]; ok {
+		if f := stored.Load(); f == nil || f.has(p.ID) {
 			return false
 		}
 		im.staged++
@@ -248,6 +237,34 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 		err = s.db.Fail("staffid: stage people: %w", s.db.Translate(serr))
 	}
 	return err
+}
+
+// staffidFilter tells whether an ID may be stored: a bit for a hash of
+// each stored ID, in a table that the processor's cache holds. A new
+// person whose ID shares a bit with a stored one is not staged: the plan
+// creates it.
+type staffidFilter struct {
+	seed maphash.Seed
+	bits []uint64 // 16 to 32 a stored ID, a power of two of words
+}
+
+func newStaffIDFilter(current []staffid.PersonState) *staffidFilter {
+	f := &staffidFilter{seed: maphash.MakeSeed(), bits: make([]uint64, 1<<bits.Len(uint(len(current)/4)))}
+	for _, st := range current {
+		i, bit := f.slot(st.ID)
+		f.bits[i] |= bit
+	}
+	return f
+}
+
+func (f *staffidFilter) slot(id string) (int, uint64) {
+	h := maphash.String(f.seed, id)
+	return int(h>>6) & (len(f.bits) - 1), 1 << (h & 63)
+}
+
+func (f *staffidFilter) has(id string) bool {
+	i, bit := f.slot(id)
+	return f.bits[i]&bit != 0
 }
 
 func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, early StaffIDEarlyStage, im *staffidImport) (staffid.HistoryEntry, error) {
