@@ -81,10 +81,9 @@ func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.
 		WHERE id IN (SELECT value FROM json_each($2))`, at, string(list))
 }
 
-// Stage inserts the people into temp.staffid_stage, columns without a
-// type, so that each value goes into staffid_people later as if bound
-// there. The table has no index: each row is appended, and Staged fills
-// the B-trees of staffid_people in ID order, in one statement.
+// Stage appends the people to temp.staffid_stage, without an index, its
+// columns without a type: Staged copies each value into staffid_people
+// as if bound there, in ID order, in one statement.
 func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next func() *staffid.Person, _ time.Time, _ int64) error {
 	for _, q := range []string{staffidImportCache, "CREATE TEMP TABLE IF NOT EXISTS staffid_stage (" + staffidStageColumns + ")",
 		"DELETE FROM temp.staffid_stage", "SAVEPOINT staffid_stage"} {
@@ -114,10 +113,9 @@ func (staffidBulk) DataVersion(ctx context.Context, conn *sql.Conn) (v int64, er
 }
 
 // staffidImportCache gives the import's connection a page cache of 16 MiB
-// (SQLite's default is 2 MiB, and Unstage brings it back): the people's
-// B-trees stay in memory while they are written. It also bounds what the
-// sort of the staged people holds in memory before it spills to a file,
-// and so the server's memory during an import (docs/performance.md).
+// (the default is 2 MiB, which Unstage brings back) for the people's
+// B-trees; it also bounds the memory that sorting the stage takes, and so
+// the server's during an import (docs/performance.md).
 const staffidImportCache = "PRAGMA cache_size = -16384"
 
 // Staged copies the stage into staffid_people in ID order: all of it, or,

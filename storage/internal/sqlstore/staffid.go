@@ -46,11 +46,10 @@ type StaffIDBulk interface {
 	// its result counts the people blocked.
 	Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) (sql.Result, error)
 	// Stage writes, on a goroutine of its own while the list is read, the
-	// people next returns until it returns nil, which were not stored
-	// when the import began: in tx, after the lock, created at at by the
-	// import importID; for a [StaffIDEarlyStage], before the transaction
-	// (tx nil), somewhere of conn's own that takes no lock. On an error it
-	// returns at once.
+	// people next returns until nil, who were not stored when the import
+	// began: in tx after the lock, created at at by the import importID;
+	// for a [StaffIDEarlyStage], before the transaction (tx nil), somewhere
+	// of conn's own that takes no lock. On an error it returns at once.
 	Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next func() *staffid.Person, at time.Time, importID int64) error
 	// Staged ends the stage in tx once the plan is known: it stores, at at
 	// and created by the import importID, the create of the staged people
@@ -74,8 +73,7 @@ type StaffIDEarlyStage interface {
 	// Unstage frees what Stage kept on conn, after the transaction.
 	Unstage(ctx context.Context, conn *sql.Conn)
 	// Busy reports whether an import failed only because another writer
-	// held the database past the driver's wait; it then runs again until
-	// ctx ends.
+	// held the database past the driver's wait: it runs again then.
 	Busy(err error) bool
 }
 
@@ -180,10 +178,9 @@ type staffidImport struct {
 }
 
 // stage calls read and, on another goroutine, gives bulk.Stage the people
-// it stages that current, the people stored, does not hold: the store
-// takes those, and the list forgets them. With current nil, that
-// goroutine reads current first (into im.current) while the list is read,
-// and the people staged until then are not taken: the list keeps them.
+// it stages that current, the people stored, does not hold: the list
+// forgets those. With current nil, that goroutine reads it first (into
+// im.current), and the list keeps the people staged until then.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
 	im.staged = 0
 	var stored atomic.Pointer[staffidFilter] // nil until current is read
@@ -240,9 +237,8 @@ func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cu
 }
 
 // staffidFilter tells whether an ID may be stored: a bit for a hash of
-// each stored ID, in a table that the processor's cache holds. A new
-// person whose ID shares a bit with a stored one is not staged: the plan
-// creates it.
+// each stored ID, a table the processor's cache holds. A new person whose
+// ID shares a bit with a stored one is not staged: the plan creates it.
 type staffidFilter struct {
 	seed maphash.Seed
 	bits []uint64 // 16 to 32 a stored ID, a power of two of words
@@ -308,11 +304,8 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, early St
 		if early == nil {
 			return staffid.HistoryEntry{}, s.db.Fail("staffid: the plan updates staged people, none of whom was stored: %w", bookingkit.ErrInvalid)
 		}
-		ids, err := json.Marshal(pl.UpdateStaged)
-		var people []*staffid.Person
-		if err == nil {
-			people, err = queryAll(ctx, tx, scanStaffIDListed, early.StagedPeople(), string(ids))
-		}
+		ids, _ := json.Marshal(pl.UpdateStaged) // strings always encode
+		people, err := queryAll(ctx, tx, scanStaffIDListed, early.StagedPeople(), string(ids))
 		if err == nil && len(people) != len(pl.UpdateStaged) {
 			err = fmt.Errorf("%d of the %d people read back", len(people), len(pl.UpdateStaged))
 		}
