@@ -53,17 +53,20 @@ func (s *PartnerStore) ListWebhookEndpoints(ctx context.Context, partnerID strin
 		"SELECT "+partnerWebhookEndpointColumns+" FROM partner_webhook_endpoints WHERE partner_id = $1 ORDER BY id", partnerID)
 }
 
-func deletePartnerWebhookEndpoint(ctx context.Context, tx *sql.Tx, id string) (int64, error) {
+// deletePartnerWebhooks deletes the rows of table (endpoints or events)
+// whose id is in ids, after the deliveries whose key they are and those
+// deliveries' attempts.
+func deletePartnerWebhooks(ctx context.Context, tx *sql.Tx, table, key, ids string, arg any) (int64, error) {
 	return execEach(ctx, tx, []string{
-		"DELETE FROM partner_webhook_attempts WHERE delivery_id IN (SELECT id FROM partner_webhook_deliveries WHERE endpoint_id = $1)",
-		"DELETE FROM partner_webhook_deliveries WHERE endpoint_id = $1",
-		"DELETE FROM partner_webhook_endpoints WHERE id = $1",
-	}, id)
+		"DELETE FROM partner_webhook_attempts WHERE delivery_id IN (SELECT id FROM partner_webhook_deliveries WHERE " + key + " IN (" + ids + "))",
+		"DELETE FROM partner_webhook_deliveries WHERE " + key + " IN (" + ids + ")",
+		"DELETE FROM " + table + " WHERE id IN (" + ids + ")",
+	}, arg)
 }
 
 func (s *PartnerStore) DeleteWebhookEndpoint(ctx context.Context, id string, audit partner.AuditRecord) error {
 	return s.change(ctx, "delete webhook endpoint", audit, func(tx *sql.Tx) error {
-		n, err := deletePartnerWebhookEndpoint(ctx, tx, id)
+		n, err := deletePartnerWebhooks(ctx, tx, "partner_webhook_endpoints", "endpoint_id", "$1", id)
 		if err == nil && n == 0 {
 			err = fmt.Errorf("webhook endpoint %s: %w", id, bookingkit.ErrNotFound)
 		}
@@ -74,7 +77,7 @@ func (s *PartnerStore) DeleteWebhookEndpoint(ctx context.Context, id string, aud
 func (s *PartnerStore) SetWebhookCatchAll(ctx context.Context, e partner.WebhookEndpoint) error {
 	return s.fail("set the catch-all webhook endpoint", s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if e.URL == "" {
-			_, err := deletePartnerWebhookEndpoint(ctx, tx, partner.CatchAllEndpointID)
+			_, err := deletePartnerWebhooks(ctx, tx, "partner_webhook_endpoints", "endpoint_id", "$1", partner.CatchAllEndpointID)
 			return err
 		}
 		e.ID, e.PartnerID = partner.CatchAllEndpointID, ""
@@ -122,11 +125,7 @@ const partnerWebhookPrunable = `SELECT id FROM partner_webhook_events WHERE at <
 func (s *PartnerStore) PruneWebhookLog(ctx context.Context, before time.Time) (int, error) {
 	var n int64
 	err := s.db.InTx(ctx, func(tx *sql.Tx) (err error) {
-		n, err = execEach(ctx, tx, []string{
-			"DELETE FROM partner_webhook_attempts WHERE delivery_id IN (SELECT id FROM partner_webhook_deliveries WHERE event_id IN (" + partnerWebhookPrunable + "))",
-			"DELETE FROM partner_webhook_deliveries WHERE event_id IN (" + partnerWebhookPrunable + ")",
-			"DELETE FROM partner_webhook_events WHERE id IN (" + partnerWebhookPrunable + ")",
-		}, before.UTC())
+		n, err = deletePartnerWebhooks(ctx, tx, "partner_webhook_events", "event_id", partnerWebhookPrunable, before.UTC())
 		return err
 	})
 	return int(n), s.fail("prune the webhook log", err)
