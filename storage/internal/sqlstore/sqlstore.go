@@ -16,8 +16,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
 
@@ -279,25 +279,17 @@ func insertSQL(table, columns string) string {
 // "$1, $2" for one group of 2 (without parentheses), "($1, $2), ($3, $4)"
 // for two.
 func placeholders(first, n, size int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
+	groups := make([]string, n)
+	for i := range groups {
+		ph := make([]string, size)
+		for j := range ph {
+			ph[j] = "$" + strconv.Itoa(first+i*size+j)
 		}
-		if size > 1 {
-			b.WriteByte('(')
-		}
-		for j := range size {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "$%d", first+i*size+j)
-		}
-		if size > 1 {
-			b.WriteByte(')')
+		if groups[i] = strings.Join(ph, ", "); size > 1 {
+			groups[i] = "(" + groups[i] + ")"
 		}
 	}
-	return b.String()
+	return strings.Join(groups, ", ")
 }
 
 // dollarList appends vs to args and returns their parameters, "$k, $k+1, …".
