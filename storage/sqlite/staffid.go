@@ -40,19 +40,24 @@ const staffidStageColumns = `id, group_key, is_employee, guid, last_name, first_
 	last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,
 	category_code, email, relation_degree, digest`
 
-// staffidListed is p's values of staffidStageColumns, then more.
-func staffidListed(p *staffid.Person, more ...any) []any {
-	return append(append(make([]any, 0, 18+len(more)), p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
+// staffidListed appends p's values of staffidStageColumns to row, which
+// the statements reuse for every person.
+func staffidListed(row []any, p *staffid.Person) []any {
+	return append(row, p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
 		p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
-		p.CategoryCode, p.Email, p.RelationDegree, p.Digest), more...)
+		p.CategoryCode, p.Email, p.RelationDegree, p.Digest)
 }
 
 // Create inserts the people in ID order, which fills the primary key's
 // B-tree page after page instead of touching pages at random.
 func (staffidBulk) Create(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time, importID int64) error {
 	sorted := slices.SortedFunc(slices.Values(people), func(a, b *staffid.Person) int { return strings.Compare(a.ID, b.ID) })
+	var row []any
 	return dialect{}.InsertRows(ctx, tx, "staffid_people", staffidStageColumns+", blocked, created_at, updated_at, created_import",
-		len(sorted), func(i int) []any { return staffidListed(sorted[i], false, at, at, importID) })
+		len(sorted), func(i int) []any {
+			row = append(staffidListed(row[:0], sorted[i]), false, at, at, importID)
+			return row
+		})
 }
 
 func (staffidBulk) Update(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) (sql.Result, error) {
@@ -63,8 +68,10 @@ func (staffidBulk) Update(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people [
 		return nil, err
 	}
 	defer stmt.Close()
+	var row []any
 	for _, p := range people {
-		res, err := stmt.ExecContext(ctx, staffidListed(p, at)...)
+		row = append(staffidListed(row[:0], p), at)
+		res, err := stmt.ExecContext(ctx, row...)
 		if err := oneRow(res, err, "staffid: update person "+p.ID); err != nil {
 			return nil, err
 		}
@@ -96,8 +103,10 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next fu
 		return err
 	}
 	defer stmt.Close()
+	var row []any
 	for p := next(); p != nil; p = next() {
-		if _, err := stmt.ExecContext(ctx, staffidListed(p)...); err != nil {
+		row = staffidListed(row[:0], p)
+		if _, err := stmt.ExecContext(ctx, row...); err != nil {
 			return err
 		}
 	}

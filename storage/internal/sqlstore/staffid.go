@@ -32,9 +32,8 @@ func NewStaffIDStore(db *DB, bulk StaffIDBulk) *StaffIDStore {
 }
 
 // StaffIDBulk writes an import's people the adapter's fastest way (COPY on
-// PostgreSQL, a prepared statement reused for every row on SQLite), in the
-// import's transaction tx, open on conn. Each method gets a non-empty
-// slice.
+// PostgreSQL, prepared statements on SQLite), in the import's transaction
+// tx, open on conn; each method gets a non-empty slice.
 type StaffIDBulk interface {
 	// Create inserts people, active, with CreatedAt = UpdatedAt = at,
 	// created by the import importID (column created_import).
@@ -171,10 +170,9 @@ type staffidImport struct {
 	staged int // the people given to Stage
 	// current, read while the list was (an early stage), is still stored
 	// if DataVersion is still version.
-	current []staffid.PersonState
-	version int64
-	// importID is the history entry of the attempt under way.
-	importID int64
+	current  []staffid.PersonState
+	version  int64
+	importID int64 // the history entry of the attempt under way
 }
 
 // stage calls read and, on another goroutine, gives bulk.Stage the people
@@ -278,7 +276,6 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, early St
 	}
 	current := im.current
 	if current != nil {
-		// Read while the list was: still those stored if nobody wrote since.
 		if v, err := early.DataVersion(ctx, conn); err != nil || v != im.version {
 			current = nil
 		}
@@ -413,13 +410,11 @@ const staffidSelectHistory = "SELECT id, at, source, actor, forced, invalid_reco
 func scanStaffIDHistory(row scanner) (staffid.HistoryEntry, error) {
 	var (
 		e      staffid.HistoryEntry
-		source string
 		report []byte
 	)
-	if err := row.Scan(&e.ID, &e.At, &source, &e.Actor, &e.Forced, &e.InvalidRecordsOmitted, &report); err != nil {
+	if err := row.Scan(&e.ID, utc{&e.At}, &e.Source, &e.Actor, &e.Forced, &e.InvalidRecordsOmitted, &report); err != nil {
 		return staffid.HistoryEntry{}, err
 	}
-	e.Source, e.At = staffid.Source(source), e.At.UTC()
 	if err := json.Unmarshal(report, &e.Report); err != nil {
 		return staffid.HistoryEntry{}, fmt.Errorf("decoding the report of import %d: %w", e.ID, err)
 	}
@@ -445,10 +440,7 @@ func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.Histo
 // Person returns the person with the ID.
 func (s *StaffIDStore) Person(ctx context.Context, id string) (staffid.Person, error) {
 	p, err := scanStaffIDPerson(s.db.SQL.QueryRowContext(ctx, staffidSelectPerson+"WHERE id = $1", id))
-	if err != nil {
-		return staffid.Person{}, s.db.Fail("staffid: person %s: %w", id, s.db.Translate(err))
-	}
-	return p, nil
+	return p, s.db.Err(err, "staffid: person %s", id)
 }
 
 // GroupPeople returns a group's people: the employee first, then by ID.
@@ -459,8 +451,7 @@ func (s *StaffIDStore) GroupPeople(ctx context.Context, groupKey string) ([]staf
 
 // People returns a keyset page of people in ascending ID order. The
 // filters compare with TRUE and FALSE, which SQLite needs to use its
-// partial index of blocked people; PostgreSQL reads blocked = TRUE as
-// blocked.
+// partial index of blocked people.
 func (s *StaffIDStore) People(ctx context.Context, q staffid.PeopleQuery) ([]staffid.Person, error) {
 	where := "WHERE id > $1"
 	switch q.State {
