@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gofrs/flock"
+
 	"github.com/bookingkit/bookingkit"
 )
 
@@ -17,16 +19,14 @@ import (
 // servers share that state through the database; on SQLite, one server per
 // file.
 //
-// The claim is an exclusive OS lock (flock) on the lock file beside the
-// database, path + ".lock", held for as long as the lock is; the kernel
-// drops it when the process ends however it ends, SIGKILL and crashes
-// included, so a stale lock file never blocks a restart. Tools that open
+// The claim is an exclusive OS lock (github.com/gofrs/flock: flock on
+// Unix, LockFileEx on Windows) on the lock file beside the database, path
+// + ".lock"; the kernel drops it when the process ends however it ends, so
+// a stale lock file never blocks a restart. Tools that open
 // the file for a job (backups, imports, the command-line tool) do not
 // take it and work beside a running server, as SQLite's own locking lets
 // them.
-type ServerLock struct {
-	f *os.File
-}
+type ServerLock struct{ f *flock.Flock }
 
 // LockPath returns the lock file of the database at path.
 func LockPath(path string) string { return path + ".lock" }
@@ -39,23 +39,18 @@ func LockServer(path string) (*ServerLock, error) {
 		return nil, bookingkit.Invalid("path", path, "a SQLite file name is required")
 	}
 	lockPath := LockPath(path)
-	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
+	f := flock.New(lockPath, flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(0o644))
+	locked, err := f.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	held, err := lockFile(f)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	if held {
+	if !locked {
 		owner := "another process"
 		if b, err := os.ReadFile(lockPath); err == nil {
 			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
 				owner = fmt.Sprintf("another process (pid %d)", pid)
 			}
 		}
-		f.Close()
 		return nil, fmt.Errorf("the SQLite file %s is in use by %s, which holds %s: "+
 			"stop that server first, or give this one another database file; "+
 			"several servers can share one database only on PostgreSQL "+
@@ -64,9 +59,7 @@ func LockServer(path string) (*ServerLock, error) {
 	}
 	// The holder's process ID, for the message above and for an operator
 	// who looks at the file; the lock itself is what counts.
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0) //nolint:errcheck // informative only
-	}
+	os.WriteFile(lockPath, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644) //nolint:errcheck // informative only
 	return &ServerLock{f: f}, nil
 }
 
@@ -76,10 +69,7 @@ func (l *ServerLock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	err := unlockFile(l.f)
-	if cerr := l.f.Close(); err == nil {
-		err = cerr
-	}
+	err := l.f.Unlock()
 	l.f = nil
 	return err
 }
