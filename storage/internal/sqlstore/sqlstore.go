@@ -276,8 +276,8 @@ func insertSQL(table, columns string) string {
 }
 
 // placeholders returns n groups of size numbered parameters from first:
-// "$1, $2" for one group of 2 (without parentheses), "($1, $2), ($3, $4)"
-// for two.
+// "$1, $2" for two groups of 1, "($1, $2), ($3, $4)" for two groups of
+// 2.
 func placeholders(first, n, size int) string {
 	groups := make([]string, n)
 	for i := range groups {
