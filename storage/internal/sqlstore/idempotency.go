@@ -11,11 +11,10 @@ import (
 // IdempotencyStore keeps the idempotency keys in table idempotency_keys.
 type IdempotencyStore struct{ db *DB }
 
-// Begin claims the key in one upsert that inserts a new key, or
-// overwrites an expired one or an in-flight one whose lock has passed,
-// and only then RETURNING gives a row. Concurrent upserts of one key wait
-// for each other (PostgreSQL's row lock; SQLite's write lock): one wins. A
-// loser reads the stored row, and upserts again should it be gone.
+// Begin's upsert returns a row only when it claims the key (its WHERE).
+// Concurrent upserts of a key wait for each other (PostgreSQL's row lock;
+// SQLite's write lock): one wins; a loser reads the stored row, and upserts
+// again should it be gone.
 func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (idempotency.Record, bool, error) {
 	r.CreatedAt, r.LockedUntil, r.ExpiresAt = r.CreatedAt.UTC(), r.LockedUntil.UTC(), r.ExpiresAt.UTC()
 	r.Answer = idempotency.Answer{}
@@ -45,7 +44,6 @@ func (s *IdempotencyStore) Begin(ctx context.Context, r idempotency.Record) (ide
 	return idempotency.Record{}, false, s.db.Fail("begin idempotency key: it kept changing: %w", bookingkit.ErrConflict)
 }
 
-// Complete stores the answer of the in-flight key token holds.
 func (s *IdempotencyStore) Complete(ctx context.Context, scope, key, token string, a idempotency.Answer) error {
 	body := a.Body
 	if body == nil {
@@ -55,13 +53,11 @@ func (s *IdempotencyStore) Complete(ctx context.Context, scope, key, token strin
 		WHERE scope = $1 AND key = $2 AND token = $3 AND status = 0`, scope, key, token, a.Status, a.Location, a.ContentType, body)
 }
 
-// Release deletes the in-flight key token holds.
 func (s *IdempotencyStore) Release(ctx context.Context, scope, key, token string) error {
 	return s.db.one(ctx, "release idempotency key", `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND token = $3 AND status = 0`,
 		scope, key, token)
 }
 
-// Expire deletes the records that expire before before.
 func (s *IdempotencyStore) Expire(ctx context.Context, before time.Time) (int64, error) {
 	return s.db.exec(ctx, "expire idempotency keys", "DELETE FROM idempotency_keys WHERE expires_at < $1", before.UTC())
 }

@@ -18,11 +18,10 @@ func (s *OutboxStore) Enqueue(ctx context.Context, m outbox.Message) (int64, err
 	return id, s.db.Err(err, "enqueue a message")
 }
 
-// Claim leases the due messages in one statement; on PostgreSQL workers
-// pass over the rows others are claiming (SKIP LOCKED). On SQLite, where
-// the claim takes the write lock, a plain read (no lock in WAL) first
-// looks for a due message: an idle outbox, asked every few seconds, never
-// queues behind an import's write lock.
+// Claim leases in one statement; on PostgreSQL workers skip the rows others
+// are claiming. On SQLite, where the claim takes the write lock, a plain
+// read (no lock in WAL) first looks for a due message, so an idle outbox
+// never queues behind an import's write lock.
 func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time.Time, token string, limit int) ([]outbox.Message, error) {
 	if len(kinds) == 0 || limit <= 0 {
 		return nil, nil

@@ -9,9 +9,8 @@ import (
 // RateLimitStore keeps the rate limits' arrival times in table rate_limits.
 type RateLimitStore struct{ db *DB }
 
-// Update locks key's row for the transaction before reading it, in one
-// upsert that also gives a new key a row with the zero time ("no attempts
-// yet" to decide): a second server's upsert of the key waits for this
+// Update locks key's row before reading it, in one upsert that gives a new
+// key the zero time: another server's upsert of the key waits for this
 // transaction (PostgreSQL's row lock; SQLite's write lock, taken at BEGIN
 // IMMEDIATE) and then reads what it stored.
 func (s *RateLimitStore) Update(ctx context.Context, key string, decide func(time.Time) (time.Time, bool)) error {

@@ -28,7 +28,6 @@ func NewStaffBookingStore(db *DB, standby string) *StaffBookingStore {
 // StaffBookingColumns are the columns [StaffBookingStore.Query] reads.
 const StaffBookingColumns = "seq, id, booked_by, group_key, flight_key, fare_basis, passenger_type, cabin, standby, created_at"
 
-// CreateBooking stores b and its passengers in one transaction.
 func (s *StaffBookingStore) CreateBooking(ctx context.Context, b staffid.Booking) (staffid.Booking, error) {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO staffid_bookings
@@ -51,14 +50,12 @@ func (s *StaffBookingStore) CreateBooking(ctx context.Context, b staffid.Booking
 	return b, nil
 }
 
-// DeleteBooking removes a booking; its passengers go with it (ON DELETE
-// CASCADE).
+// DeleteBooking's passengers go with the booking (ON DELETE CASCADE).
 func (s *StaffBookingStore) DeleteBooking(ctx context.Context, id string) error {
 	res, err := s.db.SQL.ExecContext(ctx, "DELETE FROM staffid_bookings WHERE id = $1", id)
 	return s.db.OneRow(res, err, "delete staff booking "+id)
 }
 
-// Booking returns one booking with its passengers.
 func (s *StaffBookingStore) Booking(ctx context.Context, id string) (staffid.Booking, error) {
 	bs, err := s.Query(ctx, "SELECT "+StaffBookingColumns+" FROM staffid_bookings WHERE id = $1", id)
 	if err != nil {
@@ -70,9 +67,8 @@ func (s *StaffBookingStore) Booking(ctx context.Context, id string) (staffid.Boo
 	return bs[0], nil
 }
 
-// Bookings returns a page of the bookings made by or carrying q.People,
-// newest first. Each person's bookings come from an index range
-// (booked_by, seq) or (person_id, booking_seq) below the cursor.
+// Bookings reads each person's bookings from an index range (booked_by,
+// seq) or (person_id, booking_seq) below the cursor.
 func (s *StaffBookingStore) Bookings(ctx context.Context, q staffid.BookingQuery) ([]staffid.Booking, error) {
 	if len(q.People) > staffid.MaxPageSize {
 		return nil, bookingkit.Invalid("People", fmt.Sprint(len(q.People)), fmt.Sprintf("at most %d people", staffid.MaxPageSize))
@@ -94,10 +90,9 @@ func (s *StaffBookingStore) Bookings(ctx context.Context, q staffid.BookingQuery
 		ORDER BY seq DESC LIMIT $3`, args...)
 }
 
-// StandbyBookings returns a page of the standby bookings of q, oldest
-// first, from the index of migration 0160 on the flight's date and seq:
-// the flights that have not left yet are few. Each database needs its own
-// text for that plan (see [NewStaffBookingStore]).
+// StandbyBookings reads migration 0160's index on the flight's date and
+// seq (the flights not yet left are few), through each database's own
+// text for that plan ([NewStaffBookingStore]).
 func (s *StaffBookingStore) StandbyBookings(ctx context.Context, q staffid.StandbyBookingQuery) ([]staffid.Booking, error) {
 	return s.Query(ctx, "SELECT "+StaffBookingColumns+" FROM staffid_bookings WHERE standby AND "+s.standby,
 		q.FlightsFrom.Format(time.DateOnly), q.AfterSeq, staffid.NormalizeLimit(q.Limit))

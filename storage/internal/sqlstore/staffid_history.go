@@ -3,15 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/bookingkit/bookingkit/staffid"
 )
-
-// staffidChangesBatch is how many people one statement reads for the
-// changes, well within both databases' limits of parameters.
-const staffidChangesBatch = 500
 
 // reserveHistory inserts the history entry of the import under way, to
 // be completed by keepHistory, and returns its ID: the people the import
@@ -33,8 +30,8 @@ func (s *StaffIDStore) planChanges(ctx context.Context, tx *sql.Tx, pl *staffid.
 	}
 	ids = append(ids, pl.Block...)
 	before := make(map[string]staffid.Person, len(ids))
-	for start := 0; start < len(ids); start += staffidChangesBatch {
-		in, args := dollarList(nil, ids[start:min(start+staffidChangesBatch, len(ids))])
+	for chunk := range slices.Chunk(ids, 500) {
+		in, args := dollarList(nil, chunk)
 		err := each(ctx, tx, scanStaffIDPerson, func(p staffid.Person) error {
 			before[p.ID] = p
 			return nil
@@ -52,8 +49,8 @@ func (s *StaffIDStore) planChanges(ctx context.Context, tx *sql.Tx, pl *staffid.
 	})
 }
 
-// keepHistory completes the entry reserveHistory inserted with e and
-// stores the changes, in the import's transaction.
+// keepHistory completes reserveHistory's entry with e and stores the
+// changes.
 func (s *StaffIDStore) keepHistory(ctx context.Context, tx *sql.Tx, id int64, e staffid.HistoryEntry, changes []staffid.ImportChange) (staffid.HistoryEntry, error) {
 	e.ID, e.At = id, e.At.UTC()
 	_, err := tx.ExecContext(ctx, `UPDATE staffid_imports SET at = $1, source = $2, actor = $3, forced = $4, invalid_records_omitted = $5, report = $6
@@ -69,10 +66,9 @@ func (s *StaffIDStore) keepHistory(ctx context.Context, tx *sql.Tx, id int64, e 
 	return e, s.db.Err(err, "staffid: keep the import's changes")
 }
 
-// ImportChanges returns a page of one kind of an import's changes
-// (migration 0560): the people it created, read from staffid_people
-// (their names as [staffid.Person.FullName] makes them), or the others
-// from staffid_import_changes.
+// ImportChanges reads the people an import created from staffid_people
+// (names as [staffid.Person.FullName] makes them), the others from
+// staffid_import_changes (migration 0560).
 func (s *StaffIDStore) ImportChanges(ctx context.Context, q staffid.ChangesQuery) ([]staffid.ImportChange, error) {
 	query, args := `SELECT person_id, name, employee_id, is_employee, fields FROM staffid_import_changes
 		WHERE import_id = $1 AND person_id > $2 AND kind = $4 ORDER BY person_id LIMIT $3`,

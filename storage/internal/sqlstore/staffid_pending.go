@@ -61,7 +61,6 @@ func dropOlder(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
 	return dropped, err
 }
 
-// Hold keeps l as the held list unless a newer one is held.
 func (s *StaffIDHeldStore) Hold(ctx context.Context, l staffid.HeldList) (dropped int64, err error) {
 	list := l.List
 	if list == nil {
@@ -84,8 +83,7 @@ func (s *StaffIDHeldStore) Hold(ctx context.Context, l staffid.HeldList) (droppe
 
 const staffidHeldColumns = "id, at, source, actor, basis, counts, report"
 
-// scanHeld reads a held list; with list, the query's last column is the
-// list's.
+// scanHeld reads a held list, withList from the query's last column.
 func scanHeld(row scanner, withList bool) (l staffid.HeldList, err error) {
 	dest := []any{&l.ID, utc{&l.At}, &l.Source, &l.Actor, &l.Basis, jsonText{&l.Counts}, jsonText{&l.Report}}
 	if withList {
@@ -94,13 +92,11 @@ func scanHeld(row scanner, withList bool) (l staffid.HeldList, err error) {
 	return l, row.Scan(dest...)
 }
 
-// Held returns the held list, without its List.
 func (s *StaffIDHeldStore) Held(ctx context.Context) (staffid.HeldList, error) {
 	l, err := scanHeld(s.db.SQL.QueryRowContext(ctx, "SELECT "+staffidHeldColumns+" FROM staffid_held"), false)
 	return l, s.db.Err(err, "staffid: held list")
 }
 
-// TakeHeld removes and returns the held list with the ID.
 func (s *StaffIDHeldStore) TakeHeld(ctx context.Context, id int64) (l staffid.HeldList, err error) {
 	err = s.inTx(ctx, fmt.Sprintf("take held list %d", id), func(tx *sql.Tx) (err error) {
 		l, err = scanHeld(tx.QueryRowContext(ctx, "DELETE FROM staffid_held WHERE id = $1 RETURNING "+staffidHeldColumns+", list", id), true)
@@ -109,7 +105,6 @@ func (s *StaffIDHeldStore) TakeHeld(ctx context.Context, id int64) (l staffid.He
 	return l, err
 }
 
-// DropHeld removes the held list when it is older than before.
 func (s *StaffIDHeldStore) DropHeld(ctx context.Context, before int64) (dropped int64, err error) {
 	err = s.inTx(ctx, "drop the held list", func(tx *sql.Tx) (err error) {
 		dropped, err = dropOlder(ctx, tx, before)

@@ -15,15 +15,11 @@ import (
 )
 
 // StandbyStore keeps standby entries (tables standby_flights and
-// standby_entries).
-//
-// Several servers may write the same database. Every write changes (and on
-// PostgreSQL locks) the rows of the flights it changes first, in flight
-// key order, and bumps their versions in the same transaction; so two
-// writers never wait for each other crosswise, and a passenger added twice
-// at once is stored once (the second insert fails on the primary key:
-// ErrConflict). SQLite's transactions hold the write lock from their start
-// and run one after the other.
+// standby_entries). Every write first bumps (on PostgreSQL: locks) the rows
+// of the flights it changes, in key order, so two servers' writers never
+// wait for each other crosswise and a passenger added twice at once is
+// stored once (the second insert fails on the primary key). SQLite's
+// transactions hold the write lock from their start.
 type StandbyStore struct {
 	db                        *DB
 	entrySelect, recordSelect string
@@ -39,12 +35,6 @@ func newStandbyStore(db *DB) *StandbyStore {
 	return &StandbyStore{db, entry + typed, entry + " || '|' || status" + typed + ", added_at, changed_at"}
 }
 
-func (s *StandbyStore) scanner() *standbyScanner {
-	return newStandbyScanner(!s.db.Dialect.TimesAsText())
-}
-
-// AddEntries stores entries as active, all or none, in one transaction that
-// records each flight (version increased) before inserting its entries.
 func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, at time.Time) error {
 	if len(entries) == 0 {
 		return nil
@@ -56,18 +46,6 @@ func (s *StandbyStore) AddEntries(ctx context.Context, entries []standby.Entry, 
 			return s.db.Fail("standby entry %d: %w", i, err)
 		}
 		keys[i] = entries[i].Flight.Key()
-	}
-	// A traveller twice on one flight within the call.
-	first := map[[2]string]string{}
-	for i, e := range entries {
-		if e.Traveller == "" {
-			continue
-		}
-		k := [2]string{string(keys[i]), e.Traveller}
-		if holder, dup := first[k]; dup {
-			return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
-		}
-		first[k] = e.BookingID
 	}
 	flights := slices.Compact(slices.Sorted(slices.Values(keys)))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -86,7 +64,6 @@ func (s *StandbyStore) bumpFlight(ctx context.Context, tx *sql.Tx, key string) e
 	return s.db.OneRow(res, err, "standby flight "+key)
 }
 
-// RemoveEntry sets one active entry's status to cancelled or boarded.
 func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, status standby.Status, at time.Time) (standby.Entry, error) {
 	if status != standby.StatusCancelled && status != standby.StatusBoarded {
 		return standby.Entry{}, bookingkit.Invalid("status", string(status), "an entry is removed as cancelled or boarded")
@@ -107,9 +84,8 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 			return err
 		}
 		if len(entries) == 0 {
-			var current string
-			err := tx.QueryRowContext(ctx, `SELECT status FROM standby_entries WHERE flight_key = $1 AND booking_id = $2 AND passenger = $3`,
-				string(id.Flight), id.BookingID, id.Passenger).Scan(&current)
+			current, err := scanOne[string](tx.QueryRowContext(ctx, `SELECT status FROM standby_entries WHERE flight_key = $1 AND booking_id = $2 AND passenger = $3`,
+				string(id.Flight), id.BookingID, id.Passenger))
 			if err != nil {
 				return err // ErrNoRows: not found
 			}
@@ -121,9 +97,8 @@ func (s *StandbyStore) RemoveEntry(ctx context.Context, id standby.EntryID, stat
 	return e, s.db.Err(err, "remove standby entry %s", id)
 }
 
-// CancelBooking cancels every active entry of a booking in one
-// transaction, flight by flight in key order. An entry added meanwhile on
-// another flight counts as added after the cancellation.
+// CancelBooking goes flight by flight in key order: an entry added
+// meanwhile on another flight counts as added after the cancellation.
 func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at time.Time) ([]standby.Entry, error) {
 	var out []standby.Entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -160,7 +135,6 @@ func (s *StandbyStore) CancelBooking(ctx context.Context, bookingID string, at t
 	return out, nil
 }
 
-// CloseFlight records the flight closed and closes its active entries.
 func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, at time.Time) (int, error) {
 	if err := s.checkKey(key); err != nil {
 		return 0, err
@@ -176,10 +150,8 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 	return int(n), s.db.Err(err, "close standby flight %s", key)
 }
 
-// ActiveEntries returns a flight's active entries and its version, read in
-// one read-only transaction that sees one snapshot (REPEATABLE READ on
-// PostgreSQL; on SQLite a deferred transaction, which does not wait for the
-// write lock).
+// ActiveEntries reads one snapshot: REPEATABLE READ on PostgreSQL; on
+// SQLite a deferred transaction, which does not wait for the write lock.
 func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) ([]standby.Entry, int64, error) {
 	if err := s.checkKey(key); err != nil {
 		return nil, 0, err
@@ -190,8 +162,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 			return nil, 0, err
 		}
 		defer tx.Rollback() //nolint:errcheck // it only read
-		var version int64
-		err = tx.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = $1", string(key)).Scan(&version)
+		version, err := scanOne[int64](tx.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = $1", string(key)))
 		if isNoRows(err) {
 			return []standby.Entry{}, 0, nil
 		}
@@ -205,9 +176,7 @@ func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey)
 	return out, version, s.db.Err(err, "standby entries of %s", key)
 }
 
-// EachActiveEntry streams the active entries in flight key order, reading
-// them row by row from one query (an index holds exactly the active
-// entries, in that order).
+// EachActiveEntry reads an index of exactly the active entries, by flight.
 func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entry) error) error {
 	var fnErr error
 	err := each(ctx, s.db.SQL, s.scanner().entry, func(e standby.Entry) error {
@@ -220,28 +189,22 @@ func (s *StandbyStore) EachActiveEntry(ctx context.Context, fn func(standby.Entr
 	return s.db.Err(err, "standby entries")
 }
 
-// BookingRecords returns every entry of a booking, by flight key then
-// passenger.
 func (s *StandbyStore) BookingRecords(ctx context.Context, bookingID string) ([]standby.Record, error) {
 	out, err := queryAll(ctx, s.db.SQL, s.scanner().record, "SELECT "+s.recordSelect+
 		" FROM standby_entries WHERE booking_id = $1 ORDER BY flight_key, passenger", bookingID)
 	return out, s.db.Err(err, "standby booking")
 }
 
-// FlightVersion returns the flight's version, 0 when never seen.
 func (s *StandbyStore) FlightVersion(ctx context.Context, key standby.FlightKey) (int64, error) {
 	states, err := s.FlightStates(ctx, []standby.FlightKey{key})
 	return states[key].Version, err
 }
 
-// FlightClosed reports whether the flight was closed; false when never
-// seen.
 func (s *StandbyStore) FlightClosed(ctx context.Context, key standby.FlightKey) (bool, error) {
 	states, err := s.FlightStates(ctx, []standby.FlightKey{key})
 	return states[key].Closed, err
 }
 
-// FlightStates reads the rows of flights, 500 keys a query.
 func (s *StandbyStore) FlightStates(ctx context.Context, flights []standby.FlightKey) (map[standby.FlightKey]standby.FlightState, error) {
 	for _, key := range flights {
 		if err := s.checkKey(key); err != nil {
@@ -271,10 +234,9 @@ func (s *StandbyStore) checkKey(key standby.FlightKey) error {
 	return s.db.Err(err, "standby")
 }
 
-// recordFlights records the flights, given in key order, inside tx: a new
-// one at version 1, a known one a version up, 500 to a statement (on
-// PostgreSQL this locks their rows in that order). A closed flight makes it
-// fail with ErrConflict.
+// recordFlights records flights, in key order: a new one at version 1, a
+// known one a version up (on PostgreSQL locking its row); ErrConflict when
+// one is closed.
 func (s *StandbyStore) recordFlights(ctx context.Context, tx *sql.Tx, flights []standby.FlightKey) error {
 	for chunk := range slices.Chunk(flights, 500) {
 		values, args := dollarList(nil, chunk)
@@ -292,28 +254,31 @@ func (s *StandbyStore) recordFlights(ctx context.Context, tx *sql.Tx, flights []
 	return nil
 }
 
-// insertEntries inserts the normalised entries, whose flight keys are
-// keys, as active and added at added, inside tx after recordFlights. A
-// traveller who already has an active entry on the flight makes it fail
-// with a *standby.AlreadyQueuedError.
+// insertEntries inserts the normalised entries (flight keys in keys) after
+// recordFlights, failing on a traveller queued on the flight already.
 func (s *StandbyStore) insertEntries(ctx context.Context, tx *sql.Tx, entries []standby.Entry, keys []standby.FlightKey, added time.Time) error {
+	queued := map[[2]string]string{} // flight key and traveller: booking ID
 	for i, e := range entries {
 		if e.Traveller == "" {
-			continue // not known, not checked
+			continue
 		}
-		// One place per person and flight. The flights' rows are locked
-		// (SQLite: the database's write lock is held), so nobody adds
-		// the person before this transaction ends; the unique index
-		// standby_entries_traveller stands behind it.
-		var holder string
-		err := tx.QueryRowContext(ctx, `SELECT booking_id FROM standby_entries
-			WHERE flight_key = $1 AND traveller = $2 AND status = 'active'`, string(keys[i]), e.Traveller).Scan(&holder)
-		if err == nil {
+		k := [2]string{string(keys[i]), e.Traveller}
+		holder, dup := queued[k]
+		if !dup {
+			// The flights' rows are locked (SQLite: the write lock is held),
+			// so nobody adds the person before this transaction ends; the
+			// unique index standby_entries_traveller stands behind it.
+			err := tx.QueryRowContext(ctx, `SELECT booking_id FROM standby_entries
+				WHERE flight_key = $1 AND traveller = $2 AND status = 'active'`, k[0], k[1]).Scan(&holder)
+			if err != nil && !isNoRows(err) {
+				return err
+			}
+			dup = err == nil
+		}
+		if dup {
 			return &standby.AlreadyQueuedError{Flight: keys[i], Traveller: e.Traveller, BookingID: holder}
 		}
-		if !isNoRows(err) {
-			return err
-		}
+		queued[k] = e.BookingID
 	}
 	return s.db.Dialect.InsertRows(ctx, tx, "standby_entries", `flight_key, booking_id, passenger, employer, cabin, category,
 		employed_on, booked_at, traveller, status, added_at, changed_at`, len(entries), func(i int) []any {
@@ -323,23 +288,18 @@ func (s *StandbyStore) insertEntries(ctx context.Context, tx *sql.Tx, entries []
 	})
 }
 
-// standbyScanner decodes rows of the store's entrySelect (or
-// recordSelect). SQLite's driver costs a few locked calls per column, so
-// the small integers come packed in one (passenger*100 + cabin*10 +
-// category) and the texts of a fixed alphabet in one, separated by '|':
+// standbyScanner decodes rows of entrySelect or recordSelect. SQLite's
+// driver costs a few locked calls per column, so the small integers come
+// packed in one and the texts in one, '|' between them:
 //
 //	flight_key|employer[|employed_on|booked_at[|added_at|changed_at]][|status]
 //
-// SQLite's times stay in that text, parsed here, not by the driver, which
-// is several times slower. PostgreSQL's server formats times as text
-// slowly and pgx decodes them cheaply, so there they come typed, in
-// columns of their own. The scanner reuses its scan targets, shares one
-// parsed Flight among a flight's entries and interns employer codes.
+// SQLite's times are parsed from that text here, several times faster than
+// by the driver; PostgreSQL formats times as text slowly, so there they
+// come typed.
 type standbyScanner struct {
 	bookingID string
-	// An int64 scanned into any is handed over as is; an *int goes
-	// through reflection and a decimal string.
-	packed    any
+	packed    any // an int64 comes as is; an *int through reflection and text
 	texts     sql.RawBytes
 	traveller any // NULL (nil) or the text
 	typed     bool
@@ -352,11 +312,11 @@ type standbyScanner struct {
 	employers map[string]string
 }
 
-func newStandbyScanner(typed bool) *standbyScanner {
-	sc := &standbyScanner{employers: map[string]string{}, typed: typed}
+func (s *StandbyStore) scanner() *standbyScanner {
+	sc := &standbyScanner{employers: map[string]string{}, typed: !s.db.Dialect.TimesAsText()}
 	dest := []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller}
 	sc.entryDest, sc.recordDest = dest, dest
-	if typed {
+	if sc.typed {
 		sc.entryDest = append(dest[:4:4], &sc.times[0], &sc.times[1])
 		sc.recordDest = append(dest[:4:4], &sc.times[0], &sc.times[1], &sc.times[2], &sc.times[3])
 	}
@@ -472,7 +432,7 @@ func parseStandbyDate(b []byte) (time.Time, error) {
 }
 
 // parseStandbyTime reads a stored time: the driver's spelling of a UTC
-// time by hand (parseStandbyUTC), any other with time.Parse.
+// time by hand, any other with time.Parse.
 func parseStandbyTime(b []byte) (time.Time, error) {
 	if t, ok := parseStandbyUTC(b); ok {
 		return t, nil
@@ -506,9 +466,8 @@ func parseStandbyTimeLayouts(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// parseStandbyUTC reads "2006-01-02 15:04:05.999999999 +0000 UTC", what
-// the driver writes for a UTC time (time.Time.String); ok is false for
-// anything else, out-of-range fields included.
+// parseStandbyUTC reads "2006-01-02 15:04:05.999999999 +0000 UTC", the
+// driver's UTC time (time.Time.String); not ok for anything else.
 func parseStandbyUTC(b []byte) (time.Time, bool) {
 	b, ok := bytes.CutSuffix(b, []byte(" +0000 UTC"))
 	if !ok || len(b) < 19 || len(b) == 20 || len(b) > 29 || b[4] != '-' || b[7] != '-' || b[10] != ' ' ||
