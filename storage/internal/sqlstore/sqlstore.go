@@ -173,17 +173,14 @@ func (db *DB) Err(err error, format string, args ...any) error {
 // OneRow checks that an UPDATE or DELETE touched exactly one row and
 // reports ErrNotFound when it touched none.
 func (db *DB) OneRow(res sql.Result, err error, what string) error {
-	if err != nil {
-		return db.Fail("%s: %w", what, db.Translate(err))
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return db.Fail("%s: %w", what, err)
+	if err == nil && n == 0 {
+		err = bookingkit.ErrNotFound
 	}
-	if n == 0 {
-		return db.Fail("%s: %w", what, bookingkit.ErrNotFound)
-	}
-	return nil
+	return db.Err(err, "%s", what)
 }
 
 // rowLock is clause (" FOR UPDATE", " FOR SHARE", …), which locks the rows
