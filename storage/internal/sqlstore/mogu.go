@@ -12,32 +12,27 @@ import (
 	"github.com/bookingkit/bookingkit/mogu"
 )
 
-// MoguStore keeps MOGU's microsite activations, registered trips and the
-// accounts that claimed them, and operators' agency accounts (tables
-// mogu_*, migration 0300).
+// MoguStore is the [mogu.Store] of tables mogu_* (migration 0300).
 type MoguStore struct {
 	db *DB
-	// stmts holds, by query text, the prepared statements of the reads
-	// every voucher and trip view makes: SQLite parses such a query longer
-	// than it runs it (PostgreSQL's driver caches statements anyway).
+	// stmts holds, by query, the prepared reads of every voucher and trip view:
+	// SQLite parses such a query longer than it runs it (pgx caches anyway).
 	stmts sync.Map
 }
 
-// queryRow runs a one-row read through a prepared statement, preparing it
-// on first use; if preparing fails it runs the query directly.
+// queryRow runs a one-row read through stmts, or directly when preparing fails.
 func (s *MoguStore) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st, ok := s.stmts.Load(query); ok {
-		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	st, ok := s.stmts.Load(query)
+	if !ok {
+		prepared, err := s.db.SQL.PrepareContext(context.Background(), query)
+		if err != nil {
+			return s.db.SQL.QueryRowContext(ctx, query, args...)
+		}
+		if st, ok = s.stmts.LoadOrStore(query, prepared); ok {
+			prepared.Close()
+		}
 	}
-	st, err := s.db.SQL.PrepareContext(context.Background(), query)
-	if err != nil {
-		return s.db.SQL.QueryRowContext(ctx, query, args...)
-	}
-	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
-		st = prev.(*sql.Stmt)
-	}
-	return st.QueryRowContext(ctx, args...)
+	return st.(*sql.Stmt).QueryRowContext(ctx, args...)
 }
 
 func moguScanActivation(r scanner) (a mogu.Activation, err error) {
@@ -46,17 +41,14 @@ func moguScanActivation(r scanner) (a mogu.Activation, err error) {
 
 const moguActivationColumns = "microsite_id, seq, active, changed_by, changed_at, note"
 
-// LatestActivation returns the microsite's latest change, or ErrNotFound.
 func (s *MoguStore) LatestActivation(ctx context.Context, micrositeID string) (mogu.Activation, error) {
 	a, err := moguScanActivation(s.queryRow(ctx, "SELECT "+moguActivationColumns+
 		" FROM mogu_activations WHERE microsite_id = $1 ORDER BY seq DESC LIMIT 1", micrositeID))
 	return a, s.db.Err(err, "mogu activation of microsite %s", micrositeID)
 }
 
-// RecordActivation appends a if a.Seq follows the latest change, in one
-// conditional insert; otherwise ErrConflict. Two writers of the same Seq
-// meet at the primary key (PostgreSQL) or queue for the write lock
-// (SQLite), and the loser gets ErrConflict.
+// Of two writers of one Seq, the second fails at the primary key or, queued
+// by SQLite's write lock, at the condition.
 func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) error {
 	err := s.db.one(ctx, "record mogu activation", `INSERT INTO mogu_activations (`+moguActivationColumns+`)
 		SELECT $1, $2, $3, $4, $5, $6
@@ -68,21 +60,18 @@ func (s *MoguStore) RecordActivation(ctx context.Context, a mogu.Activation) err
 	return err
 }
 
-// ActivationHistory returns up to limit changes below beforeSeq (0: from
-// the newest), newest first.
 func (s *MoguStore) ActivationHistory(ctx context.Context, micrositeID string, beforeSeq int64, limit int) ([]mogu.Activation, error) {
 	// seq < $2 comes first: PostgreSQL then reads $2 as a BIGINT.
 	return list(ctx, s.db, "mogu activation history", moguScanActivation, "SELECT "+moguActivationColumns+` FROM mogu_activations
 		WHERE microsite_id = $1 AND (seq < $2 OR $2 = 0) ORDER BY seq DESC LIMIT $3`, micrositeID, beforeSeq, limit)
 }
 
-// moguTripColumns are read with the table aliased as t.
 const moguTripColumns = `t.booking_id, t.channel, t.contact_email, t.agent_email, COALESCE(t.agency_id, ''), t.microsite_id,
 	t.title, t.travelers, t.start_at, t.end_at, t.contact_key, t.listed_by_email,
 	t.token_generation, t.claims, t.registered_at, t.updated_at`
 
-// moguTripReturning is moguTripColumns for a RETURNING clause, where SQLite does
-// not accept the table's alias.
+// moguTripReturning is moguTripColumns without the alias, which SQLite
+// refuses in RETURNING.
 var moguTripReturning = strings.ReplaceAll(moguTripColumns, "t.", "")
 
 func moguTripDest(t *mogu.Trip) []any {
@@ -93,14 +82,11 @@ func moguTripDest(t *mogu.Trip) []any {
 
 func moguScanTrip(r scanner) (t mogu.Trip, err error) { return t, r.Scan(moguTripDest(&t)...) }
 
-// moguScanAccountTrip reads moguTripColumns followed by the link's link,
-// linked_at and whether a link exists.
+// moguScanAccountTrip reads moguTripColumns, link, linked_at and claimed.
 func moguScanAccountTrip(r scanner) (at mogu.AccountTrip, err error) {
 	return at, r.Scan(append(moguTripDest(&at.Trip), &at.Link, utc{&at.LinkedAt}, &at.Claimed)...)
 }
 
-// PutTrip inserts t or updates the trip with its ID, keeping the token
-// generation, the registration time and the claims.
 func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mogu.Trip, error) {
 	got, err := moguScanTrip(s.db.SQL.QueryRowContext(ctx, `INSERT INTO mogu_trips (booking_id, channel, contact_email, agent_email,
 			agency_id, microsite_id, title, travelers, start_at, end_at, contact_key, listed_by_email,
@@ -116,14 +102,12 @@ func (s *MoguStore) PutTrip(ctx context.Context, t mogu.Trip, now time.Time) (mo
 	return got, s.db.Err(err, "put mogu trip %s", t.ID)
 }
 
-// Trip returns the registered trip, or ErrNotFound.
 func (s *MoguStore) Trip(ctx context.Context, bookingID string) (mogu.Trip, error) {
 	t, err := moguScanTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+" FROM mogu_trips t WHERE t.booking_id = $1", bookingID))
 	return t, s.db.Err(err, "mogu trip %s", bookingID)
 }
 
-// RotateToken adds one to the trip's token generation; PostgreSQL's row
-// lock and SQLite's write lock make concurrent rotations add one each.
+// PostgreSQL's row lock and SQLite's write lock make rotations add one each.
 func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.Time) (mogu.Trip, error) {
 	t, err := moguScanTrip(s.db.SQL.QueryRowContext(ctx, `UPDATE mogu_trips SET token_generation = token_generation + 1, updated_at = $1
 		WHERE booking_id = $2 RETURNING `+moguTripReturning, now.UTC(), bookingID))
@@ -132,14 +116,11 @@ func (s *MoguStore) RotateToken(ctx context.Context, bookingID string, now time.
 
 const moguLinkColumns = "account_id, booking_id, email_key, link, generation, linked_at"
 
-// AddLink records a claim in one transaction that first locks the trip's
-// row (SELECT … FOR UPDATE; SQLite's transaction holds the write lock
-// already): claims and token rotations of one trip take turns, so of two
-// claims for the last place the second sees the first's count.
+// The trip's row lock (SQLite: the write lock) makes claims and rotations
+// take turns: of two claims for the last place the second sees the first's.
 func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (out mogu.TripLink, created bool, err error) {
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var generation int64
-		var travelers, claims int
+		var generation, travelers, claims int64
 		err := tx.QueryRowContext(ctx, "SELECT token_generation, travelers, claims FROM mogu_trips WHERE booking_id = $1"+s.db.rowLock(" FOR UPDATE"), l.BookingID).
 			Scan(&generation, &travelers, &claims)
 		if err != nil {
@@ -167,8 +148,6 @@ func (s *MoguStore) AddLink(ctx context.Context, l mogu.TripLink) (out mogu.Trip
 	return out, created, s.db.Err(err, "add mogu link of trip %s", l.BookingID)
 }
 
-// AccountTrip returns the trip as the account sees it: linked, or listed
-// by email to its email key; otherwise ErrNotFound.
 func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookingID string) (mogu.AccountTrip, error) {
 	at, err := moguScanAccountTrip(s.queryRow(ctx, "SELECT "+moguTripColumns+`,
 			COALESCE(l.link, 'email'), l.linked_at, l.account_id IS NOT NULL
@@ -178,10 +157,8 @@ func (s *MoguStore) AccountTrip(ctx context.Context, accountID, emailKey, bookin
 	return at, s.db.Err(err, "mogu trip %s of account %s", bookingID, accountID)
 }
 
-// moguKeyset returns the cursor's position, or for the first page one
-// before every trip (trips have a non-zero start): one query text serves
-// every page, its row comparison an index range. The identifiers are
-// COLLATE "C" on PostgreSQL, as SQLite compares them: pages order alike.
+// moguKeyset is the cursor's position, or one before every trip (starts are
+// non-zero): one query text, an index range, serves every page.
 func moguKeyset(c *mogu.TripCursor) (start time.Time, bookingID string) {
 	if c == nil {
 		return time.Time{}, ""
@@ -189,14 +166,10 @@ func moguKeyset(c *mogu.TripCursor) (start time.Time, bookingID string) {
 	return c.Start.UTC(), c.BookingID
 }
 
-// ListAccountTrips returns the trips the account claimed and the ones
-// listed by email to it (without those it claimed), in (start, booking)
-// order after the cursor.
 func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuery) ([]mogu.AccountTrip, error) {
 	afterStart, afterID := moguKeyset(q.After)
-	// ORDER BY 9, 1 is start_at, booking_id. The compound SELECT is not
-	// wrapped in a subquery: through one, SQLite loses linked_at's declared
-	// type and the driver would return it as text.
+	// ORDER BY 9, 1: start_at, booking_id. No subquery around the UNION:
+	// SQLite would lose linked_at's declared type and return it as text.
 	return list(ctx, s.db, "mogu trips of account "+q.AccountID, moguScanAccountTrip, `SELECT `+moguTripColumns+`, l.link, l.linked_at, TRUE
 			FROM mogu_trip_links l JOIN mogu_trips t ON t.booking_id = l.booking_id
 			WHERE l.account_id = $1 AND t.end_at >= $3 AND (t.start_at, t.booking_id) > ($4, $5)
@@ -209,8 +182,6 @@ func (s *MoguStore) ListAccountTrips(ctx context.Context, q mogu.AccountTripQuer
 		q.AccountID, q.EmailKey, q.EndsAfter.UTC(), afterStart, afterID, q.Limit)
 }
 
-// ListAgencyTrips returns the agency's trips in (start, booking) order
-// after the cursor.
 func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery) ([]mogu.Trip, error) {
 	afterStart, afterID := moguKeyset(q.After)
 	return list(ctx, s.db, "mogu trips of agency "+q.AgencyID, moguScanTrip, "SELECT "+moguTripColumns+` FROM mogu_trips t
@@ -218,43 +189,36 @@ func (s *MoguStore) ListAgencyTrips(ctx context.Context, q mogu.AgencyTripQuery)
 		ORDER BY t.start_at, t.booking_id LIMIT $4`, q.AgencyID, afterStart, afterID, q.Limit)
 }
 
-// AddMembership grants access, or ErrConflict when granted already.
 func (s *MoguStore) AddMembership(ctx context.Context, m mogu.Membership) error {
 	return s.db.run(ctx, "add mogu membership", "INSERT INTO mogu_memberships (operator_id, agency_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
 		m.OperatorID, m.AgencyID, m.GrantedBy, m.GrantedAt.UTC())
 }
 
-// RemoveMembership deletes the membership; the foreign key of
-// mogu_current_agencies takes the operator out of the account in the same
-// statement.
+// The foreign key of mogu_current_agencies takes the operator out.
 func (s *MoguStore) RemoveMembership(ctx context.Context, operatorID, agencyID string) error {
 	return s.db.one(ctx, "remove mogu membership of operator "+operatorID+" in agency "+agencyID,
 		"DELETE FROM mogu_memberships WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID)
 }
 
-const moguMembershipColumns = "SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships "
+const moguMembershipSelect = "SELECT operator_id, agency_id, granted_by, granted_at FROM mogu_memberships "
 
 func moguScanMembership(r scanner) (m mogu.Membership, err error) {
 	return m, r.Scan(&m.OperatorID, &m.AgencyID, &m.GrantedBy, utc{&m.GrantedAt})
 }
 
-// Membership returns the membership, or ErrNotFound.
 func (s *MoguStore) Membership(ctx context.Context, operatorID, agencyID string) (mogu.Membership, error) {
-	m, err := moguScanMembership(s.db.SQL.QueryRowContext(ctx, moguMembershipColumns+"WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID))
+	m, err := moguScanMembership(s.db.SQL.QueryRowContext(ctx, moguMembershipSelect+"WHERE operator_id = $1 AND agency_id = $2", operatorID, agencyID))
 	return m, s.db.Err(err, "mogu membership")
 }
 
-// Memberships returns the operator's memberships after afterAgencyID.
 func (s *MoguStore) Memberships(ctx context.Context, operatorID, afterAgencyID string, limit int) ([]mogu.Membership, error) {
-	return list(ctx, s.db, "mogu memberships", moguScanMembership, moguMembershipColumns+
+	return list(ctx, s.db, "mogu memberships", moguScanMembership, moguMembershipSelect+
 		"WHERE operator_id = $1 AND agency_id > $2 ORDER BY agency_id LIMIT $3", operatorID, afterAgencyID, limit)
 }
 
-// SetCurrentAgency puts the operator in the agency's account in one
-// statement that inserts only when the membership exists (ErrNotFound when
-// not). On PostgreSQL the foreign key locks the membership row until
-// commit, so a revocation racing with the switch either waits and then
-// removes the row again, or wins and makes the switch fail.
+// One INSERT … SELECT of the membership. On PostgreSQL the foreign key
+// locks the membership row until commit: a racing revocation waits and
+// removes the row again, or wins and the switch fails.
 func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID string, now time.Time) error {
 	err := s.db.one(ctx, "operator "+operatorID+" enters agency "+agencyID, `INSERT INTO mogu_current_agencies (operator_id, agency_id, entered_at)
 		SELECT m.operator_id, m.agency_id, $1 FROM mogu_memberships m WHERE m.operator_id = $2 AND m.agency_id = $3
@@ -266,8 +230,6 @@ func (s *MoguStore) SetCurrentAgency(ctx context.Context, operatorID, agencyID s
 	return err
 }
 
-// CurrentAgency returns the agency whose account the operator is in, or
-// ErrNotFound.
 func (s *MoguStore) CurrentAgency(ctx context.Context, operatorID string) (string, error) {
 	agency, err := scanOne[string](s.db.SQL.QueryRowContext(ctx, "SELECT agency_id FROM mogu_current_agencies WHERE operator_id = $1", operatorID))
 	return agency, s.db.Err(err, "current mogu agency of operator %s", operatorID)
