@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -14,10 +13,8 @@ import (
 	"github.com/bookingkit/bookingkit/partner"
 )
 
-// PartnerStore keeps the partner channel (tables partner_*, migration
-// 0400): partners, users, companies, instances, licences, the terminal
-// activity log, support threads and the audit log. Every change and its
-// audit record commit in one transaction.
+// PartnerStore is the [partner.Store] of tables partner_* (migrations
+// 0400, 0540, 0550).
 type PartnerStore struct{ db *DB }
 
 // partnerQuery builds a statement's WHERE and arguments.
@@ -92,8 +89,7 @@ func (s *PartnerStore) change(ctx context.Context, what string, audit partner.Au
 	}))
 }
 
-// partnerOne reads with scan the row that query finds, its error as fail's
-// for what.
+// partnerOne reads with scan the row query finds, its error as fail's.
 func partnerOne[T any](ctx context.Context, s *PartnerStore, what string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
 	v, err := scan(s.db.SQL.QueryRowContext(ctx, query, args...))
 	return v, s.fail(what, err)
@@ -101,8 +97,7 @@ func partnerOne[T any](ctx context.Context, s *PartnerStore, what string, scan f
 
 // exists returns ErrNotFound unless table has a row with id.
 func (s *PartnerStore) exists(ctx context.Context, tx querier, table, what, id string) error {
-	var one int
-	err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = $1", id).Scan(&one)
+	_, err := scanOne[int](tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = $1", id))
 	if isNoRows(err) {
 		return s.db.Fail("%s %s: %w", what, id, bookingkit.ErrNotFound)
 	}
@@ -164,7 +159,7 @@ func (s *PartnerStore) CreateCompany(ctx context.Context, c partner.Company, aud
 		if err != nil {
 			return err
 		}
-		// The thread exists from now on; without messages it sorts last.
+		// Without messages, the zero time sorts the thread last.
 		_, err = tx.ExecContext(ctx, "INSERT INTO partner_threads (company_id, partner_id, last_message_at) VALUES ($1, $2, $3)",
 			c.ID, c.PartnerID, time.Time{})
 		return err
@@ -187,8 +182,7 @@ func (s *PartnerStore) ListCompanies(ctx context.Context, q partner.CompanyQuery
 	return list(ctx, s.db, "partner list companies", scanPartnerCompany, query, b.args...)
 }
 
-// PartnerInstanceColumns are the columns of table partner_instances, in
-// the order of [PartnerInstanceArgs].
+// PartnerInstanceColumns are the columns, in order, of [PartnerInstanceArgs].
 const PartnerInstanceColumns = `id, partner_id, company_id, type, profile, state, company_data, config, config_version, expires_at,
 	contract_text, contract_sha256, contract_generated_at,
 	deact_reason, deact_requested_by, deact_requested_at, deact_decision, deact_decision_reason, deact_decided_by, deact_decided_at,
@@ -196,8 +190,7 @@ const PartnerInstanceColumns = `id, partner_id, company_id, type, profile, state
 
 var partnerInstanceUpdate = partnerUpdateSQL("partner_instances", PartnerInstanceColumns)
 
-// PartnerInstanceArgs are the values of [PartnerInstanceColumns] that
-// store inst.
+// PartnerInstanceArgs are inst's values of [PartnerInstanceColumns].
 func PartnerInstanceArgs(inst partner.Instance) ([]any, error) {
 	data, err1 := json.Marshal(inst.CompanyData)
 	config, err2 := json.Marshal(inst.Config)
@@ -273,8 +266,6 @@ func (s *PartnerStore) UpdateInstance(ctx context.Context, u partner.InstanceUpd
 		if err := s.update(ctx, tx, partnerInstanceUpdate, "partner_instances", "instance", args, u.PrevVersion); err != nil || !u.DeactivateLicences {
 			return err
 		}
-		// Each licence that held a terminal logs its release, then every
-		// live licence ends with the instance.
 		if _, err := tx.ExecContext(ctx, "INSERT INTO partner_activity ("+partnerActivityData+`)
 			SELECT $1, $2, partner_id, company_id, instance_id, id, COALESCE(serial, ''), COALESCE(pin, ''), login, $3
 			FROM partner_licences
@@ -297,7 +288,6 @@ func partnerInstanceFilters(b *partnerQuery, partnerID, companyID, typ, profile 
 	b.opt("type", "=", typ)
 	b.opt("profile", "=", profile)
 	if len(statuses) > 0 {
-		// The status at now: active past its expiry reads as expired.
 		b.cond("(CASE WHEN state = 'active' AND expires_at <= " + b.arg(now.UTC()) + " THEN 'expired' ELSE state END) IN " + b.in(statuses))
 	}
 	b.opt("activated_at", ">=", from)
@@ -327,9 +317,8 @@ func partnerLicenceArgs(l partner.Licence) []any {
 	d := l.Deactivation
 	return []any{
 		l.ID, l.PartnerID, l.CompanyID, l.InstanceID, l.InstanceType, l.Profile, string(l.State), l.User.Name, l.User.Login, l.User.Email,
-		// search_text: what the search looks in besides serial and PIN, one
-		// line a field so that no match spans two, lower-cased in Go so that
-		// every adapter is case-blind alike.
+		// search_text: a line a field, so that no match spans two, lower-cased
+		// in Go, so that every adapter is case-blind alike.
 		NullIfEmpty(l.Terminal.Serial), NullIfEmpty(l.Terminal.PIN), nullTime(l.BoundAt), strings.ToLower(l.User.Name + "\n" + l.User.Login + "\n" + l.User.Email),
 		d.Reason, d.RequestedBy, nullTime(d.RequestedAt), d.Decision, d.DecisionReason, d.DecidedBy, nullTime(d.DecidedAt),
 		l.CreatedBy, l.CreatedAt.UTC(), l.UpdatedAt.UTC(), l.Version,
@@ -346,15 +335,12 @@ func scanPartnerLicence(r scanner) (l partner.Licence, err error) {
 
 func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatch) error {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		// The instance stays at the version read here until the commit
-		// (SQLite's write lock; PostgreSQL's FOR SHARE, which lets batches
-		// of one instance run side by side).
-		err := s.atVersion(ctx, tx, "partner_instances", "instance", b.InstanceID, b.InstanceVersion, s.db.rowLock(" FOR SHARE"))
-		if err != nil {
+		// The instance stays at the version read until the commit (SQLite's write
+		// lock; PostgreSQL's FOR SHARE lets batches of one instance run side by side).
+		if err := s.atVersion(ctx, tx, "partner_instances", "instance", b.InstanceID, b.InstanceVersion, s.db.rowLock(" FOR SHARE")); err != nil {
 			return err
 		}
-		err = s.db.Dialect.InsertRows(ctx, tx, "partner_licences", partnerLicenceColumns, len(b.Licences), func(i int) []any { return partnerLicenceArgs(b.Licences[i]) })
-		if err != nil {
+		if err := s.db.Dialect.InsertRows(ctx, tx, "partner_licences", partnerLicenceColumns, len(b.Licences), func(i int) []any { return partnerLicenceArgs(b.Licences[i]) }); err != nil {
 			return err
 		}
 		return s.db.Dialect.InsertRows(ctx, tx, "partner_audit", partnerAuditColumns, len(b.Audit), func(i int) []any { return partnerAuditArgs(b.Audit[i]) })
@@ -418,8 +404,7 @@ func (s *PartnerStore) ListLicences(ctx context.Context, q partner.LicenceQuery)
 	return list(ctx, s.db, "partner list licences", scanPartnerLicence, query, b.args...)
 }
 
-// PartnerActivityColumns are the columns of table partner_activity, id
-// and the rest that an insert gives.
+// PartnerActivityColumns are the columns of partner_activity.
 const (
 	PartnerActivityColumns = "id, " + partnerActivityData
 	partnerActivityData    = "at, kind, partner_id, company_id, instance_id, licence_id, serial, pin, user_login, detail"
@@ -431,19 +416,15 @@ func scanPartnerActivity(r scanner) (ev partner.ActivityEvent, err error) {
 
 func (s *PartnerStore) AppendActivity(ctx context.Context, ev partner.ActivityEvent) (partner.ActivityEvent, error) {
 	ev, err := insertPartnerActivity(ctx, s.db.SQL, ev)
-	if err != nil {
-		return partner.ActivityEvent{}, s.fail("append activity", err)
-	}
-	return ev, nil
+	return ev, s.fail("append activity", err)
 }
 
 func (s *PartnerStore) GetActivity(ctx context.Context, id int64) (partner.ActivityEvent, error) {
-	return partnerOne(ctx, s, fmt.Sprintf("activity record %d", id), scanPartnerActivity, "SELECT "+PartnerActivityColumns+" FROM partner_activity WHERE id = $1", id)
+	return partnerOne(ctx, s, "activity record "+strconv.FormatInt(id, 10), scanPartnerActivity, "SELECT "+PartnerActivityColumns+" FROM partner_activity WHERE id = $1", id)
 }
 
-// SearchActivity reads the index on (serial, at DESC, id DESC) or (pin, at
-// DESC, id DESC) from the window's newest end and stops after Limit rows:
-// the cost depends on the page, not on the size of the log.
+// SearchActivity seeks the (serial or pin, at DESC, id DESC) index at the
+// window's newest end and stops after Limit rows, whatever the log's size.
 func (s *PartnerStore) SearchActivity(ctx context.Context, q partner.ActivityQuery) ([]partner.ActivityEvent, error) {
 	query, args, err := PartnerSearchActivitySQL(q)
 	if err != nil {
@@ -452,8 +433,7 @@ func (s *PartnerStore) SearchActivity(ctx context.Context, q partner.ActivityQue
 	return list(ctx, s.db, "partner search activity", scanPartnerActivity, query, args...)
 }
 
-// PartnerSearchActivitySQL is the statement of
-// [PartnerStore.SearchActivity], whose plan the adapters test.
+// PartnerSearchActivitySQL is SearchActivity's query; the adapters test its plan.
 func PartnerSearchActivitySQL(q partner.ActivityQuery) (string, []any, error) {
 	var b partnerQuery
 	switch {
@@ -509,12 +489,8 @@ func (s *PartnerStore) MarkThreadRead(ctx context.Context, companyID string, sid
 		return bookingkit.Invalid("side", string(side), "partner or support")
 	}
 	// The row is touched whenever the message exists, the mark moved or not.
-	n, err := s.db.exec(ctx, "partner mark thread read", "UPDATE partner_threads SET "+col+" = CASE WHEN "+col+" < $1 THEN $1 ELSE "+col+
+	return s.db.one(ctx, "message "+upTo+" of company "+companyID, "UPDATE partner_threads SET "+col+" = CASE WHEN "+col+" < $1 THEN $1 ELSE "+col+
 		" END WHERE company_id = $2 AND EXISTS (SELECT 1 FROM partner_messages WHERE id = $1 AND company_id = $2)", upTo, companyID)
-	if err == nil && n == 0 {
-		err = s.fail("mark thread read", s.db.Fail("message %s of company %s: %w", upTo, companyID, bookingkit.ErrNotFound))
-	}
-	return err
 }
 
 // partnerThreadSelect reads a thread's summary; the unread counts read
@@ -536,7 +512,6 @@ func (s *PartnerStore) ListThreads(ctx context.Context, q partner.ThreadQuery) (
 	var b partnerQuery
 	b.opt("t.partner_id", "=", q.PartnerID)
 	if q.After != nil {
-		// A thread without messages holds the zero time, as the cursor does.
 		b.cond("(t.last_message_at, t.company_id) < (" + b.arg(q.After.LastMessageAt.UTC()) + ", " + b.arg(q.After.CompanyID) + ")")
 	}
 	query := partnerThreadSelect + b.whereSQL() + " ORDER BY t.last_message_at DESC, t.company_id DESC LIMIT " + b.arg(q.Limit)
@@ -560,7 +535,6 @@ func (s *PartnerStore) ListAudit(ctx context.Context, q partner.AuditQuery) ([]p
 
 func (s *PartnerStore) UseImpersonation(ctx context.Context, nonce string, expiresAt time.Time, audit partner.AuditRecord) error {
 	return s.change(ctx, "use impersonation link", audit, func(tx *sql.Tx) error {
-		// Nonces of expired links are forgotten: their signature refuses them.
 		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_used_nonces WHERE expires_at < $1", audit.At.UTC()); err != nil {
 			return err
 		}
@@ -592,15 +566,10 @@ func (s *PartnerStore) CountReport(ctx context.Context, f partner.ReportFilter) 
 		}
 		return nil
 	}, query, args...)
-	if err != nil {
-		return nil, s.fail("count report", err)
-	}
-	return out, nil
+	return out, s.fail("count report", err)
 }
 
-// PartnerCountReportSQL is the statement of [PartnerStore.CountReport]
-// (type, profile, state, count and, of those, expired), whose plan the
-// adapters test.
+// PartnerCountReportSQL is CountReport's query; the adapters test its plan.
 func PartnerCountReportSQL(f partner.ReportFilter) (string, []any, error) {
 	return partnerReportSQL(f, func(b *partnerQuery, instances bool) string {
 		if instances {
@@ -610,9 +579,7 @@ func PartnerCountReportSQL(f partner.ReportFilter) (string, []any, error) {
 	})
 }
 
-// partnerReportSQL is the query of a report on f.Subject: the columns that
-// cols gives for the subject's table, f's filters, grouped by the first
-// three columns.
+// partnerReportSQL selects cols, grouped by the first three, as f filters.
 func partnerReportSQL(f partner.ReportFilter, cols func(b *partnerQuery, instances bool) string) (string, []any, error) {
 	var b partnerQuery
 	var query string
@@ -629,18 +596,13 @@ func partnerReportSQL(f partner.ReportFilter, cols func(b *partnerQuery, instanc
 	return query + b.whereSQL() + " GROUP BY 1, 2, 3", b.args, nil
 }
 
-// month is the "YYYY-MM" of the UTC time in column.
-func (s *PartnerStore) month(column string) string {
-	return "substr(" + s.db.Dialect.TimeText(column) + ", 1, 7)"
-}
-
 func (s *PartnerStore) CountByMonth(ctx context.Context, f partner.ReportFilter) ([]partner.MonthRow, error) {
 	query, args, err := partnerReportSQL(f, func(b *partnerQuery, instances bool) string {
 		if instances {
 			b.cond("activated_at IS NOT NULL")
-			return s.month("activated_at") + ", type, profile, COUNT(*)"
+			return "substr(" + s.db.Dialect.TimeText("activated_at") + ", 1, 7), type, profile, COUNT(*)"
 		}
-		return s.month("created_at") + ", instance_type, profile, COUNT(*)"
+		return "substr(" + s.db.Dialect.TimeText("created_at") + ", 1, 7), instance_type, profile, COUNT(*)"
 	})
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -13,9 +12,7 @@ import (
 	"github.com/bookingkit/bookingkit/partner"
 )
 
-// The partner store's webhooks (tables partner_webhook_*, migration 0540):
-// endpoints, the events recorded for them, one delivery per event and
-// endpoint, and the attempts of each delivery.
+// Webhooks (tables partner_webhook_*, migration 0540).
 
 const (
 	partnerWebhookEndpointColumns = "id, partner_id, url, description, secret, created_by, created_at"
@@ -53,9 +50,8 @@ func (s *PartnerStore) ListWebhookEndpoints(ctx context.Context, partnerID strin
 		"SELECT "+partnerWebhookEndpointColumns+" FROM partner_webhook_endpoints WHERE partner_id = $1 ORDER BY id", partnerID)
 }
 
-// deletePartnerWebhooks deletes the rows of table (endpoints or events)
-// whose id is in ids, after the deliveries whose key they are and those
-// deliveries' attempts.
+// deletePartnerWebhooks deletes table's rows whose id is in ids, after
+// their deliveries (by key) and those deliveries' attempts.
 func deletePartnerWebhooks(ctx context.Context, tx *sql.Tx, table, key, ids string, arg any) (int64, error) {
 	return execEach(ctx, tx, []string{
 		"DELETE FROM partner_webhook_attempts WHERE delivery_id IN (SELECT id FROM partner_webhook_deliveries WHERE " + key + " IN (" + ids + "))",
@@ -85,9 +81,8 @@ func (s *PartnerStore) SetWebhookCatchAll(ctx context.Context, e partner.Webhook
 	}))
 }
 
-// partnerDeliver adds a pending delivery of event eventID, created at at,
-// to each endpoint e that where selects (its arguments from $3), and
-// returns them by ID.
+// partnerDeliver adds a pending delivery of event eventID to each endpoint
+// e that where selects (its arguments from $3), and returns them by ID.
 func partnerDeliver(ctx context.Context, q querier, eventID string, at time.Time, where string, args ...any) ([]partner.WebhookDelivery, error) {
 	ds, err := queryAll(ctx, q, func(r scanner) (d partner.WebhookDelivery, err error) {
 		d = partner.WebhookDelivery{EventID: eventID, State: partner.WebhookPending, CreatedAt: at.UTC()}
@@ -99,10 +94,8 @@ func partnerDeliver(ctx context.Context, q querier, eventID string, at time.Time
 	return ds, err
 }
 
-func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.WebhookEvent) ([]partner.WebhookDelivery, error) {
-	var out []partner.WebhookDelivery
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		// The event is kept only for the endpoints it goes to.
+func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.WebhookEvent) (out []partner.WebhookDelivery, err error) {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO partner_webhook_events (id, type, partner_id, object, object_id, at, data) SELECT $1, $2, $3, $4, $5, $6, $7
 			WHERE EXISTS (SELECT 1 FROM partner_webhook_endpoints WHERE partner_id = $3 OR partner_id = '')`,
 			ev.ID, ev.Type, ev.PartnerID, ev.Object, ev.ObjectID, ev.At.UTC(), string(ev.Data))
@@ -112,10 +105,7 @@ func (s *PartnerStore) RecordWebhookEvent(ctx context.Context, ev partner.Webhoo
 		out, err = partnerDeliver(ctx, tx, ev.ID, ev.At, "e.partner_id = $3 OR e.partner_id = ''", ev.PartnerID)
 		return err
 	})
-	if err != nil {
-		return nil, s.fail("record webhook event", err)
-	}
-	return out, nil
+	return out, s.fail("record webhook event", err)
 }
 
 // partnerWebhookPrunable are the events old enough with no delivery pending.
@@ -132,12 +122,9 @@ func (s *PartnerStore) PruneWebhookLog(ctx context.Context, before time.Time) (i
 }
 
 func (s *PartnerStore) GetWebhookEvent(ctx context.Context, id string) (partner.WebhookEvent, error) {
-	var ev partner.WebhookEvent
-	var data string
-	err := s.db.SQL.QueryRowContext(ctx, "SELECT id, type, partner_id, object, object_id, at, data FROM partner_webhook_events WHERE id = $1", id).
-		Scan(&ev.ID, &ev.Type, &ev.PartnerID, &ev.Object, &ev.ObjectID, utc{&ev.At}, &data)
-	ev.Data = json.RawMessage(data)
-	return ev, s.fail("webhook event "+id, err)
+	return partnerOne(ctx, s, "webhook event "+id, func(r scanner) (ev partner.WebhookEvent, err error) {
+		return ev, r.Scan(&ev.ID, &ev.Type, &ev.PartnerID, &ev.Object, &ev.ObjectID, utc{&ev.At}, (*[]byte)(&ev.Data))
+	}, "SELECT id, type, partner_id, object, object_id, at, data FROM partner_webhook_events WHERE id = $1", id)
 }
 
 func (s *PartnerStore) AddWebhookDelivery(ctx context.Context, endpointID, eventID string, at time.Time) (partner.WebhookDelivery, error) {
@@ -158,14 +145,12 @@ func (s *PartnerStore) GetWebhookDelivery(ctx context.Context, id int64) (partne
 }
 
 func (s *PartnerStore) EarlierWebhookDelivery(ctx context.Context, d partner.WebhookDelivery) (partner.WebhookDelivery, error) {
-	e, err := scanPartnerWebhookDelivery(s.db.SQL.QueryRowContext(ctx, "SELECT "+partnerWebhookDeliveryColumns+` FROM partner_webhook_deliveries
-		WHERE endpoint_id = $1 AND object_id = $2 AND id < $3 AND state = 'pending' ORDER BY id LIMIT 1`, d.EndpointID, d.ObjectID, d.ID))
-	return e, s.fail(fmt.Sprint("earlier webhook delivery before ", d.ID), err)
+	return partnerOne(ctx, s, fmt.Sprint("earlier webhook delivery before ", d.ID), scanPartnerWebhookDelivery, "SELECT "+partnerWebhookDeliveryColumns+
+		` FROM partner_webhook_deliveries WHERE endpoint_id = $1 AND object_id = $2 AND id < $3 AND state = 'pending' ORDER BY id LIMIT 1`, d.EndpointID, d.ObjectID, d.ID)
 }
 
-func (s *PartnerStore) RecordWebhookAttempt(ctx context.Context, a partner.WebhookAttempt, state partner.WebhookDeliveryState) (partner.WebhookDelivery, error) {
-	var d partner.WebhookDelivery
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+func (s *PartnerStore) RecordWebhookAttempt(ctx context.Context, a partner.WebhookAttempt, state partner.WebhookDeliveryState) (d partner.WebhookDelivery, err error) {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO partner_webhook_attempts (delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
 			a.DeliveryID, a.At.UTC(), a.StatusCode, a.Error, a.Duration.Milliseconds())
 		if err != nil {
