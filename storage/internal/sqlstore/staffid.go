@@ -118,14 +118,11 @@ func scanStaffIDPerson(row scanner) (p staffid.Person, err error) {
 	return p, err
 }
 
-// ApplyImport runs one import in one transaction: see
-// [staffid.ImportStore.ApplyImport] and [StaffIDStore.ApplyImportStream].
 func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
 	return s.ApplyImportStream(ctx, time.Time{}, nil, plan)
 }
 
-// ApplyImportStream runs one import in one transaction: see
-// [staffid.StreamingImportStore]. The dialect's lock serialises imports;
+// ApplyImportStream: the dialect's lock serialises imports;
 // the people are read after it is taken, so the plan sees the previous
 // import's result. While read decodes the list, the people it stages that
 // were not stored are written on another goroutine ([StaffIDBulk.Stage]).
@@ -390,7 +387,6 @@ func (s *StaffIDStore) states(ctx context.Context, q querier) ([]staffid.PersonS
 	return states, nil
 }
 
-// AddImportHistory appends an entry for an upload refused before planning.
 func (s *StaffIDStore) AddImportHistory(ctx context.Context, e staffid.HistoryEntry) (staffid.HistoryEntry, error) {
 	report, err := json.Marshal(e.Report)
 	if err != nil {
@@ -421,7 +417,6 @@ func scanStaffIDHistory(row scanner) (staffid.HistoryEntry, error) {
 	return e, nil
 }
 
-// ImportHistory returns entries newest first, below q.BeforeID.
 func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery) ([]staffid.HistoryEntry, error) {
 	before := q.BeforeID
 	if before <= 0 {
@@ -431,27 +426,23 @@ func (s *StaffIDStore) ImportHistory(ctx context.Context, q staffid.HistoryQuery
 		staffidSelectHistory+"WHERE id < $1 ORDER BY id DESC LIMIT $2", before, staffid.NormalizeLimit(q.Limit))
 }
 
-// ImportEntry returns one history entry.
 func (s *StaffIDStore) ImportEntry(ctx context.Context, id int64) (staffid.HistoryEntry, error) {
 	e, err := scanStaffIDHistory(s.db.SQL.QueryRowContext(ctx, staffidSelectHistory+"WHERE id = $1", id))
 	return e, s.db.Err(err, "staffid: import %d", id)
 }
 
-// Person returns the person with the ID.
 func (s *StaffIDStore) Person(ctx context.Context, id string) (staffid.Person, error) {
 	p, err := scanStaffIDPerson(s.db.SQL.QueryRowContext(ctx, staffidSelectPerson+"WHERE id = $1", id))
 	return p, s.db.Err(err, "staffid: person %s", id)
 }
 
-// GroupPeople returns a group's people: the employee first, then by ID.
 func (s *StaffIDStore) GroupPeople(ctx context.Context, groupKey string) ([]staffid.Person, error) {
 	return list(ctx, s.db, "staffid: group", scanStaffIDPerson,
 		staffidSelectPerson+"WHERE group_key = $1 ORDER BY is_employee DESC, id", groupKey)
 }
 
-// People returns a keyset page of people in ascending ID order. The
-// filters compare with TRUE and FALSE, which SQLite needs to use its
-// partial index of blocked people.
+// People's filters compare with TRUE and FALSE, which SQLite needs to use
+// its partial index of blocked people.
 func (s *StaffIDStore) People(ctx context.Context, q staffid.PeopleQuery) ([]staffid.Person, error) {
 	where := "WHERE id > $1"
 	switch q.State {
