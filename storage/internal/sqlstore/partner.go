@@ -334,7 +334,7 @@ func scanPartnerLicence(r scanner) (l partner.Licence, err error) {
 }
 
 func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatch) error {
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+	return s.fail("create licences", s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// The instance stays at the version read until the commit (SQLite's write
 		// lock; PostgreSQL's FOR SHARE lets batches of one instance run side by side).
 		if err := s.atVersion(ctx, tx, "partner_instances", "instance", b.InstanceID, b.InstanceVersion, s.db.rowLock(" FOR SHARE")); err != nil {
@@ -344,8 +344,7 @@ func (s *PartnerStore) CreateLicences(ctx context.Context, b partner.LicenceBatc
 			return err
 		}
 		return s.db.Dialect.InsertRows(ctx, tx, "partner_audit", partnerAuditColumns, len(b.Audit), func(i int) []any { return partnerAuditArgs(b.Audit[i]) })
-	})
-	return s.fail("create licences", err)
+	}))
 }
 
 func (s *PartnerStore) GetLicence(ctx context.Context, id string) (partner.Licence, error) {
@@ -360,9 +359,8 @@ func insertPartnerActivity(ctx context.Context, tx querier, ev partner.ActivityE
 }
 
 func (s *PartnerStore) UpdateLicence(ctx context.Context, u partner.LicenceUpdate) error {
-	args := partnerLicenceArgs(u.Licence)
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		err := s.update(ctx, tx, partnerLicenceUpdate, "partner_licences", "licence", args, u.PrevVersion)
+	return s.fail("update licence", s.db.InTx(ctx, func(tx *sql.Tx) error {
+		err := s.update(ctx, tx, partnerLicenceUpdate, "partner_licences", "licence", partnerLicenceArgs(u.Licence), u.PrevVersion)
 		if err == nil && u.Audit != nil {
 			err = insertPartnerAudit(ctx, tx, *u.Audit)
 		}
@@ -370,8 +368,7 @@ func (s *PartnerStore) UpdateLicence(ctx context.Context, u partner.LicenceUpdat
 			_, err = insertPartnerActivity(ctx, tx, *u.Activity)
 		}
 		return err
-	})
-	return s.fail("update licence", err)
+	}))
 }
 
 // partnerLicenceFilters adds the conditions of a licence list or report.
@@ -459,7 +456,7 @@ func PartnerSearchActivitySQL(q partner.ActivityQuery) (string, []any, error) {
 }
 
 func (s *PartnerStore) PostMessage(ctx context.Context, m partner.Message) error {
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+	return s.fail("post message", s.db.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE partner_threads SET messages = messages + 1,
 			last_message_at = CASE WHEN last_message_at < $1 THEN $1 ELSE last_message_at END
 			WHERE company_id = $2`, m.At.UTC(), m.CompanyID)
@@ -469,8 +466,7 @@ func (s *PartnerStore) PostMessage(ctx context.Context, m partner.Message) error
 		_, err = tx.ExecContext(ctx, `INSERT INTO partner_messages (id, partner_id, company_id, direction, author_id, body, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, m.PartnerID, m.CompanyID, string(m.Direction), m.AuthorID, m.Body, m.At.UTC())
 		return err
-	})
-	return s.fail("post message", err)
+	}))
 }
 
 func (s *PartnerStore) ListMessages(ctx context.Context, q partner.MessageQuery) ([]partner.Message, error) {
