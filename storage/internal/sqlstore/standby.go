@@ -152,28 +152,26 @@ func (s *StandbyStore) CloseFlight(ctx context.Context, key standby.FlightKey, a
 
 // ActiveEntries reads one snapshot: REPEATABLE READ on PostgreSQL; on
 // SQLite a deferred transaction, which does not wait for the write lock.
-func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) ([]standby.Entry, int64, error) {
+func (s *StandbyStore) ActiveEntries(ctx context.Context, key standby.FlightKey) (out []standby.Entry, version int64, err error) {
 	if err := s.checkKey(key); err != nil {
 		return nil, 0, err
 	}
-	out, version, err := func() ([]standby.Entry, int64, error) {
-		tx, err := s.db.SQL.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-		if err != nil {
-			return nil, 0, err
-		}
-		defer tx.Rollback() //nolint:errcheck // it only read
-		version, err := scanOne[int64](tx.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = $1", string(key)))
-		if isNoRows(err) {
-			return []standby.Entry{}, 0, nil
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		out, err := queryAll(ctx, tx, s.scanner().entry, "SELECT "+s.entrySelect+
-			" FROM standby_entries WHERE flight_key = $1 AND status = 'active'", string(key))
-		return out, version, err
-	}()
-	return out, version, s.db.Err(err, "standby entries of %s", key)
+	defer func() { err = s.db.Err(err, "standby entries of %s", key) }()
+	tx, err := s.db.SQL.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // it only read
+	version, err = scanOne[int64](tx.QueryRowContext(ctx, "SELECT version FROM standby_flights WHERE flight_key = $1", string(key)))
+	if isNoRows(err) {
+		return []standby.Entry{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err = queryAll(ctx, tx, s.scanner().entry, "SELECT "+s.entrySelect+
+		" FROM standby_entries WHERE flight_key = $1 AND status = 'active'", string(key))
+	return out, version, err
 }
 
 // EachActiveEntry reads an index of exactly the active entries, by flight.
@@ -301,11 +299,11 @@ type standbyScanner struct {
 	bookingID string
 	packed    any // an int64 comes as is; an *int through reflection and text
 	texts     sql.RawBytes
-	traveller any // NULL (nil) or the text
+	traveller sql.NullString
 	typed     bool
 	times     [4]time.Time // employed_on, booked_at, added_at, changed_at
 
-	entryDest, recordDest []any
+	dest []any // bookingID, packed, texts, traveller, then times when typed
 
 	flightKey string
 	flight    standby.Flight
@@ -314,12 +312,7 @@ type standbyScanner struct {
 
 func (s *StandbyStore) scanner() *standbyScanner {
 	sc := &standbyScanner{employers: map[string]string{}, typed: !s.db.Dialect.TimesAsText()}
-	dest := []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller}
-	sc.entryDest, sc.recordDest = dest, dest
-	if sc.typed {
-		sc.entryDest = append(dest[:4:4], &sc.times[0], &sc.times[1])
-		sc.recordDest = append(dest[:4:4], &sc.times[0], &sc.times[1], &sc.times[2], &sc.times[3])
-	}
+	sc.dest = []any{&sc.bookingID, &sc.packed, &sc.texts, &sc.traveller, &sc.times[0], &sc.times[1], &sc.times[2], &sc.times[3]}
 	return sc
 }
 
@@ -343,9 +336,15 @@ func (sc *standbyScanner) record(r scanner) (standby.Record, error) {
 // scan reads a row of entrySelect or (record) recordSelect: its entry,
 // the times into sc.times and, for a record, the status text.
 func (sc *standbyScanner) scan(r scanner, record bool) (standby.Entry, []byte, error) {
-	dest, n, times := sc.entryDest, 2, 2 // n fields in the texts
+	n, times := 2, 2 // n fields in the texts
 	if record {
-		dest, n, times = sc.recordDest, 3, 4
+		n, times = 3, 4
+	}
+	dest := sc.dest[:4]
+	if sc.typed {
+		dest = sc.dest[:4+times]
+	} else {
+		n += times
 	}
 	if err := r.Scan(dest...); err != nil {
 		return standby.Entry{}, nil, err
@@ -353,9 +352,6 @@ func (sc *standbyScanner) scan(r scanner, record bool) (standby.Entry, []byte, e
 	packed, ok := sc.packed.(int64)
 	if !ok || packed < 0 {
 		return standby.Entry{}, nil, fmt.Errorf("stored passenger, cabin and category: %v is not a packed integer", sc.packed)
-	}
-	if !sc.typed {
-		n += times
 	}
 	var parts [7][]byte
 	if !splitStandbyText(sc.texts, parts[:n]) {
@@ -384,21 +380,11 @@ func (sc *standbyScanner) scan(r scanner, record bool) (standby.Entry, []byte, e
 			}
 		}
 	}
-	var traveller string
-	switch t := sc.traveller.(type) {
-	case nil:
-	case string:
-		traveller = t
-	case []byte:
-		traveller = string(t)
-	default:
-		return standby.Entry{}, nil, fmt.Errorf("stored traveller: %T is not text", sc.traveller)
-	}
 	y, m, d := sc.times[0].Date()
 	return standby.Entry{
 		BookingID:  sc.bookingID,
 		Passenger:  int(packed / 100),
-		Traveller:  traveller,
+		Traveller:  sc.traveller.String,
 		Flight:     sc.flight,
 		Employer:   employer,
 		Cabin:      standby.Cabin(packed / 10 % 10),
@@ -446,9 +432,7 @@ func parseStandbyTime(b []byte) (time.Time, error) {
 // parseStandbyTimeLayouts reads the spellings SQLite and the driver
 // (time.Time.String, in any zone) may have stored.
 func parseStandbyTimeLayouts(s string) (time.Time, bool) {
-	if i := strings.Index(s, " m="); i > 0 {
-		s = s[:i] // a monotonic clock reading, as time.Time.String writes it
-	}
+	s, _, _ = strings.Cut(s, " m=") // a monotonic clock reading, as time.Time.String writes it
 	for _, layout := range []string{
 		"2006-01-02 15:04:05.999999999 -0700 MST",
 		"2006-01-02 15:04:05.999999999Z07:00",
