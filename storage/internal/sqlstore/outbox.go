@@ -41,11 +41,8 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 		WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
 		RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.db.rowLock(" FOR UPDATE SKIP LOCKED")),
 		append(args, until.UTC(), token, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b outbox.Message) int { return int(a.ID - b.ID) })
-	return out, nil
+	slices.SortFunc(out, func(a, b outbox.Message) int { return int(a.ID - b.ID) }) // out is nil on error
+	return out, err
 }
 
 func (s *OutboxStore) Delete(ctx context.Context, id int64, token string) error {

@@ -90,9 +90,8 @@ func (s *StaffBookingStore) Bookings(ctx context.Context, q staffid.BookingQuery
 		ORDER BY seq DESC LIMIT $3`, args...)
 }
 
-// StandbyBookings reads migration 0160's index on the flight's date and
-// seq (the flights not yet left are few), through each database's own
-// text for that plan ([NewStaffBookingStore]).
+// StandbyBookings reads migration 0160's index on flight date and seq (few
+// flights have not left yet), each database by its own text for that plan.
 func (s *StaffBookingStore) StandbyBookings(ctx context.Context, q staffid.StandbyBookingQuery) ([]staffid.Booking, error) {
 	return s.Query(ctx, "SELECT "+StaffBookingColumns+" FROM staffid_bookings WHERE standby AND "+s.standby,
 		q.FlightsFrom.Format(time.DateOnly), q.AfterSeq, staffid.NormalizeLimit(q.Limit))

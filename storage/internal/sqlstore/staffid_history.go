@@ -10,19 +10,17 @@ import (
 	"github.com/bookingkit/bookingkit/staffid"
 )
 
-// reserveHistory inserts the history entry of the import under way, to
-// be completed by keepHistory, and returns its ID: the people the import
-// creates are marked with it as they are written, before the plan (and
-// so the entry) is known. A rolled-back import takes its entry with it.
+// reserveHistory inserts the import's history entry for keepHistory to
+// complete: its ID marks the people the import creates before the plan is
+// known. A rolled-back import takes the entry along.
 func (s *StaffIDStore) reserveHistory(ctx context.Context, tx *sql.Tx) (int64, error) {
 	id, err := scanOne[int64](tx.QueryRowContext(ctx, `INSERT INTO staffid_imports (at, source, report) VALUES ($1, '', '{}') RETURNING id`,
 		time.Unix(0, 0).UTC()))
 	return id, s.db.Err(err, "staffid: add import history")
 }
 
-// planChanges returns what the history keeps of pl's updated, unblocked
-// and blocked people ([staffid.Plan.Changes]), reading them as they are
-// stored before pl is written.
+// planChanges reads pl's updated and blocked people as stored before pl is
+// written, for [staffid.Plan.Changes].
 func (s *StaffIDStore) planChanges(ctx context.Context, tx *sql.Tx, pl *staffid.Plan) ([]staffid.ImportChange, error) {
 	ids := make([]string, 0, len(pl.Update)+len(pl.Block))
 	for _, p := range pl.Update {
@@ -66,9 +64,8 @@ func (s *StaffIDStore) keepHistory(ctx context.Context, tx *sql.Tx, id int64, e 
 	return e, s.db.Err(err, "staffid: keep the import's changes")
 }
 
-// ImportChanges reads the people an import created from staffid_people
-// (names as [staffid.Person.FullName] makes them), the others from
-// staffid_import_changes (migration 0560).
+// ImportChanges reads created people from staffid_people (named as
+// [staffid.Person.FullName] does), the others from staffid_import_changes.
 func (s *StaffIDStore) ImportChanges(ctx context.Context, q staffid.ChangesQuery) ([]staffid.ImportChange, error) {
 	query, args := `SELECT person_id, name, employee_id, is_employee, fields FROM staffid_import_changes
 		WHERE import_id = $1 AND person_id > $2 AND kind = $4 ORDER BY person_id LIMIT $3`,

@@ -10,11 +10,10 @@ import (
 	"github.com/bookingkit/bookingkit/staffid"
 )
 
-// StaffIDHeldStore keeps the held employee list ([staffid.HeldListStore];
-// table staffid_held, migration 0570): one row at most, the newest. Each
-// method is one transaction that takes the lock "staffid.held", so that
-// of two calls at once one sees the other's result (on SQLite every
-// transaction holds the write lock already).
+// StaffIDHeldStore keeps the held employee list (table staffid_held,
+// migration 0570). Each method is one transaction holding the lock
+// "staffid.held", so of two calls at once one sees the other's result (on
+// SQLite every transaction holds the write lock already).
 type StaffIDHeldStore struct{ db *DB }
 
 // NewStaffIDHeldStore returns the held list's store on db.
@@ -37,7 +36,6 @@ func (j jsonText) Scan(src any) error {
 	return json.Unmarshal([]byte(text.String), j.v)
 }
 
-// inTx runs fn in a transaction holding the held list's lock.
 func (s *StaffIDHeldStore) inTx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.db.Dialect.Lock(ctx, tx, "staffid.held"); err != nil {

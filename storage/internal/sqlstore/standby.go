@@ -417,8 +417,7 @@ func parseStandbyDate(b []byte) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a YYYY-MM-DD date", b)
 }
 
-// parseStandbyTime reads a stored time: the driver's spelling of a UTC
-// time by hand, any other with time.Parse.
+// parseStandbyTime reads a stored time, by hand when parseStandbyUTC can.
 func parseStandbyTime(b []byte) (time.Time, error) {
 	if t, ok := parseStandbyUTC(b); ok {
 		return t, nil
