@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/bookingkit/bookingkit"
 	"github.com/bookingkit/bookingkit/storage"
+	"github.com/bookingkit/bookingkit/storage/internal/sqlstore"
 )
 
 // dialect is PostgreSQL's side of the SQL written once in storage/internal/sqlstore.
@@ -18,8 +18,7 @@ type dialect struct{}
 
 func (dialect) Name() string { return "postgres" }
 
-// Lock takes a transaction-scoped advisory lock named name within the
-// current schema (lockKey).
+// Lock takes an advisory lock within the current schema (lockKey).
 func (dialect) Lock(ctx context.Context, tx *sql.Tx, name string) error {
 	_, err := tx.ExecContext(ctx, lockKey(name))
 	return err
@@ -34,19 +33,15 @@ const insertChunk = 1000
 // InsertRows writes one multi-row INSERT per chunk: a round trip per
 // chunk, not per row.
 func (dialect) InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error {
+	width := strings.Count(columns, ",") + 1
 	for start := 0; start < n; start += insertChunk {
-		var args []any
-		values := make([]string, 0, insertChunk)
-		for i := start; i < min(n, start+insertChunk); i++ {
-			a := row(i)
-			ph := make([]string, len(a))
-			for j := range a {
-				ph[j] = "$" + strconv.Itoa(len(args)+j+1)
-			}
-			values = append(values, "("+strings.Join(ph, ", ")+")")
-			args = append(args, a...)
+		end := min(n, start+insertChunk)
+		args := make([]any, 0, (end-start)*width)
+		for i := start; i < end; i++ {
+			args = append(args, row(i)...)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" ("+columns+") VALUES "+strings.Join(values, ", "), args...); err != nil {
+		values := sqlstore.Placeholders(1, end-start, width)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" ("+columns+") VALUES "+values, args...); err != nil {
 			return err
 		}
 	}

@@ -19,8 +19,6 @@ type dialect struct{}
 
 func (dialect) Name() string { return "sqlite" }
 
-// Lock has nothing to take: every transaction begins IMMEDIATE and holds
-// the database's write lock from its start.
 func (dialect) Lock(context.Context, *sql.Tx, string) error { return nil }
 
 func (dialect) RowLocks() bool { return false }

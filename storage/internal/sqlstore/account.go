@@ -17,19 +17,6 @@ func scanAccount(r scanner) (a account.Account, err error) {
 	return a, r.Scan(&a.ID, &a.Realm, &a.Email, &a.Subject, &a.PasswordHash, utc{&a.CreatedAt})
 }
 
-// run is [DB.exec] without the count of rows.
-func (db *DB) run(ctx context.Context, what, query string, args ...any) error {
-	_, err := db.exec(ctx, what, query, args...)
-	return err
-}
-
-// one runs a statement that must touch exactly one row, as [DB.OneRow]
-// checks.
-func (db *DB) one(ctx context.Context, what, query string, args ...any) error {
-	res, err := db.SQL.ExecContext(ctx, query, args...)
-	return db.OneRow(res, err, what)
-}
-
 func (s *AccountStore) CreateAccount(ctx context.Context, a account.Account) error {
 	return s.db.run(ctx, "create account", `INSERT INTO accounts (id, realm, email, subject, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, string(a.Realm), a.Email, NullIfEmpty(a.Subject), a.PasswordHash, a.CreatedAt.UTC())

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -41,7 +42,7 @@ func (s *OutboxStore) Claim(ctx context.Context, kinds []string, now, until time
 		WHERE id IN (SELECT id FROM outbox WHERE %s ORDER BY id LIMIT $%d%s)
 		RETURNING id, kind, payload, created_at, next_attempt_at, attempts, last_error`, n+1, n+2, due, n+3, s.db.rowLock(" FOR UPDATE SKIP LOCKED")),
 		append(args, until.UTC(), token, limit)...)
-	slices.SortFunc(out, func(a, b outbox.Message) int { return int(a.ID - b.ID) }) // out is nil on error
+	slices.SortFunc(out, func(a, b outbox.Message) int { return cmp.Compare(a.ID, b.ID) }) // out is nil on error
 	return out, err
 }
 

@@ -63,7 +63,7 @@ func (q *partnerQuery) whereSQL() string {
 func partnerUpdateSQL(table, columns string) string {
 	n := strings.Count(columns, ",")
 	_, rest, _ := strings.Cut(columns, ",")
-	return "UPDATE " + table + " SET (" + rest + ") = (" + placeholders(2, n, 1) + ") WHERE id = $1 AND version = $" + strconv.Itoa(n+2)
+	return "UPDATE " + table + " SET (" + rest + ") = (" + Placeholders(2, n, 1) + ") WHERE id = $1 AND version = $" + strconv.Itoa(n+2)
 }
 
 func (s *PartnerStore) fail(what string, err error) error { return s.db.Err(err, "partner %s", what) }
@@ -107,7 +107,7 @@ func (s *PartnerStore) exists(ctx context.Context, tx querier, table, what, id s
 // insertUnder inserts into table the row of columns that args are, if
 // parent has a row with id; ErrNotFound names that one (what id) otherwise.
 func (s *PartnerStore) insertUnder(ctx context.Context, tx querier, parent, what, id, table, columns string, args ...any) error {
-	n, err := execEach(ctx, tx, []string{"INSERT INTO " + table + " (" + columns + ") SELECT " + placeholders(1, len(args), 1) +
+	n, err := execEach(ctx, tx, []string{"INSERT INTO " + table + " (" + columns + ") SELECT " + Placeholders(1, len(args), 1) +
 		" WHERE EXISTS (SELECT 1 FROM " + parent + " WHERE id = $" + strconv.Itoa(len(args)+1) + ")"}, append(args, id)...)
 	if err != nil || n > 0 {
 		return err

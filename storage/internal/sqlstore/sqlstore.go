@@ -95,7 +95,7 @@ func Stores(db *DB, staffID staffid.Store) storage.Stores {
 		StaffID:  staffID,
 		Partner:  &PartnerStore{db},
 
-		StaffIDHeld:   NewStaffIDHeldStore(db),
+		StaffIDHeld:   &StaffIDHeldStore{db},
 		StaffBookings: NewStaffBookingStore(db, db.Dialect.StandbyBookings()),
 		Outbox:        &OutboxStore{db},
 		RateLimits:    &RateLimitStore{db},
@@ -204,6 +204,19 @@ func (db *DB) exec(ctx context.Context, what, query string, args ...any) (int64,
 	return n, db.Err(err, "%s", what)
 }
 
+// run is [DB.exec] without the count of rows.
+func (db *DB) run(ctx context.Context, what, query string, args ...any) error {
+	_, err := db.exec(ctx, what, query, args...)
+	return err
+}
+
+// one runs a statement that must touch exactly one row, as [DB.OneRow]
+// checks.
+func (db *DB) one(ctx context.Context, what, query string, args ...any) error {
+	res, err := db.SQL.ExecContext(ctx, query, args...)
+	return db.OneRow(res, err, what)
+}
+
 // execEach runs the statements on q in turn, each with args, and returns
 // the rows the last touched.
 func execEach(ctx context.Context, q querier, statements []string, args ...any) (int64, error) {
@@ -269,13 +282,13 @@ func scanOne[T any](r scanner) (v T, err error) { return v, r.Scan(&v) }
 // insertSQL is the INSERT of one row of columns (comma-separated) into
 // table, its values $1, $2, … in the columns' order.
 func insertSQL(table, columns string) string {
-	return "INSERT INTO " + table + " (" + columns + ") VALUES " + placeholders(1, 1, strings.Count(columns, ",")+1)
+	return "INSERT INTO " + table + " (" + columns + ") VALUES " + Placeholders(1, 1, strings.Count(columns, ",")+1)
 }
 
-// placeholders returns n groups of size numbered parameters from first:
-// "$1, $2" for two groups of 1, "($1, $2), ($3, $4)" for two groups of
-// 2.
-func placeholders(first, n, size int) string {
+// Placeholders returns n groups of size numbered parameters from first:
+// "$1, $2" for two groups of 1, "($1, $2), ($3, $4)" (a multi-row VALUES
+// list) for two groups of 2.
+func Placeholders(first, n, size int) string {
 	groups := make([]string, n)
 	for i := range groups {
 		ph := make([]string, size)
@@ -291,7 +304,7 @@ func placeholders(first, n, size int) string {
 
 // dollarList appends vs to args and returns their parameters, "$k, $k+1, …".
 func dollarList[T any](args []any, vs []T) (string, []any) {
-	in := placeholders(len(args)+1, len(vs), 1)
+	in := Placeholders(len(args)+1, len(vs), 1)
 	for _, v := range vs {
 		args = append(args, v)
 	}

@@ -16,9 +16,6 @@ import (
 // SQLite every transaction holds the write lock already).
 type StaffIDHeldStore struct{ db *DB }
 
-// NewStaffIDHeldStore returns the held list's store on db.
-func NewStaffIDHeldStore(db *DB) *StaffIDHeldStore { return &StaffIDHeldStore{db: db} }
-
 // jsonText is a JSON text column: an argument written as v encoded, or a
 // destination that decodes into v (a pointer).
 type jsonText struct{ v any }
