@@ -102,8 +102,7 @@ func createFile(ctx context.Context, path string) error {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	d := migrate.Dialect{Placeholder: func(int) string { return "?" }}
-	if err := sqlstore.Migrate(ctx, db.sql, migrationFiles, d); err != nil {
+	if err := sqlstore.Migrate(ctx, db.sql, migrationFiles, migrate.Dialect{}); err != nil {
 		return fail("%s: %w", db.path, err)
 	}
 	return nil
@@ -126,13 +125,11 @@ func (db *DB) Close() error { return db.sql.Close() }
 // Stores returns the database seen through the domain interfaces.
 func (db *DB) Stores() storage.Stores { return sqlstore.Stores(db.core, newStaffIDStore(db)) }
 
-// SQL returns the database's connection pool, for tools that move whole
-// tables at once (bookingkit copy). The domain packages go through
-// [DB.Stores], which keeps the invariants that the tables alone do not.
+// SQL returns the connection pool, for tools that move whole tables
+// (bookingkit copy); the domain goes through [DB.Stores].
 func (db *DB) SQL() *sql.DB { return db.sql }
 
-// fail returns the adapter's error: its context, with "sqlite: " before
-// it, around the cause (storage.Failf says what callers are told of it).
+// fail returns the adapter's error (storage.Failf).
 func fail(format string, args ...any) error {
 	return storage.Failf("sqlite", format, args...)
 }

@@ -28,14 +28,12 @@ type Migration struct {
 	SQL     string
 }
 
-// Dialect holds the few statements that differ between databases.
+// Dialect holds what differs between databases. Both drivers bind $1,
+// $2, … by position.
 type Dialect struct {
 	// Lock, when not empty, runs first in every migration transaction and
 	// must block until no other process is migrating the same database.
 	Lock string
-	// Placeholder is the first bind parameter marker: "?" or "$1"; the
-	// second is derived from it.
-	Placeholder func(n int) string
 }
 
 // Table is the name of the version table.
@@ -92,7 +90,7 @@ func Apply(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, err
 		ran := false
 		err := inTx(ctx, db, d, func(tx *sql.Tx) error {
 			var n int
-			q := "SELECT COUNT(*) FROM " + Table + " WHERE version = " + d.Placeholder(1)
+			q := "SELECT COUNT(*) FROM " + Table + " WHERE version = $1"
 			if err := tx.QueryRowContext(ctx, q, m.Version).Scan(&n); err != nil {
 				return err
 			}
@@ -102,7 +100,7 @@ func Apply(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, err
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
-			ins := "INSERT INTO " + Table + " (version, name) VALUES (" + d.Placeholder(1) + ", " + d.Placeholder(2) + ")"
+			ins := "INSERT INTO " + Table + " (version, name) VALUES ($1, $2)"
 			if _, err := tx.ExecContext(ctx, ins, m.Version, m.Name); err != nil {
 				return err
 			}

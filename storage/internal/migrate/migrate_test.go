@@ -13,7 +13,7 @@ import (
 	"github.com/bookingkit/bookingkit/storage/internal/migrate"
 )
 
-var sqliteDialect = migrate.Dialect{Placeholder: func(int) string { return "?" }}
+var sqliteDialect = migrate.Dialect{}
 
 func openSQLite(t *testing.T) *sql.DB {
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "m.db")+"?_txlock=immediate")

@@ -29,41 +29,34 @@ import (
 
 // Dialect is what differs between the SQL databases.
 type Dialect interface {
-	// Name is the adapter's name ("sqlite", "postgres"), which its
-	// errors carry in the log.
+	// Name is the adapter's name, which its errors carry in the log.
 	Name() string
 
 	// Translate turns a driver's error into bookingkit's sentinels with
-	// storage.Refused (a unique violation is ErrConflict), or returns it
-	// as it is.
+	// storage.Refused, or returns it as it is.
 	Translate(err error) error
 
-	// Lock takes, inside tx, the lock called name until tx ends: two
-	// transactions that take the same name run one after the other, also
-	// in two processes. PostgreSQL takes an advisory lock; SQLite's
-	// transactions begin IMMEDIATE and hold the write lock, so it has
-	// nothing to do.
+	// Lock takes the lock called name until tx ends, across processes:
+	// an advisory lock; nothing on SQLite, whose IMMEDIATE transactions
+	// hold the write lock.
 	Lock(ctx context.Context, tx *sql.Tx, name string) error
 
-	// RowLocks reports whether the database locks rows (PostgreSQL: FOR
-	// UPDATE, FOR SHARE, SKIP LOCKED). Without them (SQLite) every
-	// writing transaction holds the whole database's write lock from its
-	// start, and a plain read takes no lock at all.
+	// RowLocks reports whether the database locks rows (FOR UPDATE, FOR
+	// SHARE, SKIP LOCKED); without, every writing transaction holds the
+	// whole database's write lock and a plain read takes no lock.
 	RowLocks() bool
 
-	// InsertRows inserts n rows, row(0) … row(n-1), each the values of
-	// columns (comma-separated), into table within tx, the fastest way
-	// the database has.
+	// InsertRows inserts row(0) … row(n-1), values of columns
+	// (comma-separated), into table, the database's fastest way.
 	InsertRows(ctx context.Context, tx *sql.Tx, table, columns string, n int, row func(int) []any) error
 
 	// TimeText is the UTC time in column as text, "2006-01-02
 	// 15:04:05[.fraction]" followed by nothing or a UTC offset.
 	TimeText(column string) string
 
-	// TimesAsText reports whether the stores should read times as the
-	// text stored and parse it themselves (SQLite, whose driver parses
-	// times slowly) rather than as typed columns (PostgreSQL, whose
-	// server formats text slowly).
+	// TimesAsText reports whether the stores parse the stored times' text
+	// themselves (SQLite's driver parses times slowly) rather than read
+	// typed columns (PostgreSQL's server formats text slowly).
 	TimesAsText() bool
 
 	// Position is the expression for where sub first occurs in text,
@@ -138,11 +131,10 @@ func (db *DB) InTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return db.Translate(tx.Commit())
 }
 
-// Translate turns driver errors into bookingkit's sentinels, saying what
-// happened in the domain's words for callers and keeping the driver's
-// text for the logs (storage.Refused): a missing row is ErrNotFound, the
-// rest is the dialect's. An error translated already, or one the adapter
-// made, is returned as it is.
+// Translate turns driver errors into bookingkit's sentinels, in the
+// domain's words for callers with the driver's text for the logs
+// (storage.Refused): a missing row is ErrNotFound, the rest the
+// dialect's; an error translated already is returned as it is.
 func (db *DB) Translate(err error) error {
 	var done *bookingkit.StorageError
 	switch {
@@ -154,9 +146,8 @@ func (db *DB) Translate(err error) error {
 	return db.Dialect.Translate(err)
 }
 
-// Fail returns the adapter's error: its context, with the adapter's name
-// before it, around the cause (storage.Failf says what callers are told
-// of it).
+// Fail returns the adapter's error, named, around the cause
+// (storage.Failf says what callers are told of it).
 func (db *DB) Fail(format string, args ...any) error {
 	return storage.Failf(db.Dialect.Name(), format, args...)
 }
@@ -183,9 +174,8 @@ func (db *DB) OneRow(res sql.Result, err error, what string) error {
 	return db.Err(err, "%s", what)
 }
 
-// rowLock is clause (" FOR UPDATE", " FOR SHARE", …), which locks the rows
-// a SELECT reads until the transaction ends, where the database locks
-// rows; "" where the transaction holds the whole database already.
+// rowLock is clause (" FOR UPDATE", …) where the database locks rows; ""
+// where the transaction holds the whole database already.
 func (db *DB) rowLock(clause string) string {
 	if db.Dialect.RowLocks() {
 		return clause
