@@ -11,21 +11,11 @@ import (
 	"github.com/bookingkit/bookingkit"
 )
 
-// ServerLock is a server's claim on a SQLite file: while one process holds
-// it, no other can take it. A server keeps state beside the file in its
-// own memory (the standby queues, rebuilt from the file at start and then
-// kept up to date by that server alone), so a second server on the same
-// file would answer from queues that diverge from the first's. PostgreSQL
-// servers share that state through the database; on SQLite, one server per
-// file.
-//
-// The claim is an exclusive OS lock (github.com/gofrs/flock: flock on
-// Unix, LockFileEx on Windows) on the lock file beside the database, path
-// + ".lock"; the kernel drops it when the process ends however it ends, so
-// a stale lock file never blocks a restart. Tools that open
-// the file for a job (backups, imports, the command-line tool) do not
-// take it and work beside a running server, as SQLite's own locking lets
-// them.
+// ServerLock is a server's claim on a SQLite file, so that one server
+// serves it (the package doc says why): an exclusive OS lock
+// (github.com/gofrs/flock) on the lock file beside the database, which the
+// kernel drops when the process ends however it ends. Tools that open the
+// file for a job do not take it.
 type ServerLock struct{ f *flock.Flock }
 
 // LockPath returns the lock file of the database at path.
