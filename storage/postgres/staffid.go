@@ -15,22 +15,18 @@ import (
 
 func newStaffIDStore(db *DB) staffid.Store { return sqlstore.NewStaffIDStore(db.core, staffidBulk{}) }
 
-// staffidBulk writes an import's people in a few statements: new people
-// with COPY; updated ones copied into a temporary staging table and written
-// by one UPDATE … FROM; blocked ones by one UPDATE … WHERE id = ANY(…).
-// Its stage is a COPY into staffid_people in the import's transaction,
-// after the advisory lock, which stops only other imports.
+// staffidBulk writes with COPY, and updates and blocks in one statement each. Its
+// stage is a COPY into staffid_people in the import's transaction, after the
+// advisory lock, which stops only other imports.
 type staffidBulk struct{}
 
-// staffidPersonColumns are the columns of staffid_people that an import
-// writes from a Person, in the order of staffidRow.
+// staffidPersonColumns are the columns an import writes, in staffidRow's order.
 var staffidPersonColumns = []string{"id", "group_key", "is_employee", "guid", "last_name", "first_name", "middle_name",
 	"last_name_eng", "first_name_eng", "middle_name_eng", "birth_day", "sex", "date_of_employment", "employee_id",
 	"category_code", "email", "relation_degree", "digest", "blocked", "created_at", "updated_at", "blocked_at", "created_import"}
 
-// staffidRow writes p as a row of staffidPersonColumns, for COPY, into
-// row, which pgx encodes before it asks for the next one: the strings go
-// by pointer, so a row costs no allocation but its dates'.
+// staffidRow writes p into row, which pgx encodes before it asks for the next:
+// the strings go by pointer, so a row costs no allocation but its dates'.
 func staffidRow(row []any, p *staffid.Person, at, importID any) []any {
 	return append(row[:0], &p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
 		&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate(p.BirthDay), &p.Sex, staffidDate(p.DateOfEmployment),
@@ -64,8 +60,7 @@ func staffidCopy(ctx context.Context, conn *sql.Conn, table string, people []*st
 	})
 }
 
-// Update overwrites the people's fields from a staging table, all in one
-// statement, and unblocks them.
+// Update copies the people into a temporary table to write them in one UPDATE.
 func (staffidBulk) Update(ctx context.Context, conn *sql.Conn, tx *sql.Tx, people []*staffid.Person, at time.Time) (sql.Result, error) {
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE staffid_stage (LIKE staffid_people INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
 		return nil, fmt.Errorf("staging table: %w", err)
@@ -104,9 +99,8 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, next f
 	})
 }
 
-// Staged forgets the people copied unless the plan creates them all: the
-// stage runs after the lock, so the people stored now are those stored
-// when it began, none of the staged.
+// Staged forgets the people copied unless the plan creates them all: the stage
+// ran after the lock, so none of them is stored now.
 func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, create int, _ time.Time, _ int64) error {
 	switch create {
 	case staged:

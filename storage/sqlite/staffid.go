@@ -34,14 +34,12 @@ func (staffidBulk) Busy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_BUSY
 }
 
-// staffidStageColumns are the columns of a Person from the list, which
-// the stage keeps, in the order of staffidListed.
+// staffidStageColumns are a Person's columns of the list, which the stage keeps.
 const staffidStageColumns = `id, group_key, is_employee, guid, last_name, first_name, middle_name,
 	last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,
 	category_code, email, relation_degree, digest`
 
-// staffidListed appends p's values of staffidStageColumns to row, which
-// the statements reuse for every person.
+// staffidListed appends p's staffidStageColumns to row, reused for every person.
 func staffidListed(row []any, p *staffid.Person) []any {
 	return append(row, p.ID, p.GroupKey, p.IsEmployee, p.GUID, p.LastName, p.FirstName, p.MiddleName,
 		p.LastNameEng, p.FirstNameEng, p.MiddleNameEng, p.BirthDay.ISO(), p.Sex, p.DateOfEmployment.ISO(), p.EmployeeID,
@@ -80,17 +78,13 @@ func (staffidBulk) Update(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people [
 }
 
 func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) (sql.Result, error) {
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
+	list, _ := json.Marshal(ids) // strings always encode
 	return tx.ExecContext(ctx, `UPDATE staffid_people SET blocked = TRUE, blocked_at = $1, updated_at = $1
 		WHERE id IN (SELECT value FROM json_each($2))`, at, string(list))
 }
 
-// Stage appends the people to temp.staffid_stage, without an index, its
-// columns without a type: Staged copies each value into staffid_people
-// as if bound there, in ID order, in one statement.
+// Stage appends to temp.staffid_stage, without an index or column types, so that
+// Staged copies each value into staffid_people as if bound there, in one statement.
 func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next func() *staffid.Person, _ time.Time, _ int64) error {
 	for _, q := range []string{staffidImportCache, "CREATE TEMP TABLE IF NOT EXISTS staffid_stage (" + staffidStageColumns + ")",
 		"DELETE FROM temp.staffid_stage", "SAVEPOINT staffid_stage"} {
@@ -114,22 +108,17 @@ func (staffidBulk) Stage(ctx context.Context, conn *sql.Conn, _ *sql.Tx, next fu
 	return err
 }
 
-// DataVersion is PRAGMA data_version, which changes when another
-// connection commits.
 func (staffidBulk) DataVersion(ctx context.Context, conn *sql.Conn) (v int64, err error) {
 	err = conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
 	return v, err
 }
 
-// staffidImportCache gives the import's connection a page cache of 16 MiB
-// (the default is 2 MiB, which Unstage brings back) for the people's
-// B-trees; it also bounds the memory that sorting the stage takes, and so
-// the server's during an import (docs/performance.md).
+// staffidImportCache: the people's B-trees' page cache (Unstage restores 2 MiB); it
+// also bounds the memory of sorting the stage, so the server's (docs/performance.md).
 const staffidImportCache = "PRAGMA cache_size = -16384"
 
-// Staged copies the stage into staffid_people in ID order: all of it, or,
-// when another connection stored some of its people since the stage
-// began, those that are not stored.
+// Staged copies the stage into staffid_people in ID order, without the people
+// another connection stored since it began.
 func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, create int, at time.Time, importID int64) error {
 	if create == 0 {
 		return nil
@@ -149,7 +138,6 @@ func (staffidBulk) Staged(ctx context.Context, _ *sql.Conn, tx *sql.Tx, staged, 
 	return nil
 }
 
-// StagedPeople reads staged people back from the stage.
 func (staffidBulk) StagedPeople() string {
 	return `SELECT ` + staffidStageColumns + ` FROM temp.staffid_stage WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id`
 }

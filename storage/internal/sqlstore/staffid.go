@@ -80,8 +80,7 @@ const staffidSelectPerson = `SELECT id, group_key, is_employee, guid, last_name,
 	last_name_eng, first_name_eng, middle_name_eng, birth_day, sex, date_of_employment, employee_id,
 	category_code, email, relation_degree, digest, blocked, created_at, updated_at, blocked_at FROM staffid_people `
 
-// staffidDate scans a date column: ISO text (SQLite, "" for none), a DATE
-// (PostgreSQL) or NULL.
+// staffidDate scans ISO text (SQLite, "" for none), a DATE or NULL.
 type staffidDate struct{ d *staffid.Date }
 
 func (c staffidDate) Scan(v any) (err error) {
@@ -100,8 +99,7 @@ func (c staffidDate) Scan(v any) (err error) {
 	return err
 }
 
-// staffidListed are the scan targets of p's columns of the list, the
-// first 18 of staffidSelectPerson.
+// staffidListed are the scan targets of the first 18 of staffidSelectPerson.
 func staffidListed(p *staffid.Person) []any {
 	return []any{&p.ID, &p.GroupKey, &p.IsEmployee, &p.GUID, &p.LastName, &p.FirstName, &p.MiddleName,
 		&p.LastNameEng, &p.FirstNameEng, &p.MiddleNameEng, staffidDate{&p.BirthDay}, &p.Sex, staffidDate{&p.DateOfEmployment},
@@ -122,13 +120,8 @@ func (s *StaffIDStore) ApplyImport(ctx context.Context, plan func([]staffid.Pers
 	return s.ApplyImportStream(ctx, time.Time{}, nil, plan)
 }
 
-// ApplyImportStream: the dialect's lock serialises imports;
-// the people are read after it is taken, so the plan sees the previous
-// import's result. While read decodes the list, the people it stages that
-// were not stored are written on another goroutine ([StaffIDBulk.Stage]).
-// Where the driver stops waiting for the lock ([StaffIDEarlyStage]'s
-// Busy), the transaction runs again (the plan has no side effects) as
-// long as ctx allows.
+// ApplyImportStream runs the transaction again, as long as ctx allows,
+// where the driver stopped waiting for the lock ([StaffIDEarlyStage.Busy]).
 func (s *StaffIDStore) ApplyImportStream(ctx context.Context, at time.Time, read func(stage func(*staffid.Person) bool) error, plan func([]staffid.PersonState) (*staffid.Plan, error)) (staffid.HistoryEntry, error) {
 	conn, err := s.db.SQL.Conn(ctx)
 	if err != nil {
@@ -165,26 +158,22 @@ type staffidImport struct {
 	read   func(stage func(*staffid.Person) bool) error
 	plan   func([]staffid.PersonState) (*staffid.Plan, error)
 	staged int // the people given to Stage
-	// current, read while the list was (an early stage), is still stored
-	// if DataVersion is still version.
+	// current, read by an early stage, is still stored while DataVersion is version.
 	current  []staffid.PersonState
 	version  int64
 	importID int64 // the history entry of the attempt under way
 }
 
-// stage calls read and, on another goroutine, gives bulk.Stage the people
-// it stages that current, the people stored, does not hold: the list
-// forgets those. With current nil, that goroutine reads it first (into
-// im.current), and the list keeps the people staged until then.
+// stage calls read and gives bulk.Stage, on another goroutine, the people it
+// stages that current (the people stored) lacks. With current nil, that
+// goroutine reads it into im.current first; until then the list keeps them all.
 func (s *StaffIDStore) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, current []staffid.PersonState, im *staffidImport) error {
 	im.staged = 0
 	var stored atomic.Pointer[staffidFilter] // nil until current is read
 	if current != nil {
 		stored.Store(newStaffIDFilter(current))
 	}
-	// The people go over in batches, a few thousand of them ahead, and
-	// are written, and forgotten, soon after they are read.
-	const batch = 512
+	const batch = 512 // ch's 16 batches: a few thousand people ahead, forgotten soon after
 	ch, done := make(chan []*staffid.Person, 16), make(chan error, 1)
 	go func() {
 		var err error
@@ -264,7 +253,6 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, early St
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: begin: %w", s.db.Translate(err))
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-
 	if err := s.db.Dialect.Lock(ctx, tx, "staffid.import"); err != nil {
 		return staffid.HistoryEntry{}, s.db.Fail("staffid: lock: %w", s.db.Translate(err))
 	}
@@ -349,25 +337,20 @@ func (s *StaffIDStore) applyImport(ctx context.Context, conn *sql.Conn, early St
 	return entry, nil
 }
 
-// allFound checks that a bulk UPDATE wrote all of want people: fewer means
-// an ID is not stored.
+// allFound checks that a bulk UPDATE found all of want people.
 func (s *StaffIDStore) allFound(res sql.Result, err error, want int, what string) error {
 	var n int64
 	if err == nil {
 		n, err = res.RowsAffected()
 	}
-	if err != nil {
-		return s.db.Err(err, "staffid: %s", what)
-	}
-	if n != int64(want) {
+	if err == nil && n != int64(want) {
 		return s.db.Fail("staffid: %s: %d of %d found: %w", what, n, want, bookingkit.ErrNotFound)
 	}
-	return nil
+	return s.db.Err(err, "staffid: %s", what)
 }
 
-// states reads the state of every stored person, all in one text of
-// "id digest" or "id digest b" (blocked) for each, ','-separated: reading
-// rows and columns one by one costs SQLite's driver several times more.
+// states reads every stored person as "id digest" or "id digest b" (blocked), all
+// in one ','-separated text: row by row costs SQLite's driver several times more.
 func (s *StaffIDStore) states(ctx context.Context, q querier) ([]staffid.PersonState, error) {
 	var all string
 	err := q.QueryRowContext(ctx, `SELECT coalesce(string_agg(id || ' ' || digest || CASE WHEN blocked THEN ' b' ELSE '' END, ','), '')
@@ -404,10 +387,8 @@ func (s *StaffIDStore) AddImportHistory(ctx context.Context, e staffid.HistoryEn
 const staffidSelectHistory = "SELECT id, at, source, actor, forced, invalid_records_omitted, report FROM staffid_imports "
 
 func scanStaffIDHistory(row scanner) (staffid.HistoryEntry, error) {
-	var (
-		e      staffid.HistoryEntry
-		report []byte
-	)
+	var e staffid.HistoryEntry
+	var report []byte
 	if err := row.Scan(&e.ID, utc{&e.At}, &e.Source, &e.Actor, &e.Forced, &e.InvalidRecordsOmitted, &report); err != nil {
 		return staffid.HistoryEntry{}, err
 	}
