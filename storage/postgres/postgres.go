@@ -25,10 +25,8 @@ type DB struct {
 // key=value connection string) and applies the schema migrations that it
 // lacks. The objects live in the connection's current schema, so a
 // search_path parameter in url gives one database several independent
-// bookingkit installations.
-//
-// Several processes may open the same database at once: migrations take a
-// transaction-scoped advisory lock per schema, so each step runs once.
+// bookingkit installations. Several processes may open it at once: each
+// migration runs once (the package doc says how).
 func Open(ctx context.Context, url string) (*DB, error) {
 	sqldb, err := sql.Open("pgx", url)
 	if err != nil {

@@ -11,16 +11,12 @@ import (
 	"github.com/bookingkit/bookingkit"
 )
 
-// Backup writes a consistent copy of the SQLite database at path into a
-// new file to, with SQLite's VACUUM INTO, while other connections (a
-// running server) keep reading and writing: the copy is the database as
-// one read transaction sees it, the last commits of the -wal file
-// included, and it is a complete database file of its own (no -wal file
-// to go with it).
-//
-// Backup neither creates nor migrates the database at path: it must
-// exist, and the copy holds whichever schema version it has. It refuses
-// a to that already exists, and removes what it wrote when it fails.
+// Backup writes a consistent copy of the SQLite database at path into the
+// new file to with VACUUM INTO, while a running server keeps reading and
+// writing: the database as one read transaction sees it, the -wal file's
+// last commits included, as one complete file. It neither creates nor
+// migrates path, refuses a to that exists, and removes what it wrote when
+// it fails.
 func Backup(ctx context.Context, path, to string) error {
 	if path == "" {
 		return bookingkit.Invalid("path", path, "a SQLite file name is required")

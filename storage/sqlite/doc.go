@@ -9,9 +9,10 @@
 // # Concurrency
 //
 // The file runs in WAL mode: readers never wait for the writer and the
-// writer never waits for readers. Every transaction begins IMMEDIATE and
-// waits up to 10 s for the write lock, so concurrent writers queue rather
-// than fail with SQLITE_BUSY; an employee-list import, which can hold the
+// writer never waits for readers. Foreign keys are enforced. Every
+// transaction begins IMMEDIATE, so one that reads and then writes cannot
+// deadlock on upgrading its lock, and waits up to 10 s for the write lock,
+// so concurrent writers queue rather than fail with SQLITE_BUSY; an employee-list import, which can hold the
 // lock for seconds, waits for another as long as its context allows.
 //
 // One server per file: a server keeps state in memory beside the file (the

@@ -28,13 +28,8 @@ type DB struct {
 }
 
 // Open opens (creating it when missing) the SQLite file at path and applies
-// the schema migrations that it lacks.
-//
-// The connection uses WAL journaling (readers never wait for the writer),
-// enforces foreign keys, waits up to 10 s for a lock instead of failing with
-// SQLITE_BUSY, and begins every transaction IMMEDIATE: a transaction that
-// reads and then writes takes the write lock at its start, so two writers
-// queue instead of deadlocking on the upgrade.
+// the schema migrations that it lacks, with the connection settings the
+// package doc's Concurrency section describes.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, bookingkit.Invalid("path", path, "a SQLite file name is required")
