@@ -128,8 +128,3 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 func fail(format string, args ...any) error {
 	return storage.Failf("sqlite", format, args...)
 }
-
-// oneRow is [sqlstore.DB.OneRow] for the adapter's own statements.
-func oneRow(res sql.Result, err error, what string) error {
-	return (&sqlstore.DB{Dialect: dialect{}}).OneRow(res, err, what)
-}

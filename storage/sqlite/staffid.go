@@ -67,14 +67,17 @@ func (staffidBulk) Update(ctx context.Context, _ *sql.Conn, tx *sql.Tx, people [
 	}
 	defer stmt.Close()
 	var row []any
+	var updated driver.RowsAffected // sqlstore counts the people found
 	for _, p := range people {
 		row = append(staffidListed(row[:0], p), at)
 		res, err := stmt.ExecContext(ctx, row...)
-		if err := oneRow(res, err, "staffid: update person "+p.ID); err != nil {
+		if err != nil {
 			return nil, err
 		}
+		n, _ := res.RowsAffected() // SQLite's driver always knows
+		updated += driver.RowsAffected(n)
 	}
-	return driver.RowsAffected(len(people)), nil
+	return updated, nil
 }
 
 func (staffidBulk) Block(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) (sql.Result, error) {
